@@ -1,0 +1,120 @@
+//! Turns API prose into rustdoc that renders as written and never trips rustdoc's lints.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "…"]` attributes for `text`; tokens, never spliced source, so no text can inject code.
+pub fn doc_attrs(text: Option<&str>) -> TokenStream {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return TokenStream::new();
+    };
+    let lines = markdown_safe(text);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Like [`doc_attrs`] for several paragraphs, skipping empty ones.
+pub fn doc_paragraphs(paragraphs: &[Option<String>]) -> TokenStream {
+    let joined: Vec<&str> = paragraphs
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    if joined.is_empty() {
+        return TokenStream::new();
+    }
+    doc_attrs(Some(&joined.join("\n\n")))
+}
+
+/// One doc line per text line, each starting with a space.
+fn markdown_safe(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+        let clean: String = raw
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\t')
+            .collect();
+        let trimmed = clean.trim();
+        if trimmed.starts_with("```") {
+            out.push(if in_fence {
+                " ```".to_owned()
+            } else {
+                " ```text".to_owned()
+            });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(format!(" {}", clean.trim_end()));
+            continue;
+        }
+        out.push(format!(" {}", escape_line(trimmed)));
+    }
+    if in_fence {
+        out.push(" ```".to_owned());
+    }
+    while out.last().is_some_and(|l| l.trim().is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// Escapes link and HTML syntax outside code spans and wraps bare URLs in `<…>`.
+fn escape_line(line: &str) -> String {
+    let balanced = line.matches('`').count() % 2 == 0;
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' && balanced {
+            in_code = !in_code;
+            out.push(c);
+            rest = &rest[1..];
+            continue;
+        }
+        if !in_code && (rest.starts_with("http://") || rest.starts_with("https://")) {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"', '>', ']']);
+            if url.chars().all(|c| !matches!(c, '<' | '>' | '`')) {
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+                rest = &rest[url.len()..];
+                continue;
+            }
+        }
+        if !in_code && matches!(c, '[' | ']' | '<' | '>' | '`' | '\\') {
+            out.push('\\');
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_but_not_code() {
+        assert_eq!(
+            escape_line("see [x] <b> `a[0]`"),
+            "see \\[x\\] \\<b\\> `a[0]`"
+        );
+        assert_eq!(escape_line("at https://x.io/a."), "at <https://x.io/a>.");
+        assert_eq!(escape_line("odd ` tick"), "odd \\` tick");
+    }
+
+    #[test]
+    fn fences_become_text_and_indent_is_dropped() {
+        let lines = markdown_safe("a\n```\n  fn main() {}\n```\n    indented");
+        assert_eq!(
+            lines,
+            vec![" a", " ```text", "   fn main() {}", " ```", " indented"]
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! Reads the document text and checks that it is an OpenAPI 3.0 or 3.1 description.
+
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+
+/// The OpenAPI major.minor line a document declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V3_0,
+    V3_1,
+}
+
+/// Parses JSON text into a document and reads its `openapi` version.
+pub fn parse(text: &str) -> Result<(Value, Version)> {
+    if text.trim().is_empty() {
+        return Err(
+            Error::at("#", "the document is empty").hint("pass an OpenAPI 3.0 or 3.1 JSON file")
+        );
+    }
+    let doc: Value = serde_json::from_str(text).map_err(|e| {
+        Error::at("#", format!("not valid JSON: {e}"))
+            .hint("the generator reads OpenAPI documents in JSON form")
+    })?;
+    let version = version_of(&doc)?;
+    Ok((doc, version))
+}
+
+fn version_of(doc: &Value) -> Result<Version> {
+    let Some(object) = doc.as_object() else {
+        return Err(Error::at("#", "the document is not a JSON object"));
+    };
+    match object.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::V3_0),
+        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => Ok(Version::V3_1),
+        Some(Value::String(v)) => Err(Error::at(
+            "#/openapi",
+            format!("unsupported OpenAPI version `{v}`"),
+        )
+        .hint("versions 3.0.x and 3.1.x are supported; convert Swagger 2.0 documents first")),
+        Some(_) => Err(Error::at(
+            "#/openapi",
+            "`openapi` must be a version string such as \"3.1.0\"",
+        )),
+        None if object.contains_key("swagger") => Err(Error::at(
+            "#/swagger",
+            "Swagger 2.0 documents are not supported",
+        )
+        .hint("convert the document to OpenAPI 3.x first")),
+        None => Err(Error::at("#", "missing the `openapi` version field")
+            .hint("is this an OpenAPI document?")),
+    }
+}

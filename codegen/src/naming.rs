@@ -1,0 +1,187 @@
+//! Rust names for schema names, properties and values: heck-cased, keyword-safe, collision-free.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: [&str; 51] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// Keeps ASCII letters and digits; everything else separates words.
+fn ascii_words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// A type or variant name: `UpperCamelCase`, never empty, never starting with a digit.
+pub fn type_name(raw: &str) -> String {
+    let trimmed = raw.trim();
+    let keep_as_is = trimmed
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && trimmed.chars().all(|c| c.is_ascii_alphanumeric());
+    let name = if keep_as_is {
+        trimmed.to_owned()
+    } else {
+        ascii_words(trimmed).to_upper_camel_case()
+    };
+    fix_start(name, "Empty", "V")
+}
+
+/// A field, parameter or method name: `snake_case`, keyword-safe.
+pub fn field_name(raw: &str) -> String {
+    let name = fix_start(ascii_words(raw).to_snake_case(), "field", "n");
+    if KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+fn fix_start(name: String, if_empty: &str, before_digit: &str) -> String {
+    if name.is_empty() {
+        if_empty.to_owned()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{before_digit}{name}")
+    } else {
+        name
+    }
+}
+
+/// The readable part of a qualified schema name such as
+/// `letta__server__rest_api__routers__v1__conversations__CompactionRequest`: shortest first.
+pub fn component_candidates(raw: &str) -> Vec<String> {
+    let segments: Vec<&str> = raw.split("__").filter(|s| !s.is_empty()).collect();
+    if segments.len() <= 1 {
+        return vec![type_name(raw)];
+    }
+    (1..=segments.len())
+        .map(|n| {
+            let tail = &segments[segments.len() - n..];
+            tail.iter().map(|s| type_name(s)).collect::<String>()
+        })
+        .collect()
+}
+
+/// Hands out names unique within one scope, adding a number on a clash.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    used: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn with_reserved(names: &[&str]) -> Self {
+        Scope {
+            used: names.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.used.contains(name)
+    }
+
+    /// Claims `name`, or `name2`, `name3`, … if it is taken.
+    pub fn claim(&mut self, name: &str) -> String {
+        let mut candidate = name.to_owned();
+        let mut n = 2;
+        while self.used.contains(&candidate) {
+            candidate = format!("{name}{n}");
+            n += 1;
+        }
+        self.used.insert(candidate.clone());
+        candidate
+    }
+
+    /// Like [`Scope::claim`] for snake_case names: `name_2`.
+    pub fn claim_snake(&mut self, name: &str) -> String {
+        let mut candidate = name.to_owned();
+        let mut n = 2;
+        while self.used.contains(&candidate) {
+            candidate = format!("{name}_{n}");
+            n += 1;
+        }
+        self.used.insert(candidate.clone());
+        candidate
+    }
+}
+
+/// Splits an UpperCamel name into words: `OpenAIModelSettings` → `Open`, `AIModel`…; used only
+/// to find a shared suffix, so acronyms need not split well.
+pub fn camel_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for c in name.chars() {
+        if c.is_ascii_uppercase() || words.is_empty() {
+            words.push(c.to_string());
+        } else if let Some(last) = words.last_mut() {
+            last.push(c);
+        }
+    }
+    words
+}
+
+/// The words all names end with, when at least two: `ModelSettings` for the provider settings.
+pub fn shared_suffix(names: &[String]) -> Option<String> {
+    let split: Vec<Vec<String>> = names.iter().map(|n| camel_words(n)).collect();
+    let shortest = split.iter().map(Vec::len).min()?;
+    let mut suffix: Vec<String> = Vec::new();
+    for i in 1..=shortest {
+        let word = &split[0][split[0].len() - i];
+        if split.iter().all(|w| &w[w.len() - i] == word) {
+            suffix.insert(0, word.clone());
+        } else {
+            break;
+        }
+    }
+    if suffix.len() >= 2 && names.len() >= 2 && !names.iter().any(|n| camel_words(n) == suffix) {
+        Some(suffix.concat())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_identifiers() {
+        assert_eq!(
+            type_name("CompactionSettings-Input"),
+            "CompactionSettingsInput"
+        );
+        assert_eq!(type_name("OpenAIModelSettings"), "OpenAIModelSettings");
+        assert_eq!(type_name("system_message"), "SystemMessage");
+        assert_eq!(type_name("2fa"), "V2fa");
+        assert_eq!(type_name(""), "Empty");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("1st"), "n1st");
+        assert_eq!(field_name(""), "field");
+        assert_eq!(field_name("créé-à"), "cr");
+        assert_eq!(field_name("名前"), "field");
+    }
+
+    #[test]
+    fn qualified_names_shorten() {
+        let c = component_candidates(
+            "letta__server__rest_api__routers__v1__conversations__CompactionRequest",
+        );
+        assert_eq!(c[0], "CompactionRequest");
+        assert_eq!(c[1], "ConversationsCompactionRequest");
+    }
+
+    #[test]
+    fn shared_suffix_needs_two_words() {
+        let names = ["OpenAIModelSettings", "AnthropicModelSettings"].map(String::from);
+        assert_eq!(shared_suffix(&names).as_deref(), Some("ModelSettings"));
+        let names = ["UrlImage", "Base64Image"].map(String::from);
+        assert_eq!(shared_suffix(&names), None);
+    }
+}

@@ -1,0 +1,176 @@
+//! Picks operations out of a full document and keeps only the schemas they reach.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Pointer, Result};
+
+/// Which operations to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selection {
+    /// Every operation in the document.
+    All,
+    /// Operations carrying this tag.
+    Tag(String),
+    /// Operations whose path starts with this prefix.
+    PathPrefix(String),
+}
+
+impl Selection {
+    fn keeps(&self, path: &str, operation: &Value) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Tag(tag) => operation
+                .get("tags")
+                .and_then(Value::as_array)
+                .is_some_and(|tags| tags.iter().any(|t| t.as_str() == Some(tag))),
+            Selection::PathPrefix(prefix) => path.starts_with(prefix.as_str()),
+        }
+    }
+}
+
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Returns a copy of `doc` holding the selected operations and every component they reach.
+pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
+    let mut out = doc.clone();
+    let Some(root) = out.as_object_mut() else {
+        return Err(Error::at("#", "the document is not a JSON object"));
+    };
+    let mut kept_paths = Map::new();
+    if let Some(paths) = doc.get("paths") {
+        let paths = paths
+            .as_object()
+            .ok_or_else(|| Error::at("#/paths", "`paths` must be an object"))?;
+        for (path, item) in paths {
+            let Some(item_obj) = item.as_object() else {
+                return Err(Error::at(
+                    Pointer::root().join("paths").join(path),
+                    "a path item must be an object",
+                ));
+            };
+            let mut kept_item = Map::new();
+            let mut any = false;
+            for (key, value) in item_obj {
+                if METHODS.contains(&key.as_str()) {
+                    if selection.keeps(path, value) {
+                        kept_item.insert(key.clone(), value.clone());
+                        any = true;
+                    }
+                } else {
+                    kept_item.insert(key.clone(), value.clone());
+                }
+            }
+            if any {
+                kept_paths.insert(path.clone(), Value::Object(kept_item));
+            }
+        }
+    }
+    if kept_paths.is_empty() && *selection != Selection::All {
+        return Err(
+            Error::at("#/paths", format!("no operation matches {selection:?}"))
+                .hint("check the tag or path prefix; `--all` keeps every operation"),
+        );
+    }
+    let reached = reachable(doc, &Value::Object(kept_paths.clone()))?;
+    root.insert("paths".to_owned(), Value::Object(kept_paths));
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        for (section, entries) in components.iter_mut() {
+            if let Value::Object(entries) = entries {
+                entries.retain(|name, _| reached.contains(&(section.clone(), name.clone())));
+            }
+        }
+        components.retain(|_, entries| entries.as_object().is_none_or(|e| !e.is_empty()));
+    }
+    Ok(out)
+}
+
+/// The `(section, name)` of every component reachable by `$ref` from `start`.
+fn reachable(doc: &Value, start: &Value) -> Result<BTreeSet<(String, String)>> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<(String, Pointer)> = Vec::new();
+    collect_refs(start, &Pointer::root().join("paths"), &mut todo);
+    while let Some((reference, at)) = todo.pop() {
+        let segments = Pointer::segments_of_ref(&reference).ok_or_else(|| {
+            Error::at(
+                at.as_str(),
+                format!("`$ref: {reference}` is not a local reference"),
+            )
+            .hint("only references inside the document (`#/components/...`) are supported")
+        })?;
+        let [first, section, name] = segments.as_slice() else {
+            return Err(Error::at(
+                at.as_str(),
+                format!("`$ref: {reference}` does not name a component"),
+            ));
+        };
+        if first != "components" {
+            return Err(Error::at(
+                at.as_str(),
+                format!("`$ref: {reference}` does not name a component"),
+            ));
+        }
+        let key = (section.clone(), name.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        let target = doc
+            .get("components")
+            .and_then(|c| c.get(section))
+            .and_then(|s| s.get(name));
+        let Some(target) = target else {
+            return Err(
+                Error::at(at.as_str(), format!("`$ref: {reference}` points nowhere"))
+                    .hint("add the component or fix the reference"),
+            );
+        };
+        let target_ptr = Pointer::root().join("components").join(section).join(name);
+        collect_refs(target, &target_ptr, &mut todo);
+        seen.insert(key);
+    }
+    Ok(seen)
+}
+
+fn collect_refs(value: &Value, at: &Pointer, out: &mut Vec<(String, Pointer)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_ptr = at.join(key);
+                match (key.as_str(), child) {
+                    ("$ref", Value::String(r)) => out.push((r.clone(), child_ptr)),
+                    ("discriminator", Value::Object(discriminator)) => {
+                        if let Some(Value::Object(mapping)) = discriminator.get("mapping") {
+                            for (tag, target) in mapping {
+                                if let Value::String(r) = target {
+                                    out.push((
+                                        mapping_target(r),
+                                        child_ptr.join("mapping").join(tag),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    _ => collect_refs(child, &child_ptr, out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_refs(child, &at.join(i), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A discriminator mapping value is a `$ref` or, as OpenAPI allows, a bare schema name.
+pub fn mapping_target(value: &str) -> String {
+    if value.starts_with('#') {
+        value.to_owned()
+    } else {
+        format!("#/components/schemas/{value}")
+    }
+}

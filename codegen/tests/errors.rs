@@ -1,0 +1,142 @@
+//! Bad input gets an error naming the place in the document, never a panic.
+
+use codegen::{Options, Selection, generate};
+use serde_json::{Value, json};
+
+fn options() -> Options {
+    Options {
+        selection: Selection::All,
+        ..Options::default()
+    }
+}
+
+fn doc(paths: Value, schemas: Value) -> String {
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas}
+    })
+    .to_string()
+}
+
+fn get_returning(schema: Value) -> Value {
+    json!({"/x": {"get": {"operationId": "get_x", "responses": {"200": {
+        "description": "ok", "content": {"application/json": {"schema": schema}}
+    }}}}})
+}
+
+fn error_of(text: &str) -> codegen::Error {
+    generate(text, &options()).expect_err("must fail")
+}
+
+#[test]
+fn invalid_json() {
+    let e = error_of("{\"openapi\": ");
+    assert_eq!(e.pointer, "#");
+    assert!(e.message.contains("not valid JSON"), "{e}");
+}
+
+#[test]
+fn empty_document() {
+    assert!(error_of("").message.contains("empty"));
+    assert!(error_of("{}").message.contains("openapi"));
+}
+
+#[test]
+fn wrong_version() {
+    let e =
+        error_of(r#"{"openapi": "4.0.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#);
+    assert_eq!(e.pointer, "#/openapi");
+    let e = error_of(r#"{"swagger": "2.0"}"#);
+    assert_eq!(e.pointer, "#/swagger");
+}
+
+#[test]
+fn dangling_ref_names_the_reference() {
+    let e = error_of(&doc(
+        get_returning(json!({"$ref": "#/components/schemas/Missing"})),
+        json!({}),
+    ));
+    assert_eq!(
+        e.pointer,
+        "#/paths/~1x/get/responses/200/content/application~1json/schema/$ref"
+    );
+    assert!(e.message.contains("points nowhere"), "{e}");
+}
+
+#[test]
+fn ref_to_a_non_schema() {
+    let e = error_of(&doc(get_returning(json!({"$ref": "#/info"})), json!({})));
+    assert!(e.message.contains("does not name a component"), "{e}");
+}
+
+#[test]
+fn duplicate_operation_ids() {
+    let paths = json!({
+        "/a": {"get": {"operationId": "same", "responses": {}}},
+        "/b": {"get": {"operationId": "same", "responses": {}}}
+    });
+    let e = error_of(&doc(paths, json!({})));
+    assert_eq!(e.pointer, "#/paths/~1b/get/operationId");
+    assert!(e.message.contains("#/paths/~1a/get"), "{e}");
+}
+
+#[test]
+fn discriminator_mapping_pointing_nowhere() {
+    let schemas = json!({
+        "A": {"type": "object", "properties": {"kind": {"const": "a"}}},
+        "U": {"oneOf": [{"$ref": "#/components/schemas/A"}],
+              "discriminator": {"propertyName": "kind", "mapping": {"b": "#/components/schemas/B"}}}
+    });
+    let e = error_of(&doc(
+        get_returning(json!({"$ref": "#/components/schemas/U"})),
+        schemas,
+    ));
+    assert!(e.pointer.contains("discriminator/mapping/b"), "{e}");
+}
+
+#[test]
+fn ref_cycle_between_aliases() {
+    let schemas =
+        json!({"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}});
+    let e = error_of(&doc(
+        get_returning(json!({"$ref": "#/components/schemas/A"})),
+        schemas,
+    ));
+    assert!(e.message.contains("cycle"), "{e}");
+}
+
+#[test]
+fn deep_nesting_is_refused_without_overflow() {
+    let mut text = String::new();
+    for _ in 0..10_000 {
+        text.push_str("{\"items\":");
+    }
+    text.push_str("{}");
+    for _ in 0..10_000 {
+        text.push('}');
+    }
+    let e = error_of(
+        &doc(
+            get_returning(json!({"$ref": "#/components/schemas/A"})),
+            json!({}),
+        )
+        .replace(
+            "\"components\"",
+            &format!("\"x-deep\": {text}, \"components\""),
+        ),
+    );
+    assert_eq!(e.pointer, "#");
+}
+
+#[test]
+fn selecting_a_missing_tag_says_so() {
+    let text = doc(get_returning(json!({"type": "string"})), json!({}));
+    let options = Options {
+        selection: Selection::Tag("nope".into()),
+        ..Options::default()
+    };
+    let e = generate(&text, &options).unwrap_err();
+    assert_eq!(e.pointer, "#/paths");
+}

@@ -1,0 +1,212 @@
+//! The generated models keep their promises: open unions and enums, lossless round trips,
+//! three-state PATCH fields, the server's timestamp forms.
+
+mod support;
+
+use letta_conversations::models::{Conversation, MessageType, ModelSettings, UpdateConversation};
+use letta_conversations::{Patch, Timestamp};
+use serde_json::{Value, json};
+
+/// Every `ModelSettings` variant the schema lists, with an instance that sets every property.
+fn variants() -> Vec<(String, Value)> {
+    let schema = support::schema();
+    let union = support::model_settings_union(&schema);
+    let mapping = union["discriminator"]["mapping"]
+        .as_object()
+        .expect("ModelSettings has a mapping");
+    mapping
+        .iter()
+        .map(|(tag, target)| {
+            let instance = support::synthesize(&schema, &json!({ "$ref": target }), 0);
+            assert_eq!(
+                instance["provider_type"],
+                json!(tag),
+                "{target} fixes provider_type to its tag"
+            );
+            (tag.clone(), instance)
+        })
+        .collect()
+}
+
+macro_rules! inner_extra_is_empty {
+    ($settings:expr, $($variant:ident),*) => {
+        match $settings {
+            $(ModelSettings::$variant(inner) => inner.extra.is_empty(),)*
+            ModelSettings::Unknown(_) => false,
+        }
+    };
+}
+
+#[test]
+fn every_model_settings_variant_round_trips_with_every_field_set() {
+    let variants = variants();
+    assert_eq!(
+        variants.len(),
+        15,
+        "the schema's ModelSettings has 15 variants"
+    );
+    for (tag, instance) in variants {
+        let decoded: ModelSettings =
+            serde_json::from_value(instance.clone()).unwrap_or_else(|e| panic!("{tag}: {e}"));
+        assert_eq!(decoded.provider_type(), Some(tag.as_str()));
+        assert!(
+            !matches!(decoded, ModelSettings::Unknown(_)),
+            "{tag} decoded into the unknown arm"
+        );
+        let all_known = inner_extra_is_empty!(
+            &decoded,
+            Openai,
+            Sglang,
+            Anthropic,
+            GoogleAi,
+            GoogleVertex,
+            Azure,
+            Xai,
+            Zai,
+            Groq,
+            Deepseek,
+            Together,
+            Bedrock,
+            Baseten,
+            Openrouter,
+            ChatgptOauth
+        );
+        assert!(
+            all_known,
+            "{tag}: every documented field is a typed field, none left in `extra`"
+        );
+        assert_eq!(
+            serde_json::to_value(&decoded).expect("encodes"),
+            instance,
+            "{tag} re-encodes to the same JSON"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_provider_round_trips_through_the_unknown_arm() {
+    let payload =
+        json!({"provider_type": "moonshot", "temperature": 0.3, "kimi_mode": {"deep": true}});
+    let decoded: ModelSettings = serde_json::from_value(payload.clone()).expect("decodes");
+    let ModelSettings::Unknown(raw) = &decoded else {
+        panic!("expected the unknown arm, got {decoded:?}")
+    };
+    assert_eq!(raw["kimi_mode"], json!({"deep": true}));
+    assert_eq!(decoded.provider_type(), Some("moonshot"));
+    assert_eq!(serde_json::to_value(&decoded).expect("encodes"), payload);
+}
+
+#[test]
+fn a_known_tag_with_a_bad_body_names_the_variant_and_the_field() {
+    let err = serde_json::from_value::<ModelSettings>(
+        json!({"provider_type": "anthropic", "temperature": "hot"}),
+    )
+    .expect_err("a string temperature is invalid");
+    let message = err.to_string();
+    assert!(message.contains("`anthropic`"), "{message}");
+    assert!(message.contains("temperature"), "{message}");
+}
+
+#[test]
+fn a_payload_without_provider_type_is_a_clear_error() {
+    let err =
+        serde_json::from_value::<ModelSettings>(json!({"temperature": 0.5})).expect_err("no tag");
+    let message = err.to_string();
+    assert!(message.contains("provider_type"), "{message}");
+    assert!(
+        message.contains("openai"),
+        "the error lists the known values: {message}"
+    );
+}
+
+#[test]
+fn conversation_keeps_unknown_fields_and_newer_enum_values() {
+    let payload = json!({
+        "id": "conv-1", "agent_id": "agent-1", "summary": "s",
+        "archived": true, "context_window_limit": 8000,
+        "created_at": "2026-03-26T10:00:00.123456",
+        "model_settings": {"provider_type": "openai", "reasoning": {"reasoning_effort": "ultra"}}
+    });
+    let conversation: Conversation = serde_json::from_value(payload.clone()).expect("decodes");
+    assert_eq!(conversation.extra["archived"], json!(true));
+    let Some(ModelSettings::Openai(openai)) = &conversation.model_settings else {
+        panic!("openai settings")
+    };
+    let effort = openai
+        .reasoning
+        .as_ref()
+        .and_then(|r| r.reasoning_effort.as_ref())
+        .expect("effort");
+    assert_eq!(effort.as_str(), "ultra");
+    assert_eq!(
+        serde_json::to_value(&conversation).expect("encodes"),
+        payload
+    );
+}
+
+#[test]
+fn open_enums_keep_the_string() {
+    let known: MessageType = serde_json::from_value(json!("assistant_message")).expect("decodes");
+    assert_eq!(known, MessageType::AssistantMessage);
+    let newer: MessageType = serde_json::from_value(json!("hologram_message")).expect("decodes");
+    assert_eq!(newer, MessageType::Unknown("hologram_message".into()));
+    assert_eq!(
+        serde_json::to_value(&newer).expect("encodes"),
+        json!("hologram_message")
+    );
+}
+
+#[test]
+fn patch_fields_have_three_states() {
+    let unchanged = UpdateConversation::default();
+    assert_eq!(
+        serde_json::to_value(&unchanged).expect("encodes"),
+        json!({})
+    );
+    let cleared = UpdateConversation {
+        summary: Patch::Clear,
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&cleared).expect("encodes"),
+        json!({"summary": null})
+    );
+    let set = UpdateConversation {
+        summary: Patch::Set("renamed".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&set).expect("encodes"),
+        json!({"summary": "renamed"})
+    );
+    let decoded: UpdateConversation =
+        serde_json::from_value(json!({"summary": null})).expect("decodes");
+    assert_eq!(decoded.summary, Patch::Clear);
+    assert_eq!(decoded.model, Patch::Unchanged);
+}
+
+#[test]
+fn timestamps_accept_the_server_forms_and_keep_their_text() {
+    for text in [
+        "2026-03-26T10:00:00Z",
+        "2026-03-26T10:00:00.5+00:00",
+        "2026-03-26T10:00:00.123456",
+        "2026-03-26 10:00:00",
+    ] {
+        let parsed: Timestamp =
+            serde_json::from_value(json!(text)).unwrap_or_else(|e| panic!("{text}: {e}"));
+        assert_eq!(parsed.to_utc().timestamp(), 1_774_519_200, "{text}");
+        assert_eq!(serde_json::to_value(&parsed).expect("encodes"), json!(text));
+    }
+    let err = serde_json::from_value::<Timestamp>(json!("yesterday")).expect_err("not a date");
+    assert!(err.to_string().contains("yesterday"));
+}
+
+#[test]
+fn a_const_property_rejects_another_value() {
+    let err = serde_json::from_value::<letta_conversations::models::OpenAIModelSettings>(
+        json!({"provider_type": "anthropic"}),
+    )
+    .expect_err("the openai struct fixes provider_type");
+    assert!(err.to_string().contains("provider_type"), "{err}");
+}

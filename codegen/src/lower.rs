@@ -849,7 +849,13 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::new();
         for (i, alternative) in alternatives.iter().enumerate() {
             let alt_at = at.join(combinator).join(i);
-            let inline = format!("{union_name}Variant{}", i + 1);
+            // An inline array's items are named after the union (`…InputItem`), not the position.
+            let is_array = matches!(alternative, ReferenceOr::Item(s) if matches!(s.schema_kind, SchemaKind::Type(Type::Array(_))));
+            let inline = if is_array {
+                union_name.to_owned()
+            } else {
+                format!("{union_name}Variant{}", i + 1)
+            };
             let lowered = self.lower_ref(alternative, &inline, &alt_at)?;
             let doc = match alternative {
                 ReferenceOr::Item(s) => s.schema_data.description.clone(),

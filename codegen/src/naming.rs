@@ -32,7 +32,13 @@ pub fn type_name(raw: &str) -> String {
     } else {
         ascii_words(trimmed).to_upper_camel_case()
     };
-    fix_start(name, "Empty", "V")
+    let name = fix_start(name, "Empty", "V");
+    // `Self` is the one keyword that is UpperCamelCase.
+    if name == "Self" {
+        "SelfValue".to_owned()
+    } else {
+        name
+    }
 }
 
 /// A field, parameter or method name: `snake_case`, keyword-safe.
@@ -160,6 +166,7 @@ mod tests {
         assert_eq!(type_name("system_message"), "SystemMessage");
         assert_eq!(type_name("2fa"), "V2fa");
         assert_eq!(type_name(""), "Empty");
+        assert_eq!(type_name("self"), "SelfValue");
         assert_eq!(field_name("type"), "type_");
         assert_eq!(field_name("self"), "self_");
         assert_eq!(field_name("1st"), "n1st");

@@ -3818,8 +3818,8 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestMessagesItem {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConversationMessageRequestInput {
     String(::std::string::String),
-    ConversationMessageRequestInputVariant2ItemList(
-        ::std::vec::Vec<crate::models::ConversationMessageRequestInputVariant2Item>,
+    ConversationMessageRequestInputItemList(
+        ::std::vec::Vec<crate::models::ConversationMessageRequestInputItem>,
     ),
     /// A shape this client does not know (from a newer server, say), kept exactly as sent.
     Unknown(::serde_json::Value),
@@ -3830,14 +3830,12 @@ impl ::std::convert::From<::std::string::String> for ConversationMessageRequestI
     }
 }
 impl ::std::convert::From<
-    ::std::vec::Vec<crate::models::ConversationMessageRequestInputVariant2Item>,
+    ::std::vec::Vec<crate::models::ConversationMessageRequestInputItem>,
 > for ConversationMessageRequestInput {
     fn from(
-        value: ::std::vec::Vec<
-            crate::models::ConversationMessageRequestInputVariant2Item,
-        >,
+        value: ::std::vec::Vec<crate::models::ConversationMessageRequestInputItem>,
     ) -> Self {
-        Self::ConversationMessageRequestInputVariant2ItemList(value)
+        Self::ConversationMessageRequestInputItemList(value)
     }
 }
 impl ::serde::Serialize for ConversationMessageRequestInput {
@@ -3847,7 +3845,7 @@ impl ::serde::Serialize for ConversationMessageRequestInput {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ConversationMessageRequestInputVariant2ItemList(value) => {
+            Self::ConversationMessageRequestInputItemList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
@@ -3870,15 +3868,15 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInput {
             &value,
         ) {
             return ::std::result::Result::Ok(
-                Self::ConversationMessageRequestInputVariant2ItemList(value),
+                Self::ConversationMessageRequestInputItemList(value),
             );
         }
         ::std::result::Result::Ok(Self::Unknown(value))
     }
 }
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ConversationMessageRequestInputVariant2Item::Unknown`, kept whole; a payload without the property is an error.
+/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ConversationMessageRequestInputItem::Unknown`, kept whole; a payload without the property is an error.
 #[derive(Clone, Debug, PartialEq)]
-pub enum ConversationMessageRequestInputVariant2Item {
+pub enum ConversationMessageRequestInputItem {
     /// `type: "text"`
     Text(crate::models::TextContent),
     /// `type: "image"`
@@ -3906,7 +3904,7 @@ pub enum ConversationMessageRequestInputVariant2Item {
     /// A variant this client does not know (from a newer server, say), kept exactly as sent.
     Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
 }
-impl ConversationMessageRequestInputVariant2Item {
+impl ConversationMessageRequestInputItem {
     /// The `type` value of this variant, or of the unknown payload when it has one.
     pub fn type_(&self) -> ::std::option::Option<&str> {
         match self {
@@ -3929,54 +3927,54 @@ impl ConversationMessageRequestInputVariant2Item {
     }
 }
 impl ::std::convert::From<crate::models::TextContent>
-for ConversationMessageRequestInputVariant2Item {
+for ConversationMessageRequestInputItem {
     fn from(value: crate::models::TextContent) -> Self {
         Self::Text(value)
     }
 }
 impl ::std::convert::From<crate::models::ImageContent>
-for ConversationMessageRequestInputVariant2Item {
+for ConversationMessageRequestInputItem {
     fn from(value: crate::models::ImageContent) -> Self {
         Self::Image(value)
     }
 }
 impl ::std::convert::From<crate::models::ToolCallContent>
-for ConversationMessageRequestInputVariant2Item {
+for ConversationMessageRequestInputItem {
     fn from(value: crate::models::ToolCallContent) -> Self {
         Self::ToolCall(value)
     }
 }
 impl ::std::convert::From<crate::models::ToolReturnContent>
-for ConversationMessageRequestInputVariant2Item {
+for ConversationMessageRequestInputItem {
     fn from(value: crate::models::ToolReturnContent) -> Self {
         Self::ToolReturn(value)
     }
 }
 impl ::std::convert::From<crate::models::ReasoningContent>
-for ConversationMessageRequestInputVariant2Item {
+for ConversationMessageRequestInputItem {
     fn from(value: crate::models::ReasoningContent) -> Self {
         Self::Reasoning(value)
     }
 }
 impl ::std::convert::From<crate::models::RedactedReasoningContent>
-for ConversationMessageRequestInputVariant2Item {
+for ConversationMessageRequestInputItem {
     fn from(value: crate::models::RedactedReasoningContent) -> Self {
         Self::RedactedReasoning(value)
     }
 }
 impl ::std::convert::From<crate::models::OmittedReasoningContent>
-for ConversationMessageRequestInputVariant2Item {
+for ConversationMessageRequestInputItem {
     fn from(value: crate::models::OmittedReasoningContent) -> Self {
         Self::OmittedReasoning(value)
     }
 }
 impl ::std::convert::From<crate::models::SummarizedReasoningContent>
-for ConversationMessageRequestInputVariant2Item {
+for ConversationMessageRequestInputItem {
     fn from(value: crate::models::SummarizedReasoningContent) -> Self {
         Self::SummarizedReasoning(value)
     }
 }
-impl ::serde::Serialize for ConversationMessageRequestInputVariant2Item {
+impl ::serde::Serialize for ConversationMessageRequestInputItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -4000,7 +3998,7 @@ impl ::serde::Serialize for ConversationMessageRequestInputVariant2Item {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2Item {
+impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4010,11 +4008,11 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
         > as ::serde::Deserialize>::deserialize(deserializer)?;
         match crate::__private::tag_of::<
             D::Error,
-        >(&object, "type", "ConversationMessageRequestInputVariant2Item")? {
+        >(&object, "type", "ConversationMessageRequestInputItem")? {
             ::std::option::Option::Some("text") => {
                 crate::__private::decode_variant(
                         object,
-                        "ConversationMessageRequestInputVariant2Item",
+                        "ConversationMessageRequestInputItem",
                         "text",
                     )
                     .map(Self::Text)
@@ -4022,7 +4020,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
             ::std::option::Option::Some("image") => {
                 crate::__private::decode_variant(
                         object,
-                        "ConversationMessageRequestInputVariant2Item",
+                        "ConversationMessageRequestInputItem",
                         "image",
                     )
                     .map(Self::Image)
@@ -4030,7 +4028,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
             ::std::option::Option::Some("tool_call") => {
                 crate::__private::decode_variant(
                         object,
-                        "ConversationMessageRequestInputVariant2Item",
+                        "ConversationMessageRequestInputItem",
                         "tool_call",
                     )
                     .map(Self::ToolCall)
@@ -4038,7 +4036,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
             ::std::option::Option::Some("tool_return") => {
                 crate::__private::decode_variant(
                         object,
-                        "ConversationMessageRequestInputVariant2Item",
+                        "ConversationMessageRequestInputItem",
                         "tool_return",
                     )
                     .map(Self::ToolReturn)
@@ -4046,7 +4044,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
             ::std::option::Option::Some("reasoning") => {
                 crate::__private::decode_variant(
                         object,
-                        "ConversationMessageRequestInputVariant2Item",
+                        "ConversationMessageRequestInputItem",
                         "reasoning",
                     )
                     .map(Self::Reasoning)
@@ -4054,7 +4052,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
             ::std::option::Option::Some("redacted_reasoning") => {
                 crate::__private::decode_variant(
                         object,
-                        "ConversationMessageRequestInputVariant2Item",
+                        "ConversationMessageRequestInputItem",
                         "redacted_reasoning",
                     )
                     .map(Self::RedactedReasoning)
@@ -4062,7 +4060,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
             ::std::option::Option::Some("omitted_reasoning") => {
                 crate::__private::decode_variant(
                         object,
-                        "ConversationMessageRequestInputVariant2Item",
+                        "ConversationMessageRequestInputItem",
                         "omitted_reasoning",
                     )
                     .map(Self::OmittedReasoning)
@@ -4070,7 +4068,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
             ::std::option::Option::Some("summarized_reasoning") => {
                 crate::__private::decode_variant(
                         object,
-                        "ConversationMessageRequestInputVariant2Item",
+                        "ConversationMessageRequestInputItem",
                         "summarized_reasoning",
                     )
                     .map(Self::SummarizedReasoning)
@@ -4083,7 +4081,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputVariant2I
                     <D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
-                            "ConversationMessageRequestInputVariant2Item", "type",
+                            "ConversationMessageRequestInputItem", "type",
                             "text, image, tool_call, tool_return, reasoning, redacted_reasoning, omitted_reasoning, summarized_reasoning"
                         ),
                     ),

@@ -215,25 +215,27 @@ impl<'de> ::serde::Deserialize<'de> for ResponseFormat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<D::Error>(&object, "type", "ResponseFormat")? {
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
+            D::Error,
+        >(&raw, "type", "ResponseFormat")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
-                crate::__private::decode_variant(object, "ResponseFormat", "text")
+                crate::__private::decode_variant(&raw, "ResponseFormat", "text")
                     .map(Self::Text)
             }
             ::std::option::Option::Some("json_schema") => {
-                crate::__private::decode_variant(object, "ResponseFormat", "json_schema")
+                crate::__private::decode_variant(&raw, "ResponseFormat", "json_schema")
                     .map(Self::JsonSchema)
             }
             ::std::option::Option::Some("json_object") => {
-                crate::__private::decode_variant(object, "ResponseFormat", "json_object")
+                crate::__private::decode_variant(&raw, "ResponseFormat", "json_object")
                     .map(Self::JsonObject)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -667,16 +669,16 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreateApprovalsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "ApprovalCreateApprovalsItem")? {
+        >(&raw, "type", "ApprovalCreateApprovalsItem")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("approval") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ApprovalCreateApprovalsItem",
                         "approval",
                     )
@@ -684,14 +686,14 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreateApprovalsItem {
             }
             ::std::option::Option::Some("tool") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ApprovalCreateApprovalsItem",
                         "tool",
                     )
                     .map(Self::Tool)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -1256,16 +1258,16 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessageApprovalsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "ApprovalResponseMessageApprovalsItem")? {
+        >(&raw, "type", "ApprovalResponseMessageApprovalsItem")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("approval") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ApprovalResponseMessageApprovalsItem",
                         "approval",
                     )
@@ -1273,14 +1275,14 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessageApprovalsItem {
             }
             ::std::option::Option::Some("tool") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ApprovalResponseMessageApprovalsItem",
                         "tool",
                     )
                     .map(Self::Tool)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -2918,83 +2920,75 @@ impl<'de> ::serde::Deserialize<'de> for ModelSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "provider_type", "ModelSettings")? {
+        >(&raw, "provider_type", "ModelSettings")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("openai") => {
-                crate::__private::decode_variant(object, "ModelSettings", "openai")
+                crate::__private::decode_variant(&raw, "ModelSettings", "openai")
                     .map(Self::Openai)
             }
             ::std::option::Option::Some("sglang") => {
-                crate::__private::decode_variant(object, "ModelSettings", "sglang")
+                crate::__private::decode_variant(&raw, "ModelSettings", "sglang")
                     .map(Self::Sglang)
             }
             ::std::option::Option::Some("anthropic") => {
-                crate::__private::decode_variant(object, "ModelSettings", "anthropic")
+                crate::__private::decode_variant(&raw, "ModelSettings", "anthropic")
                     .map(Self::Anthropic)
             }
             ::std::option::Option::Some("google_ai") => {
-                crate::__private::decode_variant(object, "ModelSettings", "google_ai")
+                crate::__private::decode_variant(&raw, "ModelSettings", "google_ai")
                     .map(Self::GoogleAi)
             }
             ::std::option::Option::Some("google_vertex") => {
-                crate::__private::decode_variant(
-                        object,
-                        "ModelSettings",
-                        "google_vertex",
-                    )
+                crate::__private::decode_variant(&raw, "ModelSettings", "google_vertex")
                     .map(Self::GoogleVertex)
             }
             ::std::option::Option::Some("azure") => {
-                crate::__private::decode_variant(object, "ModelSettings", "azure")
+                crate::__private::decode_variant(&raw, "ModelSettings", "azure")
                     .map(Self::Azure)
             }
             ::std::option::Option::Some("xai") => {
-                crate::__private::decode_variant(object, "ModelSettings", "xai")
+                crate::__private::decode_variant(&raw, "ModelSettings", "xai")
                     .map(Self::Xai)
             }
             ::std::option::Option::Some("zai") => {
-                crate::__private::decode_variant(object, "ModelSettings", "zai")
+                crate::__private::decode_variant(&raw, "ModelSettings", "zai")
                     .map(Self::Zai)
             }
             ::std::option::Option::Some("groq") => {
-                crate::__private::decode_variant(object, "ModelSettings", "groq")
+                crate::__private::decode_variant(&raw, "ModelSettings", "groq")
                     .map(Self::Groq)
             }
             ::std::option::Option::Some("deepseek") => {
-                crate::__private::decode_variant(object, "ModelSettings", "deepseek")
+                crate::__private::decode_variant(&raw, "ModelSettings", "deepseek")
                     .map(Self::Deepseek)
             }
             ::std::option::Option::Some("together") => {
-                crate::__private::decode_variant(object, "ModelSettings", "together")
+                crate::__private::decode_variant(&raw, "ModelSettings", "together")
                     .map(Self::Together)
             }
             ::std::option::Option::Some("bedrock") => {
-                crate::__private::decode_variant(object, "ModelSettings", "bedrock")
+                crate::__private::decode_variant(&raw, "ModelSettings", "bedrock")
                     .map(Self::Bedrock)
             }
             ::std::option::Option::Some("baseten") => {
-                crate::__private::decode_variant(object, "ModelSettings", "baseten")
+                crate::__private::decode_variant(&raw, "ModelSettings", "baseten")
                     .map(Self::Baseten)
             }
             ::std::option::Option::Some("openrouter") => {
-                crate::__private::decode_variant(object, "ModelSettings", "openrouter")
+                crate::__private::decode_variant(&raw, "ModelSettings", "openrouter")
                     .map(Self::Openrouter)
             }
             ::std::option::Option::Some("chatgpt_oauth") => {
-                crate::__private::decode_variant(
-                        object,
-                        "ModelSettings",
-                        "chatgpt_oauth",
-                    )
+                crate::__private::decode_variant(&raw, "ModelSettings", "chatgpt_oauth")
                     .map(Self::ChatgptOauth)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -3757,16 +3751,16 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestMessagesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "ConversationMessageRequestMessagesItem")? {
+        >(&raw, "type", "ConversationMessageRequestMessagesItem")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestMessagesItem",
                         "message",
                     )
@@ -3774,7 +3768,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestMessagesItem {
             }
             ::std::option::Option::Some("approval") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestMessagesItem",
                         "approval",
                     )
@@ -3782,32 +3776,32 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestMessagesItem {
             }
             ::std::option::Option::Some("tool_return") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestMessagesItem",
                         "tool_return",
                     )
                     .map(Self::ToolReturn)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::Message(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::Approval(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::ToolReturn(value));
                 }
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
         }
     }
@@ -4002,16 +3996,16 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "ConversationMessageRequestInputItem")? {
+        >(&raw, "type", "ConversationMessageRequestInputItem")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestInputItem",
                         "text",
                     )
@@ -4019,7 +4013,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
             }
             ::std::option::Option::Some("image") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestInputItem",
                         "image",
                     )
@@ -4027,7 +4021,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
             }
             ::std::option::Option::Some("tool_call") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestInputItem",
                         "tool_call",
                     )
@@ -4035,7 +4029,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
             }
             ::std::option::Option::Some("tool_return") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestInputItem",
                         "tool_return",
                     )
@@ -4043,7 +4037,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
             }
             ::std::option::Option::Some("reasoning") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestInputItem",
                         "reasoning",
                     )
@@ -4051,7 +4045,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
             }
             ::std::option::Option::Some("redacted_reasoning") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestInputItem",
                         "redacted_reasoning",
                     )
@@ -4059,7 +4053,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
             }
             ::std::option::Option::Some("omitted_reasoning") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestInputItem",
                         "omitted_reasoning",
                     )
@@ -4067,14 +4061,14 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
             }
             ::std::option::Option::Some("summarized_reasoning") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "ConversationMessageRequestInputItem",
                         "summarized_reasoning",
                     )
                     .map(Self::SummarizedReasoning)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -5328,27 +5322,27 @@ impl<'de> ::serde::Deserialize<'de> for ImageContentSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "ImageContentSource")? {
+        >(&raw, "type", "ImageContentSource")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("url") => {
-                crate::__private::decode_variant(object, "ImageContentSource", "url")
+                crate::__private::decode_variant(&raw, "ImageContentSource", "url")
                     .map(Self::Url)
             }
             ::std::option::Option::Some("base64") => {
-                crate::__private::decode_variant(object, "ImageContentSource", "base64")
+                crate::__private::decode_variant(&raw, "ImageContentSource", "base64")
                     .map(Self::Base64)
             }
             ::std::option::Option::Some("letta") => {
-                crate::__private::decode_variant(object, "ImageContentSource", "letta")
+                crate::__private::decode_variant(&raw, "ImageContentSource", "letta")
                     .map(Self::Letta)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -11669,16 +11663,16 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "message_type", "LettaMessageUnion")? {
+        >(&raw, "message_type", "LettaMessageUnion")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("system_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "system_message",
                     )
@@ -11686,7 +11680,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("user_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "user_message",
                     )
@@ -11694,7 +11688,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("reasoning_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "reasoning_message",
                     )
@@ -11702,7 +11696,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("hidden_reasoning_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "hidden_reasoning_message",
                     )
@@ -11710,7 +11704,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("tool_call_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "tool_call_message",
                     )
@@ -11718,7 +11712,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("tool_return_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "tool_return_message",
                     )
@@ -11726,7 +11720,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("assistant_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "assistant_message",
                     )
@@ -11734,7 +11728,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("approval_request_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "approval_request_message",
                     )
@@ -11742,7 +11736,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("approval_response_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "approval_response_message",
                     )
@@ -11750,7 +11744,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("summary_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "summary_message",
                     )
@@ -11758,14 +11752,14 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::Some("event_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageUnion",
                         "event_message",
                     )
                     .map(Self::EventMessage)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -11889,16 +11883,16 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "LettaMessageContentUnion")? {
+        >(&raw, "type", "LettaMessageContentUnion")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageContentUnion",
                         "text",
                     )
@@ -11906,7 +11900,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
             }
             ::std::option::Option::Some("image") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageContentUnion",
                         "image",
                     )
@@ -11914,7 +11908,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
             }
             ::std::option::Option::Some("tool_call") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageContentUnion",
                         "tool_call",
                     )
@@ -11922,7 +11916,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
             }
             ::std::option::Option::Some("tool_return") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageContentUnion",
                         "tool_return",
                     )
@@ -11930,7 +11924,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
             }
             ::std::option::Option::Some("reasoning") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageContentUnion",
                         "reasoning",
                     )
@@ -11938,7 +11932,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
             }
             ::std::option::Option::Some("redacted_reasoning") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageContentUnion",
                         "redacted_reasoning",
                     )
@@ -11946,14 +11940,14 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
             }
             ::std::option::Option::Some("omitted_reasoning") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaMessageContentUnion",
                         "omitted_reasoning",
                     )
                     .map(Self::OmittedReasoning)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -12009,23 +12003,23 @@ impl<'de> ::serde::Deserialize<'de> for LettaAssistantMessageContentUnion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "LettaAssistantMessageContentUnion")? {
+        >(&raw, "type", "LettaAssistantMessageContentUnion")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaAssistantMessageContentUnion",
                         "text",
                     )
                     .map(Self::Text)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -12088,16 +12082,16 @@ impl<'de> ::serde::Deserialize<'de> for LettaToolReturnContentUnion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "LettaToolReturnContentUnion")? {
+        >(&raw, "type", "LettaToolReturnContentUnion")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaToolReturnContentUnion",
                         "text",
                     )
@@ -12105,14 +12099,14 @@ impl<'de> ::serde::Deserialize<'de> for LettaToolReturnContentUnion {
             }
             ::std::option::Option::Some("image") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaToolReturnContentUnion",
                         "image",
                     )
                     .map(Self::Image)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -12175,16 +12169,16 @@ impl<'de> ::serde::Deserialize<'de> for LettaUserMessageContentUnion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "type", "LettaUserMessageContentUnion")? {
+        >(&raw, "type", "LettaUserMessageContentUnion")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaUserMessageContentUnion",
                         "text",
                     )
@@ -12192,14 +12186,14 @@ impl<'de> ::serde::Deserialize<'de> for LettaUserMessageContentUnion {
             }
             ::std::option::Option::Some("image") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "LettaUserMessageContentUnion",
                         "image",
                     )
                     .map(Self::Image)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
@@ -12656,24 +12650,24 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let object = <::serde_json::Map<
-            ::std::string::String,
-            ::serde_json::Value,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        match crate::__private::tag_of::<
+        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = crate::__private::peek_tag::<
             D::Error,
-        >(&object, "message_type", "StreamEvent")? {
+        >(&raw, "message_type", "StreamEvent")?;
+        match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("system_message") => {
-                crate::__private::decode_variant(object, "StreamEvent", "system_message")
+                crate::__private::decode_variant(&raw, "StreamEvent", "system_message")
                     .map(Self::SystemMessage)
             }
             ::std::option::Option::Some("user_message") => {
-                crate::__private::decode_variant(object, "StreamEvent", "user_message")
+                crate::__private::decode_variant(&raw, "StreamEvent", "user_message")
                     .map(Self::UserMessage)
             }
             ::std::option::Option::Some("reasoning_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "StreamEvent",
                         "reasoning_message",
                     )
@@ -12681,7 +12675,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
             }
             ::std::option::Option::Some("hidden_reasoning_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "StreamEvent",
                         "hidden_reasoning_message",
                     )
@@ -12689,7 +12683,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
             }
             ::std::option::Option::Some("tool_call_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "StreamEvent",
                         "tool_call_message",
                     )
@@ -12697,7 +12691,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
             }
             ::std::option::Option::Some("tool_return_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "StreamEvent",
                         "tool_return_message",
                     )
@@ -12705,7 +12699,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
             }
             ::std::option::Option::Some("assistant_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "StreamEvent",
                         "assistant_message",
                     )
@@ -12713,7 +12707,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
             }
             ::std::option::Option::Some("approval_request_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "StreamEvent",
                         "approval_request_message",
                     )
@@ -12721,108 +12715,104 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
             }
             ::std::option::Option::Some("approval_response_message") => {
                 crate::__private::decode_variant(
-                        object,
+                        &raw,
                         "StreamEvent",
                         "approval_response_message",
                     )
                     .map(Self::ApprovalResponseMessage)
             }
             ::std::option::Option::Some("ping") => {
-                crate::__private::decode_variant(object, "StreamEvent", "ping")
+                crate::__private::decode_variant(&raw, "StreamEvent", "ping")
                     .map(Self::Ping)
             }
             ::std::option::Option::Some("error_message") => {
-                crate::__private::decode_variant(object, "StreamEvent", "error_message")
+                crate::__private::decode_variant(&raw, "StreamEvent", "error_message")
                     .map(Self::ErrorMessage)
             }
             ::std::option::Option::Some("stop_reason") => {
-                crate::__private::decode_variant(object, "StreamEvent", "stop_reason")
+                crate::__private::decode_variant(&raw, "StreamEvent", "stop_reason")
                     .map(Self::StopReason)
             }
             ::std::option::Option::Some("usage_statistics") => {
-                crate::__private::decode_variant(
-                        object,
-                        "StreamEvent",
-                        "usage_statistics",
-                    )
+                crate::__private::decode_variant(&raw, "StreamEvent", "usage_statistics")
                     .map(Self::UsageStatistics)
             }
             ::std::option::Option::Some(_) => {
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
             ::std::option::Option::None => {
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::SystemMessage(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::UserMessage(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::ReasoningMessage(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(
                         Self::HiddenReasoningMessage(value),
                     );
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::ToolCallMessage(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::ToolReturnMessage(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::AssistantMessage(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(
                         Self::ApprovalRequestMessage(value),
                     );
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(
                         Self::ApprovalResponseMessage(value),
                     );
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::Ping(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::ErrorMessage(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::StopReason(value));
                 }
                 if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &object,
+                    &raw,
                 ) {
                     return ::std::result::Result::Ok(Self::UsageStatistics(value));
                 }
-                ::std::result::Result::Ok(Self::Unknown(object))
+                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
         }
     }

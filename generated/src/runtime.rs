@@ -235,26 +235,44 @@ pub mod private {
         deserializer.deserialize_str(OpenEnumVisitor(expecting, std::marker::PhantomData))
     }
 
-    /// The tag of a union payload: `None` when absent, an error when it is not a string.
-    pub fn tag_of<'m, E: de::Error>(
-        object: &'m Map<String, Value>,
-        property: &str,
-        union: &str,
-    ) -> Result<Option<&'m str>, E> {
-        match object.get(property) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(tag)) => Ok(Some(tag)),
-            Some(other) => Err(E::custom(format_args!("{union}: `{property}` must be a string, found {other}"))),
+    /// A union payload, captured as text: the tag is read from it without building a map,
+    /// then the chosen variant decodes straight from the text.
+    pub type RawObject = Box<serde_json::value::RawValue>;
+
+    /// The value of `property` in the JSON object `raw`, skipping every other member unread.
+    pub fn peek_tag<'a, E: de::Error>(raw: &'a RawObject, property: &str, union: &str) -> Result<Option<Key<'a>>, E> {
+        struct Peek<'p>(&'p str);
+        impl<'de> Visitor<'de> for Peek<'_> {
+            type Value = Option<Key<'de>>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut found = None;
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    if key.as_str() == self.0 {
+                        found = map.next_value::<Option<Key<'de>>>()?;
+                    } else {
+                        map.next_value::<de::IgnoredAny>()?;
+                    }
+                }
+                Ok(found)
+            }
         }
+        let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+        de::Deserializer::deserialize_map(&mut deserializer, Peek(property))
+            .map_err(|e| E::custom(format_args!("{union}: expected an object with a string `{property}`: {e}")))
+    }
+
+    /// The whole payload of a variant this client does not know.
+    pub fn unknown_object<E: de::Error>(raw: &RawObject) -> Result<Map<String, Value>, E> {
+        serde_json::from_str(raw.get()).map_err(E::custom)
     }
 
     /// Decodes the variant a tag selected; the error names the union, the tag and the field.
-    pub fn decode_variant<T: DeserializeOwned, E: de::Error>(
-        object: Map<String, Value>,
-        union: &str,
-        tag: &str,
-    ) -> Result<T, E> {
-        serde_path_to_error::deserialize(Value::Object(object)).map_err(|e| {
+    pub fn decode_variant<T: DeserializeOwned, E: de::Error>(raw: &RawObject, union: &str, tag: &str) -> Result<T, E> {
+        let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
             if path == "." {
                 E::custom(format_args!("invalid `{tag}` variant of {union}: {}", e.inner()))
@@ -265,8 +283,8 @@ pub mod private {
     }
 
     /// One variant of a union without a declared tag, if the payload fits it.
-    pub fn try_variant<T: DeserializeOwned>(object: &Map<String, Value>) -> Option<T> {
-        T::deserialize(MapRef(object)).ok()
+    pub fn try_variant<T: DeserializeOwned>(raw: &RawObject) -> Option<T> {
+        serde_json::from_str(raw.get()).ok()
     }
 
     /// Like [`try_variant`] for any JSON value.
@@ -286,22 +304,5 @@ pub mod private {
             object.insert(property.to_owned(), Value::String(tag.to_owned()));
         }
         encoded.serialize(serializer)
-    }
-
-    /// Lets a borrowed object be deserialized without cloning it.
-    struct MapRef<'a>(&'a Map<String, Value>);
-
-    impl<'de> Deserializer<'de> for MapRef<'de> {
-        type Error = serde_json::Error;
-        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-            visitor.visit_map(serde::de::value::MapDeserializer::new(
-                self.0.iter().map(|(k, v)| (k.as_str(), v)),
-            ))
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-            bytes byte_buf option unit unit_struct newtype_struct seq tuple
-            tuple_struct map struct enum identifier ignored_any
-        }
     }
 }

@@ -141,7 +141,7 @@ fn cargo_toml(options: &Options) -> String {
          [dependencies]\n\
          chrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\
          serde = \"1\"\n\
-         serde_json = \"1\"\n\
+         serde_json = {{ version = \"1\", features = [\"raw_value\"] }}\n\
          serde_path_to_error = \"0.1\"\n\
          bytes = {{ version = \"1\", optional = true }}\n\
          eventsource-stream = {{ version = \"0.2\", optional = true }}\n\

@@ -479,7 +479,7 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
                 let vname = ident(&v.name);
                 let tag = v.tag.as_ref()?;
                 Some(quote! {
-                    ::std::option::Option::Some(#tag) => crate::__private::decode_variant(object, #name_str, #tag).map(Self::#vname),
+                    ::std::option::Option::Some(#tag) => crate::__private::decode_variant(&raw, #name_str, #tag).map(Self::#vname),
                 })
             });
             let tags: Vec<&str> = u.variants.iter().filter_map(|v| v.tag.as_deref()).collect();
@@ -494,7 +494,7 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
                 let tries = u.variants.iter().map(|v| {
                     let vname = ident(&v.name);
                     quote! {
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant(&object) {
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant(&raw) {
                             return ::std::result::Result::Ok(Self::#vname(value));
                         }
                     }
@@ -502,7 +502,7 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
                 quote! {
                     ::std::option::Option::None => {
                         #(#tries)*
-                        ::std::result::Result::Ok(Self::#unknown(object))
+                        crate::__private::unknown_object(&raw).map(Self::#unknown)
                     }
                 }
             };
@@ -527,10 +527,11 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
                 }
             };
             let body = quote! {
-                let object = <::serde_json::Map<::std::string::String, ::serde_json::Value> as ::serde::Deserialize>::deserialize(deserializer)?;
-                match crate::__private::tag_of::<D::Error>(&object, #property, #name_str)? {
+                let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = crate::__private::peek_tag::<D::Error>(&raw, #property, #name_str)?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
                     #(#tagged_arms)*
-                    ::std::option::Option::Some(_) => ::std::result::Result::Ok(Self::#unknown(object)),
+                    ::std::option::Option::Some(_) => crate::__private::unknown_object(&raw).map(Self::#unknown),
                     #missing
                 }
             };

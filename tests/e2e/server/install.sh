@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Letta API server (letta==0.16.8, the last server release) into a cached venv.
 # Idempotent: a venv whose stamp matches this script's pins is reused.
-#   LETTA_E2E_HOME  cache root (default ~/.cache/letta-rs-e2e)
+#   LETTA_E2E_HOME  cache root (default /var/tmp/letta-rs-e2e)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="${LETTA_E2E_HOME:-$HOME/.cache/letta-rs-e2e}"
+# Outside /root: PostgreSQL runs as an unprivileged user and must reach the venv.
+root="${LETTA_E2E_HOME:-/var/tmp/letta-rs-e2e}"
 venv="$root/venv"
 stamp_want="$(cat "$here/install.sh" "$here/requirements.lock.txt" | sha256sum | cut -c1-16)"
 if [ -f "$venv/.stamp" ] && [ "$(cat "$venv/.stamp")" = "$stamp_want" ]; then

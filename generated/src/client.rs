@@ -656,10 +656,10 @@ pub mod builders {
                 request.query.push(("summary_search", value.clone()));
             }
             if let ::std::option::Option::Some(value) = &self.order {
-                request.query.push(("order", value.to_string()));
+                request.query.push(("order", crate::__private::query_value(&value)));
             }
             if let ::std::option::Option::Some(value) = &self.order_by {
-                request.query.push(("order_by", value.to_string()));
+                request.query.push(("order_by", crate::__private::query_value(&value)));
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));
@@ -1090,7 +1090,7 @@ pub mod builders {
                 request.query.push(("limit", value.to_string()));
             }
             if let ::std::option::Option::Some(value) = &self.order {
-                request.query.push(("order", value.to_string()));
+                request.query.push(("order", crate::__private::query_value(&value)));
             }
             if let ::std::option::Option::Some(value) = &self.order_by {
                 request.query.push(("order_by", value.clone()));
@@ -1102,7 +1102,12 @@ pub mod builders {
                 request.query.push(("include_err", value.to_string()));
             }
             for item in self.include_return_message_types.iter().flatten() {
-                request.query.push(("include_return_message_types", item.to_string()));
+                request
+                    .query
+                    .push((
+                        "include_return_message_types",
+                        crate::__private::query_value(&item),
+                    ));
             }
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));

@@ -354,8 +354,9 @@ fn retryable_status(status: u16) -> bool {
     status == 408 || status == 429 || status >= 500
 }
 
-/// Helpers the generated client calls; not part of the API.
+/// Helpers the generated client calls; not part of the API. A spec may leave some unused.
 #[doc(hidden)]
+#[allow(dead_code)]
 pub mod private {
     use super::*;
 
@@ -519,6 +520,11 @@ pub mod private {
         let status = response.status().as_u16();
         let bytes = response.bytes().await.map_err(Error::Transport)?;
         decode(status, &bytes)
+    }
+
+    /// Sends a request whose answer has no body to decode.
+    pub async fn send_empty(client: &Client, request: Request) -> Result<(), Error> {
+        execute(client, &request).await.map(drop)
     }
 
     /// Sends and returns the answer's event stream.

@@ -93,59 +93,63 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<AnthropicModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut thinking: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_thinking: ::std::option::Option<
                     crate::models::AnthropicThinking,
                 > = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut verbosity: ::std::option::Option<
+                let mut field_verbosity: ::std::option::Option<
                     crate::models::AnthropicModelSettingsVerbosity,
                 > = ::std::default::Default::default();
-                let mut effort: ::std::option::Option<
+                let mut field_effort: ::std::option::Option<
                     crate::models::AnthropicModelSettingsEffort,
                 > = ::std::default::Default::default();
-                let mut strict: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_strict: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 AnthropicModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "thinking" => thinking = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
-                        "verbosity" => verbosity = map.next_value()?,
-                        "effort" => effort = map.next_value()?,
-                        "strict" => strict = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "thinking" => field_thinking = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
+                        "verbosity" => field_verbosity = __map.next_value()?,
+                        "effort" => field_effort = __map.next_value()?,
+                        "strict" => field_strict = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(AnthropicModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    thinking,
-                    response_format,
-                    verbosity,
-                    effort,
-                    strict,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    thinking: field_thinking,
+                    response_format: field_response_format,
+                    verbosity: field_verbosity,
+                    effort: field_effort,
+                    strict: field_strict,
+                    extra: __extra,
                 })
             }
         }
@@ -414,28 +418,28 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<AnthropicThinking, A::Error> {
-                let mut type_: ::std::option::Option<
+                let mut field_type_: ::std::option::Option<
                     crate::models::AnthropicThinkingType,
                 > = ::std::default::Default::default();
-                let mut budget_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_budget_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "type" => type_ = map.next_value()?,
-                        "budget_tokens" => budget_tokens = map.next_value()?,
+                    match __key.as_str() {
+                        "type" => field_type_ = __map.next_value()?,
+                        "budget_tokens" => field_budget_tokens = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(AnthropicThinking {
-                    type_,
-                    budget_tokens,
-                    extra,
+                    type_: field_type_,
+                    budget_tokens: field_budget_tokens,
+                    extra: __extra,
                 })
             }
         }
@@ -571,49 +575,51 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ApprovalCreate, A::Error> {
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut approvals: ::std::option::Option<
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_approvals: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ApprovalCreateApprovalsItem>,
                 > = ::std::default::Default::default();
-                let mut approve: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut approval_request_id: ::std::option::Option<
+                let mut field_approve: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_approval_request_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::default::Default::default();
-                let mut reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ApprovalCreate::TYPE,
                                 "type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "group_id" => group_id = map.next_value()?,
-                        "approvals" => approvals = map.next_value()?,
-                        "approve" => approve = map.next_value()?,
-                        "approval_request_id" => approval_request_id = map.next_value()?,
-                        "reason" => reason = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "group_id" => field_group_id = __map.next_value()?,
+                        "approvals" => field_approvals = __map.next_value()?,
+                        "approve" => field_approve = __map.next_value()?,
+                        "approval_request_id" => {
+                            field_approval_request_id = __map.next_value()?;
+                        }
+                        "reason" => field_reason = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ApprovalCreate {
-                    otid,
-                    group_id,
-                    approvals,
-                    approve,
-                    approval_request_id,
-                    reason,
-                    extra,
+                    otid: field_otid,
+                    group_id: field_group_id,
+                    approvals: field_approvals,
+                    approve: field_approve,
+                    approval_request_id: field_approval_request_id,
+                    reason: field_reason,
+                    extra: __extra,
                 })
             }
         }
@@ -820,75 +826,81 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ApprovalRequestMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut tool_call: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_tool_call: ::std::option::Option<
                     crate::models::ApprovalRequestMessageToolCall,
                 > = ::std::option::Option::None;
-                let mut tool_calls: ::std::option::Option<
+                let mut field_tool_calls: ::std::option::Option<
                     crate::models::ApprovalRequestMessageToolCalls,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ApprovalRequestMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         "tool_call" => {
-                            tool_call = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_call = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "tool_calls" => tool_calls = map.next_value()?,
+                        "tool_calls" => field_tool_calls = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ApprovalRequestMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    tool_call: tool_call
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    tool_call: field_tool_call
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_call",
                         ))?,
-                    tool_calls,
-                    extra,
+                    tool_calls: field_tool_calls,
+                    extra: __extra,
                 })
             }
         }
@@ -1132,76 +1144,82 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ApprovalResponseMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut approvals: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_approvals: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ApprovalResponseMessageApprovalsItem>,
                 > = ::std::default::Default::default();
-                let mut approve: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut approval_request_id: ::std::option::Option<
+                let mut field_approve: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_approval_request_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::default::Default::default();
-                let mut reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ApprovalResponseMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
-                        "approvals" => approvals = map.next_value()?,
-                        "approve" => approve = map.next_value()?,
-                        "approval_request_id" => approval_request_id = map.next_value()?,
-                        "reason" => reason = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
+                        "approvals" => field_approvals = __map.next_value()?,
+                        "approve" => field_approve = __map.next_value()?,
+                        "approval_request_id" => {
+                            field_approval_request_id = __map.next_value()?;
+                        }
+                        "reason" => field_reason = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ApprovalResponseMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    approvals,
-                    approve,
-                    approval_request_id,
-                    reason,
-                    extra,
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    approvals: field_approvals,
+                    approve: field_approve,
+                    approval_request_id: field_approval_request_id,
+                    reason: field_reason,
+                    extra: __extra,
                 })
             }
         }
@@ -1358,46 +1376,52 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ApprovalReturn, A::Error> {
-                let mut tool_call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut approve: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_tool_call_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut field_approve: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut field_reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ApprovalReturn::TYPE,
                                 "type",
                             )?
                         }
                         "tool_call_id" => {
-                            tool_call_id = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_call_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "approve" => {
-                            approve = ::std::option::Option::Some(map.next_value()?);
+                            field_approve = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "reason" => reason = map.next_value()?,
+                        "reason" => field_reason = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ApprovalReturn {
-                    tool_call_id: tool_call_id
+                    tool_call_id: field_tool_call_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
-                    approve: approve
+                    approve: field_approve
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "approve",
                         ))?,
-                    reason,
-                    extra,
+                    reason: field_reason,
+                    extra: __extra,
                 })
             }
         }
@@ -1507,70 +1531,76 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<AssistantMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut content: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_content: ::std::option::Option<
                     crate::models::AssistantMessageContent,
                 > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 AssistantMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         "content" => {
-                            content = ::std::option::Option::Some(map.next_value()?);
+                            field_content = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(AssistantMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    content: content
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    content: field_content
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -1706,41 +1736,45 @@ impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<AzureModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 AzureModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(AzureModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    response_format,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    response_format: field_response_format,
+                    extra: __extra,
                 })
             }
         }
@@ -1807,44 +1841,48 @@ impl<'de> ::serde::Deserialize<'de> for Base64Image {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<Base64Image, A::Error> {
-                let mut media_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_media_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 Base64Image::TYPE,
                                 "type",
                             )?
                         }
                         "media_type" => {
-                            media_type = ::std::option::Option::Some(map.next_value()?);
+                            field_media_type = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "data" => data = ::std::option::Option::Some(map.next_value()?),
-                        "detail" => detail = map.next_value()?,
+                        "data" => {
+                            field_data = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "detail" => field_detail = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(Base64Image {
-                    media_type: media_type
+                    media_type: field_media_type
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "media_type",
                         ))?,
-                    data: data
+                    data: field_data
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "data",
                         ))?,
-                    detail,
-                    extra,
+                    detail: field_detail,
+                    extra: __extra,
                 })
             }
         }
@@ -1913,36 +1951,40 @@ impl<'de> ::serde::Deserialize<'de> for BasetenModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<BasetenModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 BasetenModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(BasetenModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    extra: __extra,
                 })
             }
         }
@@ -2016,41 +2058,45 @@ impl<'de> ::serde::Deserialize<'de> for BedrockModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<BedrockModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 BedrockModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(BedrockModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    response_format,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    response_format: field_response_format,
+                    extra: __extra,
                 })
             }
         }
@@ -2126,41 +2172,45 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ChatGPTOAuthModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut reasoning: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_reasoning: ::std::option::Option<
                     crate::models::ChatGPTOAuthReasoning,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ChatGPTOAuthModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "reasoning" => reasoning = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "reasoning" => field_reasoning = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ChatGPTOAuthModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    reasoning,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    reasoning: field_reasoning,
+                    extra: __extra,
                 })
             }
         }
@@ -2211,25 +2261,27 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoning {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ChatGPTOAuthReasoning, A::Error> {
-                let mut reasoning_effort: ::std::option::Option<
+                let mut field_reasoning_effort: ::std::option::Option<
                     crate::models::ChatGPTOAuthReasoningReasoningEffort,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "reasoning_effort" => reasoning_effort = map.next_value()?,
+                    match __key.as_str() {
+                        "reasoning_effort" => {
+                            field_reasoning_effort = __map.next_value()?;
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ChatGPTOAuthReasoning {
-                    reasoning_effort,
-                    extra,
+                    reasoning_effort: field_reasoning_effort,
+                    extra: __extra,
                 })
             }
         }
@@ -2363,42 +2415,50 @@ impl<'de> ::serde::Deserialize<'de> for ClientSkillSchema {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ClientSkillSchema, A::Error> {
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut location: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_description: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut field_location: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "name" => name = ::std::option::Option::Some(map.next_value()?),
+                    match __key.as_str() {
+                        "name" => {
+                            field_name = ::std::option::Option::Some(__map.next_value()?);
+                        }
                         "description" => {
-                            description = ::std::option::Option::Some(map.next_value()?);
+                            field_description = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "location" => {
-                            location = ::std::option::Option::Some(map.next_value()?);
+                            field_location = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ClientSkillSchema {
-                    name: name
+                    name: field_name
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "name",
                         ))?,
-                    description: description
+                    description: field_description
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "description",
                         ))?,
-                    location: location
+                    location: field_location
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "location",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -2469,34 +2529,38 @@ impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ClientToolSchema, A::Error> {
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut description: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut parameters: ::std::option::Option<
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_description: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut field_parameters: ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "name" => name = ::std::option::Option::Some(map.next_value()?),
-                        "description" => description = map.next_value()?,
-                        "parameters" => parameters = map.next_value()?,
+                    match __key.as_str() {
+                        "name" => {
+                            field_name = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "description" => field_description = __map.next_value()?,
+                        "parameters" => field_parameters = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ClientToolSchema {
-                    name: name
+                    name: field_name
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "name",
                         ))?,
-                    description,
-                    parameters,
-                    extra,
+                    description: field_description,
+                    parameters: field_parameters,
+                    extra: __extra,
                 })
             }
         }
@@ -2557,48 +2621,50 @@ impl<'de> ::serde::Deserialize<'de> for CompactionResponse {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<CompactionResponse, A::Error> {
-                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut num_messages_before: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut num_messages_after: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_num_messages_before: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_num_messages_after: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "summary" => {
-                            summary = ::std::option::Option::Some(map.next_value()?);
+                            field_summary = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "num_messages_before" => {
-                            num_messages_before = ::std::option::Option::Some(
-                                map.next_value()?,
+                            field_num_messages_before = ::std::option::Option::Some(
+                                __map.next_value()?,
                             );
                         }
                         "num_messages_after" => {
-                            num_messages_after = ::std::option::Option::Some(
-                                map.next_value()?,
+                            field_num_messages_after = ::std::option::Option::Some(
+                                __map.next_value()?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CompactionResponse {
-                    summary: summary
+                    summary: field_summary
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "summary",
                         ))?,
-                    num_messages_before: num_messages_before
+                    num_messages_before: field_num_messages_before
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "num_messages_before",
                         ))?,
-                    num_messages_after: num_messages_after
+                    num_messages_after: field_num_messages_after
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "num_messages_after",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -2684,49 +2750,49 @@ impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInput {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<CompactionSettingsInput, A::Error> {
-                let mut model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut model_settings: ::std::option::Option<
+                let mut field_model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_model_settings: ::std::option::Option<
                     crate::models::ModelSettings,
                 > = ::std::default::Default::default();
-                let mut prompt: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut prompt_acknowledgement: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut clip_chars: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut mode: ::std::option::Option<
+                let mut field_prompt: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_prompt_acknowledgement: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_clip_chars: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_mode: ::std::option::Option<
                     crate::models::CompactionSettingsInputMode,
                 > = ::std::default::Default::default();
-                let mut sliding_window_percentage: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_sliding_window_percentage: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "model" => model = map.next_value()?,
-                        "model_settings" => model_settings = map.next_value()?,
-                        "prompt" => prompt = map.next_value()?,
+                    match __key.as_str() {
+                        "model" => field_model = __map.next_value()?,
+                        "model_settings" => field_model_settings = __map.next_value()?,
+                        "prompt" => field_prompt = __map.next_value()?,
                         "prompt_acknowledgement" => {
-                            prompt_acknowledgement = map.next_value()?;
+                            field_prompt_acknowledgement = __map.next_value()?;
                         }
-                        "clip_chars" => clip_chars = map.next_value()?,
-                        "mode" => mode = map.next_value()?,
+                        "clip_chars" => field_clip_chars = __map.next_value()?,
+                        "mode" => field_mode = __map.next_value()?,
                         "sliding_window_percentage" => {
-                            sliding_window_percentage = map.next_value()?;
+                            field_sliding_window_percentage = __map.next_value()?;
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CompactionSettingsInput {
-                    model,
-                    model_settings,
-                    prompt,
-                    prompt_acknowledgement,
-                    clip_chars,
-                    mode,
-                    sliding_window_percentage,
-                    extra,
+                    model: field_model,
+                    model_settings: field_model_settings,
+                    prompt: field_prompt,
+                    prompt_acknowledgement: field_prompt_acknowledgement,
+                    clip_chars: field_clip_chars,
+                    mode: field_mode,
+                    sliding_window_percentage: field_sliding_window_percentage,
+                    extra: __extra,
                 })
             }
         }
@@ -3140,68 +3206,70 @@ impl<'de> ::serde::Deserialize<'de> for CompactionStats {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<CompactionStats, A::Error> {
-                let mut trigger: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut context_tokens_before: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut context_tokens_after: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut context_window: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut messages_count_before: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut messages_count_after: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_trigger: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_context_tokens_before: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_context_tokens_after: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_context_window: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_messages_count_before: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_messages_count_after: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "trigger" => {
-                            trigger = ::std::option::Option::Some(map.next_value()?);
+                            field_trigger = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "context_tokens_before" => {
-                            context_tokens_before = map.next_value()?;
+                            field_context_tokens_before = __map.next_value()?;
                         }
                         "context_tokens_after" => {
-                            context_tokens_after = map.next_value()?;
+                            field_context_tokens_after = __map.next_value()?;
                         }
                         "context_window" => {
-                            context_window = ::std::option::Option::Some(
-                                map.next_value()?,
+                            field_context_window = ::std::option::Option::Some(
+                                __map.next_value()?,
                             );
                         }
                         "messages_count_before" => {
-                            messages_count_before = ::std::option::Option::Some(
-                                map.next_value()?,
+                            field_messages_count_before = ::std::option::Option::Some(
+                                __map.next_value()?,
                             );
                         }
                         "messages_count_after" => {
-                            messages_count_after = ::std::option::Option::Some(
-                                map.next_value()?,
+                            field_messages_count_after = ::std::option::Option::Some(
+                                __map.next_value()?,
                             );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CompactionStats {
-                    trigger: trigger
+                    trigger: field_trigger
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "trigger",
                         ))?,
-                    context_tokens_before,
-                    context_tokens_after,
-                    context_window: context_window
+                    context_tokens_before: field_context_tokens_before,
+                    context_tokens_after: field_context_tokens_after,
+                    context_window: field_context_window
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "context_window",
                         ))?,
-                    messages_count_before: messages_count_before
+                    messages_count_before: field_messages_count_before
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "messages_count_before",
                         ))?,
-                    messages_count_after: messages_count_after
+                    messages_count_after: field_messages_count_after
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "messages_count_after",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -3322,74 +3390,84 @@ impl<'de> ::serde::Deserialize<'de> for Conversation {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<Conversation, A::Error> {
-                let mut created_by_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut last_updated_by_id: ::std::option::Option<
+                let mut field_created_by_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::default::Default::default();
-                let mut created_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
-                let mut updated_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut agent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut summary: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut in_context_message_ids: ::std::option::Option<
+                let mut field_last_updated_by_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut field_created_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
+                let mut field_updated_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_summary: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_in_context_message_ids: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::default::Default::default();
-                let mut isolated_block_ids: ::std::option::Option<
+                let mut field_isolated_block_ids: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::default::Default::default();
-                let mut model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut model_settings: ::std::option::Option<
+                let mut field_model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_model_settings: ::std::option::Option<
                     crate::models::ModelSettings,
                 > = ::std::default::Default::default();
-                let mut last_message_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_last_message_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "created_by_id" => created_by_id = map.next_value()?,
-                        "last_updated_by_id" => last_updated_by_id = map.next_value()?,
-                        "created_at" => created_at = map.next_value()?,
-                        "updated_at" => updated_at = map.next_value()?,
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
+                    match __key.as_str() {
+                        "created_by_id" => field_created_by_id = __map.next_value()?,
+                        "last_updated_by_id" => {
+                            field_last_updated_by_id = __map.next_value()?;
+                        }
+                        "created_at" => field_created_at = __map.next_value()?,
+                        "updated_at" => field_updated_at = __map.next_value()?,
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
                         "agent_id" => {
-                            agent_id = ::std::option::Option::Some(map.next_value()?);
+                            field_agent_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "summary" => summary = map.next_value()?,
+                        "summary" => field_summary = __map.next_value()?,
                         "in_context_message_ids" => {
-                            in_context_message_ids = map.next_value()?;
+                            field_in_context_message_ids = __map.next_value()?;
                         }
-                        "isolated_block_ids" => isolated_block_ids = map.next_value()?,
-                        "model" => model = map.next_value()?,
-                        "model_settings" => model_settings = map.next_value()?,
-                        "last_message_at" => last_message_at = map.next_value()?,
+                        "isolated_block_ids" => {
+                            field_isolated_block_ids = __map.next_value()?;
+                        }
+                        "model" => field_model = __map.next_value()?,
+                        "model_settings" => field_model_settings = __map.next_value()?,
+                        "last_message_at" => field_last_message_at = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(Conversation {
-                    created_by_id,
-                    last_updated_by_id,
-                    created_at,
-                    updated_at,
-                    id: id
+                    created_by_id: field_created_by_id,
+                    last_updated_by_id: field_last_updated_by_id,
+                    created_at: field_created_at,
+                    updated_at: field_updated_at,
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    agent_id: agent_id
+                    agent_id: field_agent_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "agent_id",
                         ))?,
-                    summary,
-                    in_context_message_ids,
-                    isolated_block_ids,
-                    model,
-                    model_settings,
-                    last_message_at,
-                    extra,
+                    summary: field_summary,
+                    in_context_message_ids: field_in_context_message_ids,
+                    isolated_block_ids: field_isolated_block_ids,
+                    model: field_model,
+                    model_settings: field_model_settings,
+                    last_message_at: field_last_message_at,
+                    extra: __extra,
                 })
             }
         }
@@ -3572,109 +3650,117 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequest {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ConversationMessageRequest, A::Error> {
-                let mut messages: ::std::option::Option<
+                let mut field_messages: ::std::option::Option<
                     ::std::vec::Vec<
                         crate::models::ConversationMessageRequestMessagesItem,
                     >,
                 > = ::std::default::Default::default();
-                let mut input: ::std::option::Option<
+                let mut field_input: ::std::option::Option<
                     crate::models::ConversationMessageRequestInput,
                 > = ::std::default::Default::default();
-                let mut max_steps: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut use_assistant_message: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut assistant_message_tool_name: ::std::option::Option<
+                let mut field_max_steps: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_use_assistant_message: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_assistant_message_tool_name: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::default::Default::default();
-                let mut assistant_message_tool_kwarg: ::std::option::Option<
+                let mut field_assistant_message_tool_kwarg: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::default::Default::default();
-                let mut include_return_message_types: ::std::option::Option<
+                let mut field_include_return_message_types: ::std::option::Option<
                     ::std::vec::Vec<crate::models::MessageType>,
                 > = ::std::default::Default::default();
-                let mut enable_thinking: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut client_tools: ::std::option::Option<
+                let mut field_enable_thinking: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut field_client_tools: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ClientToolSchema>,
                 > = ::std::default::Default::default();
-                let mut client_skills: ::std::option::Option<
+                let mut field_client_skills: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ClientSkillSchema>,
                 > = ::std::default::Default::default();
-                let mut override_model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut include_compaction_messages: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut return_logprobs: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut top_logprobs: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut return_token_ids: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut override_system: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut streaming: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut stream_tokens: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut include_pings: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut background: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_override_model: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut field_include_compaction_messages: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_return_logprobs: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_top_logprobs: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_return_token_ids: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_override_system: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_streaming: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_stream_tokens: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_include_pings: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_background: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "messages" => messages = map.next_value()?,
-                        "input" => input = map.next_value()?,
-                        "max_steps" => max_steps = map.next_value()?,
+                    match __key.as_str() {
+                        "messages" => field_messages = __map.next_value()?,
+                        "input" => field_input = __map.next_value()?,
+                        "max_steps" => field_max_steps = __map.next_value()?,
                         "use_assistant_message" => {
-                            use_assistant_message = map.next_value()?;
+                            field_use_assistant_message = __map.next_value()?;
                         }
                         "assistant_message_tool_name" => {
-                            assistant_message_tool_name = map.next_value()?;
+                            field_assistant_message_tool_name = __map.next_value()?;
                         }
                         "assistant_message_tool_kwarg" => {
-                            assistant_message_tool_kwarg = map.next_value()?;
+                            field_assistant_message_tool_kwarg = __map.next_value()?;
                         }
                         "include_return_message_types" => {
-                            include_return_message_types = map.next_value()?;
+                            field_include_return_message_types = __map.next_value()?;
                         }
-                        "enable_thinking" => enable_thinking = map.next_value()?,
-                        "client_tools" => client_tools = map.next_value()?,
-                        "client_skills" => client_skills = map.next_value()?,
-                        "override_model" => override_model = map.next_value()?,
+                        "enable_thinking" => field_enable_thinking = __map.next_value()?,
+                        "client_tools" => field_client_tools = __map.next_value()?,
+                        "client_skills" => field_client_skills = __map.next_value()?,
+                        "override_model" => field_override_model = __map.next_value()?,
                         "include_compaction_messages" => {
-                            include_compaction_messages = map.next_value()?;
+                            field_include_compaction_messages = __map.next_value()?;
                         }
-                        "return_logprobs" => return_logprobs = map.next_value()?,
-                        "top_logprobs" => top_logprobs = map.next_value()?,
-                        "return_token_ids" => return_token_ids = map.next_value()?,
-                        "override_system" => override_system = map.next_value()?,
-                        "agent_id" => agent_id = map.next_value()?,
-                        "streaming" => streaming = map.next_value()?,
-                        "stream_tokens" => stream_tokens = map.next_value()?,
-                        "include_pings" => include_pings = map.next_value()?,
-                        "background" => background = map.next_value()?,
+                        "return_logprobs" => field_return_logprobs = __map.next_value()?,
+                        "top_logprobs" => field_top_logprobs = __map.next_value()?,
+                        "return_token_ids" => {
+                            field_return_token_ids = __map.next_value()?;
+                        }
+                        "override_system" => field_override_system = __map.next_value()?,
+                        "agent_id" => field_agent_id = __map.next_value()?,
+                        "streaming" => field_streaming = __map.next_value()?,
+                        "stream_tokens" => field_stream_tokens = __map.next_value()?,
+                        "include_pings" => field_include_pings = __map.next_value()?,
+                        "background" => field_background = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ConversationMessageRequest {
-                    messages,
-                    input,
-                    max_steps,
-                    use_assistant_message,
-                    assistant_message_tool_name,
-                    assistant_message_tool_kwarg,
-                    include_return_message_types,
-                    enable_thinking,
-                    client_tools,
-                    client_skills,
-                    override_model,
-                    include_compaction_messages,
-                    return_logprobs,
-                    top_logprobs,
-                    return_token_ids,
-                    override_system,
-                    agent_id,
-                    streaming,
-                    stream_tokens,
-                    include_pings,
-                    background,
-                    extra,
+                    messages: field_messages,
+                    input: field_input,
+                    max_steps: field_max_steps,
+                    use_assistant_message: field_use_assistant_message,
+                    assistant_message_tool_name: field_assistant_message_tool_name,
+                    assistant_message_tool_kwarg: field_assistant_message_tool_kwarg,
+                    include_return_message_types: field_include_return_message_types,
+                    enable_thinking: field_enable_thinking,
+                    client_tools: field_client_tools,
+                    client_skills: field_client_skills,
+                    override_model: field_override_model,
+                    include_compaction_messages: field_include_compaction_messages,
+                    return_logprobs: field_return_logprobs,
+                    top_logprobs: field_top_logprobs,
+                    return_token_ids: field_return_token_ids,
+                    override_system: field_override_system,
+                    agent_id: field_agent_id,
+                    streaming: field_streaming,
+                    stream_tokens: field_stream_tokens,
+                    include_pings: field_include_pings,
+                    background: field_background,
+                    extra: __extra,
                 })
             }
         }
@@ -4141,38 +4227,38 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversation {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<CreateConversation, A::Error> {
-                let mut summary: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut isolated_block_labels: ::std::option::Option<
+                let mut field_summary: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_isolated_block_labels: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::default::Default::default();
-                let mut model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut model_settings: ::std::option::Option<
+                let mut field_model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_model_settings: ::std::option::Option<
                     crate::models::ModelSettings,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "summary" => summary = map.next_value()?,
+                    match __key.as_str() {
+                        "summary" => field_summary = __map.next_value()?,
                         "isolated_block_labels" => {
-                            isolated_block_labels = map.next_value()?;
+                            field_isolated_block_labels = __map.next_value()?;
                         }
-                        "model" => model = map.next_value()?,
-                        "model_settings" => model_settings = map.next_value()?,
+                        "model" => field_model = __map.next_value()?,
+                        "model_settings" => field_model_settings = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CreateConversation {
-                    summary,
-                    isolated_block_labels,
-                    model,
-                    model_settings,
-                    extra,
+                    summary: field_summary,
+                    isolated_block_labels: field_isolated_block_labels,
+                    model: field_model,
+                    model_settings: field_model_settings,
+                    extra: __extra,
                 })
             }
         }
@@ -4246,41 +4332,45 @@ impl<'de> ::serde::Deserialize<'de> for DeepseekModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<DeepseekModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 DeepseekModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(DeepseekModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    response_format,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    response_format: field_response_format,
+                    extra: __extra,
                 })
             }
         }
@@ -4384,77 +4474,83 @@ impl<'de> ::serde::Deserialize<'de> for EventMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<EventMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut event_data: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_event_data: ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 EventMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         "event_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 EventMessage::EVENT_TYPE,
                                 "event_type",
                             )?
                         }
                         "event_data" => {
-                            event_data = ::std::option::Option::Some(map.next_value()?);
+                            field_event_data = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(EventMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    event_data: event_data
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    event_data: field_event_data
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "event_data",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -4509,26 +4605,28 @@ impl<'de> ::serde::Deserialize<'de> for GeminiThinkingConfig {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<GeminiThinkingConfig, A::Error> {
-                let mut include_thoughts: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut thinking_budget: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_include_thoughts: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_thinking_budget: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "include_thoughts" => include_thoughts = map.next_value()?,
-                        "thinking_budget" => thinking_budget = map.next_value()?,
+                    match __key.as_str() {
+                        "include_thoughts" => {
+                            field_include_thoughts = __map.next_value()?;
+                        }
+                        "thinking_budget" => field_thinking_budget = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(GeminiThinkingConfig {
-                    include_thoughts,
-                    thinking_budget,
-                    extra,
+                    include_thoughts: field_include_thoughts,
+                    thinking_budget: field_thinking_budget,
+                    extra: __extra,
                 })
             }
         }
@@ -4608,46 +4706,50 @@ impl<'de> ::serde::Deserialize<'de> for GoogleAIModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<GoogleAIModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut thinking_config: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_thinking_config: ::std::option::Option<
                     crate::models::GeminiThinkingConfig,
                 > = ::std::default::Default::default();
-                let mut response_schema: ::std::option::Option<
+                let mut field_response_schema: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 GoogleAIModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "thinking_config" => thinking_config = map.next_value()?,
-                        "response_schema" => response_schema = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "thinking_config" => field_thinking_config = __map.next_value()?,
+                        "response_schema" => field_response_schema = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(GoogleAIModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    thinking_config,
-                    response_schema,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    thinking_config: field_thinking_config,
+                    response_schema: field_response_schema,
+                    extra: __extra,
                 })
             }
         }
@@ -4727,46 +4829,50 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVertexModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<GoogleVertexModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut thinking_config: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_thinking_config: ::std::option::Option<
                     crate::models::GeminiThinkingConfig,
                 > = ::std::default::Default::default();
-                let mut response_schema: ::std::option::Option<
+                let mut field_response_schema: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 GoogleVertexModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "thinking_config" => thinking_config = map.next_value()?,
-                        "response_schema" => response_schema = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "thinking_config" => field_thinking_config = __map.next_value()?,
+                        "response_schema" => field_response_schema = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(GoogleVertexModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    thinking_config,
-                    response_schema,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    thinking_config: field_thinking_config,
+                    response_schema: field_response_schema,
+                    extra: __extra,
                 })
             }
         }
@@ -4840,41 +4946,45 @@ impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<GroqModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 GroqModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(GroqModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    response_format,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    response_format: field_response_format,
+                    extra: __extra,
                 })
             }
         }
@@ -4919,25 +5029,25 @@ impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<HTTPValidationError, A::Error> {
-                let mut detail: ::std::option::Option<
+                let mut field_detail: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ValidationError>,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "detail" => detail = map.next_value()?,
+                    match __key.as_str() {
+                        "detail" => field_detail = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(HTTPValidationError {
-                    detail,
-                    extra,
+                    detail: field_detail,
+                    extra: __extra,
                 })
             }
         }
@@ -5054,71 +5164,83 @@ impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<HiddenReasoningMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut state: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_state: ::std::option::Option<
                     crate::models::HiddenReasoningMessageState,
                 > = ::std::option::Option::None;
-                let mut hidden_reasoning: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_hidden_reasoning: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 HiddenReasoningMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
-                        "state" => state = ::std::option::Option::Some(map.next_value()?),
-                        "hidden_reasoning" => hidden_reasoning = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
+                        "state" => {
+                            field_state = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "hidden_reasoning" => {
+                            field_hidden_reasoning = __map.next_value()?;
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(HiddenReasoningMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    state: state
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    state: field_state
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "state",
                         ))?,
-                    hidden_reasoning,
-                    extra,
+                    hidden_reasoning: field_hidden_reasoning,
+                    extra: __extra,
                 })
             }
         }
@@ -5226,37 +5348,39 @@ impl<'de> ::serde::Deserialize<'de> for ImageContent {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ImageContent, A::Error> {
-                let mut source: ::std::option::Option<
+                let mut field_source: ::std::option::Option<
                     crate::models::ImageContentSource,
                 > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ImageContent::TYPE,
                                 "type",
                             )?
                         }
                         "source" => {
-                            source = ::std::option::Option::Some(map.next_value()?);
+                            field_source = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ImageContent {
-                    source: source
+                    source: field_source
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "source",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -5398,26 +5522,28 @@ impl<'de> ::serde::Deserialize<'de> for JsonObjectResponseFormat {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<JsonObjectResponseFormat, A::Error> {
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 JsonObjectResponseFormat::TYPE,
                                 "type",
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                ::std::result::Result::Ok(JsonObjectResponseFormat { extra })
+                ::std::result::Result::Ok(JsonObjectResponseFormat {
+                    extra: __extra,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -5476,37 +5602,39 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchemaResponseFormat {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<JsonSchemaResponseFormat, A::Error> {
-                let mut json_schema: ::std::option::Option<
+                let mut field_json_schema: ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 JsonSchemaResponseFormat::TYPE,
                                 "type",
                             )?
                         }
                         "json_schema" => {
-                            json_schema = ::std::option::Option::Some(map.next_value()?);
+                            field_json_schema = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(JsonSchemaResponseFormat {
-                    json_schema: json_schema
+                    json_schema: field_json_schema
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "json_schema",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -5588,57 +5716,63 @@ impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<LettaErrorMessage, A::Error> {
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut error_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_error_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 LettaErrorMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
                         "run_id" => {
-                            run_id = ::std::option::Option::Some(map.next_value()?);
+                            field_run_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "error_type" => {
-                            error_type = ::std::option::Option::Some(map.next_value()?);
+                            field_error_type = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "message" => {
-                            message = ::std::option::Option::Some(map.next_value()?);
+                            field_message = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "detail" => detail = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
+                        "detail" => field_detail = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(LettaErrorMessage {
-                    run_id: run_id
+                    run_id: field_run_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "run_id",
                         ))?,
-                    error_type: error_type
+                    error_type: field_error_type
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "error_type",
                         ))?,
-                    message: message
+                    message: field_message
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "message",
                         ))?,
-                    detail,
-                    seq_id,
-                    extra,
+                    detail: field_detail,
+                    seq_id: field_seq_id,
+                    extra: __extra,
                 })
             }
         }
@@ -5713,44 +5847,46 @@ impl<'de> ::serde::Deserialize<'de> for LettaImage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<LettaImage, A::Error> {
-                let mut file_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut media_type: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut data: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_file_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_media_type: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_data: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 LettaImage::TYPE,
                                 "type",
                             )?
                         }
                         "file_id" => {
-                            file_id = ::std::option::Option::Some(map.next_value()?);
+                            field_file_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "media_type" => media_type = map.next_value()?,
-                        "data" => data = map.next_value()?,
-                        "detail" => detail = map.next_value()?,
+                        "media_type" => field_media_type = __map.next_value()?,
+                        "data" => field_data = __map.next_value()?,
+                        "detail" => field_detail = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(LettaImage {
-                    file_id: file_id
+                    file_id: field_file_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "file_id",
                         ))?,
-                    media_type,
-                    data,
-                    detail,
-                    extra,
+                    media_type: field_media_type,
+                    data: field_data,
+                    detail: field_detail,
+                    extra: __extra,
                 })
             }
         }
@@ -5850,60 +5986,64 @@ impl<'de> ::serde::Deserialize<'de> for LettaPing {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<LettaPing, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 LettaPing::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(LettaPing {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    extra,
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    extra: __extra,
                 })
             }
         }
@@ -5984,56 +6124,66 @@ impl<'de> ::serde::Deserialize<'de> for LettaResponse {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<LettaResponse, A::Error> {
-                let mut messages: ::std::option::Option<
+                let mut field_messages: ::std::option::Option<
                     ::std::vec::Vec<crate::models::LettaMessageUnion>,
                 > = ::std::option::Option::None;
-                let mut stop_reason: ::std::option::Option<
+                let mut field_stop_reason: ::std::option::Option<
                     crate::models::LettaStopReason,
                 > = ::std::option::Option::None;
-                let mut usage: ::std::option::Option<
+                let mut field_usage: ::std::option::Option<
                     crate::models::LettaUsageStatistics,
                 > = ::std::option::Option::None;
-                let mut logprobs: ::std::option::Option<crate::models::ChoiceLogprobs> = ::std::default::Default::default();
-                let mut turns: ::std::option::Option<
+                let mut field_logprobs: ::std::option::Option<
+                    crate::models::ChoiceLogprobs,
+                > = ::std::default::Default::default();
+                let mut field_turns: ::std::option::Option<
                     ::std::vec::Vec<crate::models::TurnTokenData>,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "messages" => {
-                            messages = ::std::option::Option::Some(map.next_value()?);
+                            field_messages = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "stop_reason" => {
-                            stop_reason = ::std::option::Option::Some(map.next_value()?);
+                            field_stop_reason = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "usage" => usage = ::std::option::Option::Some(map.next_value()?),
-                        "logprobs" => logprobs = map.next_value()?,
-                        "turns" => turns = map.next_value()?,
+                        "usage" => {
+                            field_usage = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "logprobs" => field_logprobs = __map.next_value()?,
+                        "turns" => field_turns = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(LettaResponse {
-                    messages: messages
+                    messages: field_messages
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "messages",
                         ))?,
-                    stop_reason: stop_reason
+                    stop_reason: field_stop_reason
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "stop_reason",
                         ))?,
-                    usage: usage
+                    usage: field_usage
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "usage",
                         ))?,
-                    logprobs,
-                    turns,
-                    extra,
+                    logprobs: field_logprobs,
+                    turns: field_turns,
+                    extra: __extra,
                 })
             }
         }
@@ -6091,37 +6241,39 @@ impl<'de> ::serde::Deserialize<'de> for LettaStopReason {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<LettaStopReason, A::Error> {
-                let mut stop_reason: ::std::option::Option<
+                let mut field_stop_reason: ::std::option::Option<
                     crate::models::StopReasonType,
                 > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 LettaStopReason::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
                         "stop_reason" => {
-                            stop_reason = ::std::option::Option::Some(map.next_value()?);
+                            field_stop_reason = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(LettaStopReason {
-                    stop_reason: stop_reason
+                    stop_reason: field_stop_reason
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "stop_reason",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -6229,56 +6381,64 @@ impl<'de> ::serde::Deserialize<'de> for LettaUsageStatistics {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<LettaUsageStatistics, A::Error> {
-                let mut completion_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut prompt_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut total_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut step_count: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_ids: ::std::option::Option<
+                let mut field_completion_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_prompt_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_total_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_step_count: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_ids: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::default::Default::default();
-                let mut cached_input_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut cache_write_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut reasoning_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut context_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_cached_input_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_cache_write_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_reasoning_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_context_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 LettaUsageStatistics::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "completion_tokens" => completion_tokens = map.next_value()?,
-                        "prompt_tokens" => prompt_tokens = map.next_value()?,
-                        "total_tokens" => total_tokens = map.next_value()?,
-                        "step_count" => step_count = map.next_value()?,
-                        "run_ids" => run_ids = map.next_value()?,
-                        "cached_input_tokens" => cached_input_tokens = map.next_value()?,
-                        "cache_write_tokens" => cache_write_tokens = map.next_value()?,
-                        "reasoning_tokens" => reasoning_tokens = map.next_value()?,
-                        "context_tokens" => context_tokens = map.next_value()?,
+                        "completion_tokens" => {
+                            field_completion_tokens = __map.next_value()?;
+                        }
+                        "prompt_tokens" => field_prompt_tokens = __map.next_value()?,
+                        "total_tokens" => field_total_tokens = __map.next_value()?,
+                        "step_count" => field_step_count = __map.next_value()?,
+                        "run_ids" => field_run_ids = __map.next_value()?,
+                        "cached_input_tokens" => {
+                            field_cached_input_tokens = __map.next_value()?;
+                        }
+                        "cache_write_tokens" => {
+                            field_cache_write_tokens = __map.next_value()?;
+                        }
+                        "reasoning_tokens" => {
+                            field_reasoning_tokens = __map.next_value()?;
+                        }
+                        "context_tokens" => field_context_tokens = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(LettaUsageStatistics {
-                    completion_tokens,
-                    prompt_tokens,
-                    total_tokens,
-                    step_count,
-                    run_ids,
-                    cached_input_tokens,
-                    cache_write_tokens,
-                    reasoning_tokens,
-                    context_tokens,
-                    extra,
+                    completion_tokens: field_completion_tokens,
+                    prompt_tokens: field_prompt_tokens,
+                    total_tokens: field_total_tokens,
+                    step_count: field_step_count,
+                    run_ids: field_run_ids,
+                    cached_input_tokens: field_cached_input_tokens,
+                    cache_write_tokens: field_cache_write_tokens,
+                    reasoning_tokens: field_reasoning_tokens,
+                    context_tokens: field_context_tokens,
+                    extra: __extra,
                 })
             }
         }
@@ -6373,58 +6533,66 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreate {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<MessageCreate, A::Error> {
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut role: ::std::option::Option<crate::models::MessageCreateRole> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_role: ::std::option::Option<
+                    crate::models::MessageCreateRole,
+                > = ::std::option::Option::None;
+                let mut field_content: ::std::option::Option<
                     crate::models::MessageCreateContent,
                 > = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut batch_item_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_batch_item_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 MessageCreate::TYPE,
                                 "type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "group_id" => group_id = map.next_value()?,
-                        "role" => role = ::std::option::Option::Some(map.next_value()?),
-                        "content" => {
-                            content = ::std::option::Option::Some(map.next_value()?);
+                        "otid" => field_otid = __map.next_value()?,
+                        "group_id" => field_group_id = __map.next_value()?,
+                        "role" => {
+                            field_role = ::std::option::Option::Some(__map.next_value()?);
                         }
-                        "name" => name = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "batch_item_id" => batch_item_id = map.next_value()?,
+                        "content" => {
+                            field_content = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "name" => field_name = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "batch_item_id" => field_batch_item_id = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(MessageCreate {
-                    otid,
-                    group_id,
-                    role: role
+                    otid: field_otid,
+                    group_id: field_group_id,
+                    role: field_role
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "role",
                         ))?,
-                    content: content
+                    content: field_content
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
-                    name,
-                    sender_id,
-                    batch_item_id,
-                    extra,
+                    name: field_name,
+                    sender_id: field_sender_id,
+                    batch_item_id: field_batch_item_id,
+                    extra: __extra,
                 })
             }
         }
@@ -6674,30 +6842,30 @@ impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<OmittedReasoningContent, A::Error> {
-                let mut signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 OmittedReasoningContent::TYPE,
                                 "type",
                             )?
                         }
-                        "signature" => signature = map.next_value()?,
+                        "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(OmittedReasoningContent {
-                    signature,
-                    extra,
+                    signature: field_signature,
+                    extra: __extra,
                 })
             }
         }
@@ -6784,49 +6952,53 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<OpenAIModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut reasoning: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_reasoning: ::std::option::Option<
                     crate::models::OpenAIReasoning,
                 > = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut strict: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_strict: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 OpenAIModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "reasoning" => reasoning = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
-                        "strict" => strict = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "reasoning" => field_reasoning = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
+                        "strict" => field_strict = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(OpenAIModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    reasoning,
-                    response_format,
-                    strict,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    reasoning: field_reasoning,
+                    response_format: field_response_format,
+                    strict: field_strict,
+                    extra: __extra,
                 })
             }
         }
@@ -6876,25 +7048,27 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<OpenAIReasoning, A::Error> {
-                let mut reasoning_effort: ::std::option::Option<
+                let mut field_reasoning_effort: ::std::option::Option<
                     crate::models::OpenAIReasoningReasoningEffort,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "reasoning_effort" => reasoning_effort = map.next_value()?,
+                    match __key.as_str() {
+                        "reasoning_effort" => {
+                            field_reasoning_effort = __map.next_value()?;
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(OpenAIReasoning {
-                    reasoning_effort,
-                    extra,
+                    reasoning_effort: field_reasoning_effort,
+                    extra: __extra,
                 })
             }
         }
@@ -7037,41 +7211,45 @@ impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<OpenRouterModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 OpenRouterModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(OpenRouterModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    response_format,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    response_format: field_response_format,
+                    extra: __extra,
                 })
             }
         }
@@ -7139,46 +7317,50 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ReasoningContent, A::Error> {
-                let mut is_native: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut reasoning: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_is_native: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut field_reasoning: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ReasoningContent::TYPE,
                                 "type",
                             )?
                         }
                         "is_native" => {
-                            is_native = ::std::option::Option::Some(map.next_value()?);
+                            field_is_native = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "reasoning" => {
-                            reasoning = ::std::option::Option::Some(map.next_value()?);
+                            field_reasoning = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "signature" => signature = map.next_value()?,
+                        "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ReasoningContent {
-                    is_native: is_native
+                    is_native: field_is_native
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "is_native",
                         ))?,
-                    reasoning: reasoning
+                    reasoning: field_reasoning
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "reasoning",
                         ))?,
-                    signature,
-                    extra,
+                    signature: field_signature,
+                    extra: __extra,
                 })
             }
         }
@@ -7301,76 +7483,82 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ReasoningMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut source: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_source: ::std::option::Option<
                     crate::models::ReasoningMessageSource,
                 > = ::std::default::Default::default();
-                let mut reasoning: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_reasoning: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ReasoningMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
-                        "source" => source = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
+                        "source" => field_source = __map.next_value()?,
                         "reasoning" => {
-                            reasoning = ::std::option::Option::Some(map.next_value()?);
+                            field_reasoning = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "signature" => signature = map.next_value()?,
+                        "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ReasoningMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    source,
-                    reasoning: reasoning
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    source: field_source,
+                    reasoning: field_reasoning
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "reasoning",
                         ))?,
-                    signature,
-                    extra,
+                    signature: field_signature,
+                    extra: __extra,
                 })
             }
         }
@@ -7480,33 +7668,35 @@ impl<'de> ::serde::Deserialize<'de> for RedactedReasoningContent {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<RedactedReasoningContent, A::Error> {
-                let mut data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 RedactedReasoningContent::TYPE,
                                 "type",
                             )?
                         }
-                        "data" => data = ::std::option::Option::Some(map.next_value()?),
+                        "data" => {
+                            field_data = ::std::option::Option::Some(__map.next_value()?);
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(RedactedReasoningContent {
-                    data: data
+                    data: field_data
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "data",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -7590,41 +7780,41 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveStreamRequest {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<RetrieveStreamRequest, A::Error> {
-                let mut agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut starting_after: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut include_pings: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut poll_interval: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut batch_size: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_starting_after: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_include_pings: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_poll_interval: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_batch_size: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "agent_id" => agent_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
-                        "otid" => otid = map.next_value()?,
-                        "starting_after" => starting_after = map.next_value()?,
-                        "include_pings" => include_pings = map.next_value()?,
-                        "poll_interval" => poll_interval = map.next_value()?,
-                        "batch_size" => batch_size = map.next_value()?,
+                    match __key.as_str() {
+                        "agent_id" => field_agent_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "starting_after" => field_starting_after = __map.next_value()?,
+                        "include_pings" => field_include_pings = __map.next_value()?,
+                        "poll_interval" => field_poll_interval = __map.next_value()?,
+                        "batch_size" => field_batch_size = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(RetrieveStreamRequest {
-                    agent_id,
-                    run_id,
-                    otid,
-                    starting_after,
-                    include_pings,
-                    poll_interval,
-                    batch_size,
-                    extra,
+                    agent_id: field_agent_id,
+                    run_id: field_run_id,
+                    otid: field_otid,
+                    starting_after: field_starting_after,
+                    include_pings: field_include_pings,
+                    poll_interval: field_poll_interval,
+                    batch_size: field_batch_size,
+                    extra: __extra,
                 })
             }
         }
@@ -7717,52 +7907,60 @@ impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<SGLangModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut reasoning: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_reasoning: ::std::option::Option<
                     crate::models::OpenAIReasoning,
                 > = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut strict: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut tool_call_parser: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_strict: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_tool_call_parser: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 SGLangModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "reasoning" => reasoning = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
-                        "strict" => strict = map.next_value()?,
-                        "tool_call_parser" => tool_call_parser = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "reasoning" => field_reasoning = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
+                        "strict" => field_strict = __map.next_value()?,
+                        "tool_call_parser" => {
+                            field_tool_call_parser = __map.next_value()?;
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(SGLangModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    reasoning,
-                    response_format,
-                    strict,
-                    tool_call_parser,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    reasoning: field_reasoning,
+                    response_format: field_response_format,
+                    strict: field_strict,
+                    tool_call_parser: field_tool_call_parser,
+                    extra: __extra,
                 })
             }
         }
@@ -7929,48 +8127,54 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<SummarizedReasoningContent, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut summary: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_summary: ::std::option::Option<
                     ::std::vec::Vec<crate::models::SummarizedReasoningContentPart>,
                 > = ::std::option::Option::None;
-                let mut encrypted_content: ::std::option::Option<
+                let mut field_encrypted_content: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 SummarizedReasoningContent::TYPE,
                                 "type",
                             )?
                         }
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "summary" => {
-                            summary = ::std::option::Option::Some(map.next_value()?);
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
                         }
-                        "encrypted_content" => encrypted_content = map.next_value()?,
+                        "summary" => {
+                            field_summary = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "encrypted_content" => {
+                            field_encrypted_content = __map.next_value()?;
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(SummarizedReasoningContent {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    summary: summary
+                    summary: field_summary
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "summary",
                         ))?,
-                    encrypted_content,
-                    extra,
+                    encrypted_content: field_encrypted_content,
+                    extra: __extra,
                 })
             }
         }
@@ -8026,32 +8230,38 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContentPart {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<SummarizedReasoningContentPart, A::Error> {
-                let mut index: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_index: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "index" => index = ::std::option::Option::Some(map.next_value()?),
-                        "text" => text = ::std::option::Option::Some(map.next_value()?),
+                    match __key.as_str() {
+                        "index" => {
+                            field_index = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "text" => {
+                            field_text = ::std::option::Option::Some(__map.next_value()?);
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(SummarizedReasoningContentPart {
-                    index: index
+                    index: field_index
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "index",
                         ))?,
-                    text: text
+                    text: field_text
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "text",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -8157,73 +8367,81 @@ impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<SummaryMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut compaction_stats: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_compaction_stats: ::std::option::Option<
                     crate::models::CompactionStats,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 SummaryMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         "summary" => {
-                            summary = ::std::option::Option::Some(map.next_value()?);
+                            field_summary = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "compaction_stats" => compaction_stats = map.next_value()?,
+                        "compaction_stats" => {
+                            field_compaction_stats = __map.next_value()?;
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(SummaryMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    summary: summary
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    summary: field_summary
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "summary",
                         ))?,
-                    compaction_stats,
-                    extra,
+                    compaction_stats: field_compaction_stats,
+                    extra: __extra,
                 })
             }
         }
@@ -8333,68 +8551,74 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<SystemMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 SystemMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         "content" => {
-                            content = ::std::option::Option::Some(map.next_value()?);
+                            field_content = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(SystemMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    content: content
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    content: field_content
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -8457,36 +8681,38 @@ impl<'de> ::serde::Deserialize<'de> for TextContent {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<TextContent, A::Error> {
-                let mut text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 TextContent::TYPE,
                                 "type",
                             )?
                         }
-                        "text" => text = ::std::option::Option::Some(map.next_value()?),
-                        "signature" => signature = map.next_value()?,
+                        "text" => {
+                            field_text = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(TextContent {
-                    text: text
+                    text: field_text
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "text",
                         ))?,
-                    signature,
-                    extra,
+                    signature: field_signature,
+                    extra: __extra,
                 })
             }
         }
@@ -8534,26 +8760,28 @@ impl<'de> ::serde::Deserialize<'de> for TextResponseFormat {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<TextResponseFormat, A::Error> {
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 TextResponseFormat::TYPE,
                                 "type",
                             )?
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
-                ::std::result::Result::Ok(TextResponseFormat { extra })
+                ::std::result::Result::Ok(TextResponseFormat {
+                    extra: __extra,
+                })
             }
         }
         deserializer.deserialize_map(Visitor)
@@ -8626,41 +8854,45 @@ impl<'de> ::serde::Deserialize<'de> for TogetherModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<TogetherModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 TogetherModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(TogetherModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    response_format,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    response_format: field_response_format,
+                    extra: __extra,
                 })
             }
         }
@@ -8721,42 +8953,50 @@ impl<'de> ::serde::Deserialize<'de> for ToolCall {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ToolCall, A::Error> {
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut arguments: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut tool_call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_arguments: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_tool_call_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "name" => name = ::std::option::Option::Some(map.next_value()?),
+                    match __key.as_str() {
+                        "name" => {
+                            field_name = ::std::option::Option::Some(__map.next_value()?);
+                        }
                         "arguments" => {
-                            arguments = ::std::option::Option::Some(map.next_value()?);
+                            field_arguments = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "tool_call_id" => {
-                            tool_call_id = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_call_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ToolCall {
-                    name: name
+                    name: field_name
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "name",
                         ))?,
-                    arguments: arguments
+                    arguments: field_arguments
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "arguments",
                         ))?,
-                    tool_call_id: tool_call_id
+                    tool_call_id: field_tool_call_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -8831,50 +9071,58 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ToolCallContent, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut input: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_input: ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 > = ::std::option::Option::None;
-                let mut signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ToolCallContent::TYPE,
                                 "type",
                             )?
                         }
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = ::std::option::Option::Some(map.next_value()?),
-                        "input" => input = ::std::option::Option::Some(map.next_value()?),
-                        "signature" => signature = map.next_value()?,
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => {
+                            field_name = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "input" => {
+                            field_input = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ToolCallContent {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    name: name
+                    name: field_name
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "name",
                         ))?,
-                    input: input
+                    input: field_input
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "input",
                         ))?,
-                    signature,
-                    extra,
+                    signature: field_signature,
+                    extra: __extra,
                 })
             }
         }
@@ -8927,29 +9175,31 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallDelta {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ToolCallDelta, A::Error> {
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut arguments: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut tool_call_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_arguments: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_tool_call_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "name" => name = map.next_value()?,
-                        "arguments" => arguments = map.next_value()?,
-                        "tool_call_id" => tool_call_id = map.next_value()?,
+                    match __key.as_str() {
+                        "name" => field_name = __map.next_value()?,
+                        "arguments" => field_arguments = __map.next_value()?,
+                        "tool_call_id" => field_tool_call_id = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ToolCallDelta {
-                    name,
-                    arguments,
-                    tool_call_id,
-                    extra,
+                    name: field_name,
+                    arguments: field_arguments,
+                    tool_call_id: field_tool_call_id,
+                    extra: __extra,
                 })
             }
         }
@@ -9064,75 +9314,81 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ToolCallMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut tool_call: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_tool_call: ::std::option::Option<
                     crate::models::ToolCallMessageToolCall,
                 > = ::std::option::Option::None;
-                let mut tool_calls: ::std::option::Option<
+                let mut field_tool_calls: ::std::option::Option<
                     crate::models::ToolCallMessageToolCalls,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ToolCallMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         "tool_call" => {
-                            tool_call = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_call = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "tool_calls" => tool_calls = map.next_value()?,
+                        "tool_calls" => field_tool_calls = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ToolCallMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    tool_call: tool_call
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    tool_call: field_tool_call
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_call",
                         ))?,
-                    tool_calls,
-                    extra,
+                    tool_calls: field_tool_calls,
+                    extra: __extra,
                 })
             }
         }
@@ -9306,51 +9562,59 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnContent {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ToolReturnContent, A::Error> {
-                let mut tool_call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut is_error: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_tool_call_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut field_content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_is_error: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ToolReturnContent::TYPE,
                                 "type",
                             )?
                         }
                         "tool_call_id" => {
-                            tool_call_id = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_call_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "content" => {
-                            content = ::std::option::Option::Some(map.next_value()?);
+                            field_content = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "is_error" => {
-                            is_error = ::std::option::Option::Some(map.next_value()?);
+                            field_is_error = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ToolReturnContent {
-                    tool_call_id: tool_call_id
+                    tool_call_id: field_tool_call_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
-                    content: content
+                    content: field_content
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
-                    is_error: is_error
+                    is_error: field_is_error
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "is_error",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -9424,43 +9688,45 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnCreate {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ToolReturnCreate, A::Error> {
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut tool_returns: ::std::option::Option<
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_tool_returns: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ToolReturn>,
                 > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ToolReturnCreate::TYPE,
                                 "type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "group_id" => group_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "group_id" => field_group_id = __map.next_value()?,
                         "tool_returns" => {
-                            tool_returns = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_returns = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ToolReturnCreate {
-                    otid,
-                    group_id,
-                    tool_returns: tool_returns
+                    otid: field_otid,
+                    group_id: field_group_id,
+                    tool_returns: field_tool_returns
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_returns",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -9602,101 +9868,115 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ToolReturnMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut tool_return: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut status: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_tool_return: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut field_status: ::std::option::Option<
                     crate::models::ToolReturnMessageStatus,
                 > = ::std::option::Option::None;
-                let mut tool_call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut stdout: ::std::option::Option<
+                let mut field_tool_call_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut field_stdout: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::default::Default::default();
-                let mut stderr: ::std::option::Option<
+                let mut field_stderr: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::default::Default::default();
-                let mut tool_returns: ::std::option::Option<
+                let mut field_tool_returns: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ToolReturn>,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ToolReturnMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         "tool_return" => {
-                            tool_return = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_return = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "status" => {
-                            status = ::std::option::Option::Some(map.next_value()?);
+                            field_status = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "tool_call_id" => {
-                            tool_call_id = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_call_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "stdout" => stdout = map.next_value()?,
-                        "stderr" => stderr = map.next_value()?,
-                        "tool_returns" => tool_returns = map.next_value()?,
+                        "stdout" => field_stdout = __map.next_value()?,
+                        "stderr" => field_stderr = __map.next_value()?,
+                        "tool_returns" => field_tool_returns = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ToolReturnMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    tool_return: tool_return
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    tool_return: field_tool_return
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_return",
                         ))?,
-                    status: status
+                    status: field_status
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "status",
                         ))?,
-                    tool_call_id: tool_call_id
+                    tool_call_id: field_tool_call_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
-                    stdout,
-                    stderr,
-                    tool_returns,
-                    extra,
+                    stdout: field_stdout,
+                    stderr: field_stderr,
+                    tool_returns: field_tool_returns,
+                    extra: __extra,
                 })
             }
         }
@@ -9830,42 +10110,46 @@ impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<TurnTokenData, A::Error> {
-                let mut role: ::std::option::Option<crate::models::TurnTokenDataRole> = ::std::option::Option::None;
-                let mut output_ids: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
-                let mut output_token_logprobs: ::std::option::Option<
+                let mut field_role: ::std::option::Option<
+                    crate::models::TurnTokenDataRole,
+                > = ::std::option::Option::None;
+                let mut field_output_ids: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
+                let mut field_output_token_logprobs: ::std::option::Option<
                     ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
                 > = ::std::default::Default::default();
-                let mut content: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut tool_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_content: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_tool_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "role" => role = ::std::option::Option::Some(map.next_value()?),
-                        "output_ids" => output_ids = map.next_value()?,
-                        "output_token_logprobs" => {
-                            output_token_logprobs = map.next_value()?;
+                    match __key.as_str() {
+                        "role" => {
+                            field_role = ::std::option::Option::Some(__map.next_value()?);
                         }
-                        "content" => content = map.next_value()?,
-                        "tool_name" => tool_name = map.next_value()?,
+                        "output_ids" => field_output_ids = __map.next_value()?,
+                        "output_token_logprobs" => {
+                            field_output_token_logprobs = __map.next_value()?;
+                        }
+                        "content" => field_content = __map.next_value()?,
+                        "tool_name" => field_tool_name = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(TurnTokenData {
-                    role: role
+                    role: field_role
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "role",
                         ))?,
-                    output_ids,
-                    output_token_logprobs,
-                    content,
-                    tool_name,
-                    extra,
+                    output_ids: field_output_ids,
+                    output_token_logprobs: field_output_token_logprobs,
+                    content: field_content,
+                    tool_name: field_tool_name,
+                    extra: __extra,
                 })
             }
         }
@@ -9987,32 +10271,34 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<UpdateConversation, A::Error> {
-                let mut summary: crate::Patch<::std::string::String> = ::std::default::Default::default();
-                let mut model: crate::Patch<::std::string::String> = ::std::default::Default::default();
-                let mut model_settings: crate::Patch<crate::models::ModelSettings> = ::std::default::Default::default();
-                let mut last_message_at: crate::Patch<crate::Timestamp> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_summary: crate::Patch<::std::string::String> = ::std::default::Default::default();
+                let mut field_model: crate::Patch<::std::string::String> = ::std::default::Default::default();
+                let mut field_model_settings: crate::Patch<
+                    crate::models::ModelSettings,
+                > = ::std::default::Default::default();
+                let mut field_last_message_at: crate::Patch<crate::Timestamp> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "summary" => summary = map.next_value()?,
-                        "model" => model = map.next_value()?,
-                        "model_settings" => model_settings = map.next_value()?,
-                        "last_message_at" => last_message_at = map.next_value()?,
+                    match __key.as_str() {
+                        "summary" => field_summary = __map.next_value()?,
+                        "model" => field_model = __map.next_value()?,
+                        "model_settings" => field_model_settings = __map.next_value()?,
+                        "last_message_at" => field_last_message_at = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(UpdateConversation {
-                    summary,
-                    model,
-                    model_settings,
-                    last_message_at,
-                    extra,
+                    summary: field_summary,
+                    model: field_model,
+                    model_settings: field_model_settings,
+                    last_message_at: field_last_message_at,
+                    extra: __extra,
                 })
             }
         }
@@ -10069,33 +10355,35 @@ impl<'de> ::serde::Deserialize<'de> for UrlImage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<UrlImage, A::Error> {
-                let mut url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 UrlImage::TYPE,
                                 "type",
                             )?
                         }
-                        "url" => url = ::std::option::Option::Some(map.next_value()?),
+                        "url" => {
+                            field_url = ::std::option::Option::Some(__map.next_value()?);
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(UrlImage {
-                    url: url
+                    url: field_url
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "url",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -10205,70 +10493,76 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<UserMessage, A::Error> {
-                let mut id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut content: ::std::option::Option<
+                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
+                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_content: ::std::option::Option<
                     crate::models::UserMessageContent,
                 > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "id" => id = ::std::option::Option::Some(map.next_value()?),
-                        "date" => date = ::std::option::Option::Some(map.next_value()?),
-                        "name" => name = map.next_value()?,
+                    match __key.as_str() {
+                        "id" => {
+                            field_id = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "date" => {
+                            field_date = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "name" => field_name = __map.next_value()?,
                         "message_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 UserMessage::MESSAGE_TYPE,
                                 "message_type",
                             )?
                         }
-                        "otid" => otid = map.next_value()?,
-                        "sender_id" => sender_id = map.next_value()?,
-                        "step_id" => step_id = map.next_value()?,
-                        "is_err" => is_err = map.next_value()?,
-                        "seq_id" => seq_id = map.next_value()?,
-                        "run_id" => run_id = map.next_value()?,
+                        "otid" => field_otid = __map.next_value()?,
+                        "sender_id" => field_sender_id = __map.next_value()?,
+                        "step_id" => field_step_id = __map.next_value()?,
+                        "is_err" => field_is_err = __map.next_value()?,
+                        "seq_id" => field_seq_id = __map.next_value()?,
+                        "run_id" => field_run_id = __map.next_value()?,
                         "content" => {
-                            content = ::std::option::Option::Some(map.next_value()?);
+                            field_content = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(UserMessage {
-                    id: id
+                    id: field_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
-                    date: date
+                    date: field_date
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
-                    name,
-                    otid,
-                    sender_id,
-                    step_id,
-                    is_err,
-                    seq_id,
-                    run_id,
-                    content: content
+                    name: field_name,
+                    otid: field_otid,
+                    sender_id: field_sender_id,
+                    step_id: field_step_id,
+                    is_err: field_is_err,
+                    seq_id: field_seq_id,
+                    run_id: field_run_id,
+                    content: field_content
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -10390,40 +10684,48 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ValidationError, A::Error> {
-                let mut loc: ::std::option::Option<
+                let mut field_loc: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
                 > = ::std::option::Option::None;
-                let mut msg: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_msg: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "loc" => loc = ::std::option::Option::Some(map.next_value()?),
-                        "msg" => msg = ::std::option::Option::Some(map.next_value()?),
-                        "type" => type_ = ::std::option::Option::Some(map.next_value()?),
+                    match __key.as_str() {
+                        "loc" => {
+                            field_loc = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "msg" => {
+                            field_msg = ::std::option::Option::Some(__map.next_value()?);
+                        }
+                        "type" => {
+                            field_type_ = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ValidationError {
-                    loc: loc
+                    loc: field_loc
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "loc",
                         ))?,
-                    msg: msg
+                    msg: field_msg
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "msg",
                         ))?,
-                    type_: type_
+                    type_: field_type_
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "type",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -10547,41 +10849,45 @@ impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<XAIModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 XAIModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(XAIModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    response_format,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    response_format: field_response_format,
+                    extra: __extra,
                 })
             }
         }
@@ -10662,44 +10968,50 @@ impl<'de> ::serde::Deserialize<'de> for ZAIModelSettings {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ZAIModelSettings, A::Error> {
-                let mut max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut response_format: ::std::option::Option<
+                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_response_format: ::std::option::Option<
                     crate::models::ResponseFormat,
                 > = ::std::default::Default::default();
-                let mut thinking: ::std::option::Option<crate::models::ZAIThinking> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_thinking: ::std::option::Option<
+                    crate::models::ZAIThinking,
+                > = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "max_output_tokens" => max_output_tokens = map.next_value()?,
-                        "parallel_tool_calls" => parallel_tool_calls = map.next_value()?,
+                    match __key.as_str() {
+                        "max_output_tokens" => {
+                            field_max_output_tokens = __map.next_value()?;
+                        }
+                        "parallel_tool_calls" => {
+                            field_parallel_tool_calls = __map.next_value()?;
+                        }
                         "provider_type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ZAIModelSettings::PROVIDER_TYPE,
                                 "provider_type",
                             )?
                         }
-                        "temperature" => temperature = map.next_value()?,
-                        "response_format" => response_format = map.next_value()?,
-                        "thinking" => thinking = map.next_value()?,
+                        "temperature" => field_temperature = __map.next_value()?,
+                        "response_format" => field_response_format = __map.next_value()?,
+                        "thinking" => field_thinking = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ZAIModelSettings {
-                    max_output_tokens,
-                    parallel_tool_calls,
-                    temperature,
-                    response_format,
-                    thinking,
-                    extra,
+                    max_output_tokens: field_max_output_tokens,
+                    parallel_tool_calls: field_parallel_tool_calls,
+                    temperature: field_temperature,
+                    response_format: field_response_format,
+                    thinking: field_thinking,
+                    extra: __extra,
                 })
             }
         }
@@ -10755,26 +11067,28 @@ impl<'de> ::serde::Deserialize<'de> for ZAIThinking {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ZAIThinking, A::Error> {
-                let mut type_: ::std::option::Option<crate::models::ZAIThinkingType> = ::std::default::Default::default();
-                let mut clear_thinking: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_type_: ::std::option::Option<
+                    crate::models::ZAIThinkingType,
+                > = ::std::default::Default::default();
+                let mut field_clear_thinking: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "type" => type_ = map.next_value()?,
-                        "clear_thinking" => clear_thinking = map.next_value()?,
+                    match __key.as_str() {
+                        "type" => field_type_ = __map.next_value()?,
+                        "clear_thinking" => field_clear_thinking = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ZAIThinking {
-                    type_,
-                    clear_thinking,
-                    extra,
+                    type_: field_type_,
+                    clear_thinking: field_clear_thinking,
+                    extra: __extra,
                 })
             }
         }
@@ -10901,63 +11215,73 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturn {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ToolReturn, A::Error> {
-                let mut tool_return: ::std::option::Option<
+                let mut field_tool_return: ::std::option::Option<
                     crate::models::ToolReturnToolReturn,
                 > = ::std::option::Option::None;
-                let mut status: ::std::option::Option<crate::models::ToolReturnStatus> = ::std::option::Option::None;
-                let mut tool_call_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut stdout: ::std::option::Option<
+                let mut field_status: ::std::option::Option<
+                    crate::models::ToolReturnStatus,
+                > = ::std::option::Option::None;
+                let mut field_tool_call_id: ::std::option::Option<
+                    ::std::string::String,
+                > = ::std::option::Option::None;
+                let mut field_stdout: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::default::Default::default();
-                let mut stderr: ::std::option::Option<
+                let mut field_stderr: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
+                    match __key.as_str() {
                         "type" => {
                             crate::__private::check_const(
-                                map.next_value()?,
+                                __map.next_value()?,
                                 ToolReturn::TYPE,
                                 "type",
                             )?
                         }
                         "tool_return" => {
-                            tool_return = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_return = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "status" => {
-                            status = ::std::option::Option::Some(map.next_value()?);
+                            field_status = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "tool_call_id" => {
-                            tool_call_id = ::std::option::Option::Some(map.next_value()?);
+                            field_tool_call_id = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
-                        "stdout" => stdout = map.next_value()?,
-                        "stderr" => stderr = map.next_value()?,
+                        "stdout" => field_stdout = __map.next_value()?,
+                        "stderr" => field_stderr = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ToolReturn {
-                    tool_return: tool_return
+                    tool_return: field_tool_return
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_return",
                         ))?,
-                    status: status
+                    status: field_status
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "status",
                         ))?,
-                    tool_call_id: tool_call_id
+                    tool_call_id: field_tool_call_id
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
-                    stdout,
-                    stderr,
-                    extra,
+                    stdout: field_stdout,
+                    stderr: field_stderr,
+                    extra: __extra,
                 })
             }
         }
@@ -11133,47 +11457,55 @@ impl<'de> ::serde::Deserialize<'de> for ChatCompletionTokenLogprob {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ChatCompletionTokenLogprob, A::Error> {
-                let mut token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut bytes: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
-                let mut logprob: ::std::option::Option<f64> = ::std::option::Option::None;
-                let mut top_logprobs: ::std::option::Option<
+                let mut field_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_bytes: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
+                let mut field_logprob: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut field_top_logprobs: ::std::option::Option<
                     ::std::vec::Vec<crate::models::TopLogprob>,
                 > = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "token" => token = ::std::option::Option::Some(map.next_value()?),
-                        "bytes" => bytes = map.next_value()?,
+                    match __key.as_str() {
+                        "token" => {
+                            field_token = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "bytes" => field_bytes = __map.next_value()?,
                         "logprob" => {
-                            logprob = ::std::option::Option::Some(map.next_value()?);
+                            field_logprob = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         "top_logprobs" => {
-                            top_logprobs = ::std::option::Option::Some(map.next_value()?);
+                            field_top_logprobs = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ChatCompletionTokenLogprob {
-                    token: token
+                    token: field_token
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "token",
                         ))?,
-                    bytes,
-                    logprob: logprob
+                    bytes: field_bytes,
+                    logprob: field_logprob
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "logprob",
                         ))?,
-                    top_logprobs: top_logprobs
+                    top_logprobs: field_top_logprobs
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "top_logprobs",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -11226,30 +11558,30 @@ impl<'de> ::serde::Deserialize<'de> for ChoiceLogprobs {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<ChoiceLogprobs, A::Error> {
-                let mut content: ::std::option::Option<
+                let mut field_content: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ChatCompletionTokenLogprob>,
                 > = ::std::default::Default::default();
-                let mut refusal: ::std::option::Option<
+                let mut field_refusal: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ChatCompletionTokenLogprob>,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "content" => content = map.next_value()?,
-                        "refusal" => refusal = map.next_value()?,
+                    match __key.as_str() {
+                        "content" => field_content = __map.next_value()?,
+                        "refusal" => field_refusal = __map.next_value()?,
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(ChoiceLogprobs {
-                    content,
-                    refusal,
-                    extra,
+                    content: field_content,
+                    refusal: field_refusal,
+                    extra: __extra,
                 })
             }
         }
@@ -11308,37 +11640,43 @@ impl<'de> ::serde::Deserialize<'de> for TopLogprob {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<TopLogprob, A::Error> {
-                let mut token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut bytes: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
-                let mut logprob: ::std::option::Option<f64> = ::std::option::Option::None;
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut field_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_bytes: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
+                let mut field_logprob: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "token" => token = ::std::option::Option::Some(map.next_value()?),
-                        "bytes" => bytes = map.next_value()?,
+                    match __key.as_str() {
+                        "token" => {
+                            field_token = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
+                        }
+                        "bytes" => field_bytes = __map.next_value()?,
                         "logprob" => {
-                            logprob = ::std::option::Option::Some(map.next_value()?);
+                            field_logprob = ::std::option::Option::Some(
+                                __map.next_value()?,
+                            );
                         }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(TopLogprob {
-                    token: token
+                    token: field_token
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "token",
                         ))?,
-                    bytes,
-                    logprob: logprob
+                    bytes: field_bytes,
+                    logprob: field_logprob
                         .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
                             "logprob",
                         ))?,
-                    extra,
+                    extra: __extra,
                 })
             }
         }
@@ -11391,28 +11729,30 @@ impl<'de> ::serde::Deserialize<'de> for CompactionRequest {
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut map: A,
+                mut __map: A,
             ) -> ::std::result::Result<CompactionRequest, A::Error> {
-                let mut agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut compaction_settings: ::std::option::Option<
+                let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_compaction_settings: ::std::option::Option<
                     crate::models::CompactionSettingsInput,
                 > = ::std::default::Default::default();
-                let mut extra = ::serde_json::Map::new();
-                while let ::std::option::Option::Some(key) = map
+                let mut __extra = ::serde_json::Map::new();
+                while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
-                    match key.as_str() {
-                        "agent_id" => agent_id = map.next_value()?,
-                        "compaction_settings" => compaction_settings = map.next_value()?,
+                    match __key.as_str() {
+                        "agent_id" => field_agent_id = __map.next_value()?,
+                        "compaction_settings" => {
+                            field_compaction_settings = __map.next_value()?;
+                        }
                         _ => {
-                            extra.insert(key.into_string(), map.next_value()?);
+                            __extra.insert(__key.into_string(), __map.next_value()?);
                         }
                     }
                 }
                 ::std::result::Result::Ok(CompactionRequest {
-                    agent_id,
-                    compaction_settings,
-                    extra,
+                    agent_id: field_agent_id,
+                    compaction_settings: field_compaction_settings,
+                    extra: __extra,
                 })
             }
         }

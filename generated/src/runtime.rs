@@ -292,6 +292,16 @@ pub mod private {
         T::deserialize(value).ok()
     }
 
+    /// A query or header value: strings as they are, numbers and booleans as written in JSON,
+    /// anything else as its JSON text.
+    pub fn query_value<T: Serialize + ?Sized>(value: &T) -> String {
+        match serde_json::to_value(value) {
+            Ok(Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(_) => String::new(),
+        }
+    }
+
     /// Serializes a variant whose type does not write the union's tag, adding it.
     pub fn serialize_with_tag<T: Serialize, S: Serializer>(
         value: &T,

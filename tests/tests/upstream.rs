@@ -37,59 +37,89 @@ fn gunzip(path: &Path) -> String {
     text
 }
 
-/// Generates the conversation subset of all twelve versions as crates of one scratch
-/// workspace, then checks them in one `cargo check` (shared dependencies build once).
-#[test]
-fn every_upstream_version_generates_and_compiles() {
-    let files = upstream_files();
-    assert_eq!(files.len(), 12, "the twelve published versions");
-    let scratch = support::workspace_root().join("target/upstream-check");
+/// Writes generated crates into one scratch workspace and checks them in one `cargo check`
+/// (shared dependencies build once, with the project's lock file).
+fn check_crates(scratch: &str, crates: Vec<(String, Vec<codegen::File>)>) {
+    let scratch = support::workspace_root().join("target").join(scratch);
     let _ = std::fs::remove_dir_all(scratch.join("crates"));
     let mut members = Vec::new();
-    for file in &files {
-        let stem = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .trim_end_matches(".json.gz");
-        let crate_name = format!("letta-{}", stem.replace('.', "-"));
-        let options = Options {
-            selection: Selection::Tag("conversations".into()),
-            crate_name: crate_name.clone(),
-            source_label: stem.to_owned(),
-            standalone: false,
-        };
-        let generated =
-            codegen::generate(&gunzip(file), &options).unwrap_or_else(|e| panic!("{stem}: {e}"));
-        let dir = scratch.join("crates").join(&crate_name);
-        for f in generated {
+    for (name, files) in crates {
+        let dir = scratch.join("crates").join(&name);
+        for f in files {
             let path = dir.join(&f.path);
             std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
             std::fs::write(path, f.contents).expect("write");
         }
-        members.push(format!("\"crates/{crate_name}\""));
+        members.push(format!("\"crates/{name}\""));
     }
     let manifest = format!(
         "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
         members.join(", ")
     );
     std::fs::write(scratch.join("Cargo.toml"), manifest).expect("write manifest");
-    // Same dependency versions as the project.
     std::fs::copy(
         support::workspace_root().join("Cargo.lock"),
         scratch.join("Cargo.lock"),
     )
     .expect("copy lock");
     let status = Command::new(env!("CARGO"))
-        .args(["check", "--workspace", "--quiet"])
+        .args(["clippy", "--workspace", "--quiet", "--", "-D", "warnings"])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .status()
         .expect("cargo runs");
     assert!(
         status.success(),
-        "the generated crates of every upstream version compile (see the errors above)"
+        "the generated crates compile without warnings (see above)"
     );
+}
+
+fn options(selection: Selection, crate_name: &str, label: &str) -> Options {
+    Options {
+        selection,
+        crate_name: crate_name.to_owned(),
+        source_label: label.to_owned(),
+        standalone: false,
+    }
+}
+
+/// The conversation subset of all twelve versions generates, and compiles.
+#[test]
+fn every_upstream_version_generates_and_compiles() {
+    let files = upstream_files();
+    assert_eq!(files.len(), 12, "the twelve published versions");
+    let crates = files
+        .iter()
+        .map(|file| {
+            let stem = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .trim_end_matches(".json.gz");
+            let name = format!("letta-{stem}");
+            let options = options(Selection::Tag("conversations".into()), &name, stem);
+            let generated = codegen::generate(&gunzip(file), &options)
+                .unwrap_or_else(|e| panic!("{stem}: {e}"));
+            (name, generated)
+        })
+        .collect();
+    check_crates("upstream-check", crates);
+}
+
+/// Every operation of the newest version (239 paths), not only the conversations: the scale
+/// a user who outgrows the conversation endpoints meets.
+#[test]
+fn the_whole_newest_spec_generates_and_compiles() {
+    let text = gunzip(&upstream_dir().join(NEWEST));
+    let model = codegen::model(&text, &Selection::All).expect("models");
+    assert!(
+        model.operations.len() > 300,
+        "{} operations",
+        model.operations.len()
+    );
+    let files = codegen::generate(&text, &options(Selection::All, "letta-whole-api", NEWEST))
+        .expect("generates");
+    check_crates("whole-spec-check", vec![("letta-whole-api".into(), files)]);
 }
 
 /// What a schema says about one value, stripped of prose: enough to compare two specs.

@@ -280,9 +280,8 @@ fn param_setter_ty(model: &Model, ty: &Ty) -> (TokenStream, TokenStream) {
 fn query_value(ty: &Ty, value: TokenStream) -> TokenStream {
     match ty {
         Ty::String => quote!(#value.clone()),
-        Ty::Named(_) | Ty::Timestamp => quote!(#value.to_string()),
-        Ty::Integer | Ty::Number | Ty::Boolean => quote!(#value.to_string()),
-        _ => quote!(::serde_json::to_string(#value).unwrap_or_default()),
+        Ty::Timestamp | Ty::Integer | Ty::Number | Ty::Boolean => quote!(#value.to_string()),
+        _ => quote!(crate::__private::query_value(&#value)),
     }
 }
 
@@ -592,6 +591,17 @@ fn operation(
                 rt::send_json(&self.client, self.request()?).await
             }
         }
+    });
+    // No JSON answer and no events (a 204, say): `send()` reports success or the error.
+    let send = send.or_else(|| {
+        shape.events.is_none().then(|| {
+            quote! {
+                /// Sends the request; the answer has no body to decode.
+                pub async fn send(self) -> ::std::result::Result<(), Error> {
+                    rt::send_empty(&self.client, self.request()?).await
+                }
+            }
+        })
     });
     let stream = shape.events.as_ref().map(|ty| {
         let ty = ty_tokens(model, ty);

@@ -218,36 +218,41 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
         }
     });
 
+    // Locals are prefixed so that no property name (`map`, `key`, `value`…) can shadow them.
+    let slot = |f: &Field| format_ident!("field_{}", f.name);
     let slots = data_fields.iter().map(|f| {
-        let fname = ident(&f.name);
+        let local = slot(f);
         let ty = field_ty(model, f);
         match f.presence {
             Presence::Required => {
-                quote! { let mut #fname: ::std::option::Option<#ty> = ::std::option::Option::None; }
+                quote! { let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None; }
             }
-            _ => quote! { let mut #fname: #ty = ::std::default::Default::default(); },
+            _ => quote! { let mut #local: #ty = ::std::default::Default::default(); },
         }
     });
     let arms = s.fields.iter().map(|f| {
         let wire = &f.wire;
-        let fname = ident(&f.name);
+        let local = slot(f);
         match f.presence {
-            Presence::Required => quote! { #wire => #fname = ::std::option::Option::Some(map.next_value()?), },
+            Presence::Required => {
+                quote! { #wire => #local = ::std::option::Option::Some(__map.next_value()?), }
+            }
             Presence::Const => {
                 let cname = &const_refs[wire.as_str()];
-                quote! { #wire => crate::__private::check_const(map.next_value()?, #name::#cname, #wire)?, }
+                quote! { #wire => crate::__private::check_const(__map.next_value()?, #name::#cname, #wire)?, }
             }
-            _ => quote! { #wire => #fname = map.next_value()?, },
+            _ => quote! { #wire => #local = __map.next_value()?, },
         }
     });
     let builds = data_fields.iter().map(|f| {
         let fname = ident(&f.name);
+        let local = slot(f);
         let wire = &f.wire;
         match f.presence {
             Presence::Required => quote! {
-                #fname: #fname.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?,
+                #fname: #local.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?,
             },
-            _ => quote! { #fname, },
+            _ => quote! { #fname: #local, },
         }
     });
     let expecting = format!("a {} object", def.name);
@@ -290,16 +295,16 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<#name, A::Error> {
                         #(#slots)*
-                        let mut #extra = ::serde_json::Map::new();
-                        while let ::std::option::Option::Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
-                            match key.as_str() {
+                        let mut __extra = ::serde_json::Map::new();
+                        while let ::std::option::Option::Some(__key) = __map.next_key::<crate::__private::Key<'de>>()? {
+                            match __key.as_str() {
                                 #(#arms)*
-                                _ => { #extra.insert(key.into_string(), map.next_value()?); }
+                                _ => { __extra.insert(__key.into_string(), __map.next_value()?); }
                             }
                         }
-                        ::std::result::Result::Ok(#name { #(#builds)* #extra })
+                        ::std::result::Result::Ok(#name { #(#builds)* #extra: __extra })
                     }
                 }
                 deserializer.deserialize_map(Visitor)

@@ -24,6 +24,9 @@ struct Lowered {
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
+/// String enums with more values than this are plain strings.
+pub const MAX_ENUM_VALUES: usize = 1024;
+
 struct Lowerer<'a> {
     spec: &'a OpenAPI,
     types: Vec<Option<TypeDef>>,
@@ -254,6 +257,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn named(&self, reference: &str, at: &Pointer) -> Result<TypeId> {
+        if !reference.starts_with(SCHEMA_PREFIX) {
+            return Err(Error::at(
+                at.as_str(),
+                format!("`$ref: {reference}` does not point into #/components/schemas"),
+            )
+            .hint("a schema may only reference component schemas"));
+        }
         let key = reference.replace("~1", "/").replace("~0", "~");
         self.by_ref
             .get(&key)
@@ -359,6 +369,10 @@ impl<'a> Lowerer<'a> {
                         nullable,
                         constant: Some(Value::String(values[0].clone())),
                     });
+                }
+                // A huge enum would cost the user minutes of compile time for no safety: text.
+                if values.len() > MAX_ENUM_VALUES {
+                    return Ok(with(Ty::String));
                 }
                 if !values.is_empty() {
                     let id = self.slot(slot, name, at);
@@ -961,6 +975,20 @@ impl<'a> Lowerer<'a> {
                     default,
                     deprecated: data.deprecated.unwrap_or(false) || deprecated_schema,
                 });
+            }
+            for segment in path.split('/') {
+                if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    if !params
+                        .iter()
+                        .any(|p| p.location == ParamLocation::Path && p.wire == name)
+                    {
+                        return Err(Error::at(
+                            at.as_str(),
+                            format!("the path parameter `{{{name}}}` is not declared"),
+                        )
+                        .hint("add it to the operation's parameters with `in: path`"));
+                    }
+                }
             }
             let body = match &op.request_body {
                 Some(body) => {

@@ -110,7 +110,11 @@ impl Scope {
         let mut candidate = name.to_owned();
         let mut n = 2;
         while self.used.contains(&candidate) {
-            candidate = format!("{name}_{n}");
+            candidate = if name.ends_with('_') {
+                format!("{name}{n}")
+            } else {
+                format!("{name}_{n}")
+            };
             n += 1;
         }
         self.used.insert(candidate.clone());

@@ -2,10 +2,12 @@
 // Do not edit by hand: change the schema or the generator and regenerate.
 
 //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
+#![allow(deprecated)]
 pub use crate::client_runtime::{
     ApiError, Client, ClientBuilder, DecodeError, Error, ErrorBody, EventStream,
     StreamError, HOSTED_BASE_URL, LOCAL_BASE_URL,
 };
+#[allow(unused_imports)]
 use crate::client_runtime::private::{self as rt, Request};
 /// The error bodies the schema declares, decoded when an error answer fits one.
 #[derive(Clone, Debug, PartialEq)]
@@ -474,6 +476,7 @@ impl Conversations {
 }
 /// The builders the operations return; call `send()` (or `stream()`) to make the request.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::*;
     /// `POST /v1/conversations/`: made by `create`, sent by `send()`.
     #[derive(Clone, Debug)]

@@ -41,10 +41,10 @@ impl AnthropicModelSettings {
     pub const PROVIDER_TYPE: &'static str = "anthropic";
 }
 impl ::serde::Serialize for AnthropicModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -79,11 +79,11 @@ impl ::serde::Serialize for AnthropicModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = AnthropicModelSettings;
             fn expecting(
                 &self,
@@ -91,10 +91,10 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a AnthropicModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<AnthropicModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<AnthropicModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -153,7 +153,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ResponseFormat::Unknown`, kept whole; a payload without the property is an error.
@@ -203,10 +203,10 @@ impl ::std::convert::From<crate::models::JsonObjectResponseFormat> for ResponseF
     }
 }
 impl ::serde::Serialize for ResponseFormat {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::JsonSchema(value) => ::serde::Serialize::serialize(value, serializer),
@@ -216,14 +216,14 @@ impl ::serde::Serialize for ResponseFormat {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ResponseFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "ResponseFormat")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
@@ -243,7 +243,7 @@ impl<'de> ::serde::Deserialize<'de> for ResponseFormat {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}", "ResponseFormat",
                             "type", "text, json_schema, json_object"
@@ -293,17 +293,17 @@ impl ::std::fmt::Display for AnthropicModelSettingsVerbosity {
     }
 }
 impl ::serde::Serialize for AnthropicModelSettingsVerbosity {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettingsVerbosity {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a AnthropicModelSettingsVerbosity string",
@@ -353,17 +353,17 @@ impl ::std::fmt::Display for AnthropicModelSettingsEffort {
     }
 }
 impl ::serde::Serialize for AnthropicModelSettingsEffort {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettingsEffort {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a AnthropicModelSettingsEffort string",
@@ -385,10 +385,10 @@ pub struct AnthropicThinking {
 }
 impl AnthropicThinking {}
 impl ::serde::Serialize for AnthropicThinking {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.type_ {
@@ -404,11 +404,11 @@ impl ::serde::Serialize for AnthropicThinking {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = AnthropicThinking;
             fn expecting(
                 &self,
@@ -416,10 +416,10 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
             ) -> ::std::fmt::Result {
                 f.write_str("a AnthropicThinking object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<AnthropicThinking, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<AnthropicThinking, __A::Error> {
                 let mut field_type_: ::std::option::Option<
                     crate::models::AnthropicThinkingType,
                 > = ::std::default::Default::default();
@@ -443,7 +443,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The type of thinking to use.
@@ -482,17 +482,17 @@ impl ::std::fmt::Display for AnthropicThinkingType {
     }
 }
 impl ::serde::Serialize for AnthropicThinkingType {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a AnthropicThinkingType string",
@@ -529,10 +529,10 @@ impl ApprovalCreate {
     pub const TYPE: &'static str = "approval";
 }
 impl ::serde::Serialize for ApprovalCreate {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -561,11 +561,11 @@ impl ::serde::Serialize for ApprovalCreate {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ApprovalCreate;
             fn expecting(
                 &self,
@@ -573,10 +573,10 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
             ) -> ::std::fmt::Result {
                 f.write_str("a ApprovalCreate object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ApprovalCreate, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ApprovalCreate, __A::Error> {
                 let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_approvals: ::std::option::Option<
@@ -623,7 +623,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ApprovalCreateApprovalsItem::Unknown`, kept whole; a payload without the property is an error.
@@ -660,10 +660,10 @@ impl ::std::convert::From<crate::models::ToolReturn> for ApprovalCreateApprovals
     }
 }
 impl ::serde::Serialize for ApprovalCreateApprovalsItem {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Approval(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Tool(value) => ::serde::Serialize::serialize(value, serializer),
@@ -672,14 +672,14 @@ impl ::serde::Serialize for ApprovalCreateApprovalsItem {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApprovalCreateApprovalsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "ApprovalCreateApprovalsItem")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("approval") => {
@@ -703,7 +703,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreateApprovalsItem {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "ApprovalCreateApprovalsItem", "type", "approval, tool"
@@ -771,10 +771,10 @@ impl ApprovalRequestMessage {
     }
 }
 impl ::serde::Serialize for ApprovalRequestMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -812,11 +812,11 @@ impl ::serde::Serialize for ApprovalRequestMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ApprovalRequestMessage;
             fn expecting(
                 &self,
@@ -824,10 +824,10 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a ApprovalRequestMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ApprovalRequestMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ApprovalRequestMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -881,11 +881,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
                 }
                 ::std::result::Result::Ok(ApprovalRequestMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -896,7 +896,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     tool_call: field_tool_call
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_call",
                         ))?,
                     tool_calls: field_tool_calls,
@@ -904,7 +904,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The tool call that has been requested by the llm to run
@@ -929,10 +929,10 @@ for ApprovalRequestMessageToolCall {
     }
 }
 impl ::serde::Serialize for ApprovalRequestMessageToolCall {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::ToolCall(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ToolCallDelta(value) => {
@@ -943,9 +943,9 @@ impl ::serde::Serialize for ApprovalRequestMessageToolCall {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessageToolCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -985,10 +985,10 @@ for ApprovalRequestMessageToolCalls {
     }
 }
 impl ::serde::Serialize for ApprovalRequestMessageToolCalls {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::ToolCallList(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ToolCallDelta(value) => {
@@ -999,9 +999,9 @@ impl ::serde::Serialize for ApprovalRequestMessageToolCalls {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessageToolCalls {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1081,10 +1081,10 @@ impl ApprovalResponseMessage {
     }
 }
 impl ::serde::Serialize for ApprovalResponseMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -1130,11 +1130,11 @@ impl ::serde::Serialize for ApprovalResponseMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ApprovalResponseMessage;
             fn expecting(
                 &self,
@@ -1142,10 +1142,10 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a ApprovalResponseMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ApprovalResponseMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ApprovalResponseMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -1201,11 +1201,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
                 }
                 ::std::result::Result::Ok(ApprovalResponseMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -1223,7 +1223,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ApprovalResponseMessageApprovalsItem::Unknown`, kept whole; a payload without the property is an error.
@@ -1261,10 +1261,10 @@ for ApprovalResponseMessageApprovalsItem {
     }
 }
 impl ::serde::Serialize for ApprovalResponseMessageApprovalsItem {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Approval(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Tool(value) => ::serde::Serialize::serialize(value, serializer),
@@ -1273,14 +1273,14 @@ impl ::serde::Serialize for ApprovalResponseMessageApprovalsItem {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessageApprovalsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "ApprovalResponseMessageApprovalsItem")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("approval") => {
@@ -1304,7 +1304,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessageApprovalsItem {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "ApprovalResponseMessageApprovalsItem", "type",
@@ -1343,10 +1343,10 @@ impl ApprovalReturn {
     }
 }
 impl ::serde::Serialize for ApprovalReturn {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -1362,11 +1362,11 @@ impl ::serde::Serialize for ApprovalReturn {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ApprovalReturn;
             fn expecting(
                 &self,
@@ -1374,10 +1374,10 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
             ) -> ::std::fmt::Result {
                 f.write_str("a ApprovalReturn object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ApprovalReturn, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ApprovalReturn, __A::Error> {
                 let mut field_tool_call_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
@@ -1413,11 +1413,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
                 }
                 ::std::result::Result::Ok(ApprovalReturn {
                     tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
                     approve: field_approve
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "approve",
                         ))?,
                     reason: field_reason,
@@ -1425,7 +1425,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A message sent by the LLM in response to user input. Used in the LLM context.
@@ -1479,10 +1479,10 @@ impl AssistantMessage {
     }
 }
 impl ::serde::Serialize for AssistantMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -1517,11 +1517,11 @@ impl ::serde::Serialize for AssistantMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = AssistantMessage;
             fn expecting(
                 &self,
@@ -1529,10 +1529,10 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a AssistantMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<AssistantMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<AssistantMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -1582,11 +1582,11 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                 }
                 ::std::result::Result::Ok(AssistantMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -1597,14 +1597,14 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     content: field_content
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The message content sent by the agent (can be a string or an array of content parts)
@@ -1634,10 +1634,10 @@ impl ::std::convert::From<::std::string::String> for AssistantMessageContent {
     }
 }
 impl ::serde::Serialize for AssistantMessageContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::LettaAssistantMessageContentUnionList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -1648,9 +1648,9 @@ impl ::serde::Serialize for AssistantMessageContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AssistantMessageContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -1696,10 +1696,10 @@ impl AzureModelSettings {
     pub const PROVIDER_TYPE: &'static str = "azure";
 }
 impl ::serde::Serialize for AzureModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -1722,11 +1722,11 @@ impl ::serde::Serialize for AzureModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = AzureModelSettings;
             fn expecting(
                 &self,
@@ -1734,10 +1734,10 @@ impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a AzureModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<AzureModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<AzureModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -1778,7 +1778,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -1808,10 +1808,10 @@ impl Base64Image {
     }
 }
 impl ::serde::Serialize for Base64Image {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -1827,11 +1827,11 @@ impl ::serde::Serialize for Base64Image {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Base64Image {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = Base64Image;
             fn expecting(
                 &self,
@@ -1839,10 +1839,10 @@ impl<'de> ::serde::Deserialize<'de> for Base64Image {
             ) -> ::std::fmt::Result {
                 f.write_str("a Base64Image object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<Base64Image, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<Base64Image, __A::Error> {
                 let mut field_media_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -1874,11 +1874,11 @@ impl<'de> ::serde::Deserialize<'de> for Base64Image {
                 }
                 ::std::result::Result::Ok(Base64Image {
                     media_type: field_media_type
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "media_type",
                         ))?,
                     data: field_data
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "data",
                         ))?,
                     detail: field_detail,
@@ -1886,7 +1886,7 @@ impl<'de> ::serde::Deserialize<'de> for Base64Image {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Baseten model configuration (OpenAI-compatible).
@@ -1914,10 +1914,10 @@ impl BasetenModelSettings {
     pub const PROVIDER_TYPE: &'static str = "baseten";
 }
 impl ::serde::Serialize for BasetenModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -1937,11 +1937,11 @@ impl ::serde::Serialize for BasetenModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BasetenModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = BasetenModelSettings;
             fn expecting(
                 &self,
@@ -1949,10 +1949,10 @@ impl<'de> ::serde::Deserialize<'de> for BasetenModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a BasetenModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<BasetenModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<BasetenModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -1988,7 +1988,7 @@ impl<'de> ::serde::Deserialize<'de> for BasetenModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// AWS Bedrock model configuration.
@@ -2018,10 +2018,10 @@ impl BedrockModelSettings {
     pub const PROVIDER_TYPE: &'static str = "bedrock";
 }
 impl ::serde::Serialize for BedrockModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -2044,11 +2044,11 @@ impl ::serde::Serialize for BedrockModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BedrockModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = BedrockModelSettings;
             fn expecting(
                 &self,
@@ -2056,10 +2056,10 @@ impl<'de> ::serde::Deserialize<'de> for BedrockModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a BedrockModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<BedrockModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<BedrockModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -2100,7 +2100,7 @@ impl<'de> ::serde::Deserialize<'de> for BedrockModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// ChatGPT OAuth model configuration (uses ChatGPT backend API).
@@ -2132,10 +2132,10 @@ impl ChatGPTOAuthModelSettings {
     pub const PROVIDER_TYPE: &'static str = "chatgpt_oauth";
 }
 impl ::serde::Serialize for ChatGPTOAuthModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -2158,11 +2158,11 @@ impl ::serde::Serialize for ChatGPTOAuthModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ChatGPTOAuthModelSettings;
             fn expecting(
                 &self,
@@ -2170,10 +2170,10 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a ChatGPTOAuthModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChatGPTOAuthModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ChatGPTOAuthModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -2214,7 +2214,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Reasoning configuration for ChatGPT OAuth models (GPT-5.x, o-series).
@@ -2231,10 +2231,10 @@ pub struct ChatGPTOAuthReasoning {
 }
 impl ChatGPTOAuthReasoning {}
 impl ::serde::Serialize for ChatGPTOAuthReasoning {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.reasoning_effort {
@@ -2247,11 +2247,11 @@ impl ::serde::Serialize for ChatGPTOAuthReasoning {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoning {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ChatGPTOAuthReasoning;
             fn expecting(
                 &self,
@@ -2259,10 +2259,10 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoning {
             ) -> ::std::fmt::Result {
                 f.write_str("a ChatGPTOAuthReasoning object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChatGPTOAuthReasoning, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ChatGPTOAuthReasoning, __A::Error> {
                 let mut field_reasoning_effort: ::std::option::Option<
                     crate::models::ChatGPTOAuthReasoningReasoningEffort,
                 > = ::std::default::Default::default();
@@ -2285,7 +2285,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoning {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The reasoning effort level for GPT-5.x and o-series models.
@@ -2336,17 +2336,17 @@ impl ::std::fmt::Display for ChatGPTOAuthReasoningReasoningEffort {
     }
 }
 impl ::serde::Serialize for ChatGPTOAuthReasoningReasoningEffort {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoningReasoningEffort {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a ChatGPTOAuthReasoningReasoningEffort string",
@@ -2385,10 +2385,10 @@ impl ClientSkillSchema {
     }
 }
 impl ::serde::Serialize for ClientSkillSchema {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("name", &self.name)?;
@@ -2401,11 +2401,11 @@ impl ::serde::Serialize for ClientSkillSchema {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientSkillSchema {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ClientSkillSchema;
             fn expecting(
                 &self,
@@ -2413,10 +2413,10 @@ impl<'de> ::serde::Deserialize<'de> for ClientSkillSchema {
             ) -> ::std::fmt::Result {
                 f.write_str("a ClientSkillSchema object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ClientSkillSchema, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ClientSkillSchema, __A::Error> {
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_description: ::std::option::Option<
                     ::std::string::String,
@@ -2447,22 +2447,22 @@ impl<'de> ::serde::Deserialize<'de> for ClientSkillSchema {
                 }
                 ::std::result::Result::Ok(ClientSkillSchema {
                     name: field_name
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "name",
                         ))?,
                     description: field_description
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "description",
                         ))?,
                     location: field_location
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "location",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Schema for a client-side tool passed in the request.
@@ -2495,10 +2495,10 @@ impl ClientToolSchema {
     }
 }
 impl ::serde::Serialize for ClientToolSchema {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("name", &self.name)?;
@@ -2515,11 +2515,11 @@ impl ::serde::Serialize for ClientToolSchema {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ClientToolSchema;
             fn expecting(
                 &self,
@@ -2527,10 +2527,10 @@ impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
             ) -> ::std::fmt::Result {
                 f.write_str("a ClientToolSchema object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ClientToolSchema, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ClientToolSchema, __A::Error> {
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_description: ::std::option::Option<
                     ::std::string::String,
@@ -2555,7 +2555,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
                 }
                 ::std::result::Result::Ok(ClientToolSchema {
                     name: field_name
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "name",
                         ))?,
                     description: field_description,
@@ -2564,7 +2564,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -2591,10 +2591,10 @@ impl CompactionResponse {
     }
 }
 impl ::serde::Serialize for CompactionResponse {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("summary", &self.summary)?;
@@ -2607,11 +2607,11 @@ impl ::serde::Serialize for CompactionResponse {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CompactionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CompactionResponse;
             fn expecting(
                 &self,
@@ -2619,10 +2619,10 @@ impl<'de> ::serde::Deserialize<'de> for CompactionResponse {
             ) -> ::std::fmt::Result {
                 f.write_str("a CompactionResponse object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<CompactionResponse, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CompactionResponse, __A::Error> {
                 let mut field_summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_num_messages_before: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut field_num_messages_after: ::std::option::Option<i64> = ::std::option::Option::None;
@@ -2653,22 +2653,22 @@ impl<'de> ::serde::Deserialize<'de> for CompactionResponse {
                 }
                 ::std::result::Result::Ok(CompactionResponse {
                     summary: field_summary
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "summary",
                         ))?,
                     num_messages_before: field_num_messages_before
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "num_messages_before",
                         ))?,
                     num_messages_after: field_num_messages_after
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "num_messages_after",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Configuration for conversation compaction / summarization.
@@ -2702,10 +2702,10 @@ pub struct CompactionSettingsInput {
 }
 impl CompactionSettingsInput {}
 impl ::serde::Serialize for CompactionSettingsInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.model {
@@ -2736,11 +2736,11 @@ impl ::serde::Serialize for CompactionSettingsInput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CompactionSettingsInput;
             fn expecting(
                 &self,
@@ -2748,10 +2748,10 @@ impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInput {
             ) -> ::std::fmt::Result {
                 f.write_str("a CompactionSettingsInput object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<CompactionSettingsInput, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CompactionSettingsInput, __A::Error> {
                 let mut field_model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_model_settings: ::std::option::Option<
                     crate::models::ModelSettings,
@@ -2796,7 +2796,7 @@ impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInput {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `provider_type` property. A payload with a value this client does not know decodes into `ModelSettings::Unknown`, kept whole; a payload without the property is an error.
@@ -2958,10 +2958,10 @@ impl ::std::convert::From<crate::models::ChatGPTOAuthModelSettings> for ModelSet
     }
 }
 impl ::serde::Serialize for ModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Openai(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Sglang(value) => ::serde::Serialize::serialize(value, serializer),
@@ -2983,14 +2983,14 @@ impl ::serde::Serialize for ModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "provider_type", "ModelSettings")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("openai") => {
@@ -3058,7 +3058,7 @@ impl<'de> ::serde::Deserialize<'de> for ModelSettings {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}", "ModelSettings",
                             "provider_type",
@@ -3114,17 +3114,17 @@ impl ::std::fmt::Display for CompactionSettingsInputMode {
     }
 }
 impl ::serde::Serialize for CompactionSettingsInputMode {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInputMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a CompactionSettingsInputMode string",
@@ -3169,10 +3169,10 @@ impl CompactionStats {
     }
 }
 impl ::serde::Serialize for CompactionStats {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("trigger", &self.trigger)?;
@@ -3192,11 +3192,11 @@ impl ::serde::Serialize for CompactionStats {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CompactionStats {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CompactionStats;
             fn expecting(
                 &self,
@@ -3204,10 +3204,10 @@ impl<'de> ::serde::Deserialize<'de> for CompactionStats {
             ) -> ::std::fmt::Result {
                 f.write_str("a CompactionStats object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<CompactionStats, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CompactionStats, __A::Error> {
                 let mut field_trigger: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_context_tokens_before: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_context_tokens_after: ::std::option::Option<i64> = ::std::default::Default::default();
@@ -3252,28 +3252,28 @@ impl<'de> ::serde::Deserialize<'de> for CompactionStats {
                 }
                 ::std::result::Result::Ok(CompactionStats {
                     trigger: field_trigger
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "trigger",
                         ))?,
                     context_tokens_before: field_context_tokens_before,
                     context_tokens_after: field_context_tokens_after,
                     context_window: field_context_window
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "context_window",
                         ))?,
                     messages_count_before: field_messages_count_before
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "messages_count_before",
                         ))?,
                     messages_count_after: field_messages_count_after
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "messages_count_after",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Represents a conversation on an agent for concurrent messaging.
@@ -3331,10 +3331,10 @@ impl Conversation {
     }
 }
 impl ::serde::Serialize for Conversation {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.created_by_id {
@@ -3376,11 +3376,11 @@ impl ::serde::Serialize for Conversation {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Conversation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = Conversation;
             fn expecting(
                 &self,
@@ -3388,10 +3388,10 @@ impl<'de> ::serde::Deserialize<'de> for Conversation {
             ) -> ::std::fmt::Result {
                 f.write_str("a Conversation object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<Conversation, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<Conversation, __A::Error> {
                 let mut field_created_by_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::default::Default::default();
@@ -3454,11 +3454,11 @@ impl<'de> ::serde::Deserialize<'de> for Conversation {
                     created_at: field_created_at,
                     updated_at: field_updated_at,
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     agent_id: field_agent_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "agent_id",
                         ))?,
                     summary: field_summary,
@@ -3471,7 +3471,7 @@ impl<'de> ::serde::Deserialize<'de> for Conversation {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request for sending messages to a conversation. Streams by default.
@@ -3560,10 +3560,10 @@ pub struct ConversationMessageRequest {
 }
 impl ConversationMessageRequest {}
 impl ::serde::Serialize for ConversationMessageRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.messages {
@@ -3636,11 +3636,11 @@ impl ::serde::Serialize for ConversationMessageRequest {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ConversationMessageRequest;
             fn expecting(
                 &self,
@@ -3648,10 +3648,10 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequest {
             ) -> ::std::fmt::Result {
                 f.write_str("a ConversationMessageRequest object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ConversationMessageRequest, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ConversationMessageRequest, __A::Error> {
                 let mut field_messages: ::std::option::Option<
                     ::std::vec::Vec<
                         crate::models::ConversationMessageRequestMessagesItem,
@@ -3764,7 +3764,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `type` property, which each variant fixes. A payload without it is matched against the variants in order; one with an unknown value, or that matches none, decodes into `ConversationMessageRequestMessagesItem::Unknown`, kept whole.
@@ -3821,10 +3821,10 @@ for ConversationMessageRequestMessagesItem {
     }
 }
 impl ::serde::Serialize for ConversationMessageRequestMessagesItem {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Message(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Approval(value) => ::serde::Serialize::serialize(value, serializer),
@@ -3834,14 +3834,14 @@ impl ::serde::Serialize for ConversationMessageRequestMessagesItem {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestMessagesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "ConversationMessageRequestMessagesItem")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("message") => {
@@ -3919,10 +3919,10 @@ impl ::std::convert::From<
     }
 }
 impl ::serde::Serialize for ConversationMessageRequestInput {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ConversationMessageRequestInputItemList(value) => {
@@ -3933,9 +3933,9 @@ impl ::serde::Serialize for ConversationMessageRequestInput {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -4055,10 +4055,10 @@ for ConversationMessageRequestInputItem {
     }
 }
 impl ::serde::Serialize for ConversationMessageRequestInputItem {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Image(value) => ::serde::Serialize::serialize(value, serializer),
@@ -4079,14 +4079,14 @@ impl ::serde::Serialize for ConversationMessageRequestInputItem {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "ConversationMessageRequestInputItem")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
@@ -4158,7 +4158,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "ConversationMessageRequestInputItem", "type",
@@ -4188,10 +4188,10 @@ pub struct CreateConversation {
 }
 impl CreateConversation {}
 impl ::serde::Serialize for CreateConversation {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.summary {
@@ -4213,11 +4213,11 @@ impl ::serde::Serialize for CreateConversation {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreateConversation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CreateConversation;
             fn expecting(
                 &self,
@@ -4225,10 +4225,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversation {
             ) -> ::std::fmt::Result {
                 f.write_str("a CreateConversation object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<CreateConversation, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CreateConversation, __A::Error> {
                 let mut field_summary: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_isolated_block_labels: ::std::option::Option<
                     ::std::vec::Vec<::std::string::String>,
@@ -4262,7 +4262,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversation {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Deepseek model configuration (OpenAI-compatible).
@@ -4292,10 +4292,10 @@ impl DeepseekModelSettings {
     pub const PROVIDER_TYPE: &'static str = "deepseek";
 }
 impl ::serde::Serialize for DeepseekModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -4318,11 +4318,11 @@ impl ::serde::Serialize for DeepseekModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeepseekModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = DeepseekModelSettings;
             fn expecting(
                 &self,
@@ -4330,10 +4330,10 @@ impl<'de> ::serde::Deserialize<'de> for DeepseekModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a DeepseekModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<DeepseekModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<DeepseekModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -4374,7 +4374,7 @@ impl<'de> ::serde::Deserialize<'de> for DeepseekModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A message for notifying the developer that an event that has occured (e.g. a compaction). Events are NOT part of the context window.
@@ -4421,10 +4421,10 @@ impl EventMessage {
     }
 }
 impl ::serde::Serialize for EventMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -4460,11 +4460,11 @@ impl ::serde::Serialize for EventMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EventMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = EventMessage;
             fn expecting(
                 &self,
@@ -4472,10 +4472,10 @@ impl<'de> ::serde::Deserialize<'de> for EventMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a EventMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<EventMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<EventMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -4532,11 +4532,11 @@ impl<'de> ::serde::Deserialize<'de> for EventMessage {
                 }
                 ::std::result::Result::Ok(EventMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -4547,14 +4547,14 @@ impl<'de> ::serde::Deserialize<'de> for EventMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     event_data: field_event_data
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "event_data",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -4572,10 +4572,10 @@ pub struct GeminiThinkingConfig {
 }
 impl GeminiThinkingConfig {}
 impl ::serde::Serialize for GeminiThinkingConfig {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.include_thoughts {
@@ -4591,11 +4591,11 @@ impl ::serde::Serialize for GeminiThinkingConfig {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GeminiThinkingConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = GeminiThinkingConfig;
             fn expecting(
                 &self,
@@ -4603,10 +4603,10 @@ impl<'de> ::serde::Deserialize<'de> for GeminiThinkingConfig {
             ) -> ::std::fmt::Result {
                 f.write_str("a GeminiThinkingConfig object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<GeminiThinkingConfig, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<GeminiThinkingConfig, __A::Error> {
                 let mut field_include_thoughts: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_thinking_budget: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut __extra = ::serde_json::Map::new();
@@ -4630,7 +4630,7 @@ impl<'de> ::serde::Deserialize<'de> for GeminiThinkingConfig {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -4663,10 +4663,10 @@ impl GoogleAIModelSettings {
     pub const PROVIDER_TYPE: &'static str = "google_ai";
 }
 impl ::serde::Serialize for GoogleAIModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -4692,11 +4692,11 @@ impl ::serde::Serialize for GoogleAIModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GoogleAIModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = GoogleAIModelSettings;
             fn expecting(
                 &self,
@@ -4704,10 +4704,10 @@ impl<'de> ::serde::Deserialize<'de> for GoogleAIModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a GoogleAIModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<GoogleAIModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<GoogleAIModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -4753,7 +4753,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleAIModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -4786,10 +4786,10 @@ impl GoogleVertexModelSettings {
     pub const PROVIDER_TYPE: &'static str = "google_vertex";
 }
 impl ::serde::Serialize for GoogleVertexModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -4815,11 +4815,11 @@ impl ::serde::Serialize for GoogleVertexModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GoogleVertexModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = GoogleVertexModelSettings;
             fn expecting(
                 &self,
@@ -4827,10 +4827,10 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVertexModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a GoogleVertexModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<GoogleVertexModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<GoogleVertexModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -4876,7 +4876,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVertexModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Groq model configuration (OpenAI-compatible).
@@ -4906,10 +4906,10 @@ impl GroqModelSettings {
     pub const PROVIDER_TYPE: &'static str = "groq";
 }
 impl ::serde::Serialize for GroqModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -4932,11 +4932,11 @@ impl ::serde::Serialize for GroqModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = GroqModelSettings;
             fn expecting(
                 &self,
@@ -4944,10 +4944,10 @@ impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a GroqModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<GroqModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<GroqModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -4988,7 +4988,7 @@ impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -4999,10 +4999,10 @@ pub struct HTTPValidationError {
 }
 impl HTTPValidationError {}
 impl ::serde::Serialize for HTTPValidationError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.detail {
@@ -5015,11 +5015,11 @@ impl ::serde::Serialize for HTTPValidationError {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = HTTPValidationError;
             fn expecting(
                 &self,
@@ -5027,10 +5027,10 @@ impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
             ) -> ::std::fmt::Result {
                 f.write_str("a HTTPValidationError object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<HTTPValidationError, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<HTTPValidationError, __A::Error> {
                 let mut field_detail: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ValidationError>,
                 > = ::std::default::Default::default();
@@ -5051,7 +5051,7 @@ impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Representation of an agent's internal reasoning where reasoning content
@@ -5109,10 +5109,10 @@ impl HiddenReasoningMessage {
     }
 }
 impl ::serde::Serialize for HiddenReasoningMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -5150,11 +5150,11 @@ impl ::serde::Serialize for HiddenReasoningMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = HiddenReasoningMessage;
             fn expecting(
                 &self,
@@ -5162,10 +5162,10 @@ impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a HiddenReasoningMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<HiddenReasoningMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<HiddenReasoningMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -5221,11 +5221,11 @@ impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
                 }
                 ::std::result::Result::Ok(HiddenReasoningMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -5236,7 +5236,7 @@ impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     state: field_state
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "state",
                         ))?,
                     hidden_reasoning: field_hidden_reasoning,
@@ -5244,7 +5244,7 @@ impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5281,17 +5281,17 @@ impl ::std::fmt::Display for HiddenReasoningMessageState {
     }
 }
 impl ::serde::Serialize for HiddenReasoningMessageState {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessageState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a HiddenReasoningMessageState string",
@@ -5319,10 +5319,10 @@ impl ImageContent {
     }
 }
 impl ::serde::Serialize for ImageContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -5334,11 +5334,11 @@ impl ::serde::Serialize for ImageContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ImageContent;
             fn expecting(
                 &self,
@@ -5346,10 +5346,10 @@ impl<'de> ::serde::Deserialize<'de> for ImageContent {
             ) -> ::std::fmt::Result {
                 f.write_str("a ImageContent object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ImageContent, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ImageContent, __A::Error> {
                 let mut field_source: ::std::option::Option<
                     crate::models::ImageContentSource,
                 > = ::std::option::Option::None;
@@ -5377,14 +5377,14 @@ impl<'de> ::serde::Deserialize<'de> for ImageContent {
                 }
                 ::std::result::Result::Ok(ImageContent {
                     source: field_source
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "source",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The source of the image.
@@ -5430,10 +5430,10 @@ impl ::std::convert::From<crate::models::LettaImage> for ImageContentSource {
     }
 }
 impl ::serde::Serialize for ImageContentSource {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Url(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Base64(value) => ::serde::Serialize::serialize(value, serializer),
@@ -5443,14 +5443,14 @@ impl ::serde::Serialize for ImageContentSource {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageContentSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "ImageContentSource")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("url") => {
@@ -5470,7 +5470,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageContentSource {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "ImageContentSource", "type", "url, base64, letta"
@@ -5494,10 +5494,10 @@ impl JsonObjectResponseFormat {
     pub const TYPE: &'static str = "json_object";
 }
 impl ::serde::Serialize for JsonObjectResponseFormat {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -5508,11 +5508,11 @@ impl ::serde::Serialize for JsonObjectResponseFormat {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for JsonObjectResponseFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = JsonObjectResponseFormat;
             fn expecting(
                 &self,
@@ -5520,10 +5520,10 @@ impl<'de> ::serde::Deserialize<'de> for JsonObjectResponseFormat {
             ) -> ::std::fmt::Result {
                 f.write_str("a JsonObjectResponseFormat object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<JsonObjectResponseFormat, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<JsonObjectResponseFormat, __A::Error> {
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -5546,7 +5546,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonObjectResponseFormat {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response format for JSON schema-based responses.
@@ -5573,10 +5573,10 @@ impl JsonSchemaResponseFormat {
     }
 }
 impl ::serde::Serialize for JsonSchemaResponseFormat {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -5588,11 +5588,11 @@ impl ::serde::Serialize for JsonSchemaResponseFormat {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for JsonSchemaResponseFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = JsonSchemaResponseFormat;
             fn expecting(
                 &self,
@@ -5600,10 +5600,10 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchemaResponseFormat {
             ) -> ::std::fmt::Result {
                 f.write_str("a JsonSchemaResponseFormat object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<JsonSchemaResponseFormat, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<JsonSchemaResponseFormat, __A::Error> {
                 let mut field_json_schema: ::std::option::Option<
                     ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 > = ::std::option::Option::None;
@@ -5631,14 +5631,14 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchemaResponseFormat {
                 }
                 ::std::result::Result::Ok(JsonSchemaResponseFormat {
                     json_schema: field_json_schema
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "json_schema",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Error messages are used to notify the client of an error that occurred during the agent's execution.
@@ -5679,10 +5679,10 @@ impl LettaErrorMessage {
     }
 }
 impl ::serde::Serialize for LettaErrorMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
@@ -5702,11 +5702,11 @@ impl ::serde::Serialize for LettaErrorMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = LettaErrorMessage;
             fn expecting(
                 &self,
@@ -5714,10 +5714,10 @@ impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a LettaErrorMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<LettaErrorMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<LettaErrorMessage, __A::Error> {
                 let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_error_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
@@ -5759,15 +5759,15 @@ impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
                 }
                 ::std::result::Result::Ok(LettaErrorMessage {
                     run_id: field_run_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "run_id",
                         ))?,
                     error_type: field_error_type
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "error_type",
                         ))?,
                     message: field_message
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "message",
                         ))?,
                     detail: field_detail,
@@ -5776,7 +5776,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -5809,10 +5809,10 @@ impl LettaImage {
     }
 }
 impl ::serde::Serialize for LettaImage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -5833,11 +5833,11 @@ impl ::serde::Serialize for LettaImage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaImage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = LettaImage;
             fn expecting(
                 &self,
@@ -5845,10 +5845,10 @@ impl<'de> ::serde::Deserialize<'de> for LettaImage {
             ) -> ::std::fmt::Result {
                 f.write_str("a LettaImage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<LettaImage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<LettaImage, __A::Error> {
                 let mut field_file_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_media_type: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_data: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -5880,7 +5880,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaImage {
                 }
                 ::std::result::Result::Ok(LettaImage {
                     file_id: field_file_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "file_id",
                         ))?,
                     media_type: field_media_type,
@@ -5890,7 +5890,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaImage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A ping message used as a keepalive to prevent SSE streams from timing out during long running requests.
@@ -5935,10 +5935,10 @@ impl LettaPing {
     }
 }
 impl ::serde::Serialize for LettaPing {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -5972,11 +5972,11 @@ impl ::serde::Serialize for LettaPing {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaPing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = LettaPing;
             fn expecting(
                 &self,
@@ -5984,10 +5984,10 @@ impl<'de> ::serde::Deserialize<'de> for LettaPing {
             ) -> ::std::fmt::Result {
                 f.write_str("a LettaPing object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<LettaPing, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<LettaPing, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -6029,11 +6029,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaPing {
                 }
                 ::std::result::Result::Ok(LettaPing {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -6047,7 +6047,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaPing {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response object from an agent interaction, consisting of the new messages generated by the agent and usage statistics.
@@ -6088,10 +6088,10 @@ impl LettaResponse {
     }
 }
 impl ::serde::Serialize for LettaResponse {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("messages", &self.messages)?;
@@ -6110,11 +6110,11 @@ impl ::serde::Serialize for LettaResponse {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = LettaResponse;
             fn expecting(
                 &self,
@@ -6122,10 +6122,10 @@ impl<'de> ::serde::Deserialize<'de> for LettaResponse {
             ) -> ::std::fmt::Result {
                 f.write_str("a LettaResponse object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<LettaResponse, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<LettaResponse, __A::Error> {
                 let mut field_messages: ::std::option::Option<
                     ::std::vec::Vec<crate::models::LettaMessageUnion>,
                 > = ::std::option::Option::None;
@@ -6170,15 +6170,15 @@ impl<'de> ::serde::Deserialize<'de> for LettaResponse {
                 }
                 ::std::result::Result::Ok(LettaResponse {
                     messages: field_messages
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "messages",
                         ))?,
                     stop_reason: field_stop_reason
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "stop_reason",
                         ))?,
                     usage: field_usage
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "usage",
                         ))?,
                     logprobs: field_logprobs,
@@ -6187,7 +6187,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaResponse {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The stop reason from Letta indicating why agent loop stopped execution.
@@ -6212,10 +6212,10 @@ impl LettaStopReason {
     }
 }
 impl ::serde::Serialize for LettaStopReason {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
@@ -6227,11 +6227,11 @@ impl ::serde::Serialize for LettaStopReason {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaStopReason {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = LettaStopReason;
             fn expecting(
                 &self,
@@ -6239,10 +6239,10 @@ impl<'de> ::serde::Deserialize<'de> for LettaStopReason {
             ) -> ::std::fmt::Result {
                 f.write_str("a LettaStopReason object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<LettaStopReason, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<LettaStopReason, __A::Error> {
                 let mut field_stop_reason: ::std::option::Option<
                     crate::models::StopReasonType,
                 > = ::std::option::Option::None;
@@ -6270,14 +6270,14 @@ impl<'de> ::serde::Deserialize<'de> for LettaStopReason {
                 }
                 ::std::result::Result::Ok(LettaStopReason {
                     stop_reason: field_stop_reason
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "stop_reason",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Usage statistics for the agent interaction.
@@ -6326,10 +6326,10 @@ impl LettaUsageStatistics {
     pub const MESSAGE_TYPE: &'static str = "usage_statistics";
 }
 impl ::serde::Serialize for LettaUsageStatistics {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
@@ -6367,11 +6367,11 @@ impl ::serde::Serialize for LettaUsageStatistics {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaUsageStatistics {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = LettaUsageStatistics;
             fn expecting(
                 &self,
@@ -6379,10 +6379,10 @@ impl<'de> ::serde::Deserialize<'de> for LettaUsageStatistics {
             ) -> ::std::fmt::Result {
                 f.write_str("a LettaUsageStatistics object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<LettaUsageStatistics, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<LettaUsageStatistics, __A::Error> {
                 let mut field_completion_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_prompt_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_total_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
@@ -6442,7 +6442,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaUsageStatistics {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request to create a message
@@ -6488,10 +6488,10 @@ impl MessageCreate {
     }
 }
 impl ::serde::Serialize for MessageCreate {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -6519,11 +6519,11 @@ impl ::serde::Serialize for MessageCreate {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = MessageCreate;
             fn expecting(
                 &self,
@@ -6531,10 +6531,10 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreate {
             ) -> ::std::fmt::Result {
                 f.write_str("a MessageCreate object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<MessageCreate, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<MessageCreate, __A::Error> {
                 let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_role: ::std::option::Option<
@@ -6582,11 +6582,11 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreate {
                     otid: field_otid,
                     group_id: field_group_id,
                     role: field_role
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "role",
                         ))?,
                     content: field_content
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
                     name: field_name,
@@ -6596,7 +6596,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreate {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The role of the participant.
@@ -6638,17 +6638,17 @@ impl ::std::fmt::Display for MessageCreateRole {
     }
 }
 impl ::serde::Serialize for MessageCreateRole {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageCreateRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a MessageCreateRole string",
@@ -6679,10 +6679,10 @@ impl ::std::convert::From<::std::string::String> for MessageCreateContent {
     }
 }
 impl ::serde::Serialize for MessageCreateContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::LettaMessageContentUnionList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -6693,9 +6693,9 @@ impl ::serde::Serialize for MessageCreateContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageCreateContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -6782,17 +6782,17 @@ impl ::std::fmt::Display for MessageType {
     }
 }
 impl ::serde::Serialize for MessageType {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(deserializer, "a MessageType string")
     }
 }
@@ -6811,10 +6811,10 @@ impl OmittedReasoningContent {
     pub const TYPE: &'static str = "omitted_reasoning";
 }
 impl ::serde::Serialize for OmittedReasoningContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -6828,11 +6828,11 @@ impl ::serde::Serialize for OmittedReasoningContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OmittedReasoningContent;
             fn expecting(
                 &self,
@@ -6840,10 +6840,10 @@ impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
             ) -> ::std::fmt::Result {
                 f.write_str("a OmittedReasoningContent object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<OmittedReasoningContent, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<OmittedReasoningContent, __A::Error> {
                 let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
@@ -6869,7 +6869,7 @@ impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -6906,10 +6906,10 @@ impl OpenAIModelSettings {
     pub const PROVIDER_TYPE: &'static str = "openai";
 }
 impl ::serde::Serialize for OpenAIModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -6938,11 +6938,11 @@ impl ::serde::Serialize for OpenAIModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OpenAIModelSettings;
             fn expecting(
                 &self,
@@ -6950,10 +6950,10 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a OpenAIModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<OpenAIModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<OpenAIModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -7002,7 +7002,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -7018,10 +7018,10 @@ pub struct OpenAIReasoning {
 }
 impl OpenAIReasoning {}
 impl ::serde::Serialize for OpenAIReasoning {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.reasoning_effort {
@@ -7034,11 +7034,11 @@ impl ::serde::Serialize for OpenAIReasoning {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OpenAIReasoning;
             fn expecting(
                 &self,
@@ -7046,10 +7046,10 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
             ) -> ::std::fmt::Result {
                 f.write_str("a OpenAIReasoning object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<OpenAIReasoning, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<OpenAIReasoning, __A::Error> {
                 let mut field_reasoning_effort: ::std::option::Option<
                     crate::models::OpenAIReasoningReasoningEffort,
                 > = ::std::default::Default::default();
@@ -7072,7 +7072,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The reasoning effort to use when generating text reasoning models
@@ -7127,17 +7127,17 @@ impl ::std::fmt::Display for OpenAIReasoningReasoningEffort {
     }
 }
 impl ::serde::Serialize for OpenAIReasoningReasoningEffort {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenAIReasoningReasoningEffort {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a OpenAIReasoningReasoningEffort string",
@@ -7171,10 +7171,10 @@ impl OpenRouterModelSettings {
     pub const PROVIDER_TYPE: &'static str = "openrouter";
 }
 impl ::serde::Serialize for OpenRouterModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -7197,11 +7197,11 @@ impl ::serde::Serialize for OpenRouterModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = OpenRouterModelSettings;
             fn expecting(
                 &self,
@@ -7209,10 +7209,10 @@ impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a OpenRouterModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<OpenRouterModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<OpenRouterModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -7253,7 +7253,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Sent via the Anthropic Messages API
@@ -7284,10 +7284,10 @@ impl ReasoningContent {
     }
 }
 impl ::serde::Serialize for ReasoningContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -7303,11 +7303,11 @@ impl ::serde::Serialize for ReasoningContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ReasoningContent;
             fn expecting(
                 &self,
@@ -7315,10 +7315,10 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
             ) -> ::std::fmt::Result {
                 f.write_str("a ReasoningContent object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ReasoningContent, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ReasoningContent, __A::Error> {
                 let mut field_is_native: ::std::option::Option<bool> = ::std::option::Option::None;
                 let mut field_reasoning: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -7352,11 +7352,11 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
                 }
                 ::std::result::Result::Ok(ReasoningContent {
                     is_native: field_is_native
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "is_native",
                         ))?,
                     reasoning: field_reasoning
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "reasoning",
                         ))?,
                     signature: field_signature,
@@ -7364,7 +7364,7 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Representation of an agent's internal reasoning.
@@ -7425,10 +7425,10 @@ impl ReasoningMessage {
     }
 }
 impl ::serde::Serialize for ReasoningMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -7469,11 +7469,11 @@ impl ::serde::Serialize for ReasoningMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ReasoningMessage;
             fn expecting(
                 &self,
@@ -7481,10 +7481,10 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a ReasoningMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ReasoningMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ReasoningMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -7538,11 +7538,11 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
                 }
                 ::std::result::Result::Ok(ReasoningMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -7554,7 +7554,7 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
                     run_id: field_run_id,
                     source: field_source,
                     reasoning: field_reasoning
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "reasoning",
                         ))?,
                     signature: field_signature,
@@ -7562,7 +7562,7 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -7600,17 +7600,17 @@ impl ::std::fmt::Display for ReasoningMessageSource {
     }
 }
 impl ::serde::Serialize for ReasoningMessageSource {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ReasoningMessageSource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a ReasoningMessageSource string",
@@ -7639,10 +7639,10 @@ impl RedactedReasoningContent {
     }
 }
 impl ::serde::Serialize for RedactedReasoningContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -7654,11 +7654,11 @@ impl ::serde::Serialize for RedactedReasoningContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RedactedReasoningContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = RedactedReasoningContent;
             fn expecting(
                 &self,
@@ -7666,10 +7666,10 @@ impl<'de> ::serde::Deserialize<'de> for RedactedReasoningContent {
             ) -> ::std::fmt::Result {
                 f.write_str("a RedactedReasoningContent object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<RedactedReasoningContent, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<RedactedReasoningContent, __A::Error> {
                 let mut field_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
@@ -7693,14 +7693,14 @@ impl<'de> ::serde::Deserialize<'de> for RedactedReasoningContent {
                 }
                 ::std::result::Result::Ok(RedactedReasoningContent {
                     data: field_data
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "data",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -7732,10 +7732,10 @@ pub struct RetrieveStreamRequest {
 }
 impl RetrieveStreamRequest {}
 impl ::serde::Serialize for RetrieveStreamRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.agent_id {
@@ -7766,11 +7766,11 @@ impl ::serde::Serialize for RetrieveStreamRequest {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RetrieveStreamRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = RetrieveStreamRequest;
             fn expecting(
                 &self,
@@ -7778,10 +7778,10 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveStreamRequest {
             ) -> ::std::fmt::Result {
                 f.write_str("a RetrieveStreamRequest object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<RetrieveStreamRequest, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<RetrieveStreamRequest, __A::Error> {
                 let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -7818,7 +7818,7 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveStreamRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// SGLang model configuration (OpenAI-compatible runtime with SGLang-specific parsing).
@@ -7858,10 +7858,10 @@ impl SGLangModelSettings {
     pub const PROVIDER_TYPE: &'static str = "sglang";
 }
 impl ::serde::Serialize for SGLangModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -7893,11 +7893,11 @@ impl ::serde::Serialize for SGLangModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = SGLangModelSettings;
             fn expecting(
                 &self,
@@ -7905,10 +7905,10 @@ impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a SGLangModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<SGLangModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<SGLangModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -7964,7 +7964,7 @@ impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8049,17 +8049,17 @@ impl ::std::fmt::Display for StopReasonType {
     }
 }
 impl ::serde::Serialize for StopReasonType {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StopReasonType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(deserializer, "a StopReasonType string")
     }
 }
@@ -8094,10 +8094,10 @@ impl SummarizedReasoningContent {
     }
 }
 impl ::serde::Serialize for SummarizedReasoningContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -8113,11 +8113,11 @@ impl ::serde::Serialize for SummarizedReasoningContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = SummarizedReasoningContent;
             fn expecting(
                 &self,
@@ -8125,10 +8125,10 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
             ) -> ::std::fmt::Result {
                 f.write_str("a SummarizedReasoningContent object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<SummarizedReasoningContent, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<SummarizedReasoningContent, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_summary: ::std::option::Option<
                     ::std::vec::Vec<crate::models::SummarizedReasoningContentPart>,
@@ -8166,11 +8166,11 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
                 }
                 ::std::result::Result::Ok(SummarizedReasoningContent {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     summary: field_summary
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "summary",
                         ))?,
                     encrypted_content: field_encrypted_content,
@@ -8178,7 +8178,7 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -8201,10 +8201,10 @@ impl SummarizedReasoningContentPart {
     }
 }
 impl ::serde::Serialize for SummarizedReasoningContentPart {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("index", &self.index)?;
@@ -8216,11 +8216,11 @@ impl ::serde::Serialize for SummarizedReasoningContentPart {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContentPart {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = SummarizedReasoningContentPart;
             fn expecting(
                 &self,
@@ -8228,10 +8228,10 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContentPart {
             ) -> ::std::fmt::Result {
                 f.write_str("a SummarizedReasoningContentPart object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<SummarizedReasoningContentPart, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<SummarizedReasoningContentPart, __A::Error> {
                 let mut field_index: ::std::option::Option<i64> = ::std::option::Option::None;
                 let mut field_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
@@ -8254,18 +8254,18 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContentPart {
                 }
                 ::std::result::Result::Ok(SummarizedReasoningContentPart {
                     index: field_index
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "index",
                         ))?,
                     text: field_text
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "text",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A message representing a summary of the conversation. Sent to the LLM as a user or system message depending on the provider.
@@ -8312,10 +8312,10 @@ impl SummaryMessage {
     }
 }
 impl ::serde::Serialize for SummaryMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -8353,11 +8353,11 @@ impl ::serde::Serialize for SummaryMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = SummaryMessage;
             fn expecting(
                 &self,
@@ -8365,10 +8365,10 @@ impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a SummaryMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<SummaryMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<SummaryMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -8422,11 +8422,11 @@ impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
                 }
                 ::std::result::Result::Ok(SummaryMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -8437,7 +8437,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     summary: field_summary
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "summary",
                         ))?,
                     compaction_stats: field_compaction_stats,
@@ -8445,7 +8445,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A message generated by the system. Never streamed back on a response, only used for cursor pagination.
@@ -8499,10 +8499,10 @@ impl SystemMessage {
     }
 }
 impl ::serde::Serialize for SystemMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -8537,11 +8537,11 @@ impl ::serde::Serialize for SystemMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SystemMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = SystemMessage;
             fn expecting(
                 &self,
@@ -8549,10 +8549,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a SystemMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<SystemMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<SystemMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -8600,11 +8600,11 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                 }
                 ::std::result::Result::Ok(SystemMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -8615,14 +8615,14 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     content: field_content
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -8649,10 +8649,10 @@ impl TextContent {
     }
 }
 impl ::serde::Serialize for TextContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -8667,11 +8667,11 @@ impl ::serde::Serialize for TextContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TextContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TextContent;
             fn expecting(
                 &self,
@@ -8679,10 +8679,10 @@ impl<'de> ::serde::Deserialize<'de> for TextContent {
             ) -> ::std::fmt::Result {
                 f.write_str("a TextContent object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<TextContent, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<TextContent, __A::Error> {
                 let mut field_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut __extra = ::serde_json::Map::new();
@@ -8708,7 +8708,7 @@ impl<'de> ::serde::Deserialize<'de> for TextContent {
                 }
                 ::std::result::Result::Ok(TextContent {
                     text: field_text
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "text",
                         ))?,
                     signature: field_signature,
@@ -8716,7 +8716,7 @@ impl<'de> ::serde::Deserialize<'de> for TextContent {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response format for plain text responses.
@@ -8732,10 +8732,10 @@ impl TextResponseFormat {
     pub const TYPE: &'static str = "text";
 }
 impl ::serde::Serialize for TextResponseFormat {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -8746,11 +8746,11 @@ impl ::serde::Serialize for TextResponseFormat {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TextResponseFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TextResponseFormat;
             fn expecting(
                 &self,
@@ -8758,10 +8758,10 @@ impl<'de> ::serde::Deserialize<'de> for TextResponseFormat {
             ) -> ::std::fmt::Result {
                 f.write_str("a TextResponseFormat object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<TextResponseFormat, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<TextResponseFormat, __A::Error> {
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -8784,7 +8784,7 @@ impl<'de> ::serde::Deserialize<'de> for TextResponseFormat {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Together AI model configuration (OpenAI-compatible).
@@ -8814,10 +8814,10 @@ impl TogetherModelSettings {
     pub const PROVIDER_TYPE: &'static str = "together";
 }
 impl ::serde::Serialize for TogetherModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -8840,11 +8840,11 @@ impl ::serde::Serialize for TogetherModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TogetherModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TogetherModelSettings;
             fn expecting(
                 &self,
@@ -8852,10 +8852,10 @@ impl<'de> ::serde::Deserialize<'de> for TogetherModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a TogetherModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<TogetherModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<TogetherModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -8896,7 +8896,7 @@ impl<'de> ::serde::Deserialize<'de> for TogetherModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -8923,10 +8923,10 @@ impl ToolCall {
     }
 }
 impl ::serde::Serialize for ToolCall {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("name", &self.name)?;
@@ -8939,11 +8939,11 @@ impl ::serde::Serialize for ToolCall {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ToolCall;
             fn expecting(
                 &self,
@@ -8951,10 +8951,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolCall {
             ) -> ::std::fmt::Result {
                 f.write_str("a ToolCall object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ToolCall, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ToolCall, __A::Error> {
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_arguments: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_tool_call_id: ::std::option::Option<
@@ -8985,22 +8985,22 @@ impl<'de> ::serde::Deserialize<'de> for ToolCall {
                 }
                 ::std::result::Result::Ok(ToolCall {
                     name: field_name
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "name",
                         ))?,
                     arguments: field_arguments
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "arguments",
                         ))?,
                     tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -9037,10 +9037,10 @@ impl ToolCallContent {
     }
 }
 impl ::serde::Serialize for ToolCallContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -9057,11 +9057,11 @@ impl ::serde::Serialize for ToolCallContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ToolCallContent;
             fn expecting(
                 &self,
@@ -9069,10 +9069,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
             ) -> ::std::fmt::Result {
                 f.write_str("a ToolCallContent object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ToolCallContent, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ToolCallContent, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_input: ::std::option::Option<
@@ -9110,15 +9110,15 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
                 }
                 ::std::result::Result::Ok(ToolCallContent {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     name: field_name
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "name",
                         ))?,
                     input: field_input
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "input",
                         ))?,
                     signature: field_signature,
@@ -9126,7 +9126,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -9139,10 +9139,10 @@ pub struct ToolCallDelta {
 }
 impl ToolCallDelta {}
 impl ::serde::Serialize for ToolCallDelta {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.name {
@@ -9161,11 +9161,11 @@ impl ::serde::Serialize for ToolCallDelta {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolCallDelta {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ToolCallDelta;
             fn expecting(
                 &self,
@@ -9173,10 +9173,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallDelta {
             ) -> ::std::fmt::Result {
                 f.write_str("a ToolCallDelta object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ToolCallDelta, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ToolCallDelta, __A::Error> {
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_arguments: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_tool_call_id: ::std::option::Option<
@@ -9203,7 +9203,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallDelta {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A message representing a request to call a tool (generated by the LLM to trigger tool execution).
@@ -9259,10 +9259,10 @@ impl ToolCallMessage {
     }
 }
 impl ::serde::Serialize for ToolCallMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -9300,11 +9300,11 @@ impl ::serde::Serialize for ToolCallMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ToolCallMessage;
             fn expecting(
                 &self,
@@ -9312,10 +9312,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a ToolCallMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ToolCallMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ToolCallMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -9369,11 +9369,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
                 }
                 ::std::result::Result::Ok(ToolCallMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -9384,7 +9384,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     tool_call: field_tool_call
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_call",
                         ))?,
                     tool_calls: field_tool_calls,
@@ -9392,7 +9392,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ToolCallMessageToolCall::Unknown`, kept whole.
@@ -9414,10 +9414,10 @@ impl ::std::convert::From<crate::models::ToolCallDelta> for ToolCallMessageToolC
     }
 }
 impl ::serde::Serialize for ToolCallMessageToolCall {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::ToolCall(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ToolCallDelta(value) => {
@@ -9428,9 +9428,9 @@ impl ::serde::Serialize for ToolCallMessageToolCall {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolCallMessageToolCall {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -9467,10 +9467,10 @@ impl ::std::convert::From<crate::models::ToolCallDelta> for ToolCallMessageToolC
     }
 }
 impl ::serde::Serialize for ToolCallMessageToolCalls {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::ToolCallList(value) => ::serde::Serialize::serialize(value, serializer),
             Self::ToolCallDelta(value) => {
@@ -9481,9 +9481,9 @@ impl ::serde::Serialize for ToolCallMessageToolCalls {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolCallMessageToolCalls {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -9531,10 +9531,10 @@ impl ToolReturnContent {
     }
 }
 impl ::serde::Serialize for ToolReturnContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -9548,11 +9548,11 @@ impl ::serde::Serialize for ToolReturnContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolReturnContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ToolReturnContent;
             fn expecting(
                 &self,
@@ -9560,10 +9560,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnContent {
             ) -> ::std::fmt::Result {
                 f.write_str("a ToolReturnContent object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ToolReturnContent, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ToolReturnContent, __A::Error> {
                 let mut field_tool_call_id: ::std::option::Option<
                     ::std::string::String,
                 > = ::std::option::Option::None;
@@ -9603,22 +9603,22 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnContent {
                 }
                 ::std::result::Result::Ok(ToolReturnContent {
                     tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
                     content: field_content
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
                     is_error: field_is_error
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "is_error",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Submit tool return(s) from client-side tool execution.
@@ -9653,10 +9653,10 @@ impl ToolReturnCreate {
     }
 }
 impl ::serde::Serialize for ToolReturnCreate {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -9674,11 +9674,11 @@ impl ::serde::Serialize for ToolReturnCreate {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolReturnCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ToolReturnCreate;
             fn expecting(
                 &self,
@@ -9686,10 +9686,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnCreate {
             ) -> ::std::fmt::Result {
                 f.write_str("a ToolReturnCreate object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ToolReturnCreate, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ToolReturnCreate, __A::Error> {
                 let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_tool_returns: ::std::option::Option<
@@ -9723,14 +9723,14 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnCreate {
                     otid: field_otid,
                     group_id: field_group_id,
                     tool_returns: field_tool_returns
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_returns",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A message representing the return value of a tool call (generated by Letta executing the requested tool).
@@ -9805,10 +9805,10 @@ impl ToolReturnMessage {
     }
 }
 impl ::serde::Serialize for ToolReturnMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -9854,11 +9854,11 @@ impl ::serde::Serialize for ToolReturnMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ToolReturnMessage;
             fn expecting(
                 &self,
@@ -9866,10 +9866,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a ToolReturnMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ToolReturnMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ToolReturnMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -9947,11 +9947,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
                 }
                 ::std::result::Result::Ok(ToolReturnMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -9962,15 +9962,15 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     tool_return: field_tool_return
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_return",
                         ))?,
                     status: field_status
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "status",
                         ))?,
                     tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
                     stdout: field_stdout,
@@ -9980,7 +9980,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10017,17 +10017,17 @@ impl ::std::fmt::Display for ToolReturnMessageStatus {
     }
 }
 impl ::serde::Serialize for ToolReturnMessageStatus {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolReturnMessageStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a ToolReturnMessageStatus string",
@@ -10070,10 +10070,10 @@ impl TurnTokenData {
     }
 }
 impl ::serde::Serialize for TurnTokenData {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("role", &self.role)?;
@@ -10096,11 +10096,11 @@ impl ::serde::Serialize for TurnTokenData {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TurnTokenData;
             fn expecting(
                 &self,
@@ -10108,10 +10108,10 @@ impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
             ) -> ::std::fmt::Result {
                 f.write_str("a TurnTokenData object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<TurnTokenData, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<TurnTokenData, __A::Error> {
                 let mut field_role: ::std::option::Option<
                     crate::models::TurnTokenDataRole,
                 > = ::std::option::Option::None;
@@ -10142,7 +10142,7 @@ impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
                 }
                 ::std::result::Result::Ok(TurnTokenData {
                     role: field_role
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "role",
                         ))?,
                     output_ids: field_output_ids,
@@ -10153,7 +10153,7 @@ impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Role of this turn: 'assistant' for LLM generations (trainable), 'tool' for tool results (non-trainable).
@@ -10191,17 +10191,17 @@ impl ::std::fmt::Display for TurnTokenDataRole {
     }
 }
 impl ::serde::Serialize for TurnTokenDataRole {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TurnTokenDataRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a TurnTokenDataRole string",
@@ -10232,10 +10232,10 @@ pub struct UpdateConversation {
 }
 impl UpdateConversation {}
 impl ::serde::Serialize for UpdateConversation {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if !self.summary.is_unchanged() {
@@ -10257,11 +10257,11 @@ impl ::serde::Serialize for UpdateConversation {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = UpdateConversation;
             fn expecting(
                 &self,
@@ -10269,10 +10269,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
             ) -> ::std::fmt::Result {
                 f.write_str("a UpdateConversation object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<UpdateConversation, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<UpdateConversation, __A::Error> {
                 let mut field_summary: crate::Patch<::std::string::String> = ::std::default::Default::default();
                 let mut field_model: crate::Patch<::std::string::String> = ::std::default::Default::default();
                 let mut field_model_settings: crate::Patch<
@@ -10302,7 +10302,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -10326,10 +10326,10 @@ impl UrlImage {
     }
 }
 impl ::serde::Serialize for UrlImage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -10341,11 +10341,11 @@ impl ::serde::Serialize for UrlImage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UrlImage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = UrlImage;
             fn expecting(
                 &self,
@@ -10353,10 +10353,10 @@ impl<'de> ::serde::Deserialize<'de> for UrlImage {
             ) -> ::std::fmt::Result {
                 f.write_str("a UrlImage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<UrlImage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<UrlImage, __A::Error> {
                 let mut field_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
@@ -10380,14 +10380,14 @@ impl<'de> ::serde::Deserialize<'de> for UrlImage {
                 }
                 ::std::result::Result::Ok(UrlImage {
                     url: field_url
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "url",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A message sent by the user. Never streamed back on a response, only used for cursor pagination.
@@ -10441,10 +10441,10 @@ impl UserMessage {
     }
 }
 impl ::serde::Serialize for UserMessage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("id", &self.id)?;
@@ -10479,11 +10479,11 @@ impl ::serde::Serialize for UserMessage {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserMessage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = UserMessage;
             fn expecting(
                 &self,
@@ -10491,10 +10491,10 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
             ) -> ::std::fmt::Result {
                 f.write_str("a UserMessage object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<UserMessage, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<UserMessage, __A::Error> {
                 let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
                 let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
@@ -10544,11 +10544,11 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                 }
                 ::std::result::Result::Ok(UserMessage {
                     id: field_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "id",
                         ))?,
                     date: field_date
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "date",
                         ))?,
                     name: field_name,
@@ -10559,14 +10559,14 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                     seq_id: field_seq_id,
                     run_id: field_run_id,
                     content: field_content
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "content",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The message content sent by the user (can be a string or an array of multi-modal content parts)
@@ -10595,10 +10595,10 @@ impl ::std::convert::From<::std::string::String> for UserMessageContent {
     }
 }
 impl ::serde::Serialize for UserMessageContent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::LettaUserMessageContentUnionList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -10609,9 +10609,9 @@ impl ::serde::Serialize for UserMessageContent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for UserMessageContent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -10654,10 +10654,10 @@ impl ValidationError {
     }
 }
 impl ::serde::Serialize for ValidationError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("loc", &self.loc)?;
@@ -10670,11 +10670,11 @@ impl ::serde::Serialize for ValidationError {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ValidationError;
             fn expecting(
                 &self,
@@ -10682,10 +10682,10 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
             ) -> ::std::fmt::Result {
                 f.write_str("a ValidationError object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ValidationError, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ValidationError, __A::Error> {
                 let mut field_loc: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
                 > = ::std::option::Option::None;
@@ -10714,22 +10714,22 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
                 }
                 ::std::result::Result::Ok(ValidationError {
                     loc: field_loc
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "loc",
                         ))?,
                     msg: field_msg
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "msg",
                         ))?,
                     type_: field_type_
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "type",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ValidationErrorLocItem::Unknown`, kept whole.
@@ -10751,10 +10751,10 @@ impl ::std::convert::From<i64> for ValidationErrorLocItem {
     }
 }
 impl ::serde::Serialize for ValidationErrorLocItem {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::String(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
@@ -10763,9 +10763,9 @@ impl ::serde::Serialize for ValidationErrorLocItem {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -10809,10 +10809,10 @@ impl XAIModelSettings {
     pub const PROVIDER_TYPE: &'static str = "xai";
 }
 impl ::serde::Serialize for XAIModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -10835,11 +10835,11 @@ impl ::serde::Serialize for XAIModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = XAIModelSettings;
             fn expecting(
                 &self,
@@ -10847,10 +10847,10 @@ impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a XAIModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<XAIModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<XAIModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -10891,7 +10891,7 @@ impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Z.ai (ZhipuAI) model configuration (OpenAI-compatible).
@@ -10925,10 +10925,10 @@ impl ZAIModelSettings {
     pub const PROVIDER_TYPE: &'static str = "zai";
 }
 impl ::serde::Serialize for ZAIModelSettings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.max_output_tokens {
@@ -10954,11 +10954,11 @@ impl ::serde::Serialize for ZAIModelSettings {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ZAIModelSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ZAIModelSettings;
             fn expecting(
                 &self,
@@ -10966,10 +10966,10 @@ impl<'de> ::serde::Deserialize<'de> for ZAIModelSettings {
             ) -> ::std::fmt::Result {
                 f.write_str("a ZAIModelSettings object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ZAIModelSettings, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ZAIModelSettings, __A::Error> {
                 let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
                 let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
                 let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
@@ -11015,7 +11015,7 @@ impl<'de> ::serde::Deserialize<'de> for ZAIModelSettings {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Thinking configuration for ZAI GLM-4.5+ models.
@@ -11034,10 +11034,10 @@ pub struct ZAIThinking {
 }
 impl ZAIThinking {}
 impl ::serde::Serialize for ZAIThinking {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.type_ {
@@ -11053,11 +11053,11 @@ impl ::serde::Serialize for ZAIThinking {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ZAIThinking {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ZAIThinking;
             fn expecting(
                 &self,
@@ -11065,10 +11065,10 @@ impl<'de> ::serde::Deserialize<'de> for ZAIThinking {
             ) -> ::std::fmt::Result {
                 f.write_str("a ZAIThinking object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ZAIThinking, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ZAIThinking, __A::Error> {
                 let mut field_type_: ::std::option::Option<
                     crate::models::ZAIThinkingType,
                 > = ::std::default::Default::default();
@@ -11092,7 +11092,7 @@ impl<'de> ::serde::Deserialize<'de> for ZAIThinking {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Whether thinking is enabled or disabled.
@@ -11131,17 +11131,17 @@ impl ::std::fmt::Display for ZAIThinkingType {
     }
 }
 impl ::serde::Serialize for ZAIThinkingType {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ZAIThinkingType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(deserializer, "a ZAIThinkingType string")
     }
 }
@@ -11178,10 +11178,10 @@ impl ToolReturn {
     }
 }
 impl ::serde::Serialize for ToolReturn {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
@@ -11201,11 +11201,11 @@ impl ::serde::Serialize for ToolReturn {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolReturn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ToolReturn;
             fn expecting(
                 &self,
@@ -11213,10 +11213,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturn {
             ) -> ::std::fmt::Result {
                 f.write_str("a ToolReturn object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ToolReturn, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ToolReturn, __A::Error> {
                 let mut field_tool_return: ::std::option::Option<
                     crate::models::ToolReturnToolReturn,
                 > = ::std::option::Option::None;
@@ -11268,15 +11268,15 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturn {
                 }
                 ::std::result::Result::Ok(ToolReturn {
                     tool_return: field_tool_return
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_return",
                         ))?,
                     status: field_status
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "status",
                         ))?,
                     tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "tool_call_id",
                         ))?,
                     stdout: field_stdout,
@@ -11285,7 +11285,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturn {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The tool return value - either a string or list of content parts (text/image)
@@ -11312,10 +11312,10 @@ impl ::std::convert::From<::std::string::String> for ToolReturnToolReturn {
     }
 }
 impl ::serde::Serialize for ToolReturnToolReturn {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::LettaToolReturnContentUnionList(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -11326,9 +11326,9 @@ impl ::serde::Serialize for ToolReturnToolReturn {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolReturnToolReturn {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
@@ -11381,17 +11381,17 @@ impl ::std::fmt::Display for ToolReturnStatus {
     }
 }
 impl ::serde::Serialize for ToolReturnStatus {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ToolReturnStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a ToolReturnStatus string",
@@ -11424,10 +11424,10 @@ impl ChatCompletionTokenLogprob {
     }
 }
 impl ::serde::Serialize for ChatCompletionTokenLogprob {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("token", &self.token)?;
@@ -11443,11 +11443,11 @@ impl ::serde::Serialize for ChatCompletionTokenLogprob {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChatCompletionTokenLogprob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ChatCompletionTokenLogprob;
             fn expecting(
                 &self,
@@ -11455,10 +11455,10 @@ impl<'de> ::serde::Deserialize<'de> for ChatCompletionTokenLogprob {
             ) -> ::std::fmt::Result {
                 f.write_str("a ChatCompletionTokenLogprob object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChatCompletionTokenLogprob, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ChatCompletionTokenLogprob, __A::Error> {
                 let mut field_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_bytes: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
                 let mut field_logprob: ::std::option::Option<f64> = ::std::option::Option::None;
@@ -11493,23 +11493,23 @@ impl<'de> ::serde::Deserialize<'de> for ChatCompletionTokenLogprob {
                 }
                 ::std::result::Result::Ok(ChatCompletionTokenLogprob {
                     token: field_token
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "token",
                         ))?,
                     bytes: field_bytes,
                     logprob: field_logprob
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "logprob",
                         ))?,
                     top_logprobs: field_top_logprobs
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "top_logprobs",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -11525,10 +11525,10 @@ pub struct ChoiceLogprobs {
 }
 impl ChoiceLogprobs {}
 impl ::serde::Serialize for ChoiceLogprobs {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.content {
@@ -11544,11 +11544,11 @@ impl ::serde::Serialize for ChoiceLogprobs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ChoiceLogprobs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = ChoiceLogprobs;
             fn expecting(
                 &self,
@@ -11556,10 +11556,10 @@ impl<'de> ::serde::Deserialize<'de> for ChoiceLogprobs {
             ) -> ::std::fmt::Result {
                 f.write_str("a ChoiceLogprobs object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<ChoiceLogprobs, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<ChoiceLogprobs, __A::Error> {
                 let mut field_content: ::std::option::Option<
                     ::std::vec::Vec<crate::models::ChatCompletionTokenLogprob>,
                 > = ::std::default::Default::default();
@@ -11585,7 +11585,7 @@ impl<'de> ::serde::Deserialize<'de> for ChoiceLogprobs {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -11608,10 +11608,10 @@ impl TopLogprob {
     }
 }
 impl ::serde::Serialize for TopLogprob {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("token", &self.token)?;
@@ -11626,11 +11626,11 @@ impl ::serde::Serialize for TopLogprob {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for TopLogprob {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = TopLogprob;
             fn expecting(
                 &self,
@@ -11638,10 +11638,10 @@ impl<'de> ::serde::Deserialize<'de> for TopLogprob {
             ) -> ::std::fmt::Result {
                 f.write_str("a TopLogprob object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<TopLogprob, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<TopLogprob, __A::Error> {
                 let mut field_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
                 let mut field_bytes: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
                 let mut field_logprob: ::std::option::Option<f64> = ::std::option::Option::None;
@@ -11668,19 +11668,19 @@ impl<'de> ::serde::Deserialize<'de> for TopLogprob {
                 }
                 ::std::result::Result::Ok(TopLogprob {
                     token: field_token
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "token",
                         ))?,
                     bytes: field_bytes,
                     logprob: field_logprob
-                        .ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(
+                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
                             "logprob",
                         ))?,
                     extra: __extra,
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -11696,10 +11696,10 @@ pub struct CompactionRequest {
 }
 impl CompactionRequest {}
 impl ::serde::Serialize for CompactionRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         if let ::std::option::Option::Some(value) = &self.agent_id {
@@ -11715,11 +11715,11 @@ impl ::serde::Serialize for CompactionRequest {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CompactionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
             type Value = CompactionRequest;
             fn expecting(
                 &self,
@@ -11727,10 +11727,10 @@ impl<'de> ::serde::Deserialize<'de> for CompactionRequest {
             ) -> ::std::fmt::Result {
                 f.write_str("a CompactionRequest object")
             }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
-            ) -> ::std::result::Result<CompactionRequest, A::Error> {
+                mut __map: __A,
+            ) -> ::std::result::Result<CompactionRequest, __A::Error> {
                 let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
                 let mut field_compaction_settings: ::std::option::Option<
                     crate::models::CompactionSettingsInput,
@@ -11756,7 +11756,7 @@ impl<'de> ::serde::Deserialize<'de> for CompactionRequest {
                 })
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `message_type` property. A payload with a value this client does not know decodes into `LettaMessageUnion::Unknown`, kept whole; a payload without the property is an error.
@@ -11961,10 +11961,10 @@ impl ::std::convert::From<crate::models::EventMessage> for LettaMessageUnion {
     }
 }
 impl ::serde::Serialize for LettaMessageUnion {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::SystemMessage(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -12000,14 +12000,14 @@ impl ::serde::Serialize for LettaMessageUnion {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "message_type", "LettaMessageUnion")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("system_message") => {
@@ -12103,7 +12103,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "LettaMessageUnion", "message_type",
@@ -12199,10 +12199,10 @@ for LettaMessageContentUnion {
     }
 }
 impl ::serde::Serialize for LettaMessageContentUnion {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Image(value) => ::serde::Serialize::serialize(value, serializer),
@@ -12220,14 +12220,14 @@ impl ::serde::Serialize for LettaMessageContentUnion {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "LettaMessageContentUnion")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
@@ -12291,7 +12291,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "LettaMessageContentUnion", "type",
@@ -12329,10 +12329,10 @@ for LettaAssistantMessageContentUnion {
     }
 }
 impl ::serde::Serialize for LettaAssistantMessageContentUnion {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
@@ -12340,14 +12340,14 @@ impl ::serde::Serialize for LettaAssistantMessageContentUnion {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaAssistantMessageContentUnion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "LettaAssistantMessageContentUnion")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
@@ -12363,7 +12363,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaAssistantMessageContentUnion {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "LettaAssistantMessageContentUnion", "type", "text"
@@ -12407,10 +12407,10 @@ impl ::std::convert::From<crate::models::ImageContent> for LettaToolReturnConten
     }
 }
 impl ::serde::Serialize for LettaToolReturnContentUnion {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Image(value) => ::serde::Serialize::serialize(value, serializer),
@@ -12419,14 +12419,14 @@ impl ::serde::Serialize for LettaToolReturnContentUnion {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaToolReturnContentUnion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "LettaToolReturnContentUnion")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
@@ -12450,7 +12450,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaToolReturnContentUnion {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "LettaToolReturnContentUnion", "type", "text, image"
@@ -12494,10 +12494,10 @@ impl ::std::convert::From<crate::models::ImageContent> for LettaUserMessageConte
     }
 }
 impl ::serde::Serialize for LettaUserMessageContentUnion {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
             Self::Image(value) => ::serde::Serialize::serialize(value, serializer),
@@ -12506,14 +12506,14 @@ impl ::serde::Serialize for LettaUserMessageContentUnion {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LettaUserMessageContentUnion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "type", "LettaUserMessageContentUnion")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("text") => {
@@ -12537,7 +12537,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaUserMessageContentUnion {
             }
             ::std::option::Option::None => {
                 ::std::result::Result::Err(
-                    <D::Error as ::serde::de::Error>::custom(
+                    <__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!(
                             "{} needs the `{}` property, one of: {}",
                             "LettaUserMessageContentUnion", "type", "text, image"
@@ -12584,17 +12584,17 @@ impl ::std::fmt::Display for ListConversationsOrder {
     }
 }
 impl ::serde::Serialize for ListConversationsOrder {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListConversationsOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a ListConversationsOrder string",
@@ -12641,17 +12641,17 @@ impl ::std::fmt::Display for ListConversationsOrderBy {
     }
 }
 impl ::serde::Serialize for ListConversationsOrderBy {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListConversationsOrderBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a ListConversationsOrderBy string",
@@ -12694,17 +12694,17 @@ impl ::std::fmt::Display for ListConversationMessagesOrder {
     }
 }
 impl ::serde::Serialize for ListConversationMessagesOrder {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ListConversationMessagesOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
             "a ListConversationMessagesOrder string",
@@ -12946,10 +12946,10 @@ impl ::std::convert::From<crate::models::LettaUsageStatistics> for StreamEvent {
     }
 }
 impl ::serde::Serialize for StreamEvent {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
         match self {
             Self::SystemMessage(value) => {
                 ::serde::Serialize::serialize(value, serializer)
@@ -12987,14 +12987,14 @@ impl ::serde::Serialize for StreamEvent {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for StreamEvent {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
         let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
             deserializer,
         )?;
         let tag = crate::__private::peek_tag::<
-            D::Error,
+            __D::Error,
         >(&raw, "message_type", "StreamEvent")?;
         match tag.as_ref().map(crate::__private::Key::as_str) {
             ::std::option::Option::Some("system_message") => {

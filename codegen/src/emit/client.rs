@@ -319,13 +319,28 @@ pub fn emit(model: &Model) -> TokenStream {
     for (tag, ops) in &groups {
         let methods = match tag {
             Some(tag) => method_names(ops, tag),
-            None => ops.iter().map(|op| op.name.clone()).collect(),
+            // Untagged operations are methods of `Client` itself.
+            None => ops
+                .iter()
+                .map(|op| accessor_scope.claim_snake(&op.name))
+                .collect(),
+        };
+        let client_expr = if tag.is_some() {
+            quote!(self.client.clone())
+        } else {
+            quote!(self.clone())
         };
         let mut group_methods = Vec::new();
         for (op, method) in ops.iter().zip(&methods) {
             let builder = ident(&builder_scope.claim(&op.operation_id.to_upper_camel_case()));
-            let (method_tokens, builder_tokens) =
-                operation(model, op, method, &builder, &declared_fn[&op.operation_id]);
+            let (method_tokens, builder_tokens) = operation(
+                model,
+                op,
+                method,
+                &builder,
+                &declared_fn[&op.operation_id],
+                &client_expr,
+            );
             group_methods.push(method_tokens);
             builder_items.push(builder_tokens);
         }
@@ -354,11 +369,14 @@ pub fn emit(model: &Model) -> TokenStream {
 
     quote! {
         //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
+        #![allow(deprecated)]
 
         pub use crate::client_runtime::{
             ApiError, Client, ClientBuilder, DecodeError, Error, ErrorBody, EventStream, StreamError,
             HOSTED_BASE_URL, LOCAL_BASE_URL,
         };
+        // A spec without operations uses neither.
+        #[allow(unused_imports)]
         use crate::client_runtime::private::{self as rt, Request};
 
         #declared
@@ -379,6 +397,7 @@ pub fn emit(model: &Model) -> TokenStream {
 
         /// The builders the operations return; call `send()` (or `stream()`) to make the request.
         pub mod builders {
+            #[allow(unused_imports)]
             use super::*;
             #(#builder_items)*
         }
@@ -391,6 +410,7 @@ fn operation(
     method: &str,
     builder: &proc_macro2::Ident,
     declared: &proc_macro2::Ident,
+    client_expr: &TokenStream,
 ) -> (TokenStream, TokenStream) {
     let shape = shape(model, op);
     let method_ident = ident(method);
@@ -444,7 +464,7 @@ fn operation(
         #method_doc
         #deprecated
         pub fn #method_ident(&self, #(#args),*) -> builders::#builder {
-            builders::#builder { client: self.client.clone(), #(#inits)* }
+            builders::#builder { client: #client_expr, #(#inits)* }
         }
     };
 

@@ -250,7 +250,7 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
         let wire = &f.wire;
         match f.presence {
             Presence::Required => quote! {
-                #fname: #local.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field(#wire))?,
+                #fname: #local.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#wire))?,
             },
             _ => quote! { #fname: #local, },
         }
@@ -276,7 +276,7 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 #uses_map_in_serialize
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
                 #(#serialize_entries)*
@@ -288,14 +288,14 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = #name;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<#name, A::Error> {
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#name, __A::Error> {
                         #(#slots)*
                         let mut __extra = ::serde_json::Map::new();
                         while let ::std::option::Option::Some(__key) = __map.next_key::<crate::__private::Key<'de>>()? {
@@ -307,7 +307,7 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
                         ::std::result::Result::Ok(#name { #(#builds)* #extra: __extra })
                     }
                 }
-                deserializer.deserialize_map(Visitor)
+                deserializer.deserialize_map(__Visitor)
             }
         }
     }
@@ -384,13 +384,13 @@ fn emit_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 crate::__private::deserialize_open_enum(deserializer, #expecting)
             }
         }
@@ -491,7 +491,7 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
             let expected = tags.join(", ");
             let missing = if d.explicit {
                 quote! {
-                    ::std::option::Option::None => ::std::result::Result::Err(<D::Error as ::serde::de::Error>::custom(
+                    ::std::option::Option::None => ::std::result::Result::Err(<__D::Error as ::serde::de::Error>::custom(
                         ::std::format_args!("{} needs the `{}` property, one of: {}", #name_str, #property, #expected)
                     )),
                 }
@@ -533,7 +533,7 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
             };
             let body = quote! {
                 let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = crate::__private::peek_tag::<D::Error>(&raw, #property, #name_str)?;
+                let tag = crate::__private::peek_tag::<__D::Error>(&raw, #property, #name_str)?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     #(#tagged_arms)*
                     ::std::option::Option::Some(_) => crate::__private::unknown_object(&raw).map(Self::#unknown),
@@ -575,7 +575,7 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
         #(#froms)*
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 match self {
                     #(#serialize_arms)*
                     Self::#unknown(value) => ::serde::Serialize::serialize(value, serializer),
@@ -584,7 +584,7 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 #deserialize_body
             }
         }

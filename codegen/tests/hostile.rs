@@ -1,0 +1,251 @@
+//! The hostile corpus (`tests/hostile/*.json`): every document either generates code that
+//! compiles, passes clippy and round-trips its sample, or fails with an error that names the
+//! place in the document. None panics, overflows the stack or hangs.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use codegen::{Options, Selection};
+use serde_json::{Value, json};
+
+/// A generous bound: the largest case generates in well under a second.
+const PER_CASE: Duration = Duration::from_secs(30);
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+struct Case {
+    name: String,
+    text: String,
+    selection: Selection,
+    expect: Value,
+}
+
+fn corpus() -> Vec<Case> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("the corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    let mut cases: Vec<Case> = paths
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let case: Value =
+                serde_json::from_str(&std::fs::read_to_string(path).expect("readable"))
+                    .expect("a case is JSON");
+            let text = match (&case["text"], &case["document"]) {
+                (Value::String(text), _) => text.clone(),
+                (_, document) => document.to_string(),
+            };
+            let selection = match case["tag"].as_str() {
+                Some(tag) => Selection::Tag(tag.to_owned()),
+                None => Selection::All,
+            };
+            Case {
+                name,
+                text,
+                selection,
+                expect: case["expect"].clone(),
+            }
+        })
+        .collect();
+    // Too large to keep as files.
+    let mut deep = String::new();
+    for _ in 0..10_000 {
+        deep.push_str("{\"items\":");
+    }
+    deep.push_str("{}");
+    deep.push_str(&"}".repeat(10_000));
+    let deep_doc = format!(
+        r##"{{"openapi":"3.1.0","info":{{"title":"t","version":"1"}},"paths":{{}},"components":{{"schemas":{{"Deep":{deep}}}}}}}"##
+    );
+    cases.push(Case {
+        name: "nesting-10000-deep".into(),
+        text: deep_doc,
+        selection: Selection::All,
+        expect: json!({"error": {"pointer": "#", "contains": "not valid JSON"}}),
+    });
+    let values: Vec<String> = (0..100_000).map(|i| format!("value-{i}")).collect();
+    let huge_enum = json!({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/e": {"get": {"operationId": "get_e", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Huge"}}}}}}}},
+        "components": {"schemas": {"Huge": {"type": "string", "enum": values}}}
+    });
+    cases.push(Case {
+        name: "enum-with-100000-values".into(),
+        text: huge_enum.to_string(),
+        selection: Selection::All,
+        expect: json!({"ok": {"types": ["Huge"], "sample": {"type": "Huge", "json": "value-99999"}}}),
+    });
+    cases
+}
+
+/// Generates on a thread of its own so that a panic or a hang is caught and named.
+fn run(case: &Case) -> Result<Vec<codegen::File>, codegen::Error> {
+    let (text, selection, name) = (case.text.clone(), case.selection.clone(), case.name.clone());
+    let (send, receive) = mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let options = Options {
+                selection,
+                crate_name: format!("hostile-{name}"),
+                source_label: format!("{name}.json"),
+                standalone: false,
+            };
+            let outcome = std::panic::catch_unwind(|| codegen::generate(&text, &options));
+            let _ = send.send(outcome);
+        })
+        .expect("a thread");
+    match receive.recv_timeout(PER_CASE) {
+        Ok(Ok(outcome)) => outcome,
+        Ok(Err(_)) => panic!("{}: the generator panicked", case.name),
+        Err(_) => panic!(
+            "{}: the generator did not finish within {PER_CASE:?}",
+            case.name
+        ),
+    }
+}
+
+#[test]
+fn every_hostile_document_is_generated_or_refused_with_its_place() {
+    let cases = corpus();
+    assert!(
+        cases.len() >= 50,
+        "the corpus has {} documents",
+        cases.len()
+    );
+    let mut crates = Vec::new();
+    let (mut refused, mut generated) = (0, 0);
+    for case in &cases {
+        let outcome = run(case);
+        if let Some(expected) = case.expect.get("error") {
+            let pointer = expected["pointer"].as_str().unwrap_or_default();
+            let contains = expected["contains"].as_str().unwrap_or_default();
+            let error = match outcome {
+                Ok(_) => panic!(
+                    "{}: expected an error at {pointer}, but it generated",
+                    case.name
+                ),
+                Err(e) => e,
+            };
+            assert!(
+                error.pointer.starts_with(pointer),
+                "{}: error at {} (expected {pointer}): {error}",
+                case.name,
+                error.pointer
+            );
+            let said = format!(
+                "{} {}",
+                error.message,
+                error.hint.clone().unwrap_or_default()
+            );
+            assert!(
+                said.contains(contains),
+                "{}: `{error}` does not say `{contains}`",
+                case.name
+            );
+            refused += 1;
+            continue;
+        }
+        let files = outcome.unwrap_or_else(|e| panic!("{}: expected code, got {e}", case.name));
+        let model = codegen::model(&case.text, &case.selection).expect("models");
+        for name in case.expect["ok"]["types"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            assert!(
+                model.find(name).is_some(),
+                "{}: no type `{name}`",
+                case.name
+            );
+        }
+        crates.push((
+            case.name.clone(),
+            files,
+            case.expect["ok"].get("sample").cloned(),
+        ));
+        generated += 1;
+    }
+    println!(
+        "hostile corpus: {} documents, {refused} refused with their place, {generated} generated",
+        cases.len()
+    );
+    compile_and_round_trip(crates);
+}
+
+/// One scratch workspace: clippy on every crate (client included), then each sample decoded
+/// and re-encoded by a test inside its crate (models only, to keep it quick).
+fn compile_and_round_trip(crates: Vec<(String, Vec<codegen::File>, Option<Value>)>) {
+    let scratch = workspace_root().join("target/hostile-check");
+    let _ = std::fs::remove_dir_all(scratch.join("crates"));
+    let mut members = Vec::new();
+    for (name, files, sample) in crates {
+        let dir = scratch.join("crates").join(&name);
+        for file in files {
+            let path = dir.join(&file.path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(&path, file.contents).expect("write");
+        }
+        if let Some(sample) = sample {
+            let lib = format!("hostile_{}", name.replace('-', "_"));
+            let ty = sample["type"].as_str().expect("a sample type");
+            let json_text = sample["json"].to_string();
+            let test = format!(
+                "#[test]\nfn sample_round_trips() {{\n    let json: serde_json::Value = serde_json::from_str({json_text:?}).expect(\"json\");\n    \
+                 let typed: {lib}::models::{ty} = serde_json::from_value(json.clone()).expect(\"decodes\");\n    \
+                 assert_eq!(serde_json::to_value(&typed).expect(\"encodes\"), json);\n}}\n"
+            );
+            std::fs::create_dir_all(dir.join("tests")).expect("mkdir");
+            std::fs::write(dir.join("tests/sample.rs"), test).expect("write");
+        }
+        members.push(format!("\"crates/{name}\""));
+    }
+    std::fs::write(
+        scratch.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .expect("manifest");
+    std::fs::copy(
+        workspace_root().join("Cargo.lock"),
+        scratch.join("Cargo.lock"),
+    )
+    .expect("lock");
+    let cargo = |args: &[&str]| {
+        Command::new(env!("CARGO"))
+            .args(args)
+            .current_dir(&scratch)
+            .env(
+                "CARGO_TARGET_DIR",
+                workspace_root().join("target/scratch-crates"),
+            )
+            .status()
+            .expect("cargo runs")
+    };
+    assert!(
+        cargo(&["clippy", "--workspace", "--quiet", "--", "-D", "warnings"]).success(),
+        "the generated crates compile warning-free"
+    );
+    assert!(
+        cargo(&["test", "--workspace", "--quiet", "--no-default-features"]).success(),
+        "every sample round-trips"
+    );
+}

@@ -268,8 +268,12 @@ pub mod private {
 
     /// Decodes the variant a tag selected; the error names the union, the tag and the field.
     pub fn decode_variant<T: DeserializeOwned, E: de::Error>(raw: &RawObject, union: &str, tag: &str) -> Result<T, E> {
+        // The fast path tracks nothing; only a failure is decoded again to find the field.
+        if let Ok(value) = serde_json::from_str(raw.get()) {
+            return Ok(value);
+        }
         let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
             if path == "." {
                 E::custom(format_args!("invalid `{tag}` variant of {union}: {}", e.inner()))

@@ -1,7 +1,7 @@
 //! Spec in, Rust source out.
 //!
 //! [`generate`] runs the passes in order: [`load`] → [`select`] → [`normalise`] → `openapiv3`
-//! → [`lower`] (the [`model`]) → [`emit`]. It does no I/O: the caller reads the document and
+//! → [`lower`] (the [`model`](mod@model)) → [`emit`]. It does no I/O: the caller reads the document and
 //! writes the files, so a failure leaves nothing half-written.
 
 pub mod emit;

@@ -504,6 +504,10 @@ pub mod private {
         let fail = |path: String, message: String| {
             Error::Decode(DecodeError { status, path, message, body: truncate(&String::from_utf8_lossy(bytes)) })
         };
+        // The fast path tracks nothing; only a failure is decoded again to find the field.
+        if let Ok(value) = serde_json::from_slice(bytes) {
+            return Ok(value);
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);
         let value = serde_path_to_error::deserialize(&mut deserializer)
             .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;

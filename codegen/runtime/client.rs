@@ -627,14 +627,12 @@ impl<T> EventStream<T> {
     fn new(status: u16, bytes: impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + 'static, idle_timeout: Option<Duration>) -> Self {
         let bytes: ByteStream = Box::pin(bytes);
         let events = eventsource_stream::Eventsource::eventsource(bytes);
-        EventStream {
-            status,
-            events: Box::pin(events),
-            idle_timeout,
-            idle: idle_timeout.map(|t| Box::pin(tokio::time::sleep(t))),
-            finished: false,
-            _item: std::marker::PhantomData,
-        }
+        EventStream { status, events: Box::pin(events), idle_timeout, idle: None, finished: false, _item: std::marker::PhantomData }
+    }
+
+    /// Typed events from any body (a recorded stream, say), with no idle limit.
+    pub fn from_bytes(bytes: impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + 'static) -> Self {
+        EventStream::new(200, bytes, None)
     }
 
     fn finish(&mut self, item: Option<Result<T, Error>>) -> Poll<Option<Result<T, Error>>> {
@@ -654,7 +652,9 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
             }
             match this.events.as_mut().poll_next(cx) {
                 Poll::Pending => {
-                    if let (Some(idle), Some(limit)) = (this.idle.as_mut(), this.idle_timeout) {
+                    if let Some(limit) = this.idle_timeout {
+                        // Started at the first wait, so building a stream needs no runtime.
+                        let idle = this.idle.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
                         if idle.as_mut().poll(cx).is_ready() {
                             return this.finish(Some(Err(Error::Timeout(limit))));
                         }
@@ -670,9 +670,8 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                     return this.finish(Some(Err(error)));
                 }
                 Poll::Ready(Some(Ok(event))) => {
-                    if let (Some(idle), Some(limit)) = (this.idle.as_mut(), this.idle_timeout) {
-                        idle.as_mut().reset(tokio::time::Instant::now() + limit);
-                    }
+                    // Any frame restarts the idle clock.
+                    this.idle = None;
                     if event.event == "error" {
                         return this.finish(Some(Err(Error::Stream(StreamError::Server { data: event.data }))));
                     }

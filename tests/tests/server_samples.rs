@@ -111,3 +111,39 @@ fn stream_frames_decode_into_known_events() {
         }
     }
 }
+
+/// A recorded body replays through the client's event decoder, chunked at odd places.
+#[tokio::test]
+async fn recorded_streams_replay_through_event_stream() {
+    use futures_util::StreamExt;
+    use letta_conversations::client::EventStream;
+
+    for name in [
+        "16_send_message_stream_tokens.sse",
+        "19_retrieve_stream_resume_after_2.sse",
+    ] {
+        let text = fixture(name);
+        let frames = text.lines().filter(|l| l.starts_with("data: ")).count() - 1;
+        let chunks: Vec<Result<bytes::Bytes, reqwest::Error>> = text
+            .as_bytes()
+            .chunks(7)
+            .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+            .collect();
+        let events: Vec<_> =
+            EventStream::<StreamEvent>::from_bytes(futures_util::stream::iter(chunks))
+                .collect()
+                .await;
+        assert_eq!(
+            events.len(),
+            frames,
+            "{name}: one item per frame before [DONE]"
+        );
+        for event in events {
+            let event = event.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(
+                !matches!(event, StreamEvent::Unknown(_)),
+                "{name}: {event:?}"
+            );
+        }
+    }
+}

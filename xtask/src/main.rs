@@ -1,5 +1,6 @@
 //! `cargo xtask codegen [--check]`: regenerates `generated/` from `schema/`, or checks it is fresh.
 //! `cargo xtask schema --from FILE`: rewrites `schema/` from a full Letta OpenAPI document.
+//! `cargo xtask bench`: builds and runs the benchmarks of `bench/` against progenitor.
 
 mod fsutil;
 
@@ -13,6 +14,7 @@ usage:
   cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--tag TAG | --path-prefix PREFIX | --all]
                       [--crate-name NAME]
   cargo xtask schema --from FILE
+  cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]
 
 codegen: generates the Rust crate from an OpenAPI 3.0/3.1 JSON document (plain or .gz).
   --check             compare instead of write; exit 1 and print the diff when stale
@@ -28,6 +30,10 @@ schema: keeps the `conversations` operations of FILE (for example the running se
   /openapi.json) and the schemas they reach, and writes schema/letta-conversations.openapi.json.
   --from FILE         the full document (plain or .gz)
   --tag TAG           another tag instead of conversations
+
+bench: codegen time, rebuild time and decode throughput against progenitor 0.15 (release
+  build of bench/, a workspace of its own); prints a table and writes bench/RESULTS.md.
+  Needs ../shared (the whole upstream spec). `cargo xtask bench --help` lists its flags.
 ";
 
 fn workspace_root() -> PathBuf {
@@ -44,6 +50,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_command(&args[1..]),
         Some("schema") => schema_command(&args[1..]),
+        Some("bench") => bench_command(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -203,4 +210,36 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
         .map_or(0, |s| s.len());
     println!("wrote {} ({paths} paths, {schemas} schemas)", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the bench workspace and runs its runner. The decode benchmark is built on its own
+/// first: built together with the runner, cargo would unify the generator's `serde_json`
+/// features (`preserve_order`) into it, and users of the generated crate do not have them.
+fn bench_command(args: &[String]) -> Result<ExitCode, String> {
+    let manifest = workspace_root().join("bench/Cargo.toml");
+    let target = workspace_root().join("bench/target");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    for package in ["letta-bench-decode", "letta-bench"] {
+        let status = std::process::Command::new(&cargo)
+            .args(["build", "--release", "--quiet", "--manifest-path"])
+            .arg(&manifest)
+            .arg("--target-dir")
+            .arg(&target)
+            .args(["--package", package])
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("building {package} failed"));
+        }
+    }
+    let runner = target.join("release/letta-bench");
+    let status = std::process::Command::new(&runner)
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", runner.display()))?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

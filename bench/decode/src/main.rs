@@ -1,0 +1,324 @@
+//! Throughput on the same bytes in one run: 2,000 conversations spread over the 15
+//! `ModelSettings` variants (with nested `response_format`s) decoded and re-encoded by our
+//! types, `serde_json::Value` and progenitor's types; and 2,000 stream events through our
+//! Server-Sent Events decoder. Prints one JSON object for the runner.
+
+#[path = "../../../tests/tests/support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use letta_conversations::client::EventStream;
+use letta_conversations::models::{Conversation, StreamEvent};
+use serde_json::{Value, json};
+
+const CONVERSATIONS: usize = 2_000;
+const EVENTS: usize = 2_000;
+/// A typical read size of an HTTP body.
+const CHUNK: usize = 8 * 1024;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn main() -> Result<(), String> {
+    let iterations: usize = std::env::args()
+        .nth(1)
+        .map(|n| n.parse().map_err(|e| format!("iterations: {e}")))
+        .transpose()?
+        .unwrap_or(30);
+    let schema_path = root().join("schema/letta-conversations.openapi.json");
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path)
+            .map_err(|e| format!("cannot read {}: {e}", schema_path.display()))?,
+    )
+    .map_err(|e| e.to_string())?;
+
+    let conversations = conversations(&schema);
+    let bytes = serde_json::to_vec(&conversations).map_err(|e| e.to_string())?;
+    let original: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+
+    let ours = Codec::<Vec<Conversation>>::check(&bytes, &original)?;
+    let value = Codec::<Value>::check(&bytes, &original)?;
+    let progenitor = Codec::<Vec<progenitor_types::types::Conversation>>::check(&bytes, &original)?;
+    let newer = newer_server(&conversations)?;
+    // Interleaved, so that each decoder meets the allocator in the same state.
+    let codecs: [&dyn Timed; 3] = [&ours, &value, &progenitor];
+    let (decode, encode) = interleaved(&codecs, &bytes, iterations);
+
+    let sse = sse_body()?;
+    let sse_time = median(iterations, || {
+        let count = drain_events(&sse);
+        assert_eq!(count, EVENTS, "every event decodes");
+    });
+
+    let figures = json!({
+        "conversations": CONVERSATIONS,
+        "bytes": bytes.len(),
+        "iterations": iterations,
+        "variants": variant_count(&original),
+        "decode": {
+            "ours": mb_per_s(bytes.len(), decode[0]),
+            "value": mb_per_s(bytes.len(), decode[1]),
+            "progenitor": mb_per_s(bytes.len(), decode[2]),
+        },
+        "encode": {
+            "ours": mb_per_s(bytes.len(), encode[0]),
+            "value": mb_per_s(bytes.len(), encode[1]),
+            "progenitor": mb_per_s(bytes.len(), encode[2]),
+        },
+        "lossless": {
+            "ours": ours.lossless,
+            "value": value.lossless,
+            "progenitor": progenitor.lossless,
+        },
+        "newer_server": newer,
+        "sse": {
+            "events": EVENTS,
+            "bytes": sse.len(),
+            "chunk": CHUNK,
+            "mb_per_s": mb_per_s(sse.len(), sse_time),
+        },
+    });
+    println!("{figures}");
+    Ok(())
+}
+
+/// One side of the comparison: a type the bytes decode into, and what it gave back.
+struct Codec<T> {
+    decoded: T,
+    /// Decoding then encoding gives back the same JSON value.
+    lossless: bool,
+}
+
+impl<T: serde::de::DeserializeOwned + serde::Serialize> Codec<T> {
+    fn check(bytes: &[u8], original: &Value) -> Result<Self, String> {
+        let decoded: T = serde_json::from_slice(bytes).map_err(|e| {
+            format!(
+                "{} does not decode the data: {e}",
+                std::any::type_name::<T>()
+            )
+        })?;
+        let lossless = serde_json::to_value(&decoded).map_err(|e| e.to_string())? == *original;
+        Ok(Codec { decoded, lossless })
+    }
+}
+
+trait Timed {
+    fn decode(&self, bytes: &[u8]) -> Duration;
+    fn encode(&self) -> Duration;
+}
+
+impl<T: serde::de::DeserializeOwned + serde::Serialize> Timed for Codec<T> {
+    /// Decoding and dropping, as a response handler does.
+    fn decode(&self, bytes: &[u8]) -> Duration {
+        let start = Instant::now();
+        let value: T = serde_json::from_slice(bytes).expect("decoded once already");
+        drop(std::hint::black_box(value));
+        start.elapsed()
+    }
+
+    fn encode(&self) -> Duration {
+        let start = Instant::now();
+        let out = serde_json::to_vec(std::hint::black_box(&self.decoded)).expect("encodes");
+        drop(std::hint::black_box(out));
+        start.elapsed()
+    }
+}
+
+/// Median decode and encode time of each codec, taking turns.
+fn interleaved(
+    codecs: &[&dyn Timed],
+    bytes: &[u8],
+    iterations: usize,
+) -> (Vec<Duration>, Vec<Duration>) {
+    let mut decode = vec![Vec::new(); codecs.len()];
+    let mut encode = vec![Vec::new(); codecs.len()];
+    for round in 0..=iterations.max(1) {
+        for (i, codec) in codecs.iter().enumerate() {
+            let (d, e) = (codec.decode(bytes), codec.encode());
+            // Round 0 warms up.
+            if round > 0 {
+                decode[i].push(d);
+                encode[i].push(e);
+            }
+        }
+    }
+    (
+        decode.into_iter().map(middle).collect(),
+        encode.into_iter().map(middle).collect(),
+    )
+}
+
+fn middle(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn median(iterations: usize, mut run: impl FnMut()) -> Duration {
+    run(); // warm-up
+    let mut times: Vec<Duration> = (0..iterations.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn mb_per_s(bytes: usize, time: Duration) -> f64 {
+    bytes as f64 / time.as_secs_f64() / 1e6
+}
+
+/// The three shapes of `response_format`, nested schema included.
+fn response_formats() -> [Value; 3] {
+    [
+        json!({"type": "text"}),
+        json!({"type": "json_object"}),
+        json!({"type": "json_schema", "json_schema": {
+            "name": "answer",
+            "strict": true,
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "answer": {"type": "string", "description": "the reply"},
+                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+                    "sources": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["answer"],
+                "additionalProperties": false,
+            },
+        }}),
+    ]
+}
+
+/// `CONVERSATIONS` conversations, every property set, cycling through the 15 variants and,
+/// where a variant has one, the three response formats.
+pub fn conversations(schema: &Value) -> Vec<Value> {
+    let union = support::model_settings_union(schema);
+    let variants: Vec<Value> = union["discriminator"]["mapping"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, target)| support::synthesize(schema, &json!({"$ref": target}), 0))
+        .collect();
+    let formats = response_formats();
+    let template = support::synthesize(
+        schema,
+        &json!({"$ref": "#/components/schemas/Conversation"}),
+        0,
+    );
+    (0..CONVERSATIONS)
+        .map(|i| {
+            let mut conversation = template.clone();
+            let mut settings = variants[i % variants.len()].clone();
+            if let Some(format) = settings.get_mut("response_format") {
+                *format = formats[(i / variants.len()) % formats.len()].clone();
+            }
+            conversation["id"] = json!(format!("conv-{i:08x}-5f0c-4b7e-9d3a-1c2b3a4d5e6f"));
+            conversation["agent_id"] = json!("agent-8f7e6d5c-4b3a-2918-0706-050403020100");
+            conversation["summary"] = json!(format!("Conversation {i} about the quarterly plan"));
+            conversation["in_context_message_ids"] = json!(
+                (0..4)
+                    .map(|m| format!("message-{i:06}-{m}"))
+                    .collect::<Vec<_>>()
+            );
+            conversation["model_settings"] = settings;
+            conversation
+        })
+        .collect()
+}
+
+fn variant_count(original: &Value) -> usize {
+    let mut tags: Vec<&str> = original
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["model_settings"]["provider_type"].as_str())
+        .collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags.len()
+}
+
+/// The same conversations as a newer server sends them, with a property the schema lacks
+/// (`archived`, which the hosted API documents): does each side decode them, and keep it?
+fn newer_server(conversations: &[Value]) -> Result<Value, String> {
+    let newer: Vec<Value> = conversations
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            c["archived"] = json!(false);
+            c
+        })
+        .collect();
+    let bytes = serde_json::to_vec(&newer).map_err(|e| e.to_string())?;
+    let ours = match serde_json::from_slice::<Vec<Conversation>>(&bytes) {
+        Ok(decoded) if decoded.iter().all(|c| c.extra.contains_key("archived")) => {
+            "decodes, keeps it".to_owned()
+        }
+        Ok(_) => "decodes, drops it".to_owned(),
+        Err(e) => format!("refuses: {e}"),
+    };
+    let progenitor =
+        match serde_json::from_slice::<Vec<progenitor_types::types::Conversation>>(&bytes) {
+            Ok(_) => "decodes, drops it".to_owned(),
+            Err(e) => format!("refuses: {e}"),
+        };
+    Ok(json!({"ours": ours, "progenitor": progenitor}))
+}
+
+/// `EVENTS` `data:` frames cycled from the streams the real server sent, then `[DONE]`.
+fn sse_body() -> Result<Vec<u8>, String> {
+    let dir = root().join("tests/fixtures/server");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sse"))
+        .collect();
+    names.sort();
+    let mut frames = Vec::new();
+    for name in &names {
+        let text = std::fs::read_to_string(name).map_err(|e| e.to_string())?;
+        frames.extend(
+            text.lines()
+                .filter_map(|l| l.strip_prefix("data: "))
+                .filter(|d| *d != "[DONE]")
+                .map(str::to_owned),
+        );
+    }
+    if frames.is_empty() {
+        return Err(format!("no stream frames in {}", dir.display()));
+    }
+    let mut body = String::new();
+    for frame in frames.iter().cycle().take(EVENTS) {
+        body.push_str("data: ");
+        body.push_str(frame);
+        body.push_str("\n\n");
+    }
+    body.push_str("data: [DONE]\n\n");
+    Ok(body.into_bytes())
+}
+
+fn drain_events(body: &[u8]) -> usize {
+    let chunks: Vec<Result<Bytes, reqwest::Error>> = body
+        .chunks(CHUNK)
+        .map(|c| Ok(Bytes::copy_from_slice(c)))
+        .collect();
+    let stream = EventStream::<StreamEvent>::from_bytes(futures_util::stream::iter(chunks));
+    futures_executor::block_on(async {
+        let mut count = 0;
+        let mut stream = std::pin::pin!(stream);
+        while let Some(event) = stream.next().await {
+            if event.is_ok() {
+                count += 1;
+            }
+        }
+        count
+    })
+}

@@ -1,0 +1,266 @@
+//! `cargo xtask bench`: the generator and the generated crate, side by side with progenitor 0.15.
+//! Prints a Markdown table and writes it, with the machine and date, to `bench/RESULTS.md`.
+
+#[path = "../../../xtask/src/fsutil.rs"]
+#[allow(dead_code)]
+mod fsutil;
+mod machine;
+mod rebuild;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use codegen::{Options, Selection};
+use progenitor_gen::Style;
+use serde_json::Value;
+
+/// The newest upstream version: the whole API, 239 paths.
+const UPSTREAM: &str = "upstream/letta-openapi/openapi-2026-03-26-2953a9f54.json.gz";
+
+const USAGE: &str = "\
+usage: cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]
+  --runs N       timed runs per codegen and rebuild figure, median reported (default 7)
+  --shared DIR   where the upstream specs are (default ../shared)
+  --out FILE     the results file (default bench/RESULTS.md); `-` writes none
+  --no-rebuild   skip the rebuild-time figures (they take a few minutes)
+";
+
+pub struct Args {
+    runs: usize,
+    shared: PathBuf,
+    out: Option<PathBuf>,
+    rebuild: bool,
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let root = workspace_root();
+    let mut args = Args {
+        runs: 7,
+        shared: root.join("../shared"),
+        out: Some(root.join("bench/RESULTS.md")),
+        rebuild: true,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || {
+            it.next()
+                .ok_or_else(|| format!("`{arg}` needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--runs" => {
+                args.runs = value()?
+                    .parse()
+                    .map_err(|e| format!("--runs: {e}\n{USAGE}"))?
+            }
+            "--shared" => args.shared = value()?.into(),
+            "--out" => {
+                let out = value()?;
+                args.out = (out != "-").then(|| out.into());
+            }
+            "--no-rebuild" => args.rebuild = false,
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(None);
+            }
+            other => return Err(format!("unknown flag `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(Some(args))
+}
+
+fn main() -> ExitCode {
+    match parse_args().and_then(|args| args.map(run).transpose()) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A median time, or why there is none.
+pub type Timing = Result<Duration, String>;
+
+pub struct CodegenRow {
+    pub label: String,
+    pub paths: usize,
+    pub schemas: usize,
+    pub ours: Timing,
+    pub ours_lines: usize,
+    pub positional: Timing,
+    pub builder: Timing,
+    pub builder_lines: usize,
+    pub concessions: progenitor_gen::Concessions,
+}
+
+pub struct Results {
+    pub machine: machine::Machine,
+    pub runs: usize,
+    pub codegen: Vec<CodegenRow>,
+    /// What progenitor says when given the 3.1 original.
+    pub progenitor_on_3_1: String,
+    pub rebuild: Option<rebuild::Rebuild>,
+    pub throughput: Value,
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let root = workspace_root();
+    let machine = machine::Machine::read();
+    eprintln!("bench: {} ({} cores)", machine.cpu, machine.cores);
+
+    let upstream = args.shared.join(UPSTREAM);
+    let text = fsutil::read_spec(&upstream)?;
+    let conversations = Selection::Tag("conversations".to_owned());
+    let mut codegen = Vec::new();
+    for (label, selection) in [
+        ("conversation operations", conversations.clone()),
+        ("whole API", Selection::All),
+    ] {
+        eprintln!("bench: codegen, {label}");
+        codegen.push(codegen_row(label, &text, &selection, args.runs)?);
+    }
+    let subset_3_1 = serde_json::to_string(
+        &codegen::select::select(
+            &codegen::load::parse(&text).map_err(|e| e.to_string())?.0,
+            &conversations,
+        )
+        .map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let progenitor_on_3_1 = match progenitor_gen::generate(&subset_3_1, Style::Builder) {
+        Ok(_) => "reads it".to_owned(),
+        Err(e) => e,
+    };
+
+    let rebuild = if args.rebuild {
+        eprintln!("bench: rebuild of the generated crates (debug)");
+        Some(rebuild::measure(&root, args.runs)?)
+    } else {
+        None
+    };
+
+    eprintln!("bench: decode and encode throughput");
+    let throughput = throughput()?;
+
+    let results = Results {
+        machine,
+        runs: args.runs,
+        codegen,
+        progenitor_on_3_1,
+        rebuild,
+        throughput,
+    };
+    let table = report::markdown(&results);
+    println!("{table}");
+    if let Some(out) = &args.out {
+        std::fs::write(out, &table).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        eprintln!("bench: wrote {}", out.display());
+    }
+    Ok(())
+}
+
+fn codegen_row(
+    label: &str,
+    text: &str,
+    selection: &Selection,
+    runs: usize,
+) -> Result<CodegenRow, String> {
+    let options = Options {
+        selection: selection.clone(),
+        ..Options::default()
+    };
+    let (doc, _) = codegen::load::parse(text).map_err(|e| e.to_string())?;
+    let subset = codegen::select::select(&doc, selection).map_err(|e| e.to_string())?;
+    let count = |pointer: &str| {
+        subset
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .map_or(0, |o| o.len())
+    };
+
+    let files = codegen::generate(text, &options).map_err(|e| e.to_string())?;
+    let ours_lines = rust_lines(
+        files
+            .iter()
+            .filter(|f| f.path.ends_with(".rs"))
+            .map(|f| f.contents.as_str()),
+    );
+    let ours = Ok(median(runs, || {
+        std::hint::black_box(
+            codegen::generate(text, &options)
+                .map(|files| files.len())
+                .ok(),
+        );
+    }));
+
+    // Progenitor reads 3.0 only: down-levelled once, outside the timing.
+    let (down, concessions) = progenitor_gen::downlevel(text, selection)?;
+    let time_progenitor = |style| -> (Timing, usize) {
+        match progenitor_gen::generate(&down, style) {
+            Err(e) => (Err(e), 0),
+            Ok(source) => {
+                let lines = rust_lines([source.as_str()]);
+                let time = median(runs, || {
+                    std::hint::black_box(progenitor_gen::generate(&down, style).ok());
+                });
+                (Ok(time), lines)
+            }
+        }
+    };
+    let (positional, _) = time_progenitor(Style::Positional);
+    let (builder, builder_lines) = time_progenitor(Style::Builder);
+    Ok(CodegenRow {
+        label: label.to_owned(),
+        paths: count("/paths"),
+        schemas: count("/components/schemas"),
+        ours,
+        ours_lines,
+        positional,
+        builder,
+        builder_lines,
+        concessions,
+    })
+}
+
+pub fn median(runs: usize, mut run: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// Lines of Rust, as `wc -l` counts them.
+pub fn rust_lines<'a>(sources: impl IntoIterator<Item = &'a str>) -> usize {
+    sources.into_iter().map(|s| s.lines().count()).sum()
+}
+
+/// Runs the decode benchmark, a binary built on its own (see `bench/decode/Cargo.toml`).
+fn throughput() -> Result<Value, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let decode = exe.with_file_name("letta-bench-decode");
+    let output = Command::new(&decode).output().map_err(|e| {
+        format!(
+            "cannot run {}: {e} (build it: cargo xtask bench)",
+            decode.display()
+        )
+    })?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} failed: {}",
+            decode.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("decode benchmark output: {e}"))
+}

@@ -1,0 +1,111 @@
+//! Rebuild time of the generated crates (debug, dependencies already built): ours as
+//! `cargo xtask codegen --out` writes it, progenitor's builder-style output in a crate of the
+//! dependencies its README lists. Both from `schema/`, each in its own target directory.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use codegen::{File, Options, Selection};
+use progenitor_gen::Style;
+
+use crate::{Timing, fsutil, rust_lines};
+
+pub struct Built {
+    pub rebuild: Timing,
+    pub lines: usize,
+}
+
+pub struct Rebuild {
+    pub ours: Built,
+    pub progenitor: Built,
+}
+
+pub fn measure(root: &Path, runs: usize) -> Result<Rebuild, String> {
+    let dir = root.join("bench/target/rebuild");
+    let schema = fsutil::read_spec(&root.join("schema/letta-conversations.openapi.json"))?;
+
+    let options = Options {
+        crate_name: "ours-conversations".to_owned(),
+        standalone: true,
+        ..Options::default()
+    };
+    let ours = codegen::generate(&schema, &options).map_err(|e| e.to_string())?;
+    let ours_lines = rust_lines(
+        ours.iter()
+            .filter(|f| f.path.ends_with(".rs"))
+            .map(|f| f.contents.as_str()),
+    );
+
+    let (down, _) =
+        progenitor_gen::downlevel(&schema, &Selection::Tag("conversations".to_owned()))?;
+    let source = progenitor_gen::generate(&down, Style::Builder)?;
+    let progenitor = vec![
+        File {
+            path: "Cargo.toml".to_owned(),
+            contents: format!(
+                "[package]\nname = \"progenitor-conversations\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{}",
+                progenitor_gen::CRATE_DEPENDENCIES
+            ),
+        },
+        File {
+            path: "src/lib.rs".to_owned(),
+            contents: source.clone(),
+        },
+    ];
+
+    let mut built = Vec::new();
+    for (name, files, lines) in [
+        ("ours", ours, ours_lines),
+        ("progenitor", progenitor, rust_lines([source.as_str()])),
+    ] {
+        let crate_dir = dir.join(name);
+        fsutil::write_all(&crate_dir, &files)?;
+        eprintln!("bench:   {name}: {lines} lines, building dependencies");
+        built.push(Built {
+            rebuild: rebuild_time(&crate_dir, runs),
+            lines,
+        });
+    }
+    let progenitor = built.pop().ok_or("no progenitor build")?;
+    let ours = built.pop().ok_or("no build of ours")?;
+    Ok(Rebuild { ours, progenitor })
+}
+
+/// Median time of `cargo build` after touching `src/lib.rs`, once the first build is done.
+fn rebuild_time(crate_dir: &Path, runs: usize) -> Timing {
+    cargo_build(crate_dir)?;
+    let lib = crate_dir.join("src/lib.rs");
+    let mut times = Vec::new();
+    for _ in 0..runs.max(1) {
+        std::fs::File::options()
+            .write(true)
+            .open(&lib)
+            .and_then(|f| f.set_modified(SystemTime::now()))
+            .map_err(|e| format!("cannot touch {}: {e}", lib.display()))?;
+        times.push(cargo_build(crate_dir)?);
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+fn cargo_build(crate_dir: &Path) -> Result<Duration, String> {
+    let start = Instant::now();
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(crate_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", crate_dir.join("target"))
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let elapsed = start.elapsed();
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .take(5)
+            .collect();
+        return Err(format!("does not build: {}", errors.join("; ")));
+    }
+    Ok(elapsed)
+}

@@ -1,0 +1,247 @@
+//! The results as Markdown: the table printed and committed as `bench/RESULTS.md`.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::{Results, Timing};
+
+const COMMANDS: &str = "cargo xtask bench              # everything, about 10 minutes on 2 cores
+cargo xtask bench --no-rebuild # codegen and throughput only";
+
+pub fn markdown(r: &Results) -> String {
+    let mut out = String::new();
+    let m = &r.machine;
+    let _ = writeln!(out, "# Benchmarks: ours vs progenitor 0.15\n");
+    let _ = writeln!(
+        out,
+        "Measured {} on {} ({} cores, {:.0} GiB), {}. Reproduce with:\n\n```sh\n{COMMANDS}\n```\n",
+        m.date, m.cpu, m.cores, m.memory_gib, m.rustc
+    );
+    let _ = writeln!(
+        out,
+        "Release build; every time is the median of {} runs. Ratios are ours ÷ theirs, measured in one run.\n",
+        r.runs
+    );
+
+    let _ = writeln!(out, "## Codegen time\n");
+    let _ = writeln!(
+        out,
+        "Ours reads the 3.1 original (`openapi-2026-03-26-2953a9f54`) and does everything: load, select, normalise, model, tokens, prettyplease. \
+Progenitor reads OpenAPI 3.0 only; given the 3.1 original it answers: *{}*. It gets the same content down-levelled to 3.0 by our normaliser, outside its timing, and its tokens are printed with prettyplease.\n",
+        r.progenitor_on_3_1.replace('\n', " ")
+    );
+    let _ = writeln!(
+        out,
+        "| input | ours | progenitor positional | progenitor builder | ours ÷ positional | ours ÷ builder | lines: ours / builder |\n|---|---:|---:|---:|---:|---:|---:|"
+    );
+    for row in &r.codegen {
+        let _ = writeln!(
+            out,
+            "| {} ({} paths, {} schemas) | {} | {} | {} | {} | {} | {} / {} |",
+            row.label,
+            row.paths,
+            row.schemas,
+            time(&row.ours),
+            time(&row.positional),
+            time(&row.builder),
+            ratio(&row.ours, &row.positional),
+            ratio(&row.ours, &row.builder),
+            row.ours_lines,
+            row.builder_lines,
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nWhat progenitor needed beyond the 3.1 → 3.0 rewrite, each a refusal or a panic of progenitor 0.15 or typify 0.8 on the real document:\n"
+    );
+    let _ = writeln!(
+        out,
+        "| input | titles removed | mistyped defaults removed | multipart bodies removed | schema-less media types given `{{}}` | operations whose differing error bodies were dropped | header parameters made non-nullable |\n|---|---:|---:|---:|---:|---:|---:|"
+    );
+    for row in &r.codegen {
+        let c = &row.concessions;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            row.label,
+            c.titles,
+            c.defaults,
+            c.multipart_bodies,
+            c.schemaless_media,
+            c.error_bodies,
+            c.nullable_headers
+        );
+    }
+
+    if let Some(rebuild) = &r.rebuild {
+        let _ = writeln!(out, "\n## Rebuild of the generated crate\n");
+        let _ = writeln!(
+            out,
+            "The conversation operations of `schema/`, debug build with dependencies already built, after touching `src/lib.rs`. \
+Ours with its default `client` feature; progenitor's builder-style output with the dependencies its README lists.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| | ours | progenitor builder | ours ÷ progenitor |\n|---|---:|---:|---:|\n| rebuild | {} | {} | {} |\n| lines of Rust | {} | {} | {:.2}× |",
+            time(&rebuild.ours.rebuild),
+            time(&rebuild.progenitor.rebuild),
+            ratio(&rebuild.ours.rebuild, &rebuild.progenitor.rebuild),
+            rebuild.ours.lines,
+            rebuild.progenitor.lines,
+            rebuild.ours.lines as f64 / rebuild.progenitor.lines.max(1) as f64,
+        );
+    }
+
+    let t = &r.throughput;
+    let mb = |v: &Value| {
+        v.as_f64()
+            .map_or("—".to_owned(), |x| format!("{x:.0} MB/s"))
+    };
+    let yes = |v: &Value| {
+        if v.as_bool() == Some(true) {
+            "yes"
+        } else {
+            "no"
+        }
+    };
+    let _ = writeln!(out, "\n## Throughput\n");
+    let _ = writeln!(
+        out,
+        "{} conversations ({:.2} MB of JSON) over {} `ModelSettings` variants, nested `response_format`s and a property the schema lacks; \
+the same bytes in one run, median of {} iterations. serde_json as users of the generated crate get it (no `preserve_order`).\n",
+        t["conversations"],
+        t["bytes"].as_f64().unwrap_or(0.0) / 1e6,
+        t["variants"],
+        t["iterations"],
+    );
+    let _ = writeln!(
+        out,
+        "| | ours | `serde_json::Value` | progenitor | ours ÷ Value | ours ÷ progenitor |\n|---|---:|---:|---:|---:|---:|"
+    );
+    for what in ["decode", "encode"] {
+        let _ = writeln!(
+            out,
+            "| {what} | {} | {} | {} | {} | {} |",
+            mb(&t[what]["ours"]),
+            mb(&t[what]["value"]),
+            mb(&t[what]["progenitor"]),
+            times(&t[what]["ours"], &t[what]["value"]),
+            times(&t[what]["ours"], &t[what]["progenitor"]),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| decode → encode gives back the same JSON | {} | {} | {} | | |",
+        yes(&t["lossless"]["ours"]),
+        yes(&t["lossless"]["value"]),
+        yes(&t["lossless"]["progenitor"]),
+    );
+    let _ = writeln!(
+        out,
+        "\nServer-Sent Events: {} events ({:.2} MB, frames the real server sent) in {} KiB chunks through `EventStream<StreamEvent>`: **{}**.",
+        t["sse"]["events"],
+        t["sse"]["bytes"].as_f64().unwrap_or(0.0) / 1e6,
+        t["sse"]["chunk"].as_u64().unwrap_or(0) / 1024,
+        mb(&t["sse"]["mb_per_s"]),
+    );
+
+    let _ = writeln!(
+        out,
+        "\n## Targets\n\n| target | measured | met |\n|---|---:|:---:|"
+    );
+    if let Some(whole) = r.codegen.iter().find(|row| row.label == "whole API") {
+        for (style, theirs) in [
+            ("positional", &whole.positional),
+            ("builder", &whole.builder),
+        ] {
+            target(
+                &mut out,
+                &format!("whole-API codegen ≤ 0.5× progenitor {style}"),
+                quotient(&whole.ours, theirs),
+                |q| q <= 0.5,
+            );
+        }
+    }
+    if let Some(rebuild) = &r.rebuild {
+        target(
+            &mut out,
+            "rebuild ≤ 0.5× progenitor's",
+            quotient(&rebuild.ours.rebuild, &rebuild.progenitor.rebuild),
+            |q| q <= 0.5,
+        );
+    }
+    let decode = t["decode"]["ours"]
+        .as_f64()
+        .zip(t["decode"]["value"].as_f64())
+        .map(|(a, b)| a / b);
+    target(
+        &mut out,
+        "decode ≥ 2× `serde_json::Value`",
+        decode,
+        |q| q >= 2.0,
+    );
+    let sse = t["sse"]["mb_per_s"].as_f64();
+    match sse {
+        Some(s) => {
+            let _ = writeln!(
+                out,
+                "| SSE decode ≥ 100 MB/s | {s:.0} MB/s | {} |",
+                if s >= 100.0 { "yes" } else { "**no**" }
+            );
+        }
+        None => {
+            let _ = writeln!(out, "| SSE decode ≥ 100 MB/s | — | **no** |");
+        }
+    }
+    out
+}
+
+fn target(out: &mut String, what: &str, value: Option<f64>, met: impl Fn(f64) -> bool) {
+    let _ = match value {
+        Some(q) => writeln!(
+            out,
+            "| {what} | {q:.2}× | {} |",
+            if met(q) { "yes" } else { "**no**" }
+        ),
+        None => writeln!(out, "| {what} | — | **no** |"),
+    };
+}
+
+fn time(t: &Timing) -> String {
+    match t {
+        Ok(d) => duration(*d),
+        Err(e) => format!("fails: {e}"),
+    }
+}
+
+fn duration(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s >= 1.0 {
+        format!("{s:.2} s")
+    } else if s >= 0.1 {
+        format!("{:.0} ms", s * 1e3)
+    } else {
+        format!("{:.1} ms", s * 1e3)
+    }
+}
+
+fn quotient(ours: &Timing, theirs: &Timing) -> Option<f64> {
+    match (ours, theirs) {
+        (Ok(a), Ok(b)) if !b.is_zero() => Some(a.as_secs_f64() / b.as_secs_f64()),
+        _ => None,
+    }
+}
+
+fn ratio(ours: &Timing, theirs: &Timing) -> String {
+    quotient(ours, theirs).map_or("—".to_owned(), |q| format!("{q:.2}×"))
+}
+
+/// How many times the first throughput is the second.
+fn times(ours: &Value, theirs: &Value) -> String {
+    match (ours.as_f64(), theirs.as_f64()) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
+        _ => "—".to_owned(),
+    }
+}

@@ -36,10 +36,21 @@ pub const METHODS: [&str; 8] = [
 
 /// Returns a copy of `doc` holding the selected operations and every component they reach.
 pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
-    let mut out = doc.clone();
-    let Some(root) = out.as_object_mut() else {
+    let Some(source) = doc.as_object() else {
         return Err(Error::at("#", "the document is not a JSON object"));
     };
+    // Everything but the paths, which are rebuilt below (cloning them too would double the work).
+    let mut root: Map<String, Value> = source
+        .iter()
+        .map(|(key, value)| {
+            let value = if key == "paths" {
+                Value::Null
+            } else {
+                value.clone()
+            };
+            (key.clone(), value)
+        })
+        .collect();
     let mut kept_paths = Map::new();
     if let Some(paths) = doc.get("paths") {
         let paths = paths
@@ -75,8 +86,9 @@ pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
                 .hint("check the tag or path prefix; `--all` keeps every operation"),
         );
     }
-    let reached = reachable(doc, &Value::Object(kept_paths.clone()))?;
-    root.insert("paths".to_owned(), Value::Object(kept_paths));
+    let kept_paths = Value::Object(kept_paths);
+    let reached = reachable(doc, &kept_paths)?;
+    root.insert("paths".to_owned(), kept_paths);
     if let Some(Value::Object(components)) = root.get_mut("components") {
         for (section, entries) in components.iter_mut() {
             if let Value::Object(entries) = entries {
@@ -85,7 +97,7 @@ pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
         }
         components.retain(|_, entries| entries.as_object().is_none_or(|e| !e.is_empty()));
     }
-    Ok(out)
+    Ok(Value::Object(root))
 }
 
 /// The `(section, name)` of every component reachable by `$ref` from `start`.

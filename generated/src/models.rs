@@ -95,22 +95,14 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AnthropicModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_thinking: ::std::option::Option<
-                    crate::models::AnthropicThinking,
-                > = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
-                let mut field_verbosity: ::std::option::Option<
-                    crate::models::AnthropicModelSettingsVerbosity,
-                > = ::std::default::Default::default();
-                let mut field_effort: ::std::option::Option<
-                    crate::models::AnthropicModelSettingsEffort,
-                > = ::std::default::Default::default();
-                let mut field_strict: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_thinking = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
+                let mut field_verbosity = ::std::option::Option::None;
+                let mut field_effort = ::std::option::Option::None;
+                let mut field_strict = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -219,39 +211,53 @@ impl<'de> ::serde::Deserialize<'de> for ResponseFormat {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "ResponseFormat")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("text") => {
-                crate::__private::decode_variant(&raw, "ResponseFormat", "text")
-                    .map(Self::Text)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ResponseFormat;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ResponseFormat object")
             }
-            ::std::option::Option::Some("json_schema") => {
-                crate::__private::decode_variant(&raw, "ResponseFormat", "json_schema")
-                    .map(Self::JsonSchema)
-            }
-            ::std::option::Option::Some("json_object") => {
-                crate::__private::decode_variant(&raw, "ResponseFormat", "json_object")
-                    .map(Self::JsonObject)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}", "ResponseFormat",
-                            "type", "text, json_schema, json_object"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<ResponseFormat, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("text") => {
+                        members
+                            .decode("ResponseFormat", "text")
+                            .map(ResponseFormat::Text)
+                    }
+                    ::std::option::Option::Some("json_schema") => {
+                        members
+                            .decode("ResponseFormat", "json_schema")
+                            .map(ResponseFormat::JsonSchema)
+                    }
+                    ::std::option::Option::Some("json_object") => {
+                        members
+                            .decode("ResponseFormat", "json_object")
+                            .map(ResponseFormat::JsonObject)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(ResponseFormat::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}", "ResponseFormat",
+                                    "type", "text, json_schema, json_object"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Soft control for how verbose model output should be, used for GPT-5 models.
@@ -420,10 +426,8 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AnthropicThinking, __A::Error> {
-                let mut field_type_: ::std::option::Option<
-                    crate::models::AnthropicThinkingType,
-                > = ::std::default::Default::default();
-                let mut field_budget_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_type_ = ::std::option::Option::None;
+                let mut field_budget_tokens = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -577,16 +581,12 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ApprovalCreate, __A::Error> {
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_approvals: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ApprovalCreateApprovalsItem>,
-                > = ::std::default::Default::default();
-                let mut field_approve: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_approval_request_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_group_id = ::std::option::Option::None;
+                let mut field_approvals = ::std::option::Option::None;
+                let mut field_approve = ::std::option::Option::None;
+                let mut field_approval_request_id = ::std::option::Option::None;
+                let mut field_reason = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -675,43 +675,48 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreateApprovalsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "ApprovalCreateApprovalsItem")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("approval") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ApprovalCreateApprovalsItem",
-                        "approval",
-                    )
-                    .map(Self::Approval)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ApprovalCreateApprovalsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ApprovalCreateApprovalsItem object")
             }
-            ::std::option::Option::Some("tool") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ApprovalCreateApprovalsItem",
-                        "tool",
-                    )
-                    .map(Self::Tool)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "ApprovalCreateApprovalsItem", "type", "approval, tool"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<ApprovalCreateApprovalsItem, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("approval") => {
+                        members
+                            .decode("ApprovalCreateApprovalsItem", "approval")
+                            .map(ApprovalCreateApprovalsItem::Approval)
+                    }
+                    ::std::option::Option::Some("tool") => {
+                        members
+                            .decode("ApprovalCreateApprovalsItem", "tool")
+                            .map(ApprovalCreateApprovalsItem::Tool)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(ApprovalCreateApprovalsItem::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "ApprovalCreateApprovalsItem", "type", "approval, tool"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// A message representing a request for approval to call a tool (generated by the LLM to trigger tool execution).
@@ -828,21 +833,17 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ApprovalRequestMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_tool_call: ::std::option::Option<
-                    crate::models::ApprovalRequestMessageToolCall,
-                > = ::std::option::Option::None;
-                let mut field_tool_calls: ::std::option::Option<
-                    crate::models::ApprovalRequestMessageToolCalls,
-                > = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_tool_call = ::std::option::Option::None;
+                let mut field_tool_calls = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -1146,23 +1147,19 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ApprovalResponseMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_approvals: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ApprovalResponseMessageApprovalsItem>,
-                > = ::std::default::Default::default();
-                let mut field_approve: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_approval_request_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_approvals = ::std::option::Option::None;
+                let mut field_approve = ::std::option::Option::None;
+                let mut field_approval_request_id = ::std::option::Option::None;
+                let mut field_reason = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -1276,44 +1273,54 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessageApprovalsItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "ApprovalResponseMessageApprovalsItem")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("approval") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ApprovalResponseMessageApprovalsItem",
-                        "approval",
-                    )
-                    .map(Self::Approval)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ApprovalResponseMessageApprovalsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ApprovalResponseMessageApprovalsItem object")
             }
-            ::std::option::Option::Some("tool") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ApprovalResponseMessageApprovalsItem",
-                        "tool",
-                    )
-                    .map(Self::Tool)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "ApprovalResponseMessageApprovalsItem", "type",
-                            "approval, tool"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<
+                ApprovalResponseMessageApprovalsItem,
+                __A::Error,
+            > {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("approval") => {
+                        members
+                            .decode("ApprovalResponseMessageApprovalsItem", "approval")
+                            .map(ApprovalResponseMessageApprovalsItem::Approval)
+                    }
+                    ::std::option::Option::Some("tool") => {
+                        members
+                            .decode("ApprovalResponseMessageApprovalsItem", "tool")
+                            .map(ApprovalResponseMessageApprovalsItem::Tool)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members
+                            .into_object()
+                            .map(ApprovalResponseMessageApprovalsItem::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "ApprovalResponseMessageApprovalsItem", "type",
+                                    "approval, tool"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 #[derive(Clone, Debug, PartialEq)]
@@ -1378,11 +1385,9 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ApprovalReturn, __A::Error> {
-                let mut field_tool_call_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut field_approve: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field_reason: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_tool_call_id = ::std::option::Option::None;
+                let mut field_approve = ::std::option::Option::None;
+                let mut field_reason = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -1533,18 +1538,16 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AssistantMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_content: ::std::option::Option<
-                    crate::models::AssistantMessageContent,
-                > = ::std::option::Option::None;
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_content = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -1738,12 +1741,10 @@ impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<AzureModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -1843,9 +1844,9 @@ impl<'de> ::serde::Deserialize<'de> for Base64Image {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<Base64Image, __A::Error> {
-                let mut field_media_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_media_type = ::std::option::Option::None;
+                let mut field_data = ::std::option::Option::None;
+                let mut field_detail = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -1953,9 +1954,9 @@ impl<'de> ::serde::Deserialize<'de> for BasetenModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<BasetenModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -2060,12 +2061,10 @@ impl<'de> ::serde::Deserialize<'de> for BedrockModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<BedrockModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -2174,12 +2173,10 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ChatGPTOAuthModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_reasoning: ::std::option::Option<
-                    crate::models::ChatGPTOAuthReasoning,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_reasoning = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -2263,9 +2260,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoning {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ChatGPTOAuthReasoning, __A::Error> {
-                let mut field_reasoning_effort: ::std::option::Option<
-                    crate::models::ChatGPTOAuthReasoningReasoningEffort,
-                > = ::std::default::Default::default();
+                let mut field_reasoning_effort = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -2417,11 +2412,9 @@ impl<'de> ::serde::Deserialize<'de> for ClientSkillSchema {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ClientSkillSchema, __A::Error> {
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_description: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut field_location: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_description = ::std::option::Option::None;
+                let mut field_location = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -2531,13 +2524,9 @@ impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ClientToolSchema, __A::Error> {
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_description: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_parameters: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::default::Default::default();
+                let mut field_name = ::std::option::Option::None;
+                let mut field_description = ::std::option::Option::None;
+                let mut field_parameters = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -2623,9 +2612,9 @@ impl<'de> ::serde::Deserialize<'de> for CompactionResponse {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CompactionResponse, __A::Error> {
-                let mut field_summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_num_messages_before: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field_num_messages_after: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_summary = ::std::option::Option::None;
+                let mut field_num_messages_before = ::std::option::Option::None;
+                let mut field_num_messages_after = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -2752,17 +2741,13 @@ impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInput {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CompactionSettingsInput, __A::Error> {
-                let mut field_model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_model_settings: ::std::option::Option<
-                    crate::models::ModelSettings,
-                > = ::std::default::Default::default();
-                let mut field_prompt: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_prompt_acknowledgement: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_clip_chars: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_mode: ::std::option::Option<
-                    crate::models::CompactionSettingsInputMode,
-                > = ::std::default::Default::default();
-                let mut field_sliding_window_percentage: ::std::option::Option<f64> = ::std::default::Default::default();
+                let mut field_model = ::std::option::Option::None;
+                let mut field_model_settings = ::std::option::Option::None;
+                let mut field_prompt = ::std::option::Option::None;
+                let mut field_prompt_acknowledgement = ::std::option::Option::None;
+                let mut field_clip_chars = ::std::option::Option::None;
+                let mut field_mode = ::std::option::Option::None;
+                let mut field_sliding_window_percentage = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -2986,88 +2971,108 @@ impl<'de> ::serde::Deserialize<'de> for ModelSettings {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "provider_type", "ModelSettings")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("openai") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "openai")
-                    .map(Self::Openai)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ModelSettings;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ModelSettings object")
             }
-            ::std::option::Option::Some("sglang") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "sglang")
-                    .map(Self::Sglang)
-            }
-            ::std::option::Option::Some("anthropic") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "anthropic")
-                    .map(Self::Anthropic)
-            }
-            ::std::option::Option::Some("google_ai") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "google_ai")
-                    .map(Self::GoogleAi)
-            }
-            ::std::option::Option::Some("google_vertex") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "google_vertex")
-                    .map(Self::GoogleVertex)
-            }
-            ::std::option::Option::Some("azure") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "azure")
-                    .map(Self::Azure)
-            }
-            ::std::option::Option::Some("xai") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "xai")
-                    .map(Self::Xai)
-            }
-            ::std::option::Option::Some("zai") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "zai")
-                    .map(Self::Zai)
-            }
-            ::std::option::Option::Some("groq") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "groq")
-                    .map(Self::Groq)
-            }
-            ::std::option::Option::Some("deepseek") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "deepseek")
-                    .map(Self::Deepseek)
-            }
-            ::std::option::Option::Some("together") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "together")
-                    .map(Self::Together)
-            }
-            ::std::option::Option::Some("bedrock") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "bedrock")
-                    .map(Self::Bedrock)
-            }
-            ::std::option::Option::Some("baseten") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "baseten")
-                    .map(Self::Baseten)
-            }
-            ::std::option::Option::Some("openrouter") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "openrouter")
-                    .map(Self::Openrouter)
-            }
-            ::std::option::Option::Some("chatgpt_oauth") => {
-                crate::__private::decode_variant(&raw, "ModelSettings", "chatgpt_oauth")
-                    .map(Self::ChatgptOauth)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}", "ModelSettings",
-                            "provider_type",
-                            "openai, sglang, anthropic, google_ai, google_vertex, azure, xai, zai, groq, deepseek, together, bedrock, baseten, openrouter, chatgpt_oauth"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<ModelSettings, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "provider_type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("openai") => {
+                        members
+                            .decode("ModelSettings", "openai")
+                            .map(ModelSettings::Openai)
+                    }
+                    ::std::option::Option::Some("sglang") => {
+                        members
+                            .decode("ModelSettings", "sglang")
+                            .map(ModelSettings::Sglang)
+                    }
+                    ::std::option::Option::Some("anthropic") => {
+                        members
+                            .decode("ModelSettings", "anthropic")
+                            .map(ModelSettings::Anthropic)
+                    }
+                    ::std::option::Option::Some("google_ai") => {
+                        members
+                            .decode("ModelSettings", "google_ai")
+                            .map(ModelSettings::GoogleAi)
+                    }
+                    ::std::option::Option::Some("google_vertex") => {
+                        members
+                            .decode("ModelSettings", "google_vertex")
+                            .map(ModelSettings::GoogleVertex)
+                    }
+                    ::std::option::Option::Some("azure") => {
+                        members
+                            .decode("ModelSettings", "azure")
+                            .map(ModelSettings::Azure)
+                    }
+                    ::std::option::Option::Some("xai") => {
+                        members.decode("ModelSettings", "xai").map(ModelSettings::Xai)
+                    }
+                    ::std::option::Option::Some("zai") => {
+                        members.decode("ModelSettings", "zai").map(ModelSettings::Zai)
+                    }
+                    ::std::option::Option::Some("groq") => {
+                        members.decode("ModelSettings", "groq").map(ModelSettings::Groq)
+                    }
+                    ::std::option::Option::Some("deepseek") => {
+                        members
+                            .decode("ModelSettings", "deepseek")
+                            .map(ModelSettings::Deepseek)
+                    }
+                    ::std::option::Option::Some("together") => {
+                        members
+                            .decode("ModelSettings", "together")
+                            .map(ModelSettings::Together)
+                    }
+                    ::std::option::Option::Some("bedrock") => {
+                        members
+                            .decode("ModelSettings", "bedrock")
+                            .map(ModelSettings::Bedrock)
+                    }
+                    ::std::option::Option::Some("baseten") => {
+                        members
+                            .decode("ModelSettings", "baseten")
+                            .map(ModelSettings::Baseten)
+                    }
+                    ::std::option::Option::Some("openrouter") => {
+                        members
+                            .decode("ModelSettings", "openrouter")
+                            .map(ModelSettings::Openrouter)
+                    }
+                    ::std::option::Option::Some("chatgpt_oauth") => {
+                        members
+                            .decode("ModelSettings", "chatgpt_oauth")
+                            .map(ModelSettings::ChatgptOauth)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(ModelSettings::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}", "ModelSettings",
+                                    "provider_type",
+                                    "openai, sglang, anthropic, google_ai, google_vertex, azure, xai, zai, groq, deepseek, together, bedrock, baseten, openrouter, chatgpt_oauth"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// The type of summarization technique use.
@@ -3208,12 +3213,12 @@ impl<'de> ::serde::Deserialize<'de> for CompactionStats {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CompactionStats, __A::Error> {
-                let mut field_trigger: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_context_tokens_before: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_context_tokens_after: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_context_window: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field_messages_count_before: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field_messages_count_after: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut field_trigger = ::std::option::Option::None;
+                let mut field_context_tokens_before = ::std::option::Option::None;
+                let mut field_context_tokens_after = ::std::option::Option::None;
+                let mut field_context_window = ::std::option::Option::None;
+                let mut field_messages_count_before = ::std::option::Option::None;
+                let mut field_messages_count_after = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -3392,28 +3397,18 @@ impl<'de> ::serde::Deserialize<'de> for Conversation {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<Conversation, __A::Error> {
-                let mut field_created_by_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_last_updated_by_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_created_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
-                let mut field_updated_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_summary: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_in_context_message_ids: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field_isolated_block_ids: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field_model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_model_settings: ::std::option::Option<
-                    crate::models::ModelSettings,
-                > = ::std::default::Default::default();
-                let mut field_last_message_at: ::std::option::Option<crate::Timestamp> = ::std::default::Default::default();
+                let mut field_created_by_id = ::std::option::Option::None;
+                let mut field_last_updated_by_id = ::std::option::Option::None;
+                let mut field_created_at = ::std::option::Option::None;
+                let mut field_updated_at = ::std::option::Option::None;
+                let mut field_id = ::std::option::Option::None;
+                let mut field_agent_id = ::std::option::Option::None;
+                let mut field_summary = ::std::option::Option::None;
+                let mut field_in_context_message_ids = ::std::option::Option::None;
+                let mut field_isolated_block_ids = ::std::option::Option::None;
+                let mut field_model = ::std::option::Option::None;
+                let mut field_model_settings = ::std::option::Option::None;
+                let mut field_last_message_at = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -3652,49 +3647,27 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequest {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ConversationMessageRequest, __A::Error> {
-                let mut field_messages: ::std::option::Option<
-                    ::std::vec::Vec<
-                        crate::models::ConversationMessageRequestMessagesItem,
-                    >,
-                > = ::std::default::Default::default();
-                let mut field_input: ::std::option::Option<
-                    crate::models::ConversationMessageRequestInput,
-                > = ::std::default::Default::default();
-                let mut field_max_steps: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_use_assistant_message: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_assistant_message_tool_name: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_assistant_message_tool_kwarg: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_include_return_message_types: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::MessageType>,
-                > = ::std::default::Default::default();
-                let mut field_enable_thinking: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_client_tools: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ClientToolSchema>,
-                > = ::std::default::Default::default();
-                let mut field_client_skills: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ClientSkillSchema>,
-                > = ::std::default::Default::default();
-                let mut field_override_model: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_include_compaction_messages: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_return_logprobs: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_top_logprobs: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_return_token_ids: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_override_system: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
-                let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_streaming: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_stream_tokens: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_include_pings: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_background: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_messages = ::std::option::Option::None;
+                let mut field_input = ::std::option::Option::None;
+                let mut field_max_steps = ::std::option::Option::None;
+                let mut field_use_assistant_message = ::std::option::Option::None;
+                let mut field_assistant_message_tool_name = ::std::option::Option::None;
+                let mut field_assistant_message_tool_kwarg = ::std::option::Option::None;
+                let mut field_include_return_message_types = ::std::option::Option::None;
+                let mut field_enable_thinking = ::std::option::Option::None;
+                let mut field_client_tools = ::std::option::Option::None;
+                let mut field_client_skills = ::std::option::Option::None;
+                let mut field_override_model = ::std::option::Option::None;
+                let mut field_include_compaction_messages = ::std::option::Option::None;
+                let mut field_return_logprobs = ::std::option::Option::None;
+                let mut field_top_logprobs = ::std::option::Option::None;
+                let mut field_return_token_ids = ::std::option::Option::None;
+                let mut field_override_system = ::std::option::Option::None;
+                let mut field_agent_id = ::std::option::Option::None;
+                let mut field_streaming = ::std::option::Option::None;
+                let mut field_stream_tokens = ::std::option::Option::None;
+                let mut field_include_pings = ::std::option::Option::None;
+                let mut field_background = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -3837,59 +3810,78 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestMessagesItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "ConversationMessageRequestMessagesItem")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestMessagesItem",
-                        "message",
-                    )
-                    .map(Self::Message)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConversationMessageRequestMessagesItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ConversationMessageRequestMessagesItem object")
             }
-            ::std::option::Option::Some("approval") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestMessagesItem",
-                        "approval",
-                    )
-                    .map(Self::Approval)
-            }
-            ::std::option::Option::Some("tool_return") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestMessagesItem",
-                        "tool_return",
-                    )
-                    .map(Self::ToolReturn)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::Message(value));
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<
+                ConversationMessageRequestMessagesItem,
+                __A::Error,
+            > {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("message") => {
+                        members
+                            .decode("ConversationMessageRequestMessagesItem", "message")
+                            .map(ConversationMessageRequestMessagesItem::Message)
+                    }
+                    ::std::option::Option::Some("approval") => {
+                        members
+                            .decode("ConversationMessageRequestMessagesItem", "approval")
+                            .map(ConversationMessageRequestMessagesItem::Approval)
+                    }
+                    ::std::option::Option::Some("tool_return") => {
+                        members
+                            .decode(
+                                "ConversationMessageRequestMessagesItem",
+                                "tool_return",
+                            )
+                            .map(ConversationMessageRequestMessagesItem::ToolReturn)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members
+                            .into_object()
+                            .map(ConversationMessageRequestMessagesItem::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        let object = members.into_object()?;
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                ConversationMessageRequestMessagesItem::Message(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                ConversationMessageRequestMessagesItem::Approval(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                ConversationMessageRequestMessagesItem::ToolReturn(value),
+                            );
+                        }
+                        ::std::result::Result::Ok(
+                            ConversationMessageRequestMessagesItem::Unknown(object),
+                        )
+                    }
                 }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::Approval(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::ToolReturn(value));
-                }
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Syntactic sugar for a single user message. Equivalent to messages=\[{'role': 'user', 'content': input}\].
@@ -4082,92 +4074,92 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "ConversationMessageRequestInputItem")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("text") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestInputItem",
-                        "text",
-                    )
-                    .map(Self::Text)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConversationMessageRequestInputItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ConversationMessageRequestInputItem object")
             }
-            ::std::option::Option::Some("image") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestInputItem",
-                        "image",
-                    )
-                    .map(Self::Image)
-            }
-            ::std::option::Option::Some("tool_call") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestInputItem",
-                        "tool_call",
-                    )
-                    .map(Self::ToolCall)
-            }
-            ::std::option::Option::Some("tool_return") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestInputItem",
-                        "tool_return",
-                    )
-                    .map(Self::ToolReturn)
-            }
-            ::std::option::Option::Some("reasoning") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestInputItem",
-                        "reasoning",
-                    )
-                    .map(Self::Reasoning)
-            }
-            ::std::option::Option::Some("redacted_reasoning") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestInputItem",
-                        "redacted_reasoning",
-                    )
-                    .map(Self::RedactedReasoning)
-            }
-            ::std::option::Option::Some("omitted_reasoning") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestInputItem",
-                        "omitted_reasoning",
-                    )
-                    .map(Self::OmittedReasoning)
-            }
-            ::std::option::Option::Some("summarized_reasoning") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "ConversationMessageRequestInputItem",
-                        "summarized_reasoning",
-                    )
-                    .map(Self::SummarizedReasoning)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "ConversationMessageRequestInputItem", "type",
-                            "text, image, tool_call, tool_return, reasoning, redacted_reasoning, omitted_reasoning, summarized_reasoning"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<ConversationMessageRequestInputItem, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("text") => {
+                        members
+                            .decode("ConversationMessageRequestInputItem", "text")
+                            .map(ConversationMessageRequestInputItem::Text)
+                    }
+                    ::std::option::Option::Some("image") => {
+                        members
+                            .decode("ConversationMessageRequestInputItem", "image")
+                            .map(ConversationMessageRequestInputItem::Image)
+                    }
+                    ::std::option::Option::Some("tool_call") => {
+                        members
+                            .decode("ConversationMessageRequestInputItem", "tool_call")
+                            .map(ConversationMessageRequestInputItem::ToolCall)
+                    }
+                    ::std::option::Option::Some("tool_return") => {
+                        members
+                            .decode("ConversationMessageRequestInputItem", "tool_return")
+                            .map(ConversationMessageRequestInputItem::ToolReturn)
+                    }
+                    ::std::option::Option::Some("reasoning") => {
+                        members
+                            .decode("ConversationMessageRequestInputItem", "reasoning")
+                            .map(ConversationMessageRequestInputItem::Reasoning)
+                    }
+                    ::std::option::Option::Some("redacted_reasoning") => {
+                        members
+                            .decode(
+                                "ConversationMessageRequestInputItem",
+                                "redacted_reasoning",
+                            )
+                            .map(ConversationMessageRequestInputItem::RedactedReasoning)
+                    }
+                    ::std::option::Option::Some("omitted_reasoning") => {
+                        members
+                            .decode(
+                                "ConversationMessageRequestInputItem",
+                                "omitted_reasoning",
+                            )
+                            .map(ConversationMessageRequestInputItem::OmittedReasoning)
+                    }
+                    ::std::option::Option::Some("summarized_reasoning") => {
+                        members
+                            .decode(
+                                "ConversationMessageRequestInputItem",
+                                "summarized_reasoning",
+                            )
+                            .map(
+                                ConversationMessageRequestInputItem::SummarizedReasoning,
+                            )
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members
+                            .into_object()
+                            .map(ConversationMessageRequestInputItem::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "ConversationMessageRequestInputItem", "type",
+                                    "text, image, tool_call, tool_return, reasoning, redacted_reasoning, omitted_reasoning, summarized_reasoning"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Request model for creating a new conversation.
@@ -4229,14 +4221,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversation {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CreateConversation, __A::Error> {
-                let mut field_summary: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_isolated_block_labels: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field_model: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_model_settings: ::std::option::Option<
-                    crate::models::ModelSettings,
-                > = ::std::default::Default::default();
+                let mut field_summary = ::std::option::Option::None;
+                let mut field_isolated_block_labels = ::std::option::Option::None;
+                let mut field_model = ::std::option::Option::None;
+                let mut field_model_settings = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -4334,12 +4322,10 @@ impl<'de> ::serde::Deserialize<'de> for DeepseekModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<DeepseekModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -4476,18 +4462,16 @@ impl<'de> ::serde::Deserialize<'de> for EventMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<EventMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_event_data: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_event_data = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -4607,8 +4591,8 @@ impl<'de> ::serde::Deserialize<'de> for GeminiThinkingConfig {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<GeminiThinkingConfig, __A::Error> {
-                let mut field_include_thoughts: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_thinking_budget: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_include_thoughts = ::std::option::Option::None;
+                let mut field_thinking_budget = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -4708,15 +4692,11 @@ impl<'de> ::serde::Deserialize<'de> for GoogleAIModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<GoogleAIModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_thinking_config: ::std::option::Option<
-                    crate::models::GeminiThinkingConfig,
-                > = ::std::default::Default::default();
-                let mut field_response_schema: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_thinking_config = ::std::option::Option::None;
+                let mut field_response_schema = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -4831,15 +4811,11 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVertexModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<GoogleVertexModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_thinking_config: ::std::option::Option<
-                    crate::models::GeminiThinkingConfig,
-                > = ::std::default::Default::default();
-                let mut field_response_schema: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_thinking_config = ::std::option::Option::None;
+                let mut field_response_schema = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -4948,12 +4924,10 @@ impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<GroqModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -5031,9 +5005,7 @@ impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<HTTPValidationError, __A::Error> {
-                let mut field_detail: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ValidationError>,
-                > = ::std::default::Default::default();
+                let mut field_detail = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -5166,21 +5138,17 @@ impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<HiddenReasoningMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_state: ::std::option::Option<
-                    crate::models::HiddenReasoningMessageState,
-                > = ::std::option::Option::None;
-                let mut field_hidden_reasoning: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_state = ::std::option::Option::None;
+                let mut field_hidden_reasoning = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -5350,9 +5318,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageContent {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ImageContent, __A::Error> {
-                let mut field_source: ::std::option::Option<
-                    crate::models::ImageContentSource,
-                > = ::std::option::Option::None;
+                let mut field_source = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -5446,39 +5412,53 @@ impl<'de> ::serde::Deserialize<'de> for ImageContentSource {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "ImageContentSource")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("url") => {
-                crate::__private::decode_variant(&raw, "ImageContentSource", "url")
-                    .map(Self::Url)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ImageContentSource;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a ImageContentSource object")
             }
-            ::std::option::Option::Some("base64") => {
-                crate::__private::decode_variant(&raw, "ImageContentSource", "base64")
-                    .map(Self::Base64)
-            }
-            ::std::option::Option::Some("letta") => {
-                crate::__private::decode_variant(&raw, "ImageContentSource", "letta")
-                    .map(Self::Letta)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "ImageContentSource", "type", "url, base64, letta"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<ImageContentSource, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("url") => {
+                        members
+                            .decode("ImageContentSource", "url")
+                            .map(ImageContentSource::Url)
+                    }
+                    ::std::option::Option::Some("base64") => {
+                        members
+                            .decode("ImageContentSource", "base64")
+                            .map(ImageContentSource::Base64)
+                    }
+                    ::std::option::Option::Some("letta") => {
+                        members
+                            .decode("ImageContentSource", "letta")
+                            .map(ImageContentSource::Letta)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(ImageContentSource::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "ImageContentSource", "type", "url, base64, letta"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Response format for JSON object responses.
@@ -5604,9 +5584,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchemaResponseFormat {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<JsonSchemaResponseFormat, __A::Error> {
-                let mut field_json_schema: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
+                let mut field_json_schema = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -5718,11 +5696,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<LettaErrorMessage, __A::Error> {
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_error_type: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_message: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_error_type = ::std::option::Option::None;
+                let mut field_message = ::std::option::Option::None;
+                let mut field_detail = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -5849,10 +5827,10 @@ impl<'de> ::serde::Deserialize<'de> for LettaImage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<LettaImage, __A::Error> {
-                let mut field_file_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_media_type: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_data: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_detail: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_file_id = ::std::option::Option::None;
+                let mut field_media_type = ::std::option::Option::None;
+                let mut field_data = ::std::option::Option::None;
+                let mut field_detail = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -5988,15 +5966,15 @@ impl<'de> ::serde::Deserialize<'de> for LettaPing {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<LettaPing, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -6126,21 +6104,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaResponse {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<LettaResponse, __A::Error> {
-                let mut field_messages: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::LettaMessageUnion>,
-                > = ::std::option::Option::None;
-                let mut field_stop_reason: ::std::option::Option<
-                    crate::models::LettaStopReason,
-                > = ::std::option::Option::None;
-                let mut field_usage: ::std::option::Option<
-                    crate::models::LettaUsageStatistics,
-                > = ::std::option::Option::None;
-                let mut field_logprobs: ::std::option::Option<
-                    crate::models::ChoiceLogprobs,
-                > = ::std::default::Default::default();
-                let mut field_turns: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::TurnTokenData>,
-                > = ::std::default::Default::default();
+                let mut field_messages = ::std::option::Option::None;
+                let mut field_stop_reason = ::std::option::Option::None;
+                let mut field_usage = ::std::option::Option::None;
+                let mut field_logprobs = ::std::option::Option::None;
+                let mut field_turns = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -6243,9 +6211,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaStopReason {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<LettaStopReason, __A::Error> {
-                let mut field_stop_reason: ::std::option::Option<
-                    crate::models::StopReasonType,
-                > = ::std::option::Option::None;
+                let mut field_stop_reason = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -6383,17 +6349,15 @@ impl<'de> ::serde::Deserialize<'de> for LettaUsageStatistics {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<LettaUsageStatistics, __A::Error> {
-                let mut field_completion_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_prompt_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_total_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_step_count: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_ids: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field_cached_input_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_cache_write_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_reasoning_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_context_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_completion_tokens = ::std::option::Option::None;
+                let mut field_prompt_tokens = ::std::option::Option::None;
+                let mut field_total_tokens = ::std::option::Option::None;
+                let mut field_step_count = ::std::option::Option::None;
+                let mut field_run_ids = ::std::option::Option::None;
+                let mut field_cached_input_tokens = ::std::option::Option::None;
+                let mut field_cache_write_tokens = ::std::option::Option::None;
+                let mut field_reasoning_tokens = ::std::option::Option::None;
+                let mut field_context_tokens = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -6535,19 +6499,13 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreate {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<MessageCreate, __A::Error> {
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_role: ::std::option::Option<
-                    crate::models::MessageCreateRole,
-                > = ::std::option::Option::None;
-                let mut field_content: ::std::option::Option<
-                    crate::models::MessageCreateContent,
-                > = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_batch_item_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_group_id = ::std::option::Option::None;
+                let mut field_role = ::std::option::Option::None;
+                let mut field_content = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_batch_item_id = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -6844,7 +6802,7 @@ impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<OmittedReasoningContent, __A::Error> {
-                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_signature = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -6954,16 +6912,12 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<OpenAIModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_reasoning: ::std::option::Option<
-                    crate::models::OpenAIReasoning,
-                > = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
-                let mut field_strict: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_reasoning = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
+                let mut field_strict = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -7050,9 +7004,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<OpenAIReasoning, __A::Error> {
-                let mut field_reasoning_effort: ::std::option::Option<
-                    crate::models::OpenAIReasoningReasoningEffort,
-                > = ::std::default::Default::default();
+                let mut field_reasoning_effort = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -7213,12 +7165,10 @@ impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<OpenRouterModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -7319,9 +7269,9 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ReasoningContent, __A::Error> {
-                let mut field_is_native: ::std::option::Option<bool> = ::std::option::Option::None;
-                let mut field_reasoning: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_is_native = ::std::option::Option::None;
+                let mut field_reasoning = ::std::option::Option::None;
+                let mut field_signature = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -7485,20 +7435,18 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ReasoningMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_source: ::std::option::Option<
-                    crate::models::ReasoningMessageSource,
-                > = ::std::default::Default::default();
-                let mut field_reasoning: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_source = ::std::option::Option::None;
+                let mut field_reasoning = ::std::option::Option::None;
+                let mut field_signature = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -7670,7 +7618,7 @@ impl<'de> ::serde::Deserialize<'de> for RedactedReasoningContent {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<RedactedReasoningContent, __A::Error> {
-                let mut field_data: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_data = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -7782,13 +7730,13 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveStreamRequest {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<RetrieveStreamRequest, __A::Error> {
-                let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_starting_after: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_include_pings: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_poll_interval: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_batch_size: ::std::option::Option<i64> = ::std::default::Default::default();
+                let mut field_agent_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_starting_after = ::std::option::Option::None;
+                let mut field_include_pings = ::std::option::Option::None;
+                let mut field_poll_interval = ::std::option::Option::None;
+                let mut field_batch_size = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -7909,19 +7857,13 @@ impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<SGLangModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_reasoning: ::std::option::Option<
-                    crate::models::OpenAIReasoning,
-                > = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
-                let mut field_strict: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_tool_call_parser: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_reasoning = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
+                let mut field_strict = ::std::option::Option::None;
+                let mut field_tool_call_parser = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -8129,13 +8071,9 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<SummarizedReasoningContent, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_summary: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::SummarizedReasoningContentPart>,
-                > = ::std::option::Option::None;
-                let mut field_encrypted_content: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_summary = ::std::option::Option::None;
+                let mut field_encrypted_content = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -8232,8 +8170,8 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContentPart {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<SummarizedReasoningContentPart, __A::Error> {
-                let mut field_index: ::std::option::Option<i64> = ::std::option::Option::None;
-                let mut field_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_index = ::std::option::Option::None;
+                let mut field_text = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -8369,19 +8307,17 @@ impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<SummaryMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_summary: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_compaction_stats: ::std::option::Option<
-                    crate::models::CompactionStats,
-                > = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_summary = ::std::option::Option::None;
+                let mut field_compaction_stats = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -8553,16 +8489,16 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<SystemMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_content = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -8683,8 +8619,8 @@ impl<'de> ::serde::Deserialize<'de> for TextContent {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<TextContent, __A::Error> {
-                let mut field_text: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_text = ::std::option::Option::None;
+                let mut field_signature = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -8856,12 +8792,10 @@ impl<'de> ::serde::Deserialize<'de> for TogetherModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<TogetherModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -8955,11 +8889,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolCall {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ToolCall, __A::Error> {
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_arguments: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_tool_call_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_arguments = ::std::option::Option::None;
+                let mut field_tool_call_id = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -9073,12 +9005,10 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ToolCallContent, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_input: ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                > = ::std::option::Option::None;
-                let mut field_signature: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_input = ::std::option::Option::None;
+                let mut field_signature = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -9177,11 +9107,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallDelta {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ToolCallDelta, __A::Error> {
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_arguments: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_tool_call_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::default::Default::default();
+                let mut field_name = ::std::option::Option::None;
+                let mut field_arguments = ::std::option::Option::None;
+                let mut field_tool_call_id = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -9316,21 +9244,17 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ToolCallMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_tool_call: ::std::option::Option<
-                    crate::models::ToolCallMessageToolCall,
-                > = ::std::option::Option::None;
-                let mut field_tool_calls: ::std::option::Option<
-                    crate::models::ToolCallMessageToolCalls,
-                > = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_tool_call = ::std::option::Option::None;
+                let mut field_tool_calls = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -9564,11 +9488,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnContent {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ToolReturnContent, __A::Error> {
-                let mut field_tool_call_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut field_content: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_is_error: ::std::option::Option<bool> = ::std::option::Option::None;
+                let mut field_tool_call_id = ::std::option::Option::None;
+                let mut field_content = ::std::option::Option::None;
+                let mut field_is_error = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -9690,11 +9612,9 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnCreate {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ToolReturnCreate, __A::Error> {
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_group_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_tool_returns: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ToolReturn>,
-                > = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_group_id = ::std::option::Option::None;
+                let mut field_tool_returns = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -9870,33 +9790,21 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ToolReturnMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_tool_return: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut field_status: ::std::option::Option<
-                    crate::models::ToolReturnMessageStatus,
-                > = ::std::option::Option::None;
-                let mut field_tool_call_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut field_stdout: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field_stderr: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field_tool_returns: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ToolReturn>,
-                > = ::std::default::Default::default();
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_tool_return = ::std::option::Option::None;
+                let mut field_status = ::std::option::Option::None;
+                let mut field_tool_call_id = ::std::option::Option::None;
+                let mut field_stdout = ::std::option::Option::None;
+                let mut field_stderr = ::std::option::Option::None;
+                let mut field_tool_returns = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -10112,15 +10020,11 @@ impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<TurnTokenData, __A::Error> {
-                let mut field_role: ::std::option::Option<
-                    crate::models::TurnTokenDataRole,
-                > = ::std::option::Option::None;
-                let mut field_output_ids: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
-                let mut field_output_token_logprobs: ::std::option::Option<
-                    ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
-                > = ::std::default::Default::default();
-                let mut field_content: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_tool_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
+                let mut field_role = ::std::option::Option::None;
+                let mut field_output_ids = ::std::option::Option::None;
+                let mut field_output_token_logprobs = ::std::option::Option::None;
+                let mut field_content = ::std::option::Option::None;
+                let mut field_tool_name = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -10273,12 +10177,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<UpdateConversation, __A::Error> {
-                let mut field_summary: crate::Patch<::std::string::String> = ::std::default::Default::default();
-                let mut field_model: crate::Patch<::std::string::String> = ::std::default::Default::default();
-                let mut field_model_settings: crate::Patch<
-                    crate::models::ModelSettings,
-                > = ::std::default::Default::default();
-                let mut field_last_message_at: crate::Patch<crate::Timestamp> = ::std::default::Default::default();
+                let mut field_summary = ::std::default::Default::default();
+                let mut field_model = ::std::default::Default::default();
+                let mut field_model_settings = ::std::default::Default::default();
+                let mut field_last_message_at = ::std::default::Default::default();
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -10357,7 +10259,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlImage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<UrlImage, __A::Error> {
-                let mut field_url: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_url = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -10495,18 +10397,16 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<UserMessage, __A::Error> {
-                let mut field_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_date: ::std::option::Option<crate::Timestamp> = ::std::option::Option::None;
-                let mut field_name: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_otid: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_sender_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_step_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_is_err: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_seq_id: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_run_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_content: ::std::option::Option<
-                    crate::models::UserMessageContent,
-                > = ::std::option::Option::None;
+                let mut field_id = ::std::option::Option::None;
+                let mut field_date = ::std::option::Option::None;
+                let mut field_name = ::std::option::Option::None;
+                let mut field_otid = ::std::option::Option::None;
+                let mut field_sender_id = ::std::option::Option::None;
+                let mut field_step_id = ::std::option::Option::None;
+                let mut field_is_err = ::std::option::Option::None;
+                let mut field_seq_id = ::std::option::Option::None;
+                let mut field_run_id = ::std::option::Option::None;
+                let mut field_content = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -10686,11 +10586,9 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ValidationError, __A::Error> {
-                let mut field_loc: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
-                > = ::std::option::Option::None;
-                let mut field_msg: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_type_: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_loc = ::std::option::Option::None;
+                let mut field_msg = ::std::option::Option::None;
+                let mut field_type_ = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -10851,12 +10749,10 @@ impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<XAIModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -10970,15 +10866,11 @@ impl<'de> ::serde::Deserialize<'de> for ZAIModelSettings {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ZAIModelSettings, __A::Error> {
-                let mut field_max_output_tokens: ::std::option::Option<i64> = ::std::default::Default::default();
-                let mut field_parallel_tool_calls: ::std::option::Option<bool> = ::std::default::Default::default();
-                let mut field_temperature: ::std::option::Option<f64> = ::std::default::Default::default();
-                let mut field_response_format: ::std::option::Option<
-                    crate::models::ResponseFormat,
-                > = ::std::default::Default::default();
-                let mut field_thinking: ::std::option::Option<
-                    crate::models::ZAIThinking,
-                > = ::std::default::Default::default();
+                let mut field_max_output_tokens = ::std::option::Option::None;
+                let mut field_parallel_tool_calls = ::std::option::Option::None;
+                let mut field_temperature = ::std::option::Option::None;
+                let mut field_response_format = ::std::option::Option::None;
+                let mut field_thinking = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -11069,10 +10961,8 @@ impl<'de> ::serde::Deserialize<'de> for ZAIThinking {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ZAIThinking, __A::Error> {
-                let mut field_type_: ::std::option::Option<
-                    crate::models::ZAIThinkingType,
-                > = ::std::default::Default::default();
-                let mut field_clear_thinking: ::std::option::Option<bool> = ::std::default::Default::default();
+                let mut field_type_ = ::std::option::Option::None;
+                let mut field_clear_thinking = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -11217,21 +11107,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturn {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ToolReturn, __A::Error> {
-                let mut field_tool_return: ::std::option::Option<
-                    crate::models::ToolReturnToolReturn,
-                > = ::std::option::Option::None;
-                let mut field_status: ::std::option::Option<
-                    crate::models::ToolReturnStatus,
-                > = ::std::option::Option::None;
-                let mut field_tool_call_id: ::std::option::Option<
-                    ::std::string::String,
-                > = ::std::option::Option::None;
-                let mut field_stdout: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
-                let mut field_stderr: ::std::option::Option<
-                    ::std::vec::Vec<::std::string::String>,
-                > = ::std::default::Default::default();
+                let mut field_tool_return = ::std::option::Option::None;
+                let mut field_status = ::std::option::Option::None;
+                let mut field_tool_call_id = ::std::option::Option::None;
+                let mut field_stdout = ::std::option::Option::None;
+                let mut field_stderr = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -11459,12 +11339,10 @@ impl<'de> ::serde::Deserialize<'de> for ChatCompletionTokenLogprob {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ChatCompletionTokenLogprob, __A::Error> {
-                let mut field_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_bytes: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
-                let mut field_logprob: ::std::option::Option<f64> = ::std::option::Option::None;
-                let mut field_top_logprobs: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::TopLogprob>,
-                > = ::std::option::Option::None;
+                let mut field_token = ::std::option::Option::None;
+                let mut field_bytes = ::std::option::Option::None;
+                let mut field_logprob = ::std::option::Option::None;
+                let mut field_top_logprobs = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -11560,12 +11438,8 @@ impl<'de> ::serde::Deserialize<'de> for ChoiceLogprobs {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<ChoiceLogprobs, __A::Error> {
-                let mut field_content: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ChatCompletionTokenLogprob>,
-                > = ::std::default::Default::default();
-                let mut field_refusal: ::std::option::Option<
-                    ::std::vec::Vec<crate::models::ChatCompletionTokenLogprob>,
-                > = ::std::default::Default::default();
+                let mut field_content = ::std::option::Option::None;
+                let mut field_refusal = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -11642,9 +11516,9 @@ impl<'de> ::serde::Deserialize<'de> for TopLogprob {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<TopLogprob, __A::Error> {
-                let mut field_token: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
-                let mut field_bytes: ::std::option::Option<::std::vec::Vec<i64>> = ::std::default::Default::default();
-                let mut field_logprob: ::std::option::Option<f64> = ::std::option::Option::None;
+                let mut field_token = ::std::option::Option::None;
+                let mut field_bytes = ::std::option::Option::None;
+                let mut field_logprob = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -11731,10 +11605,8 @@ impl<'de> ::serde::Deserialize<'de> for CompactionRequest {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<CompactionRequest, __A::Error> {
-                let mut field_agent_id: ::std::option::Option<::std::string::String> = ::std::default::Default::default();
-                let mut field_compaction_settings: ::std::option::Option<
-                    crate::models::CompactionSettingsInput,
-                > = ::std::default::Default::default();
+                let mut field_agent_id = ::std::option::Option::None;
+                let mut field_compaction_settings = ::std::option::Option::None;
                 let mut __extra = ::serde_json::Map::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
@@ -12003,116 +11875,94 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "message_type", "LettaMessageUnion")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("system_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "system_message",
-                    )
-                    .map(Self::SystemMessage)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LettaMessageUnion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LettaMessageUnion object")
             }
-            ::std::option::Option::Some("user_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "user_message",
-                    )
-                    .map(Self::UserMessage)
-            }
-            ::std::option::Option::Some("reasoning_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "reasoning_message",
-                    )
-                    .map(Self::ReasoningMessage)
-            }
-            ::std::option::Option::Some("hidden_reasoning_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "hidden_reasoning_message",
-                    )
-                    .map(Self::HiddenReasoningMessage)
-            }
-            ::std::option::Option::Some("tool_call_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "tool_call_message",
-                    )
-                    .map(Self::ToolCallMessage)
-            }
-            ::std::option::Option::Some("tool_return_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "tool_return_message",
-                    )
-                    .map(Self::ToolReturnMessage)
-            }
-            ::std::option::Option::Some("assistant_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "assistant_message",
-                    )
-                    .map(Self::AssistantMessage)
-            }
-            ::std::option::Option::Some("approval_request_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "approval_request_message",
-                    )
-                    .map(Self::ApprovalRequestMessage)
-            }
-            ::std::option::Option::Some("approval_response_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "approval_response_message",
-                    )
-                    .map(Self::ApprovalResponseMessage)
-            }
-            ::std::option::Option::Some("summary_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "summary_message",
-                    )
-                    .map(Self::SummaryMessage)
-            }
-            ::std::option::Option::Some("event_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageUnion",
-                        "event_message",
-                    )
-                    .map(Self::EventMessage)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "LettaMessageUnion", "message_type",
-                            "system_message, user_message, reasoning_message, hidden_reasoning_message, tool_call_message, tool_return_message, assistant_message, approval_request_message, approval_response_message, summary_message, event_message"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<LettaMessageUnion, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "message_type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("system_message") => {
+                        members
+                            .decode("LettaMessageUnion", "system_message")
+                            .map(LettaMessageUnion::SystemMessage)
+                    }
+                    ::std::option::Option::Some("user_message") => {
+                        members
+                            .decode("LettaMessageUnion", "user_message")
+                            .map(LettaMessageUnion::UserMessage)
+                    }
+                    ::std::option::Option::Some("reasoning_message") => {
+                        members
+                            .decode("LettaMessageUnion", "reasoning_message")
+                            .map(LettaMessageUnion::ReasoningMessage)
+                    }
+                    ::std::option::Option::Some("hidden_reasoning_message") => {
+                        members
+                            .decode("LettaMessageUnion", "hidden_reasoning_message")
+                            .map(LettaMessageUnion::HiddenReasoningMessage)
+                    }
+                    ::std::option::Option::Some("tool_call_message") => {
+                        members
+                            .decode("LettaMessageUnion", "tool_call_message")
+                            .map(LettaMessageUnion::ToolCallMessage)
+                    }
+                    ::std::option::Option::Some("tool_return_message") => {
+                        members
+                            .decode("LettaMessageUnion", "tool_return_message")
+                            .map(LettaMessageUnion::ToolReturnMessage)
+                    }
+                    ::std::option::Option::Some("assistant_message") => {
+                        members
+                            .decode("LettaMessageUnion", "assistant_message")
+                            .map(LettaMessageUnion::AssistantMessage)
+                    }
+                    ::std::option::Option::Some("approval_request_message") => {
+                        members
+                            .decode("LettaMessageUnion", "approval_request_message")
+                            .map(LettaMessageUnion::ApprovalRequestMessage)
+                    }
+                    ::std::option::Option::Some("approval_response_message") => {
+                        members
+                            .decode("LettaMessageUnion", "approval_response_message")
+                            .map(LettaMessageUnion::ApprovalResponseMessage)
+                    }
+                    ::std::option::Option::Some("summary_message") => {
+                        members
+                            .decode("LettaMessageUnion", "summary_message")
+                            .map(LettaMessageUnion::SummaryMessage)
+                    }
+                    ::std::option::Option::Some("event_message") => {
+                        members
+                            .decode("LettaMessageUnion", "event_message")
+                            .map(LettaMessageUnion::EventMessage)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(LettaMessageUnion::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "LettaMessageUnion", "message_type",
+                                    "system_message, user_message, reasoning_message, hidden_reasoning_message, tool_call_message, tool_return_message, assistant_message, approval_request_message, approval_response_message, summary_message, event_message"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
@@ -12223,84 +12073,74 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "LettaMessageContentUnion")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("text") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageContentUnion",
-                        "text",
-                    )
-                    .map(Self::Text)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LettaMessageContentUnion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LettaMessageContentUnion object")
             }
-            ::std::option::Option::Some("image") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageContentUnion",
-                        "image",
-                    )
-                    .map(Self::Image)
-            }
-            ::std::option::Option::Some("tool_call") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageContentUnion",
-                        "tool_call",
-                    )
-                    .map(Self::ToolCall)
-            }
-            ::std::option::Option::Some("tool_return") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageContentUnion",
-                        "tool_return",
-                    )
-                    .map(Self::ToolReturn)
-            }
-            ::std::option::Option::Some("reasoning") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageContentUnion",
-                        "reasoning",
-                    )
-                    .map(Self::Reasoning)
-            }
-            ::std::option::Option::Some("redacted_reasoning") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageContentUnion",
-                        "redacted_reasoning",
-                    )
-                    .map(Self::RedactedReasoning)
-            }
-            ::std::option::Option::Some("omitted_reasoning") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaMessageContentUnion",
-                        "omitted_reasoning",
-                    )
-                    .map(Self::OmittedReasoning)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "LettaMessageContentUnion", "type",
-                            "text, image, tool_call, tool_return, reasoning, redacted_reasoning, omitted_reasoning"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<LettaMessageContentUnion, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("text") => {
+                        members
+                            .decode("LettaMessageContentUnion", "text")
+                            .map(LettaMessageContentUnion::Text)
+                    }
+                    ::std::option::Option::Some("image") => {
+                        members
+                            .decode("LettaMessageContentUnion", "image")
+                            .map(LettaMessageContentUnion::Image)
+                    }
+                    ::std::option::Option::Some("tool_call") => {
+                        members
+                            .decode("LettaMessageContentUnion", "tool_call")
+                            .map(LettaMessageContentUnion::ToolCall)
+                    }
+                    ::std::option::Option::Some("tool_return") => {
+                        members
+                            .decode("LettaMessageContentUnion", "tool_return")
+                            .map(LettaMessageContentUnion::ToolReturn)
+                    }
+                    ::std::option::Option::Some("reasoning") => {
+                        members
+                            .decode("LettaMessageContentUnion", "reasoning")
+                            .map(LettaMessageContentUnion::Reasoning)
+                    }
+                    ::std::option::Option::Some("redacted_reasoning") => {
+                        members
+                            .decode("LettaMessageContentUnion", "redacted_reasoning")
+                            .map(LettaMessageContentUnion::RedactedReasoning)
+                    }
+                    ::std::option::Option::Some("omitted_reasoning") => {
+                        members
+                            .decode("LettaMessageContentUnion", "omitted_reasoning")
+                            .map(LettaMessageContentUnion::OmittedReasoning)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(LettaMessageContentUnion::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "LettaMessageContentUnion", "type",
+                                    "text, image, tool_call, tool_return, reasoning, redacted_reasoning, omitted_reasoning"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaAssistantMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
@@ -12343,35 +12183,45 @@ impl<'de> ::serde::Deserialize<'de> for LettaAssistantMessageContentUnion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "LettaAssistantMessageContentUnion")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("text") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaAssistantMessageContentUnion",
-                        "text",
-                    )
-                    .map(Self::Text)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LettaAssistantMessageContentUnion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LettaAssistantMessageContentUnion object")
             }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "LettaAssistantMessageContentUnion", "type", "text"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<LettaAssistantMessageContentUnion, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("text") => {
+                        members
+                            .decode("LettaAssistantMessageContentUnion", "text")
+                            .map(LettaAssistantMessageContentUnion::Text)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members
+                            .into_object()
+                            .map(LettaAssistantMessageContentUnion::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "LettaAssistantMessageContentUnion", "type", "text"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaToolReturnContentUnion::Unknown`, kept whole; a payload without the property is an error.
@@ -12422,43 +12272,48 @@ impl<'de> ::serde::Deserialize<'de> for LettaToolReturnContentUnion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "LettaToolReturnContentUnion")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("text") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaToolReturnContentUnion",
-                        "text",
-                    )
-                    .map(Self::Text)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LettaToolReturnContentUnion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LettaToolReturnContentUnion object")
             }
-            ::std::option::Option::Some("image") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaToolReturnContentUnion",
-                        "image",
-                    )
-                    .map(Self::Image)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "LettaToolReturnContentUnion", "type", "text, image"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<LettaToolReturnContentUnion, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("text") => {
+                        members
+                            .decode("LettaToolReturnContentUnion", "text")
+                            .map(LettaToolReturnContentUnion::Text)
+                    }
+                    ::std::option::Option::Some("image") => {
+                        members
+                            .decode("LettaToolReturnContentUnion", "image")
+                            .map(LettaToolReturnContentUnion::Image)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(LettaToolReturnContentUnion::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "LettaToolReturnContentUnion", "type", "text, image"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaUserMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
@@ -12509,43 +12364,48 @@ impl<'de> ::serde::Deserialize<'de> for LettaUserMessageContentUnion {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "type", "LettaUserMessageContentUnion")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("text") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaUserMessageContentUnion",
-                        "text",
-                    )
-                    .map(Self::Text)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = LettaUserMessageContentUnion;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a LettaUserMessageContentUnion object")
             }
-            ::std::option::Option::Some("image") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "LettaUserMessageContentUnion",
-                        "image",
-                    )
-                    .map(Self::Image)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                ::std::result::Result::Err(
-                    <__D::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!(
-                            "{} needs the `{}` property, one of: {}",
-                            "LettaUserMessageContentUnion", "type", "text, image"
-                        ),
-                    ),
-                )
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<LettaUserMessageContentUnion, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("text") => {
+                        members
+                            .decode("LettaUserMessageContentUnion", "text")
+                            .map(LettaUserMessageContentUnion::Text)
+                    }
+                    ::std::option::Option::Some("image") => {
+                        members
+                            .decode("LettaUserMessageContentUnion", "image")
+                            .map(LettaUserMessageContentUnion::Image)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(LettaUserMessageContentUnion::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        ::std::result::Result::Err(
+                            <__A::Error as ::serde::de::Error>::custom(
+                                ::std::format_args!(
+                                    "{} needs the `{}` property, one of: {}",
+                                    "LettaUserMessageContentUnion", "type", "text, image"
+                                ),
+                            ),
+                        )
+                    }
+                }
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }
 /// Sort order for conversations. 'asc' for oldest first, 'desc' for newest first
@@ -12990,170 +12850,183 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
     fn deserialize<__D: ::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> ::std::result::Result<Self, __D::Error> {
-        let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let tag = crate::__private::peek_tag::<
-            __D::Error,
-        >(&raw, "message_type", "StreamEvent")?;
-        match tag.as_ref().map(crate::__private::Key::as_str) {
-            ::std::option::Option::Some("system_message") => {
-                crate::__private::decode_variant(&raw, "StreamEvent", "system_message")
-                    .map(Self::SystemMessage)
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StreamEvent;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a StreamEvent object")
             }
-            ::std::option::Option::Some("user_message") => {
-                crate::__private::decode_variant(&raw, "StreamEvent", "user_message")
-                    .map(Self::UserMessage)
-            }
-            ::std::option::Option::Some("reasoning_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "StreamEvent",
-                        "reasoning_message",
-                    )
-                    .map(Self::ReasoningMessage)
-            }
-            ::std::option::Option::Some("hidden_reasoning_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "StreamEvent",
-                        "hidden_reasoning_message",
-                    )
-                    .map(Self::HiddenReasoningMessage)
-            }
-            ::std::option::Option::Some("tool_call_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "StreamEvent",
-                        "tool_call_message",
-                    )
-                    .map(Self::ToolCallMessage)
-            }
-            ::std::option::Option::Some("tool_return_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "StreamEvent",
-                        "tool_return_message",
-                    )
-                    .map(Self::ToolReturnMessage)
-            }
-            ::std::option::Option::Some("assistant_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "StreamEvent",
-                        "assistant_message",
-                    )
-                    .map(Self::AssistantMessage)
-            }
-            ::std::option::Option::Some("approval_request_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "StreamEvent",
-                        "approval_request_message",
-                    )
-                    .map(Self::ApprovalRequestMessage)
-            }
-            ::std::option::Option::Some("approval_response_message") => {
-                crate::__private::decode_variant(
-                        &raw,
-                        "StreamEvent",
-                        "approval_response_message",
-                    )
-                    .map(Self::ApprovalResponseMessage)
-            }
-            ::std::option::Option::Some("ping") => {
-                crate::__private::decode_variant(&raw, "StreamEvent", "ping")
-                    .map(Self::Ping)
-            }
-            ::std::option::Option::Some("error_message") => {
-                crate::__private::decode_variant(&raw, "StreamEvent", "error_message")
-                    .map(Self::ErrorMessage)
-            }
-            ::std::option::Option::Some("stop_reason") => {
-                crate::__private::decode_variant(&raw, "StreamEvent", "stop_reason")
-                    .map(Self::StopReason)
-            }
-            ::std::option::Option::Some("usage_statistics") => {
-                crate::__private::decode_variant(&raw, "StreamEvent", "usage_statistics")
-                    .map(Self::UsageStatistics)
-            }
-            ::std::option::Option::Some(_) => {
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
-            }
-            ::std::option::Option::None => {
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::SystemMessage(value));
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                __map: __A,
+            ) -> ::std::result::Result<StreamEvent, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, "message_type")?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    ::std::option::Option::Some("system_message") => {
+                        members
+                            .decode("StreamEvent", "system_message")
+                            .map(StreamEvent::SystemMessage)
+                    }
+                    ::std::option::Option::Some("user_message") => {
+                        members
+                            .decode("StreamEvent", "user_message")
+                            .map(StreamEvent::UserMessage)
+                    }
+                    ::std::option::Option::Some("reasoning_message") => {
+                        members
+                            .decode("StreamEvent", "reasoning_message")
+                            .map(StreamEvent::ReasoningMessage)
+                    }
+                    ::std::option::Option::Some("hidden_reasoning_message") => {
+                        members
+                            .decode("StreamEvent", "hidden_reasoning_message")
+                            .map(StreamEvent::HiddenReasoningMessage)
+                    }
+                    ::std::option::Option::Some("tool_call_message") => {
+                        members
+                            .decode("StreamEvent", "tool_call_message")
+                            .map(StreamEvent::ToolCallMessage)
+                    }
+                    ::std::option::Option::Some("tool_return_message") => {
+                        members
+                            .decode("StreamEvent", "tool_return_message")
+                            .map(StreamEvent::ToolReturnMessage)
+                    }
+                    ::std::option::Option::Some("assistant_message") => {
+                        members
+                            .decode("StreamEvent", "assistant_message")
+                            .map(StreamEvent::AssistantMessage)
+                    }
+                    ::std::option::Option::Some("approval_request_message") => {
+                        members
+                            .decode("StreamEvent", "approval_request_message")
+                            .map(StreamEvent::ApprovalRequestMessage)
+                    }
+                    ::std::option::Option::Some("approval_response_message") => {
+                        members
+                            .decode("StreamEvent", "approval_response_message")
+                            .map(StreamEvent::ApprovalResponseMessage)
+                    }
+                    ::std::option::Option::Some("ping") => {
+                        members.decode("StreamEvent", "ping").map(StreamEvent::Ping)
+                    }
+                    ::std::option::Option::Some("error_message") => {
+                        members
+                            .decode("StreamEvent", "error_message")
+                            .map(StreamEvent::ErrorMessage)
+                    }
+                    ::std::option::Option::Some("stop_reason") => {
+                        members
+                            .decode("StreamEvent", "stop_reason")
+                            .map(StreamEvent::StopReason)
+                    }
+                    ::std::option::Option::Some("usage_statistics") => {
+                        members
+                            .decode("StreamEvent", "usage_statistics")
+                            .map(StreamEvent::UsageStatistics)
+                    }
+                    ::std::option::Option::Some(_) => {
+                        members.into_object().map(StreamEvent::Unknown)
+                    }
+                    ::std::option::Option::None => {
+                        let object = members.into_object()?;
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::SystemMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::UserMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::ReasoningMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::HiddenReasoningMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::ToolCallMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::ToolReturnMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::AssistantMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::ApprovalRequestMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::ApprovalResponseMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(StreamEvent::Ping(value));
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::ErrorMessage(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::StopReason(value),
+                            );
+                        }
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
+                            &object,
+                        ) {
+                            return ::std::result::Result::Ok(
+                                StreamEvent::UsageStatistics(value),
+                            );
+                        }
+                        ::std::result::Result::Ok(StreamEvent::Unknown(object))
+                    }
                 }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::UserMessage(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::ReasoningMessage(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(
-                        Self::HiddenReasoningMessage(value),
-                    );
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::ToolCallMessage(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::ToolReturnMessage(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::AssistantMessage(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(
-                        Self::ApprovalRequestMessage(value),
-                    );
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(
-                        Self::ApprovalResponseMessage(value),
-                    );
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::Ping(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::ErrorMessage(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::StopReason(value));
-                }
-                if let ::std::option::Option::Some(value) = crate::__private::try_variant(
-                    &raw,
-                ) {
-                    return ::std::result::Result::Ok(Self::UsageStatistics(value));
-                }
-                crate::__private::unknown_object(&raw).map(Self::Unknown)
             }
         }
+        deserializer.deserialize_map(__Visitor)
     }
 }

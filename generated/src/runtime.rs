@@ -172,6 +172,7 @@ pub mod private {
     use super::*;
 
     /// An object key, borrowed from the input when the deserializer allows it.
+    #[derive(Clone)]
     pub struct Key<'de>(Cow<'de, str>);
 
     impl Key<'_> {
@@ -235,63 +236,141 @@ pub mod private {
         deserializer.deserialize_str(OpenEnumVisitor(expecting, std::marker::PhantomData))
     }
 
-    /// A union payload, captured as text: the tag is read from it without building a map,
-    /// then the chosen variant decodes straight from the text.
-    pub type RawObject = Box<serde_json::value::RawValue>;
-
-    /// The value of `property` in the JSON object `raw`, skipping every other member unread.
-    pub fn peek_tag<'a, E: de::Error>(raw: &'a RawObject, property: &str, union: &str) -> Result<Option<Key<'a>>, E> {
-        struct Peek<'p>(&'p str);
-        impl<'de> Visitor<'de> for Peek<'_> {
-            type Value = Option<Key<'de>>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
+    /// Reads an object's members up to its tag, keeping those before it, so that the variant the
+    /// tag selects decodes the rest straight from the input: one pass, nothing read twice.
+    /// Returns the tag (`None` when absent or `null`) and every member, the tag included.
+    pub fn find_tag<'de, A: de::MapAccess<'de>>(mut map: A, property: &str) -> Result<(Option<Key<'de>>, Members<'de, A>), A::Error> {
+        let mut early = Vec::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.as_str() == property {
+                let tag = map.next_value::<Option<Key<'de>>>()?;
+                let fed = match &tag {
+                    Some(tag) => Early::Tag(tag.clone()),
+                    None => Early::Json(Value::Null),
+                };
+                early.push((key, fed));
+                return Ok((tag, Members::new(early, Some(map))));
             }
-            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut found = None;
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    if key.as_str() == self.0 {
-                        found = map.next_value::<Option<Key<'de>>>()?;
-                    } else {
-                        map.next_value::<de::IgnoredAny>()?;
-                    }
-                }
-                Ok(found)
+            let value = map.next_value::<Value>()?;
+            early.push((key, Early::Json(value)));
+        }
+        Ok((None, Members::new(early, None)))
+    }
+
+    enum Early<'de> {
+        Json(Value),
+        Tag(Key<'de>),
+    }
+
+    /// The members of a union's object: those [`find_tag`] read, then the rest of the input.
+    /// It is a deserializer of that object, so a variant decodes from it as from the input.
+    pub struct Members<'de, A> {
+        early: std::vec::IntoIter<(Key<'de>, Early<'de>)>,
+        rest: Option<A>,
+        pending: Option<Early<'de>>,
+        /// The member being read, so that an error can name it.
+        current: Option<Key<'de>>,
+    }
+
+    impl<'de, A: de::MapAccess<'de>> Members<'de, A> {
+        fn new(early: Vec<(Key<'de>, Early<'de>)>, rest: Option<A>) -> Self {
+            Members { early: early.into_iter(), rest, pending: None, current: None }
+        }
+
+        /// Decodes the variant `tag` selected; the error names the union, the tag and the member.
+        pub fn decode<T: Deserialize<'de>>(mut self, union: &str, tag: &str) -> Result<T, A::Error> {
+            T::deserialize(&mut self).map_err(|e| match &self.current {
+                Some(key) => de::Error::custom(format_args!("invalid `{tag}` variant of {union} at `{}`: {e}", key.as_str())),
+                None => de::Error::custom(format_args!("invalid `{tag}` variant of {union}: {e}")),
+            })
+        }
+
+        /// Every member, for a variant this client does not know.
+        pub fn into_object(mut self) -> Result<Map<String, Value>, A::Error> {
+            Map::deserialize(&mut self)
+        }
+    }
+
+    /// Hands a key to a seed after keeping it, borrowed when the input allows.
+    struct KeepKey<'k, 'de, S> {
+        seed: S,
+        kept: &'k mut Option<Key<'de>>,
+    }
+
+    impl<'de, S: de::DeserializeSeed<'de>> de::DeserializeSeed<'de> for KeepKey<'_, 'de, S> {
+        type Value = S::Value;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+            let key = Key::deserialize(deserializer)?;
+            let value = key_to_seed(self.seed, &key)?;
+            *self.kept = Some(key);
+            Ok(value)
+        }
+    }
+
+    fn key_to_seed<'de, S: de::DeserializeSeed<'de>, E: de::Error>(seed: S, key: &Key<'de>) -> Result<S::Value, E> {
+        match &key.0 {
+            Cow::Borrowed(text) => seed.deserialize(de::value::BorrowedStrDeserializer::new(text)),
+            Cow::Owned(text) => seed.deserialize(de::value::StrDeserializer::new(text)),
+        }
+    }
+
+    impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Members<'de, A> {
+        type Error = A::Error;
+
+        fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+            if let Some((key, value)) = self.early.next() {
+                let decoded = key_to_seed(seed, &key)?;
+                self.current = Some(key);
+                self.pending = Some(value);
+                return Ok(Some(decoded));
+            }
+            let next = match &mut self.rest {
+                Some(rest) => rest.next_key_seed(KeepKey { seed, kept: &mut self.current })?,
+                None => None,
+            };
+            if next.is_none() {
+                // Past the last member: an error now (a missing field) is of the whole object.
+                self.current = None;
+            }
+            Ok(next)
+        }
+
+        fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+            match self.pending.take() {
+                Some(Early::Json(value)) => seed.deserialize(value).map_err(de::Error::custom),
+                Some(Early::Tag(tag)) => match tag.0 {
+                    Cow::Borrowed(text) => seed.deserialize(de::value::BorrowedStrDeserializer::new(text)),
+                    Cow::Owned(text) => seed.deserialize(de::value::StringDeserializer::new(text)),
+                },
+                None => match &mut self.rest {
+                    Some(rest) => rest.next_value_seed(seed),
+                    None => Err(de::Error::custom("a value was asked for before its key")),
+                },
             }
         }
-        let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-        de::Deserializer::deserialize_map(&mut deserializer, Peek(property))
-            .map_err(|e| E::custom(format_args!("{union}: expected an object with a string `{property}`: {e}")))
     }
 
-    /// The whole payload of a variant this client does not know.
-    pub fn unknown_object<E: de::Error>(raw: &RawObject) -> Result<Map<String, Value>, E> {
-        serde_json::from_str(raw.get()).map_err(E::custom)
-    }
+    impl<'de, A: de::MapAccess<'de>> Deserializer<'de> for &mut Members<'de, A> {
+        type Error = A::Error;
 
-    /// Decodes the variant a tag selected; the error names the union, the tag and the field.
-    pub fn decode_variant<T: DeserializeOwned, E: de::Error>(raw: &RawObject, union: &str, tag: &str) -> Result<T, E> {
-        // The fast path tracks nothing; only a failure is decoded again to find the field.
-        if let Ok(value) = serde_json::from_str(raw.get()) {
-            return Ok(value);
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+            visitor.visit_map(self)
         }
-        let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-        serde_path_to_error::deserialize::<_, T>(&mut deserializer).map_err(|e| {
-            let path = e.path().to_string();
-            if path == "." {
-                E::custom(format_args!("invalid `{tag}` variant of {union}: {}", e.inner()))
-            } else {
-                E::custom(format_args!("invalid `{tag}` variant of {union} at `{path}`: {}", e.inner()))
-            }
-        })
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+            option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+            identifier ignored_any
+        }
     }
 
-    /// One variant of a union without a declared tag, if the payload fits it.
-    pub fn try_variant<T: DeserializeOwned>(raw: &RawObject) -> Option<T> {
-        serde_json::from_str(raw.get()).ok()
+    /// One variant of a union whose object lacks every variant's tag, if the object fits it.
+    pub fn try_variant_object<T: DeserializeOwned>(object: &Map<String, Value>) -> Option<T> {
+        T::deserialize(Value::Object(object.clone())).ok()
     }
 
-    /// Like [`try_variant`] for any JSON value.
+    /// One variant of a union without a declared tag, if the value fits it.
     pub fn try_variant_value<T: DeserializeOwned>(value: &Value) -> Option<T> {
         T::deserialize(value).ok()
     }

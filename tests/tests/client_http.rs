@@ -644,9 +644,13 @@ async fn malformed_json_and_a_wrong_type_are_decode_errors_with_the_field() {
     let Err(Error::Decode(wrong)) = conversations.retrieve("wrong-type").send().await else {
         panic!("a decode error")
     };
-    assert!(wrong.path.starts_with("model_settings"), "{}", wrong.path);
+    assert_eq!(
+        wrong.path, "model_settings.temperature",
+        "{}",
+        wrong.message
+    );
     assert!(
-        wrong.message.contains("temperature") && wrong.message.contains("anthropic"),
+        wrong.message.contains("anthropic") && wrong.message.contains("temperature"),
         "{}",
         wrong.message
     );

@@ -219,7 +219,7 @@ async fn known_provider_with_a_bad_field() {
     let Err(Error::Decode(e)) = &result else {
         panic!("{result:?}")
     };
-    assert!(e.path.starts_with("model_settings"), "{}", e.path);
+    assert_eq!(e.path, "model_settings.temperature", "{}", e.message);
     assert!(
         e.message.contains("openai") && e.message.contains("temperature"),
         "{}",

@@ -85,7 +85,12 @@ fn compact_json(v: &Value) -> String {
 
 /// Emits every type of the model, in the model's order.
 pub fn emit(model: &Model) -> TokenStream {
-    let items = model.order.iter().map(|id| {
+    emit_types(model, &model.order)
+}
+
+/// Emits the given types, in the given order.
+pub fn emit_types(model: &Model, ids: &[TypeId]) -> TokenStream {
+    let items = ids.iter().map(|id| {
         let def = model.get(*id);
         match &def.kind {
             TypeKind::Struct(s) => emit_struct(model, def, s),
@@ -220,14 +225,15 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
 
     // Locals are prefixed so that no property name (`map`, `key`, `value`…) can shadow them.
     let slot = |f: &Field| format_ident!("field_{}", f.name);
+    // The locals' types are inferred from the struct they build: spelled out, they would double
+    // the size of every visitor for the compiler and the printer.
     let slots = data_fields.iter().map(|f| {
         let local = slot(f);
-        let ty = field_ty(model, f);
         match f.presence {
-            Presence::Required => {
-                quote! { let mut #local: ::std::option::Option<#ty> = ::std::option::Option::None; }
+            Presence::Required | Presence::RequiredNullable | Presence::Optional => {
+                quote! { let mut #local = ::std::option::Option::None; }
             }
-            _ => quote! { let mut #local: #ty = ::std::default::Default::default(); },
+            _ => quote! { let mut #local = ::std::default::Default::default(); },
         }
     });
     let arms = s.fields.iter().map(|f| {
@@ -484,14 +490,14 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
                 let vname = ident(&v.name);
                 let tag = v.tag.as_ref()?;
                 Some(quote! {
-                    ::std::option::Option::Some(#tag) => crate::__private::decode_variant(&raw, #name_str, #tag).map(Self::#vname),
+                    ::std::option::Option::Some(#tag) => members.decode(#name_str, #tag).map(#name::#vname),
                 })
             });
             let tags: Vec<&str> = u.variants.iter().filter_map(|v| v.tag.as_deref()).collect();
             let expected = tags.join(", ");
             let missing = if d.explicit {
                 quote! {
-                    ::std::option::Option::None => ::std::result::Result::Err(<__D::Error as ::serde::de::Error>::custom(
+                    ::std::option::Option::None => ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::custom(
                         ::std::format_args!("{} needs the `{}` property, one of: {}", #name_str, #property, #expected)
                     )),
                 }
@@ -499,15 +505,16 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
                 let tries = u.variants.iter().map(|v| {
                     let vname = ident(&v.name);
                     quote! {
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant(&raw) {
-                            return ::std::result::Result::Ok(Self::#vname(value));
+                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(&object) {
+                            return ::std::result::Result::Ok(#name::#vname(value));
                         }
                     }
                 });
                 quote! {
                     ::std::option::Option::None => {
+                        let object = members.into_object()?;
                         #(#tries)*
-                        crate::__private::unknown_object(&raw).map(Self::#unknown)
+                        ::std::result::Result::Ok(#name::#unknown(object))
                     }
                 }
             };
@@ -531,14 +538,24 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
                     }
                 }
             };
+            let expecting = format!("a {name_str} object");
             let body = quote! {
-                let raw = <crate::__private::RawObject as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = crate::__private::peek_tag::<__D::Error>(&raw, #property, #name_str)?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    #(#tagged_arms)*
-                    ::std::option::Option::Some(_) => crate::__private::unknown_object(&raw).map(Self::#unknown),
-                    #missing
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, __map: __A) -> ::std::result::Result<#name, __A::Error> {
+                        let (tag, members) = crate::__private::find_tag(__map, #property)?;
+                        match tag.as_ref().map(crate::__private::Key::as_str) {
+                            #(#tagged_arms)*
+                            ::std::option::Option::Some(_) => members.into_object().map(#name::#unknown),
+                            #missing
+                        }
+                    }
                 }
+                deserializer.deserialize_map(__Visitor)
             };
             (body, tag_method)
         }

@@ -54,7 +54,7 @@ pub fn measure(root: &Path, runs: usize) -> Result<Rebuild, String> {
         },
     ];
 
-    let mut built = Vec::new();
+    let mut crates = Vec::new();
     for (name, files, lines) in [
         ("ours", ours, ours_lines),
         ("progenitor", progenitor, rust_lines([source.as_str()])),
@@ -62,31 +62,39 @@ pub fn measure(root: &Path, runs: usize) -> Result<Rebuild, String> {
         let crate_dir = dir.join(name);
         fsutil::write_all(&crate_dir, &files)?;
         eprintln!("bench:   {name}: {lines} lines, building dependencies");
-        built.push(Built {
-            rebuild: rebuild_time(&crate_dir, runs),
-            lines,
-        });
+        // The first build compiles the dependencies; a crate that does not build says why.
+        let first = cargo_build(&crate_dir).map(|_| ());
+        crates.push((crate_dir, lines, first, Vec::new()));
     }
-    let progenitor = built.pop().ok_or("no progenitor build")?;
-    let ours = built.pop().ok_or("no build of ours")?;
+    // The two take turns, so that a slow spell of the machine falls on both.
+    for _ in 0..runs.max(1) {
+        for (crate_dir, _, first, times) in crates.iter_mut() {
+            if first.is_ok() {
+                match rebuild_time(crate_dir) {
+                    Ok(time) => times.push(time),
+                    Err(e) => *first = Err(e),
+                }
+            }
+        }
+    }
+    let mut built = crates.into_iter().map(|(_, lines, first, times)| Built {
+        rebuild: first.and_then(|_| crate::middle(times).ok_or_else(|| "no run".to_owned())),
+        lines,
+    });
+    let ours = built.next().ok_or("no build of ours")?;
+    let progenitor = built.next().ok_or("no progenitor build")?;
     Ok(Rebuild { ours, progenitor })
 }
 
-/// Median time of `cargo build` after touching `src/lib.rs`, once the first build is done.
-fn rebuild_time(crate_dir: &Path, runs: usize) -> Timing {
-    cargo_build(crate_dir)?;
+/// The time of `cargo build` after touching `src/lib.rs`.
+fn rebuild_time(crate_dir: &Path) -> Result<Duration, String> {
     let lib = crate_dir.join("src/lib.rs");
-    let mut times = Vec::new();
-    for _ in 0..runs.max(1) {
-        std::fs::File::options()
-            .write(true)
-            .open(&lib)
-            .and_then(|f| f.set_modified(SystemTime::now()))
-            .map_err(|e| format!("cannot touch {}: {e}", lib.display()))?;
-        times.push(cargo_build(crate_dir)?);
-    }
-    times.sort();
-    Ok(times[times.len() / 2])
+    std::fs::File::options()
+        .write(true)
+        .open(&lib)
+        .and_then(|f| f.set_modified(SystemTime::now()))
+        .map_err(|e| format!("cannot touch {}: {e}", lib.display()))?;
+    cargo_build(crate_dir)
 }
 
 fn cargo_build(crate_dir: &Path) -> Result<Duration, String> {

@@ -502,6 +502,33 @@ async fn the_generated_client_against_a_real_server() {
     assert_eq!(seen.variants.len(), 15, "{:?}", seen.variants);
 }
 
+/// A broken expectation fails the suite with the server's answer in the message. The client is
+/// pointed under a wrong prefix, as a wrong path in the schema would point it.
+#[tokio::test]
+async fn a_wrong_path_fails_with_the_servers_answer() {
+    let base = base_url();
+    let wrong = Client::builder(format!("{base}/v1/no-such-prefix"))
+        .max_retries(0)
+        .build()
+        .expect("client");
+    let outcome = tokio::spawn(async move {
+        wrong
+            .conversations()
+            .list()
+            .send()
+            .await
+            .expect("list conversations")
+    })
+    .await;
+    let panic = outcome.expect_err("the expectation fails").into_panic();
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    println!("e2e: a wrong path fails as: {message}");
+    assert!(
+        message.contains("404") && message.contains("Not Found"),
+        "the failure shows the server's answer: {message}"
+    );
+}
+
 /// The running server's own `/openapi.json`, a second real spec no one here wrote: its
 /// conversation subset generates, and the crate compiles.
 #[tokio::test]

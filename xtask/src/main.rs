@@ -1,6 +1,6 @@
 //! `cargo xtask codegen [--check]`: regenerates `generated/` from `schema/`, or checks it is fresh.
 //! `cargo xtask schema --from FILE`: rewrites `schema/` from a full Letta OpenAPI document.
-//! `cargo xtask bench`: builds and runs the benchmarks of `bench/` against progenitor.
+//! `cargo xtask bench`: builds and runs the benchmarks of `xtask/bench/` against progenitor.
 
 mod fsutil;
 
@@ -32,7 +32,7 @@ schema: keeps the `conversations` operations of FILE (for example the running se
   --tag TAG           another tag instead of conversations
 
 bench: codegen time, rebuild time and decode throughput against progenitor 0.15 (release
-  build of bench/, a workspace of its own); prints a table and writes bench/RESULTS.md.
+  build of xtask/bench/, a workspace of its own); prints a table and writes xtask/bench/RESULTS.md.
   Needs ../shared (the whole upstream spec). `cargo xtask bench --help` lists its flags.
 ";
 
@@ -216,8 +216,8 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
 /// first: built together with the runner, cargo would unify the generator's `serde_json`
 /// features (`preserve_order`) into it, and users of the generated crate do not have them.
 fn bench_command(args: &[String]) -> Result<ExitCode, String> {
-    let manifest = workspace_root().join("bench/Cargo.toml");
-    let target = workspace_root().join("bench/target");
+    let manifest = workspace_root().join("xtask/bench/Cargo.toml");
+    let target = workspace_root().join("xtask/bench/target");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     for package in ["letta-bench-decode", "letta-bench"] {
         let status = std::process::Command::new(&cargo)

@@ -1,4 +1,4 @@
-//! The results as Markdown: the table printed and committed as `bench/RESULTS.md`.
+//! The results as Markdown: the table printed and committed as `xtask/bench/RESULTS.md`.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -143,7 +143,12 @@ serde_json as users of the generated crate get it (no `preserve_order`).\n",
         out,
         "| the same from a newer server, with a property the schema lacks (`archived`) | {} | | {} | | |",
         t["newer_server"]["ours"].as_str().unwrap_or("—"),
-        t["newer_server"]["progenitor"].as_str().unwrap_or("—").split(", expected").next().unwrap_or("—"),
+        t["newer_server"]["progenitor"]
+            .as_str()
+            .unwrap_or("—")
+            .split(", expected")
+            .next()
+            .unwrap_or("—"),
     );
     let _ = writeln!(
         out,

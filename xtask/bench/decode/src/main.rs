@@ -3,7 +3,7 @@
 //! types, `serde_json::Value` and progenitor's types; and 2,000 stream events through our
 //! Server-Sent Events decoder. Prints one JSON object for the runner.
 
-#[path = "../../../tests/tests/support/mod.rs"]
+#[path = "../../../../tests/tests/support/mod.rs"]
 mod support;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ const EVENTS: usize = 2_000;
 const CHUNK: usize = 8 * 1024;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
 fn main() -> Result<(), String> {

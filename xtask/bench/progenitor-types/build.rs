@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), String> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let schema = manifest.join("../../schema/letta-conversations.openapi.json");
+    let schema = manifest.join("../../../schema/letta-conversations.openapi.json");
     println!("cargo::rerun-if-changed={}", schema.display());
     let text = std::fs::read_to_string(&schema)
         .map_err(|e| format!("cannot read {}: {e}", schema.display()))?;

@@ -12,16 +12,8 @@ pub enum Style {
     Builder,
 }
 
-impl Style {
-    pub fn name(self) -> &'static str {
-        match self {
-            Style::Positional => "positional",
-            Style::Builder => "builder",
-        }
-    }
-}
-
-/// The dependencies progenitor's README lists for a crate holding its output.
+/// The dependencies progenitor's output uses, as its README lists them, without TLS (the
+/// rebuild figure leaves dependencies out). `progenitor-types/Cargo.toml` has the same list.
 pub const CRATE_DEPENDENCIES: &str = r#"bytes = "1"
 chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
 futures-core = "0.3"
@@ -53,17 +45,6 @@ pub struct Concessions {
     /// `nullable` removed from optional header parameters (a header is absent, never null; the
     /// builder style emits `Option<String>::to_string()` for them, which does not compile).
     pub nullable_headers: usize,
-}
-
-impl Concessions {
-    pub fn total(&self) -> usize {
-        self.titles
-            + self.defaults
-            + self.multipart_bodies
-            + self.schemaless_media
-            + self.error_bodies
-            + self.nullable_headers
-    }
 }
 
 /// The selected operations of a 3.1 document as 3.0 JSON text. The down-levelling is the
@@ -146,10 +127,10 @@ fn adjust_operation(operation: &mut Value, concessions: &mut Concessions) {
         .flatten()
         .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
     {
-        if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut) {
-            if schema.remove("nullable").is_some() {
-                concessions.nullable_headers += 1;
-            }
+        if let Some(schema) = parameter.get_mut("schema").and_then(Value::as_object_mut)
+            && schema.remove("nullable").is_some()
+        {
+            concessions.nullable_headers += 1;
         }
     }
     let Some(responses) = operation

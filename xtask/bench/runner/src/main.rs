@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: the generator and the generated crate, side by side with progenitor 0.15.
-//! Prints a Markdown table and writes it, with the machine and date, to `bench/RESULTS.md`.
+//! Prints a Markdown table and writes it, with the machine and date, to `xtask/bench/RESULTS.md`.
 
-#[path = "../../../xtask/src/fsutil.rs"]
+#[path = "../../../src/fsutil.rs"]
 #[allow(dead_code)]
 mod fsutil;
 mod machine;
@@ -23,7 +23,7 @@ const USAGE: &str = "\
 usage: cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]
   --runs N       timed runs per codegen and rebuild figure, median reported (default 7)
   --shared DIR   where the upstream specs are (default ../shared)
-  --out FILE     the results file (default bench/RESULTS.md); `-` writes none
+  --out FILE     the results file (default xtask/bench/RESULTS.md); `-` writes none
   --no-rebuild   skip the rebuild-time figures (they take a few minutes)
 ";
 
@@ -35,7 +35,8 @@ pub struct Args {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
+    root.canonicalize().unwrap_or(root)
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -43,7 +44,7 @@ fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args {
         runs: 7,
         shared: root.join("../shared"),
-        out: Some(root.join("bench/RESULTS.md")),
+        out: Some(root.join("xtask/bench/RESULTS.md")),
         rebuild: true,
     };
     let mut it = std::env::args().skip(1);
@@ -200,12 +201,18 @@ fn codegen_row(
     // The three take turns, so that a slow spell of the machine falls on all of them.
     let mut times: [Vec<Duration>; 3] = Default::default();
     for _ in 0..runs.max(1) {
-        times[0].push(timed(|| codegen::generate(text, &options).map(|f| f.len()).ok()));
+        times[0].push(timed(|| {
+            codegen::generate(text, &options).map(|f| f.len()).ok()
+        }));
         if positional_first.is_ok() {
-            times[1].push(timed(|| progenitor_gen::generate(&down, Style::Positional).ok()));
+            times[1].push(timed(|| {
+                progenitor_gen::generate(&down, Style::Positional).ok()
+            }));
         }
         if builder_first.is_ok() {
-            times[2].push(timed(|| progenitor_gen::generate(&down, Style::Builder).ok()));
+            times[2].push(timed(|| {
+                progenitor_gen::generate(&down, Style::Builder).ok()
+            }));
         }
     }
     let [ours, positional, builder] = times.map(middle);
@@ -242,7 +249,7 @@ pub fn rust_lines<'a>(sources: impl IntoIterator<Item = &'a str>) -> usize {
     sources.into_iter().map(|s| s.lines().count()).sum()
 }
 
-/// Runs the decode benchmark, a binary built on its own (see `bench/decode/Cargo.toml`).
+/// Runs the decode benchmark, a binary built on its own (see `xtask/bench/decode/Cargo.toml`).
 fn throughput() -> Result<Value, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let decode = exe.with_file_name("letta-bench-decode");

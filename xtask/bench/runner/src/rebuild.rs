@@ -22,7 +22,7 @@ pub struct Rebuild {
 }
 
 pub fn measure(root: &Path, runs: usize) -> Result<Rebuild, String> {
-    let dir = root.join("bench/target/rebuild");
+    let dir = root.join("xtask/bench/target/rebuild");
     let schema = fsutil::read_spec(&root.join("schema/letta-conversations.openapi.json"))?;
 
     let options = Options {

@@ -86,7 +86,11 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     // as one piece each, the models in runs of types (printing runs one after another gives
     // the text printing them at once gives). Each job builds its own tokens, which cannot
     // cross threads.
-    let runs: Vec<&[TypeId]> = model.order.chunks(TYPES_PER_RUN).collect();
+    let mut runs: Vec<&[TypeId]> = model.order.chunks(TYPES_PER_RUN).collect();
+    if runs.is_empty() {
+        // No types: the file still gets its module docs.
+        runs.push(&[]);
+    }
     let mut jobs: Vec<Box<dyn Fn() -> Result<String> + Sync + '_>> = Vec::new();
     jobs.push(Box::new(|| format_items(client::emit(model), "client")));
     jobs.push(Box::new(|| Ok(surface::listing(model))));

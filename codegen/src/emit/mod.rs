@@ -35,14 +35,14 @@ fn format_items(tokens: TokenStream, what: &str) -> Result<String> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Types per parallel run: small enough to share the work out evenly, large enough that
-/// starting a run costs nothing next to it.
-const TYPES_PER_RUN: usize = 64;
-
 use quote::quote;
 
 use crate::model::{Model, TypeId};
 use crate::{File, Options};
+
+/// Types per parallel run: small enough to share the work out evenly, large enough that
+/// starting a run costs nothing next to it.
+const TYPES_PER_RUN: usize = 64;
 
 /// The hand-written runtime every generated crate carries.
 const RUNTIME: &str = include_str!("../../runtime/runtime.rs");

@@ -26,7 +26,11 @@ pub fn run<T: Send>(jobs: &[Box<dyn Fn() -> Result<T> + Sync + '_>]) -> Result<V
     };
     std::thread::scope(|scope| {
         for _ in 1..workers {
-            scope.spawn(work);
+            // The stack a main thread has: parsing and printing deeply nested types recurse.
+            // A worker that cannot start leaves its share to the others.
+            let _ = std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, work);
         }
         work();
     });

@@ -18,8 +18,40 @@ use serde_json::{Map, Value};
 /// re-encodes exactly as it came; [`Timestamp::to_utc`] gives the instant.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Timestamp {
-    text: String,
+    text: Text,
     instant: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// The text as sent: inline when it is as short as every form the server writes, so decoding a
+/// timestamp allocates nothing; on the heap otherwise.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Text {
+    Inline { len: u8, bytes: [u8; Text::INLINE] },
+    Heap(Box<str>),
+}
+
+impl Text {
+    /// Room for `2026-03-26T10:00:00.123456789+05:30` (35 bytes) and a little more.
+    const INLINE: usize = 38;
+
+    fn new(text: &str) -> Text {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= Text::INLINE => {
+                let mut bytes = [0; Text::INLINE];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Text::Inline { len, bytes }
+            }
+            _ => Text::Heap(text.into()),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // Whole UTF-8 text was copied in, so this never fails.
+            Text::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default(),
+            Text::Heap(text) => text,
+        }
+    }
 }
 
 impl Timestamp {
@@ -34,7 +66,7 @@ impl Timestamp {
                     .map(|naive| naive.and_utc().fixed_offset())
             })
             .map_err(|_| TimestampError { text: text.chars().take(64).collect() })?;
-        Ok(Timestamp { text: text.to_owned(), instant })
+        Ok(Timestamp { text: Text::new(text), instant })
     }
 
     /// The instant, in UTC.
@@ -49,7 +81,7 @@ impl Timestamp {
 
     /// The text as sent.
     pub fn as_str(&self) -> &str {
-        &self.text
+        self.text.as_str()
     }
 }
 
@@ -59,19 +91,19 @@ where
 {
     fn from(instant: chrono::DateTime<Tz>) -> Self {
         let instant = instant.fixed_offset();
-        Timestamp { text: instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true), instant }
+        Timestamp { text: Text::new(&instant.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)), instant }
     }
 }
 
 impl fmt::Debug for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Timestamp({:?})", self.text)
+        write!(f, "Timestamp({:?})", self.as_str())
     }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
@@ -84,7 +116,7 @@ impl std::str::FromStr for Timestamp {
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+        serializer.serialize_str(self.as_str())
     }
 }
 

@@ -192,10 +192,15 @@ fn timestamps_accept_the_server_forms_and_keep_their_text() {
         "2026-03-26T10:00:00.5+00:00",
         "2026-03-26T10:00:00.123456",
         "2026-03-26 10:00:00",
+        // The longest forms: kept inline up to 38 bytes, on the heap past that.
+        "2026-03-26T15:30:00.123456789+05:30",
+        "2026-03-26T10:00:00.000000000000000+00:00",
     ] {
         let parsed: Timestamp =
             serde_json::from_value(json!(text)).unwrap_or_else(|e| panic!("{text}: {e}"));
         assert_eq!(parsed.to_utc().timestamp(), 1_774_519_200, "{text}");
+        assert_eq!(parsed.as_str(), text);
+        assert_eq!(parsed.clone(), parsed);
         assert_eq!(serde_json::to_value(&parsed).expect("encodes"), json!(text));
     }
     let err = serde_json::from_value::<Timestamp>(json!("yesterday")).expect_err("not a date");

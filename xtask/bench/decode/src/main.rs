@@ -1,10 +1,7 @@
-//! Throughput on the same bytes in one run: 2,000 conversations spread over the 15
-//! `ModelSettings` variants (with nested `response_format`s) decoded and re-encoded by our
-//! types, `serde_json::Value` and progenitor's types; and 2,000 stream events through our
-//! Server-Sent Events decoder. Prints one JSON object for the runner.
-
-#[path = "../../../../tests/tests/support/mod.rs"]
-mod support;
+//! Throughput on the same bytes in one run: the conversations the runner wrote (2,000, spread
+//! over the 15 `ModelSettings` variants, with nested `response_format`s) decoded and re-encoded
+//! by our types, `serde_json::Value` and progenitor's types; and 2,000 stream events through
+//! our Server-Sent Events decoder. Prints one JSON object for the runner.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,7 +12,7 @@ use letta_conversations::client::EventStream;
 use letta_conversations::models::{Conversation, StreamEvent};
 use serde_json::{Value, json};
 
-const CONVERSATIONS: usize = 2_000;
+const USAGE: &str = "usage: letta-bench-decode CONVERSATIONS.json NEWER.json [ITERATIONS]";
 const EVENTS: usize = 2_000;
 /// A typical read size of an HTTP body.
 const CHUNK: usize = 8 * 1024;
@@ -24,27 +21,27 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
+/// `letta-bench-decode CONVERSATIONS NEWER [ITERATIONS]`: the two JSON files the runner wrote.
 fn main() -> Result<(), String> {
-    let iterations: usize = std::env::args()
-        .nth(1)
+    let mut args = std::env::args().skip(1);
+    let read = |path: Option<String>| {
+        let path = path.ok_or(USAGE)?;
+        std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))
+    };
+    let bytes = read(args.next())?;
+    let newer_bytes = read(args.next())?;
+    let iterations: usize = args
+        .next()
         .map(|n| n.parse().map_err(|e| format!("iterations: {e}")))
         .transpose()?
         .unwrap_or(30);
-    let schema_path = root().join("schema/letta-conversations.openapi.json");
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(&schema_path)
-            .map_err(|e| format!("cannot read {}: {e}", schema_path.display()))?,
-    )
-    .map_err(|e| e.to_string())?;
-
-    let conversations = conversations(&schema);
-    let bytes = serde_json::to_vec(&conversations).map_err(|e| e.to_string())?;
     let original: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    let count = original.as_array().map_or(0, Vec::len);
 
     let ours = Codec::<Vec<Conversation>>::check(&bytes, &original)?;
     let value = Codec::<Value>::check(&bytes, &original)?;
     let progenitor = Codec::<Vec<progenitor_types::types::Conversation>>::check(&bytes, &original)?;
-    let newer = newer_server(&conversations)?;
+    let newer = newer_server(&newer_bytes);
     // Interleaved, so that each decoder meets the allocator in the same state.
     let codecs: [&dyn Timed; 3] = [&ours, &value, &progenitor];
     let (decode, encode) = interleaved(&codecs, &bytes, iterations);
@@ -56,7 +53,7 @@ fn main() -> Result<(), String> {
     });
 
     let figures = json!({
-        "conversations": CONVERSATIONS,
+        "conversations": count,
         "bytes": bytes.len(),
         "iterations": iterations,
         "variants": variant_count(&original),
@@ -175,65 +172,6 @@ fn mb_per_s(bytes: usize, time: Duration) -> f64 {
     bytes as f64 / time.as_secs_f64() / 1e6
 }
 
-/// The three shapes of `response_format`, nested schema included.
-fn response_formats() -> [Value; 3] {
-    [
-        json!({"type": "text"}),
-        json!({"type": "json_object"}),
-        json!({"type": "json_schema", "json_schema": {
-            "name": "answer",
-            "strict": true,
-            "schema": {
-                "type": "object",
-                "properties": {
-                    "answer": {"type": "string", "description": "the reply"},
-                    "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-                    "sources": {"type": "array", "items": {"type": "string"}},
-                },
-                "required": ["answer"],
-                "additionalProperties": false,
-            },
-        }}),
-    ]
-}
-
-/// `CONVERSATIONS` conversations, every property set, cycling through the 15 variants and,
-/// where a variant has one, the three response formats.
-pub fn conversations(schema: &Value) -> Vec<Value> {
-    let union = support::model_settings_union(schema);
-    let variants: Vec<Value> = union["discriminator"]["mapping"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(_, target)| support::synthesize(schema, &json!({"$ref": target}), 0))
-        .collect();
-    let formats = response_formats();
-    let template = support::synthesize(
-        schema,
-        &json!({"$ref": "#/components/schemas/Conversation"}),
-        0,
-    );
-    (0..CONVERSATIONS)
-        .map(|i| {
-            let mut conversation = template.clone();
-            let mut settings = variants[i % variants.len()].clone();
-            if let Some(format) = settings.get_mut("response_format") {
-                *format = formats[(i / variants.len()) % formats.len()].clone();
-            }
-            conversation["id"] = json!(format!("conv-{i:08x}-5f0c-4b7e-9d3a-1c2b3a4d5e6f"));
-            conversation["agent_id"] = json!("agent-8f7e6d5c-4b3a-2918-0706-050403020100");
-            conversation["summary"] = json!(format!("Conversation {i} about the quarterly plan"));
-            conversation["in_context_message_ids"] = json!(
-                (0..4)
-                    .map(|m| format!("message-{i:06}-{m}"))
-                    .collect::<Vec<_>>()
-            );
-            conversation["model_settings"] = settings;
-            conversation
-        })
-        .collect()
-}
-
 fn variant_count(original: &Value) -> usize {
     let mut tags: Vec<&str> = original
         .as_array()
@@ -248,17 +186,8 @@ fn variant_count(original: &Value) -> usize {
 
 /// The same conversations as a newer server sends them, with a property the schema lacks
 /// (`archived`, which the hosted API documents): does each side decode them, and keep it?
-fn newer_server(conversations: &[Value]) -> Result<Value, String> {
-    let newer: Vec<Value> = conversations
-        .iter()
-        .map(|c| {
-            let mut c = c.clone();
-            c["archived"] = json!(false);
-            c
-        })
-        .collect();
-    let bytes = serde_json::to_vec(&newer).map_err(|e| e.to_string())?;
-    let ours = match serde_json::from_slice::<Vec<Conversation>>(&bytes) {
+fn newer_server(bytes: &[u8]) -> Value {
+    let ours = match serde_json::from_slice::<Vec<Conversation>>(bytes) {
         Ok(decoded) if decoded.iter().all(|c| c.extra.contains_key("archived")) => {
             "decodes, keeps it".to_owned()
         }
@@ -266,11 +195,11 @@ fn newer_server(conversations: &[Value]) -> Result<Value, String> {
         Err(e) => format!("refuses: {e}"),
     };
     let progenitor =
-        match serde_json::from_slice::<Vec<progenitor_types::types::Conversation>>(&bytes) {
+        match serde_json::from_slice::<Vec<progenitor_types::types::Conversation>>(bytes) {
             Ok(_) => "decodes, drops it".to_owned(),
             Err(e) => format!("refuses: {e}"),
         };
-    Ok(json!({"ours": ours, "progenitor": progenitor}))
+    json!({"ours": ours, "progenitor": progenitor})
 }
 
 /// `EVENTS` `data:` frames cycled from the streams the real server sent, then `[DONE]`.

@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the generator and the generated crate, side by side with progenitor 0.15.
 //! Prints a Markdown table and writes it, with the machine and date, to `xtask/bench/RESULTS.md`.
 
+mod dataset;
 #[path = "../../../src/fsutil.rs"]
 #[allow(dead_code)]
 mod fsutil;
@@ -147,7 +148,7 @@ fn run(args: Args) -> Result<(), String> {
     };
 
     eprintln!("bench: decode and encode throughput");
-    let throughput = throughput()?;
+    let throughput = throughput(&root)?;
 
     let results = Results {
         machine,
@@ -249,16 +250,22 @@ pub fn rust_lines<'a>(sources: impl IntoIterator<Item = &'a str>) -> usize {
     sources.into_iter().map(|s| s.lines().count()).sum()
 }
 
-/// Runs the decode benchmark, a binary built on its own (see `xtask/bench/decode/Cargo.toml`).
-fn throughput() -> Result<Value, String> {
+/// Runs the decode benchmark, a binary built on its own (see `xtask/bench/decode/Cargo.toml`),
+/// on the data `dataset` writes.
+fn throughput(root: &Path) -> Result<Value, String> {
+    let (conversations, newer) = dataset::write(root, &root.join("xtask/bench/target/data"))?;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let decode = exe.with_file_name("letta-bench-decode");
-    let output = Command::new(&decode).output().map_err(|e| {
-        format!(
-            "cannot run {}: {e} (build it: cargo xtask bench)",
-            decode.display()
-        )
-    })?;
+    let output = Command::new(&decode)
+        .arg(&conversations)
+        .arg(&newer)
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run {}: {e} (build it: cargo xtask bench)",
+                decode.display()
+            )
+        })?;
     if !output.status.success() {
         return Err(format!(
             "{} failed: {}",

@@ -504,8 +504,9 @@ pub mod private {
         let fail = |path: String, message: String| {
             Error::Decode(DecodeError { status, path, message, body: truncate(&String::from_utf8_lossy(bytes)) })
         };
-        // The fast path tracks nothing; only a failure is decoded again to find the field.
-        if let Ok(value) = serde_json::from_slice(bytes) {
+        // The fast path tracks nothing; only a failure is decoded again to find the field. It
+        // checks UTF-8 once for the whole body: from bytes, serde_json checks every string.
+        if let Ok(Ok(value)) = std::str::from_utf8(bytes).map(serde_json::from_str) {
             return Ok(value);
         }
         let mut deserializer = serde_json::Deserializer::from_slice(bytes);

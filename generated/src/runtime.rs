@@ -22,6 +22,42 @@ pub struct Timestamp {
     instant: chrono::DateTime<chrono::FixedOffset>,
 }
 
+/// The forms the server writes, `YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH:MM]` (UTC without an
+/// offset), read without chrono's general parser: a response holds many. `None` leaves the
+/// text to [`Timestamp::parse`]'s full chain, which gives the same instant for these forms.
+fn parse_common(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    let b = text.as_bytes();
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b.get(from..to)?.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if b.len() < 19 || !separators.iter().all(|&(at, c)| b[at] == c) || !matches!(b[10], b'T' | b' ') {
+        return None;
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(number(0, 4)?).ok()?, number(5, 7)?, number(8, 10)?)?;
+    let mut at = 19;
+    let mut nanos = 0;
+    if b.get(at) == Some(&b'.') {
+        let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        nanos = number(at + 1, at + 1 + digits)? * 10u32.pow(u32::try_from(9 - digits).ok()?);
+        at += 1 + digits;
+    }
+    // Seconds of 60 (leap seconds) are left to chrono.
+    let time = chrono::NaiveTime::from_hms_nano_opt(number(11, 13)?, number(14, 16)?, number(17, 19)?, nanos)?;
+    let offset = match &b[at..] {
+        [] | [b'Z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let seconds = i32::try_from(number(at + 1, at + 3)? * 3600 + number(at + 4, at + 6)? * 60).ok()?;
+            if *sign == b'-' { -seconds } else { seconds }
+        }
+        _ => return None,
+    };
+    date.and_time(time).and_local_timezone(chrono::FixedOffset::east_opt(offset)?).single()
+}
+
 /// The text as sent: inline when it is as short as every form the server writes, so decoding a
 /// timestamp allocates nothing; on the heap otherwise.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -57,6 +93,9 @@ impl Text {
 impl Timestamp {
     /// Parses RFC 3339, or a naive `YYYY-MM-DD[T ]HH:MM:SS[.frac]` taken as UTC.
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
+        if let Some(instant) = parse_common(text) {
+            return Ok(Timestamp { text: Text::new(text), instant });
+        }
         let instant = chrono::DateTime::parse_from_rfc3339(text)
             .or_else(|_| chrono::DateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f%z"))
             .or_else(|_| chrono::DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f%#z"))

@@ -215,3 +215,53 @@ fn a_const_property_rejects_another_value() {
     .expect_err("the openai struct fixes provider_type");
     assert!(err.to_string().contains("provider_type"), "{err}");
 }
+
+/// The server's forms take a fast path; every other form chrono reads. Both give the instant
+/// and the offset the text says.
+#[test]
+fn timestamps_fast_and_general_forms_agree() {
+    // (text, seconds since the epoch, nanoseconds, offset in seconds)
+    let cases = [
+        ("2026-03-26T10:00:00Z", 1_774_519_200, 0, 0),
+        (
+            "2026-03-26T10:00:00.5-02:00",
+            1_774_526_400,
+            500_000_000,
+            -7_200,
+        ),
+        (
+            "2026-03-26T15:30:00.123456789+05:30",
+            1_774_519_200,
+            123_456_789,
+            19_800,
+        ),
+        ("2026-03-26 10:00:00.000001", 1_774_519_200, 1_000, 0),
+        // Not the common forms: left to chrono.
+        ("2026-03-26T15:30:00+0530", 1_774_519_200, 0, 19_800),
+        ("2026-03-26t10:00:00z", 1_774_519_200, 0, 0),
+        (
+            "2026-03-26T10:00:00.1234567891Z",
+            1_774_519_200,
+            123_456_789,
+            0,
+        ),
+    ];
+    for (text, seconds, nanos, offset) in cases {
+        let parsed = Timestamp::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let instant = parsed.to_fixed_offset();
+        assert_eq!(instant.timestamp(), seconds, "{text}");
+        assert_eq!(instant.timestamp_subsec_nanos(), nanos, "{text}");
+        assert_eq!(instant.offset().local_minus_utc(), offset, "{text}");
+        assert_eq!(parsed.as_str(), text);
+    }
+    for text in [
+        "2026-02-30T10:00:00Z",
+        "2026-03-26T24:00:00Z",
+        "2026-03-26T10:00:00+24:00",
+        "2026-03-26T10:00Z",
+        "2026-3-26T10:00:00Z",
+        "２０２６-03-26T10:00:00Z",
+    ] {
+        assert!(Timestamp::parse(text).is_err(), "{text} is not a timestamp");
+    }
+}

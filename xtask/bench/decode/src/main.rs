@@ -2,6 +2,14 @@
 //! over the 15 `ModelSettings` variants, with nested `response_format`s) decoded and re-encoded
 //! by our types, `serde_json::Value` and progenitor's types; and 2,000 stream events through
 //! our Server-Sent Events decoder. Prints one JSON object for the runner.
+//!
+//! Every decoder reads a body the way the generated client does: UTF-8 checked once for the
+//! whole body, then `serde_json::from_str` (from bytes, serde_json checks every string).
+//!
+//! With `--alone NAME`, only that decoder runs, in a loop of its own: the figure of a process
+//! that does nothing else, where glibc hands freed memory back between iterations and a decoder
+//! that allocates more pays for touching fresh pages again. The default run is the warm case:
+//! the three take turns while the results of the first decode stay alive.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -12,7 +20,8 @@ use letta_conversations::client::EventStream;
 use letta_conversations::models::{Conversation, StreamEvent};
 use serde_json::{Value, json};
 
-const USAGE: &str = "usage: letta-bench-decode CONVERSATIONS.json NEWER.json [ITERATIONS]";
+const USAGE: &str = "usage: letta-bench-decode CONVERSATIONS.json NEWER.json [ITERATIONS]
+       letta-bench-decode --alone ours|value|progenitor CONVERSATIONS.json [ITERATIONS]";
 const EVENTS: usize = 2_000;
 /// A typical read size of an HTTP body.
 const CHUNK: usize = 8 * 1024;
@@ -21,20 +30,59 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }
 
-/// `letta-bench-decode CONVERSATIONS NEWER [ITERATIONS]`: the two JSON files the runner wrote.
-fn main() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
-    let read = |path: Option<String>| {
-        let path = path.ok_or(USAGE)?;
-        std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))
-    };
-    let bytes = read(args.next())?;
-    let newer_bytes = read(args.next())?;
-    let iterations: usize = args
-        .next()
+fn read(path: Option<String>) -> Result<Vec<u8>, String> {
+    let path = path.ok_or(USAGE)?;
+    std::fs::read(&path).map_err(|e| format!("cannot read {path}: {e}"))
+}
+
+fn iterations(arg: Option<String>) -> Result<usize, String> {
+    Ok(arg
         .map(|n| n.parse().map_err(|e| format!("iterations: {e}")))
         .transpose()?
-        .unwrap_or(30);
+        .unwrap_or(30))
+}
+
+/// Reads a body as the generated client does.
+fn from_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+/// `--alone NAME CONVERSATIONS [ITERATIONS]`: one decoder's MB/s, alone in the process.
+fn alone(mut args: impl Iterator<Item = String>) -> Result<f64, String> {
+    let name = args.next().ok_or(USAGE)?;
+    let bytes = read(args.next())?;
+    let iterations = iterations(args.next())?;
+    fn run<T: serde::de::DeserializeOwned>(
+        bytes: &[u8],
+        iterations: usize,
+    ) -> Result<Duration, String> {
+        from_body::<T>(bytes)?;
+        Ok(median(iterations, || {
+            let value: T = from_body(bytes).expect("decoded once already");
+            drop(std::hint::black_box(value));
+        }))
+    }
+    let time = match name.as_str() {
+        "ours" => run::<Vec<Conversation>>(&bytes, iterations)?,
+        "value" => run::<Value>(&bytes, iterations)?,
+        "progenitor" => run::<Vec<progenitor_types::types::Conversation>>(&bytes, iterations)?,
+        other => return Err(format!("no decoder `{other}`\n{USAGE}")),
+    };
+    Ok(mb_per_s(bytes.len(), time))
+}
+
+/// `letta-bench-decode CONVERSATIONS NEWER [ITERATIONS]`: the two JSON files the runner wrote.
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("--alone") {
+        args.next();
+        println!("{}", alone(args)?);
+        return Ok(());
+    }
+    let bytes = read(args.next())?;
+    let newer_bytes = read(args.next())?;
+    let iterations = iterations(args.next())?;
     let original: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
     let count = original.as_array().map_or(0, Vec::len);
 
@@ -93,7 +141,7 @@ struct Codec<T> {
 
 impl<T: serde::de::DeserializeOwned + serde::Serialize> Codec<T> {
     fn check(bytes: &[u8], original: &Value) -> Result<Self, String> {
-        let decoded: T = serde_json::from_slice(bytes).map_err(|e| {
+        let decoded: T = from_body(bytes).map_err(|e| {
             format!(
                 "{} does not decode the data: {e}",
                 std::any::type_name::<T>()
@@ -113,7 +161,7 @@ impl<T: serde::de::DeserializeOwned + serde::Serialize> Timed for Codec<T> {
     /// Decoding and dropping, as a response handler does.
     fn decode(&self, bytes: &[u8]) -> Duration {
         let start = Instant::now();
-        let value: T = serde_json::from_slice(bytes).expect("decoded once already");
+        let value: T = from_body(bytes).expect("decoded once already");
         drop(std::hint::black_box(value));
         start.elapsed()
     }

@@ -273,5 +273,24 @@ fn throughput(root: &Path) -> Result<Value, String> {
             String::from_utf8_lossy(&output.stderr)
         ));
     }
-    serde_json::from_slice(&output.stdout).map_err(|e| format!("decode benchmark output: {e}"))
+    let mut figures: Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("decode benchmark output: {e}"))?;
+    for name in ["ours", "value", "progenitor"] {
+        let output = Command::new(&decode)
+            .args(["--alone", name])
+            .arg(&conversations)
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
+        let figure: f64 = String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse()
+            .map_err(|e| {
+                format!(
+                    "decode --alone {name}: {e}: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            })?;
+        figures["decode_alone"][name] = figure.into();
+    }
+    Ok(figures)
 }

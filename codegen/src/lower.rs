@@ -41,7 +41,18 @@ struct Lowerer<'a> {
     component_unions: HashMap<String, TypeId>,
     /// Components used as a PATCH request body, whose nullable properties become [`Presence::Patch`].
     patch_bodies: BTreeSet<String>,
+    /// The `allOf` schemas whose merged struct is being built (with their `patch` flag): one
+    /// met again inside its own merge is that same struct, not a new one without end.
+    merging: Vec<(Schema, bool, TypeId)>,
+    /// How many inline schemas deep the lowering is; bounded so that no input can exhaust the
+    /// stack.
+    depth: usize,
 }
+
+/// Far more inline nesting than any real document has (the whole Letta API's deepest is 12):
+/// reaching it means a cycle the checks for cycles missed, stopped long before the stack runs
+/// out (a 64-deep cycle needs about 1 MiB of stack in a debug build).
+const MAX_INLINE_DEPTH: usize = 64;
 
 /// Builds the model of every component schema and operation of `spec`.
 pub fn lower(spec: &OpenAPI, operation_order: &[(String, String)]) -> Result<Model> {
@@ -56,6 +67,8 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, String)]) -> Result<Mod
         shared_unions: HashMap::new(),
         component_unions: HashMap::new(),
         patch_bodies: BTreeSet::new(),
+        merging: Vec::new(),
+        depth: 0,
     };
     lowerer.find_patch_bodies();
     let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -352,6 +365,27 @@ impl<'a> Lowerer<'a> {
         slot: Option<TypeId>,
         patch: bool,
     ) -> Result<Lowered> {
+        if self.depth >= MAX_INLINE_DEPTH {
+            return Err(Error::at(
+                at.as_str(),
+                format!("schemas nest more than {MAX_INLINE_DEPTH} levels deep here"),
+            )
+            .hint("does an `allOf` include a schema that includes it?"));
+        }
+        self.depth += 1;
+        let lowered = self.lower_schema_at_depth(schema, name, at, slot, patch);
+        self.depth -= 1;
+        lowered
+    }
+
+    fn lower_schema_at_depth(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        at: &Pointer,
+        slot: Option<TypeId>,
+        patch: bool,
+    ) -> Result<Lowered> {
         let data = &schema.schema_data;
         let nullable = data.nullable;
         let is_const = data.extensions.get(X_CONST) == Some(&Value::Bool(true));
@@ -582,6 +616,17 @@ impl<'a> Lowerer<'a> {
                 constant: inner.constant,
             });
         }
+        if let Some(&(_, _, id)) = self
+            .merging
+            .iter()
+            .find(|(merging, p, _)| *p == patch && merging == schema)
+        {
+            return Ok(Lowered {
+                ty: Ty::Named(id),
+                nullable,
+                constant: None,
+            });
+        }
         // Several parts: one struct with the properties of all of them, in order.
         let mut properties = indexmap::IndexMap::new();
         let mut required = Vec::new();
@@ -605,8 +650,10 @@ impl<'a> Lowerer<'a> {
             required.extend(req);
         }
         let id = self.slot(slot, name, at);
-        let fields = self.fields(&properties, &required, name, at, patch)?;
-        self.set(id, Some(schema), TypeKind::Struct(fields));
+        self.merging.push((schema.clone(), patch, id));
+        let fields = self.fields(&properties, &required, name, at, patch);
+        self.merging.pop();
+        self.set(id, Some(schema), TypeKind::Struct(fields?));
         Ok(Lowered {
             ty: Ty::Named(id),
             nullable,

@@ -1,6 +1,8 @@
 //! A time-boxed mutation fuzzer for the loader, normaliser and the passes after them: real
 //! specs (schema/ and the hostile corpus), mutated at random, must never panic or hang.
-//! `FUZZ_SECONDS` sets the budget (default 3; CI runs 60), `FUZZ_SEED` replays a run.
+//! `FUZZ_SECONDS` sets the budget (default 3; CI runs 60), `FUZZ_SEED` replays a run, and
+//! `FUZZ_KEEP_INPUT=FILE` writes each input to FILE before running it (a crash that aborts the
+//! process, such as a stack overflow, leaves its input there).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -166,8 +168,11 @@ fn mutated_specs_never_panic() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| fastrand::u64(..));
+    // Printed first: a stack overflow aborts the process before any later line could say it.
+    eprintln!("fuzz: seed {seed} (FUZZ_SEED={seed} replays this run)");
     let mut rng = fastrand::Rng::with_seed(seed);
     let seeds = seeds();
+    let keep_input = std::env::var_os("FUZZ_KEEP_INPUT").map(std::path::PathBuf::from);
     let start = Instant::now();
     let (mut runs, mut generated, mut refused) = (0u64, 0u64, 0u64);
     let options = Options {
@@ -185,6 +190,10 @@ fn mutated_specs_never_panic() {
             // Now and then, damage the text itself.
             let cut = rng.usize(0..text.len().max(1));
             text.truncate(text.floor_char_boundary(cut));
+        }
+        if let Some(path) = &keep_input {
+            // A stack overflow kills the process: the input it died on is left behind here.
+            let _ = std::fs::write(path, &text);
         }
         let outcome = std::panic::catch_unwind(|| codegen::generate(&text, &options));
         match outcome {

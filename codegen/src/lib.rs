@@ -12,6 +12,7 @@ pub mod model;
 pub mod naming;
 pub mod normalise;
 pub mod select;
+mod stack;
 
 pub use error::{Error, Result};
 pub use select::Selection;
@@ -52,6 +53,13 @@ pub struct File {
 /// Reads, selects and normalises a document into what `openapiv3` reads, with the order of
 /// its operations (which `openapiv3` does not keep).
 pub fn prepare(
+    text: &str,
+    selection: &Selection,
+) -> Result<(openapiv3::OpenAPI, Vec<(String, String)>)> {
+    stack::with_pass_stack(|| prepare_here(text, selection))
+}
+
+fn prepare_here(
     text: &str,
     selection: &Selection,
 ) -> Result<(openapiv3::OpenAPI, Vec<(String, String)>)> {
@@ -99,12 +107,18 @@ fn read_openapi(doc: Value) -> Result<openapiv3::OpenAPI> {
 
 /// Builds the intermediate model of the selected part of a document.
 pub fn model(text: &str, selection: &Selection) -> Result<model::Model> {
-    let (spec, order) = prepare(text, selection)?;
+    stack::with_pass_stack(|| model_here(text, selection))
+}
+
+fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
+    let (spec, order) = prepare_here(text, selection)?;
     lower::lower(&spec, &order)
 }
 
 /// Generates the whole crate: `Cargo.toml` and every file under `src/`.
 pub fn generate(text: &str, options: &Options) -> Result<Vec<File>> {
-    let model = model(text, &options.selection)?;
-    emit::crate_files(&model, options)
+    stack::with_pass_stack(|| {
+        let model = model_here(text, &options.selection)?;
+        emit::crate_files(&model, options)
+    })
 }

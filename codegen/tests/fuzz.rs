@@ -4,6 +4,7 @@
 //! `FUZZ_KEEP_INPUT=FILE` writes each input to FILE before running it (a crash that aborts the
 //! process, such as a stack overflow, leaves its input there).
 
+use std::io::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -168,8 +169,12 @@ fn mutated_specs_never_panic() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| fastrand::u64(..));
-    // Printed first: a stack overflow aborts the process before any later line could say it.
-    eprintln!("fuzz: seed {seed} (FUZZ_SEED={seed} replays this run)");
+    // Printed first, past the test harness's capture: a stack overflow aborts the process
+    // before any later line, or the captured output, could say it.
+    let _ = writeln!(
+        std::io::stderr(),
+        "fuzz: seed {seed} (FUZZ_SEED={seed} replays this run)"
+    );
     let mut rng = fastrand::Rng::with_seed(seed);
     let seeds = seeds();
     let keep_input = std::env::var_os("FUZZ_KEEP_INPUT").map(std::path::PathBuf::from);

@@ -26,10 +26,10 @@ pub fn run<T: Send>(jobs: &[Box<dyn Fn() -> Result<T> + Sync + '_>]) -> Result<V
     };
     std::thread::scope(|scope| {
         for _ in 1..workers {
-            // The stack a main thread has: parsing and printing deeply nested types recurse.
+            // The same stack as the thread that started them: printing nested types recurses.
             // A worker that cannot start leaves its share to the others.
             let _ = std::thread::Builder::new()
-                .stack_size(8 << 20)
+                .stack_size(crate::stack::PASS_STACK)
                 .spawn_scoped(scope, work);
         }
         work();

@@ -370,7 +370,7 @@ impl<'a> Lowerer<'a> {
                 at.as_str(),
                 format!("schemas nest more than {MAX_INLINE_DEPTH} levels deep here"),
             )
-            .hint("does an `allOf` include a schema that includes it?"));
+            .hint("move some of the nested schemas into #/components/schemas and refer to them"));
         }
         self.depth += 1;
         let lowered = self.lower_schema_at_depth(schema, name, at, slot, patch);

@@ -407,10 +407,7 @@ pub mod private {
         fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
             match self.pending.take() {
                 Some(Early::Json(value)) => seed.deserialize(value).map_err(de::Error::custom),
-                Some(Early::Tag(tag)) => match tag.0 {
-                    Cow::Borrowed(text) => seed.deserialize(de::value::BorrowedStrDeserializer::new(text)),
-                    Cow::Owned(text) => seed.deserialize(de::value::StringDeserializer::new(text)),
-                },
+                Some(Early::Tag(tag)) => key_to_seed(seed, &tag),
                 None => match &mut self.rest {
                     Some(rest) => rest.next_value_seed(seed),
                     None => Err(de::Error::custom("a value was asked for before its key")),

@@ -83,12 +83,7 @@ fn compact_json(v: &Value) -> String {
     }
 }
 
-/// Emits every type of the model, in the model's order.
-pub fn emit(model: &Model) -> TokenStream {
-    emit_types(model, &model.order)
-}
-
-/// Emits the given types, in the given order.
+/// Emits the given types, in the given order (`model.order` for all of them).
 pub fn emit_types(model: &Model, ids: &[TypeId]) -> TokenStream {
     let items = ids.iter().map(|id| {
         let def = model.get(*id);

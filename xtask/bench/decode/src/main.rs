@@ -205,15 +205,15 @@ fn middle(mut times: Vec<Duration>) -> Duration {
 
 fn median(iterations: usize, mut run: impl FnMut()) -> Duration {
     run(); // warm-up
-    let mut times: Vec<Duration> = (0..iterations.max(1))
-        .map(|_| {
-            let start = Instant::now();
-            run();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[times.len() / 2]
+    middle(
+        (0..iterations.max(1))
+            .map(|_| {
+                let start = Instant::now();
+                run();
+                start.elapsed()
+            })
+            .collect(),
+    )
 }
 
 fn mb_per_s(bytes: usize, time: Duration) -> f64 {

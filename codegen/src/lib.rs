@@ -11,44 +11,16 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 pub mod normalise;
+mod options;
 pub mod select;
 mod stack;
+mod vocabulary;
 
 pub use error::{Error, Result};
+pub use options::{File, Options};
 pub use select::Selection;
 
 use serde_json::Value;
-
-/// What to generate.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// Which operations (and the schemas they reach) to keep.
-    pub selection: Selection,
-    /// The package name written into the generated `Cargo.toml`.
-    pub crate_name: String,
-    /// Names the input in the generated files' header.
-    pub source_label: String,
-    /// Adds an empty `[workspace]` so the crate builds on its own wherever it is written.
-    pub standalone: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            selection: Selection::Tag("conversations".to_owned()),
-            crate_name: "letta-conversations".to_owned(),
-            source_label: "schema/letta-conversations.openapi.json".to_owned(),
-            standalone: false,
-        }
-    }
-}
-
-/// One output file, its path relative to the crate root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct File {
-    pub path: String,
-    pub contents: String,
-}
 
 /// Reads, selects and normalises a document into what `openapiv3` reads, with the order of
 /// its operations (which `openapiv3` does not keep).
@@ -81,7 +53,7 @@ fn operation_order(doc: &Value) -> Vec<(String, String)> {
             item.as_object()
                 .into_iter()
                 .flat_map(|item| item.keys())
-                .filter(|key| select::METHODS.contains(&key.as_str()))
+                .filter(|key| vocabulary::Method::from_key(key).is_some())
                 .map(move |method| (path.clone(), method.clone()))
         })
         .collect()

@@ -3,16 +3,15 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, RequestBody,
-    Response, Schema, SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
+    SchemaKind, StatusCode, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
 use crate::error::{Error, Pointer, Result};
 use crate::model::*;
 use crate::naming::{self, Scope};
-use crate::normalise::X_CONST;
-use crate::select::METHODS;
+use crate::vocabulary::{self, Method, SCHEMA_PREFIX, is_const, mapping_target};
 
 /// What a schema lowers to, before it is placed in a field.
 #[derive(Debug, Clone)]
@@ -21,8 +20,6 @@ struct Lowered {
     nullable: bool,
     constant: Option<Value>,
 }
-
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// String enums with more values than this are plain strings.
 pub const MAX_ENUM_VALUES: usize = 1024;
@@ -33,7 +30,8 @@ struct Lowerer<'a> {
     names: Vec<String>,
     origins: Vec<String>,
     order: Vec<TypeId>,
-    by_ref: HashMap<String, TypeId>,
+    /// Component schemas by name.
+    by_name: HashMap<String, TypeId>,
     scope: Scope,
     /// Inline unions named by their variants' shared suffix, by structure, so repeats share a type.
     shared_unions: HashMap<String, TypeId>,
@@ -62,7 +60,7 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, String)]) -> Result<Mod
         names: Vec::new(),
         origins: Vec::new(),
         order: Vec::new(),
-        by_ref: HashMap::new(),
+        by_name: HashMap::new(),
         scope: Scope::default(),
         shared_unions: HashMap::new(),
         component_unions: HashMap::new(),
@@ -83,18 +81,18 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, String)]) -> Result<Mod
                 .join(raw)
                 .into(),
         );
-        lowerer.by_ref.insert(format!("{SCHEMA_PREFIX}{raw}"), id);
+        lowerer.by_name.insert(raw.to_owned(), id);
     }
     for (raw, schema) in &schemas {
         if let ReferenceOr::Item(s) = schema {
             if let Some(key) = union_key(s) {
-                let id = lowerer.by_ref[&format!("{SCHEMA_PREFIX}{raw}")];
+                let id = lowerer.by_name[raw.as_str()];
                 lowerer.component_unions.entry(key).or_insert(id);
             }
         }
     }
     for (raw, schema) in &schemas {
-        let id = lowerer.by_ref[&format!("{SCHEMA_PREFIX}{raw}")];
+        let id = lowerer.by_name[raw.as_str()];
         let at = Pointer::root().join("components").join("schemas").join(raw);
         lowerer.order.push(id);
         lowerer.define_component(id, raw, schema, &at)?;
@@ -208,7 +206,7 @@ impl<'a> Lowerer<'a> {
     fn set(&mut self, id: TypeId, schema: Option<&Schema>, kind: TypeKind) {
         let data = schema.map(|s| &s.schema_data);
         // An inline type's deprecation belongs to the property that holds it.
-        let is_component = self.by_ref.values().any(|c| *c == id);
+        let is_component = self.by_name.values().any(|c| *c == id);
         self.types[id.0] = Some(TypeDef {
             name: self.names[id.0].clone(),
             doc: data.and_then(|d| d.description.clone()),
@@ -220,7 +218,7 @@ impl<'a> Lowerer<'a> {
 
     fn find_patch_bodies(&mut self) {
         for (_, _, method, op) in operations_of(self.spec) {
-            if method != "patch" {
+            if method != Method::Patch {
                 continue;
             }
             if let Some(ReferenceOr::Item(body)) = &op.request_body {
@@ -233,59 +231,24 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn resolve<'s>(&self, schema: &'s ReferenceOr<Schema>, at: &Pointer) -> Result<&'s Schema>
+    fn resolve<'s, T: vocabulary::Component>(
+        &self,
+        item: &'s ReferenceOr<T>,
+        at: &Pointer,
+    ) -> Result<&'s T>
     where
         'a: 's,
     {
-        let mut current = schema;
-        for _ in 0..64 {
-            match current {
-                ReferenceOr::Item(s) => return Ok(s),
-                ReferenceOr::Reference { reference } => current = self.component(reference, at)?,
-            }
-        }
-        Err(Error::at(
-            at.as_str(),
-            "`$ref` chain is longer than 64 steps (a cycle of references?)",
-        ))
+        vocabulary::resolve(self.spec, item, at)
     }
 
-    fn component(&self, reference: &str, at: &Pointer) -> Result<&'a ReferenceOr<Schema>> {
-        let name = reference.strip_prefix(SCHEMA_PREFIX).ok_or_else(|| {
-            Error::at(
-                at.as_str(),
-                format!("`$ref: {reference}` does not point into #/components/schemas"),
-            )
-            .hint("schemas may only reference component schemas")
-        })?;
-        let name = name.replace("~1", "/").replace("~0", "~");
-        self.spec
-            .components
-            .as_ref()
-            .and_then(|c| c.schemas.get(&name))
-            .ok_or_else(|| {
-                Error::at(at.as_str(), format!("`$ref: {reference}` points nowhere"))
-                    .hint("add the schema or fix the reference")
-            })
-    }
-
+    /// The type of the component schema `reference` names.
     fn named(&self, reference: &str, at: &Pointer) -> Result<TypeId> {
-        if !reference.starts_with(SCHEMA_PREFIX) {
-            return Err(Error::at(
-                at.as_str(),
-                format!("`$ref: {reference}` does not point into #/components/schemas"),
-            )
-            .hint("a schema may only reference component schemas"));
-        }
-        let key = reference.replace("~1", "/").replace("~0", "~");
-        self.by_ref
-            .get(&key)
-            .or_else(|| self.by_ref.get(reference))
-            .copied()
-            .ok_or_else(|| {
-                Error::at(at.as_str(), format!("`$ref: {reference}` points nowhere"))
-                    .hint("add the schema or fix the reference")
-            })
+        let name = vocabulary::component_name::<Schema>(reference, at)?;
+        self.by_name.get(&name).copied().ok_or_else(|| {
+            Error::at(at.as_str(), format!("`$ref: {reference}` points nowhere"))
+                .hint("add the schema or fix the reference")
+        })
     }
 
     fn define_component(
@@ -388,7 +351,7 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Lowered> {
         let data = &schema.schema_data;
         let nullable = data.nullable;
-        let is_const = data.extensions.get(X_CONST) == Some(&Value::Bool(true));
+        let is_const = is_const(data);
         let with = |ty: Ty| Lowered {
             ty,
             nullable,
@@ -769,11 +732,12 @@ impl<'a> Lowerer<'a> {
         };
         let prop = match prop {
             ReferenceOr::Item(s) => s.as_ref(),
-            ReferenceOr::Reference { reference } => {
-                self.resolve(self.component(reference, at)?, at)?
-            }
+            ReferenceOr::Reference { reference } => self.resolve(
+                vocabulary::component::<Schema>(self.spec, reference, at)?,
+                at,
+            )?,
         };
-        let is_const = prop.schema_data.extensions.get(X_CONST) == Some(&Value::Bool(true));
+        let is_const = is_const(&prop.schema_data);
         Ok(match &prop.schema_kind {
             SchemaKind::Type(Type::String(s)) if is_const || s.enumeration.len() == 1 => {
                 s.enumeration.first().cloned().flatten()
@@ -832,7 +796,7 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::new();
         let mut tags_seen = BTreeSet::new();
         for (tag, target) in mapping {
-            let target = crate::select::mapping_target(target);
+            let target = mapping_target(target);
             if !alternatives
                 .iter()
                 .any(|a| matches!(a, ReferenceOr::Reference { reference } if *reference == target))
@@ -860,7 +824,7 @@ impl<'a> Lowerer<'a> {
             };
             let mapped: Vec<&String> = mapping
                 .iter()
-                .filter(|(_, t)| matches!(alternative, ReferenceOr::Reference { reference } if crate::select::mapping_target(t) == *reference))
+                .filter(|(_, t)| matches!(alternative, ReferenceOr::Reference { reference } if mapping_target(t) == *reference))
                 .map(|(tag, _)| tag)
                 .collect();
             let tag = match (mapped.first(), &own_const) {
@@ -963,14 +927,14 @@ impl<'a> Lowerer<'a> {
         all.sort_by_key(|(path, _, method, _)| {
             order
                 .iter()
-                .position(|(p, m)| p == path && m == method)
+                .position(|(p, m)| p == path && m == method.key())
                 .unwrap_or(usize::MAX)
         });
         for (path, item, method, op) in all {
-            let at = Pointer::root().join("paths").join(path).join(method);
+            let at = Pointer::root().join("paths").join(path).join(method.key());
             let operation_id = match &op.operation_id {
                 Some(id) => id.clone(),
-                None => format!("{method}_{}", naming::field_name(path)),
+                None => format!("{}_{}", method.key(), naming::field_name(path)),
             };
             if let Some(first) = seen_ids.get(&operation_id) {
                 return Err(Error::at(
@@ -991,7 +955,7 @@ impl<'a> Lowerer<'a> {
                 .chain(op.parameters.iter().map(|p| (p, at.join("parameters"))));
             for (i, (param, params_at)) in all_params.enumerate() {
                 let param_at = params_at.join(i);
-                let param = self.parameter(param, &param_at)?;
+                let param = self.resolve(param, &param_at)?;
                 let data = param.parameter_data_ref();
                 let location = match param {
                     Parameter::Path { .. } => ParamLocation::Path,
@@ -1040,7 +1004,7 @@ impl<'a> Lowerer<'a> {
             let body = match &op.request_body {
                 Some(body) => {
                     let body_at = at.join("requestBody");
-                    let body = self.request_body(body, &body_at)?;
+                    let body = self.resolve(body, &body_at)?;
                     match body.content.iter().next() {
                         Some((media_type, media)) => {
                             let ty = match &media.schema {
@@ -1072,7 +1036,7 @@ impl<'a> Lowerer<'a> {
             for (code, response) in &op.responses.responses {
                 let code_text = code.to_string();
                 let response_at = at.join("responses").join(&code_text);
-                let response = self.response(response, &response_at)?;
+                let response = self.resolve(response, &response_at)?;
                 let success = matches!(code, StatusCode::Code(c) if (200..300).contains(c));
                 for (media_type, media) in &response.content {
                     let media_at = response_at.join("content").join(media_type).join("schema");
@@ -1120,7 +1084,7 @@ impl<'a> Lowerer<'a> {
             }
             if let Some(default) = &op.responses.default {
                 let response_at = at.join("responses").join("default");
-                let response = self.response(default, &response_at)?;
+                let response = self.resolve(default, &response_at)?;
                 if let Some(schema) = response
                     .content
                     .get("application/json")
@@ -1135,7 +1099,7 @@ impl<'a> Lowerer<'a> {
             out.push(Operation {
                 operation_id,
                 name,
-                method: method.to_uppercase(),
+                method,
                 path: path.to_owned(),
                 tag: op.tags.first().cloned(),
                 summary: op.summary.clone(),
@@ -1164,78 +1128,6 @@ impl<'a> Lowerer<'a> {
             }
         }
         Ok(out)
-    }
-
-    fn parameter<'p>(
-        &self,
-        param: &'p ReferenceOr<Parameter>,
-        at: &Pointer,
-    ) -> Result<&'p Parameter>
-    where
-        'a: 'p,
-    {
-        match param {
-            ReferenceOr::Item(p) => Ok(p),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/");
-                name.and_then(|n| self.spec.components.as_ref()?.parameters.get(n))
-                    .and_then(|p| p.as_item())
-                    .ok_or_else(|| {
-                        Error::at(
-                            at.as_str(),
-                            format!("`$ref: {reference}` is not a parameter component"),
-                        )
-                    })
-            }
-        }
-    }
-
-    fn request_body<'p>(
-        &self,
-        body: &'p ReferenceOr<RequestBody>,
-        at: &Pointer,
-    ) -> Result<&'p RequestBody>
-    where
-        'a: 'p,
-    {
-        match body {
-            ReferenceOr::Item(b) => Ok(b),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/");
-                name.and_then(|n| self.spec.components.as_ref()?.request_bodies.get(n))
-                    .and_then(|p| p.as_item())
-                    .ok_or_else(|| {
-                        Error::at(
-                            at.as_str(),
-                            format!("`$ref: {reference}` is not a request body component"),
-                        )
-                    })
-            }
-        }
-    }
-
-    fn response<'p>(
-        &self,
-        response: &'p ReferenceOr<Response>,
-        at: &Pointer,
-    ) -> Result<&'p Response>
-    where
-        'a: 'p,
-    {
-        match response {
-            ReferenceOr::Item(r) => Ok(r),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/");
-                name.and_then(|n| self.spec.components.as_ref()?.responses.get(n))
-                    .and_then(|p| p.as_item())
-                    .ok_or_else(|| {
-                        Error::at(
-                            at.as_str(),
-                            format!("`$ref: {reference}` is not a response component"),
-                        )
-                    })
-            }
-        }
     }
 }
 
@@ -1289,29 +1181,14 @@ fn string_enum(values: &[String], default: Option<String>) -> StringEnum {
 /// Every operation as `(path, path item, method, operation)`, in document order.
 fn operations_of(
     spec: &OpenAPI,
-) -> Vec<(
-    &str,
-    &openapiv3::PathItem,
-    &'static str,
-    &openapiv3::Operation,
-)> {
+) -> Vec<(&str, &openapiv3::PathItem, Method, &openapiv3::Operation)> {
     let mut out = Vec::new();
     for (path, item) in &spec.paths.paths {
         let ReferenceOr::Item(item) = item else {
             continue;
         };
-        for method in METHODS {
-            let op = match method {
-                "get" => &item.get,
-                "put" => &item.put,
-                "post" => &item.post,
-                "delete" => &item.delete,
-                "options" => &item.options,
-                "head" => &item.head,
-                "patch" => &item.patch,
-                _ => &item.trace,
-            };
-            if let Some(op) = op {
+        for method in Method::ALL {
+            if let Some(op) = method.operation_of(item) {
                 out.push((path.as_str(), item, method, op));
             }
         }

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+pub use crate::vocabulary::Method;
+
 /// Index of a type in [`Model::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(pub usize);
@@ -175,8 +177,7 @@ pub struct Operation {
     pub operation_id: String,
     /// snake_case method name.
     pub name: String,
-    /// Upper-case HTTP method.
-    pub method: String,
+    pub method: Method,
     pub path: String,
     pub tag: Option<String>,
     pub summary: Option<String>,

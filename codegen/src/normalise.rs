@@ -6,10 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Pointer, Result};
-use crate::select::METHODS;
-
-/// Extension marking an `enum` that came from `const`.
-pub const X_CONST: &str = "x-const";
+use crate::vocabulary::{Method, X_CONST};
 
 /// Normalises the whole document in place.
 pub fn normalise(doc: &mut Value) -> Result<()> {
@@ -76,7 +73,7 @@ fn path_item(item: &mut Value, at: &Pointer) -> Result<()> {
     if let Some(params) = item.get_mut("parameters") {
         parameters(params, &at.join("parameters"))?;
     }
-    for method in METHODS {
+    for method in Method::ALL.map(Method::key) {
         let Some(op) = item.get_mut(method) else {
             continue;
         };

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Pointer, Result};
+use crate::vocabulary::{Method, mapping_target};
 
 /// Which operations to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +30,6 @@ impl Selection {
         }
     }
 }
-
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// Returns a copy of `doc` holding the selected operations and every component they reach.
 pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
@@ -66,7 +63,7 @@ pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
             let mut kept_item = Map::new();
             let mut any = false;
             for (key, value) in item_obj {
-                if METHODS.contains(&key.as_str()) {
+                if Method::from_key(key).is_some() {
                     if selection.keeps(path, value) {
                         kept_item.insert(key.clone(), value.clone());
                         any = true;
@@ -175,14 +172,5 @@ fn collect_refs(value: &Value, at: &Pointer, out: &mut Vec<(String, Pointer)>) {
             }
         }
         _ => {}
-    }
-}
-
-/// A discriminator mapping value is a `$ref` or, as OpenAPI allows, a bare schema name.
-pub fn mapping_target(value: &str) -> String {
-    if value.starts_with('#') {
-        value.to_owned()
-    } else {
-        format!("#/components/schemas/{value}")
     }
 }

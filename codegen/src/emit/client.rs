@@ -285,8 +285,8 @@ fn query_value(ty: &Ty, value: TokenStream) -> TokenStream {
     }
 }
 
-fn http_method(method: &str) -> TokenStream {
-    let name = format_ident!("{}", method.to_uppercase());
+fn http_method(method: Method) -> TokenStream {
+    let name = format_ident!("{}", method.as_http());
     quote!(::reqwest::Method::#name)
 }
 
@@ -453,7 +453,7 @@ fn operation(
         }
     }
 
-    let route = format!("`{} {}`", op.method, op.path);
+    let route = format!("`{} {}`", op.method.as_http(), op.path);
     let method_doc = doc_paragraphs(&[op.summary.clone(), op.doc.clone(), Some(route.clone())]);
     let deprecated = if op.deprecated {
         quote!(#[deprecated])
@@ -516,7 +516,7 @@ fn operation(
             None => quote!(::std::string::String::from(#segment)),
         }
     });
-    let http = http_method(&op.method);
+    let http = http_method(op.method);
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let name = ident(&p.name);
         let wire = &p.wire;

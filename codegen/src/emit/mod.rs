@@ -38,7 +38,7 @@ fn format_items(tokens: TokenStream, what: &str) -> Result<String> {
 use quote::quote;
 
 use crate::model::{Model, TypeId};
-use crate::{File, Options};
+use crate::options::{File, Options};
 
 /// Types per parallel run: small enough to share the work out evenly, large enough that
 /// starting a run costs nothing next to it.

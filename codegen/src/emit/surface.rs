@@ -98,7 +98,9 @@ pub fn listing(model: &Model) -> String {
         let _ = writeln!(
             out,
             "\n## {} `{} {}` ({group})\n",
-            op.operation_id, op.method, op.path
+            op.operation_id,
+            op.method.as_http(),
+            op.path
         );
         for p in &op.params {
             let need = if p.required { "required" } else { "optional" };

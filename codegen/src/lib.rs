@@ -27,14 +27,14 @@ use serde_json::Value;
 pub fn prepare(
     text: &str,
     selection: &Selection,
-) -> Result<(openapiv3::OpenAPI, Vec<(String, String)>)> {
+) -> Result<(openapiv3::OpenAPI, Vec<(String, vocabulary::Method)>)> {
     stack::with_pass_stack(|| prepare_here(text, selection))
 }
 
 fn prepare_here(
     text: &str,
     selection: &Selection,
-) -> Result<(openapiv3::OpenAPI, Vec<(String, String)>)> {
+) -> Result<(openapiv3::OpenAPI, Vec<(String, vocabulary::Method)>)> {
     let (doc, _version) = load::parse(text)?;
     let mut doc = select::select(&doc, selection)?;
     normalise::normalise(&mut doc)?;
@@ -43,7 +43,7 @@ fn prepare_here(
 }
 
 /// `(path, method)` of every operation, in document order.
-fn operation_order(doc: &Value) -> Vec<(String, String)> {
+fn operation_order(doc: &Value) -> Vec<(String, vocabulary::Method)> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return Vec::new();
     };
@@ -53,8 +53,8 @@ fn operation_order(doc: &Value) -> Vec<(String, String)> {
             item.as_object()
                 .into_iter()
                 .flat_map(|item| item.keys())
-                .filter(|key| vocabulary::Method::from_key(key).is_some())
-                .map(move |method| (path.clone(), method.clone()))
+                .filter_map(|key| vocabulary::Method::from_key(key))
+                .map(move |method| (path.clone(), method))
         })
         .collect()
 }

@@ -1,4 +1,6 @@
-//! The intermediate model: every type has a name and an identity before any code is printed.
+//! The intermediate model: what the generated crate holds, with every name, identity and
+//! decision settled (types and their Rust names, how each union dispatches, each operation's
+//! method, builder, call shape, pagination and errors), so that `emit` only prints it.
 
 use serde_json::Value;
 
@@ -16,6 +18,13 @@ pub struct Model {
     /// The order to print types in: each component followed by the inline types it introduced.
     pub order: Vec<TypeId>,
     pub operations: Vec<Operation>,
+    /// The client's resource groups, in the order of their first operation.
+    pub groups: Vec<Group>,
+    /// The error bodies the operations declare, decoded by shared functions.
+    pub errors: DeclaredErrors,
+    /// The types of paginated items (and of their variants) with how each reads its `id`, in
+    /// [`TypeId`] order.
+    pub item_ids: Vec<(TypeId, IdAccess)>,
 }
 
 impl Model {
@@ -76,7 +85,7 @@ pub struct Struct {
 }
 
 /// How a property may appear on the wire, which decides its Rust wrapper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Presence {
     /// Always present, never null: `T`.
     Required,
@@ -86,8 +95,34 @@ pub enum Presence {
     Optional,
     /// A PATCH body property: absent, null or a value are three different requests.
     Patch,
-    /// Fixed by `const`: no Rust field, always written with this value.
-    Const,
+    /// Fixed by `const`: no Rust field but an associated constant, always written.
+    Const(Constant),
+}
+
+/// The value a `const` property always has, and the associated constant that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constant {
+    /// The associated constant's name: `PROVIDER_TYPE`.
+    pub name: String,
+    pub value: ConstValue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstValue {
+    String(String),
+    Integer(i64),
+    Boolean(bool),
+}
+
+impl ConstValue {
+    /// The value as JSON.
+    pub fn to_json(&self) -> Value {
+        match self {
+            ConstValue::String(s) => Value::String(s.clone()),
+            ConstValue::Integer(i) => Value::from(*i),
+            ConstValue::Boolean(b) => Value::Bool(*b),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -101,8 +136,6 @@ pub struct Field {
     pub doc: Option<String>,
     pub deprecated: bool,
     pub default: Option<Value>,
-    /// The fixed value, for [`Presence::Const`].
-    pub constant: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -121,29 +154,74 @@ pub struct EnumValue {
 
 #[derive(Debug, Clone)]
 pub struct Union {
-    pub discriminator: Option<Discriminator>,
-    pub variants: Vec<Variant>,
+    pub kind: UnionKind,
     /// Name of the arm that keeps payloads this client does not know.
     pub unknown_name: String,
 }
 
+/// How a union tells its variants apart.
 #[derive(Debug, Clone)]
-pub struct Discriminator {
+pub enum UnionKind {
+    /// By the value of one property; the unknown arm keeps the object.
+    Tagged(Tagged),
+    /// By trying each variant in order; the unknown arm keeps any JSON value.
+    Untagged(Vec<Variant>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Tagged {
     /// The tag property, such as `provider_type`.
     pub property: String,
-    /// `true` when the schema names it; `false` when every variant fixes it by `const`.
-    pub explicit: bool,
+    /// The name of the method that reads the tag: `provider_type()`.
+    pub accessor: String,
+    pub source: TagSource,
+    pub variants: Vec<TaggedVariant>,
+}
+
+/// Where a tagged union's tag comes from, which decides what a payload without it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagSource {
+    /// The schema's `discriminator` names the property: a payload without it is an error.
+    Discriminator,
+    /// Every variant fixes the property by `const`: a payload without it is matched against
+    /// the variants in order.
+    Constants,
+}
+
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    pub variant: Variant,
+    /// The tag value that selects this variant.
+    pub value: String,
+    /// Whether the variant's own type writes the tag (it has a `const` property for it);
+    /// otherwise the union writes it.
+    pub writes_tag: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct Variant {
     pub name: String,
     pub ty: Ty,
-    /// The tag value that selects this variant, for discriminated unions.
-    pub tag: Option<String>,
-    /// Whether the variant's own type writes the tag (it has a `const` property for it).
-    pub writes_tag: bool,
     pub doc: Option<String>,
+}
+
+impl Union {
+    /// The variants, tagged or not, in order.
+    pub fn variants(&self) -> Vec<&Variant> {
+        match &self.kind {
+            UnionKind::Tagged(tagged) => tagged.variants.iter().map(|t| &t.variant).collect(),
+            UnionKind::Untagged(variants) => variants.iter().collect(),
+        }
+    }
+
+    pub fn variants_mut(&mut self) -> Vec<&mut Variant> {
+        match &mut self.kind {
+            UnionKind::Tagged(tagged) => {
+                tagged.variants.iter_mut().map(|t| &mut t.variant).collect()
+            }
+            UnionKind::Untagged(variants) => variants.iter_mut().collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,14 +247,15 @@ pub struct Param {
 pub struct Body {
     pub ty: Ty,
     pub required: bool,
-    pub media_type: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct Operation {
     pub operation_id: String,
-    /// snake_case method name.
-    pub name: String,
+    /// The method of its group (or of `Client`) that makes its builder.
+    pub method_name: String,
+    /// The builder's type name, in the generated `builders` module.
+    pub builder: String,
     pub method: Method,
     pub path: String,
     pub tag: Option<String>,
@@ -185,12 +264,116 @@ pub struct Operation {
     pub deprecated: bool,
     pub params: Vec<Param>,
     pub body: Option<Body>,
-    pub success_status: u16,
-    /// The JSON body of the success response, if any.
-    pub json_response: Option<Ty>,
-    /// The event type of a `text/event-stream` success response, if any.
-    pub event_response: Option<Ty>,
-    /// Declared error bodies by status code (`422`, `4XX`, `default`).
-    pub error_responses: Vec<(String, Ty)>,
+    /// What the builder sends and gives back.
+    pub call: Call,
+    /// How `into_stream()` walks the pages, for a cursor-paginated list.
+    pub pagination: Option<Pagination>,
+    /// The index in [`DeclaredErrors::decoders`] of the function that decodes its error bodies.
+    pub errors: usize,
     pub origin: String,
+}
+
+/// The builder's ways to send: `send()` and `stream()`.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub answer: Answer,
+    /// The optional boolean of the body that asks for a stream (`streaming`): `send()` sets it
+    /// to `false`, `stream()` to `true`.
+    pub toggle: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// No body to decode (a 204, say): `send()` gives `()`.
+    Empty,
+    /// `send()` decodes this JSON body.
+    Json(Ty),
+    /// `stream()` gives these events.
+    Events(Ty),
+    /// Both, chosen by the call.
+    JsonOrEvents { json: Ty, events: Ty },
+}
+
+impl Answer {
+    /// The JSON body `send()` decodes, when there is one.
+    pub fn json(&self) -> Option<&Ty> {
+        match self {
+            Answer::Json(ty) | Answer::JsonOrEvents { json: ty, .. } => Some(ty),
+            Answer::Empty | Answer::Events(_) => None,
+        }
+    }
+
+    /// What `stream()` yields, when there is a `stream()`.
+    pub fn events(&self) -> Option<&Ty> {
+        match self {
+            Answer::Events(ty) | Answer::JsonOrEvents { events: ty, .. } => Some(ty),
+            Answer::Empty | Answer::Json(_) => None,
+        }
+    }
+}
+
+/// A list that pages by an `after` cursor, the last item's id.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub item: Ty,
+    /// The builder's field for the query parameter `after`.
+    pub after: String,
+    /// The builder's field for the query parameter `limit`, and its server default.
+    pub limit: Option<(String, Option<i64>)>,
+}
+
+/// How an item type reads its `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdAccess {
+    /// From this `String` field, which is always there (`required`) or optional.
+    Field { name: String, required: bool },
+    /// From whichever variant the value is (every variant has an id), or the unknown payload's
+    /// `id` property.
+    Variants,
+}
+
+/// A resource group: the operations of one tag, or those without a tag.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// `None` for untagged operations, which are methods of `Client` itself.
+    pub tag: Option<TagGroup>,
+    /// Indices into [`Model::operations`], in document order.
+    pub operations: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TagGroup {
+    pub tag: String,
+    /// The group's type name: `Conversations`.
+    pub type_name: String,
+    /// The method of `Client` that returns the group: `conversations()`.
+    pub accessor: String,
+}
+
+/// The error bodies all operations declare, and the functions that decode them.
+#[derive(Debug, Clone, Default)]
+pub struct DeclaredErrors {
+    /// The arms of the `DeclaredError` enum: each distinct error body type once.
+    pub variants: Vec<Variant>,
+    /// One function per distinct table of statuses, shared by the operations that declare
+    /// the same; printed in this order.
+    pub decoders: Vec<ErrorDecoder>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorDecoder {
+    pub name: String,
+    /// Each declared status and the index of its body's arm in [`DeclaredErrors::variants`].
+    pub cases: Vec<(StatusMatch, usize)>,
+}
+
+/// Which statuses a declared response covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusMatch {
+    /// One status: `422`.
+    Code(u16),
+    /// A class: `4XX` is `Range(4)`.
+    Range(u16),
+    /// Every status not declared otherwise.
+    Default,
 }

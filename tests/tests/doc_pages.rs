@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use codegen::Selection;
-use codegen::model::{Model, Presence, Ty, TypeId, TypeKind};
+use codegen::model::{
+    ConstValue, Constant, Model, Presence, Ty, TypeId, TypeKind, UnionKind, Variant,
+};
 use letta_conversations::models::{Conversation, ModelSettings};
 use serde_json::{Map, Value, json};
 
@@ -609,7 +611,11 @@ fn named(model: &Model, ty: &Ty) -> Option<TypeId> {
 
 /// The literal values the schema allows for a field: its enum's values or its constant.
 fn schema_literals(model: &Model, field: &codegen::model::Field) -> Vec<String> {
-    if let Some(Value::String(c)) = &field.constant {
+    if let Presence::Const(Constant {
+        value: ConstValue::String(c),
+        ..
+    }) = &field.presence
+    {
         return vec![c.clone()];
     }
     match named(model, &field.ty).map(|id| &model.get(id).kind) {
@@ -685,11 +691,19 @@ impl Comparison<'_> {
         let TypeKind::Union(u) = &self.model.get(ours).kind else {
             return;
         };
-        let property = u
-            .discriminator
-            .as_ref()
-            .map(|d| d.property.clone())
-            .unwrap_or_default();
+        // Each variant with its tag value, when the union is tagged.
+        let (property, variants): (String, Vec<(&Variant, Option<&String>)>) = match &u.kind {
+            UnionKind::Tagged(t) => (
+                t.property.clone(),
+                t.variants
+                    .iter()
+                    .map(|tv| (&tv.variant, Some(&tv.value)))
+                    .collect(),
+            ),
+            UnionKind::Untagged(variants) => {
+                (String::new(), variants.iter().map(|v| (v, None)).collect())
+            }
+        };
         let mut seen = Vec::new();
         for class in classes {
             // The class's tag literal says which variant it is; else its name does.
@@ -703,14 +717,14 @@ impl Comparison<'_> {
                     .replace("modelsettings", "")
                     .replace('_', "")
             };
-            let variant = u.variants.iter().find(|v| match (&tag, &v.tag) {
-                (Some(t), Some(vt)) => t == vt,
+            let variant = variants.iter().find(|(v, v_tag)| match (&tag, v_tag) {
+                (Some(t), Some(vt)) => t == *vt,
                 _ => {
                     let name = named(self.model, &v.ty)
                         .map(|id| self.model.get(id).name.clone())
                         .unwrap_or_default();
                     normalised(&name) == normalised(&class.name)
-                        || v.tag.as_deref().map(normalised) == Some(normalised(&class.name))
+                        || v_tag.map(|t| normalised(t)) == Some(normalised(&class.name))
                 }
             });
             // Without a tag literal, a class name reads as one: `ModelSettingsMoonshotCodingModelSettings`
@@ -722,11 +736,11 @@ impl Comparison<'_> {
                     .trim_end_matches("ModelSettings");
                 heck::ToSnakeCase::to_snake_case(core)
             });
-            let Some(variant) = variant else {
+            let Some((variant, variant_tag)) = variant else {
                 self.docs_only.push(format!("{at}[{label}]"));
                 continue;
             };
-            let tag = variant.tag.clone().unwrap_or_else(|| class.name.clone());
+            let tag = variant_tag.cloned().unwrap_or_else(|| class.name.clone());
             seen.push(tag.clone());
             self.matched += 1;
             // A class the page collapses (no fields listed) is matched by name alone.
@@ -734,8 +748,8 @@ impl Comparison<'_> {
                 self.fields(&format!("{at}[{tag}]"), &class.fields, id);
             }
         }
-        for v in &u.variants {
-            let tag = v.tag.clone().unwrap_or_else(|| v.name.clone());
+        for (v, v_tag) in &variants {
+            let tag = v_tag.cloned().unwrap_or_else(|| v.name.clone());
             if !seen.contains(&tag) {
                 self.schema_only.push(format!("{at}[{tag}]"));
             }

@@ -1,135 +1,45 @@
 //! Prints the client: one resource group per tag, one builder per operation.
 
-use std::collections::BTreeMap;
-
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use super::docs::{doc_attrs, doc_paragraphs};
 use super::models::{ident, ty_tokens};
 use crate::model::*;
-use crate::naming::{self, Scope};
 
-/// How an operation returns: JSON, events, or both.
-struct Shape {
-    json: Option<Ty>,
-    events: Option<Ty>,
-    /// The body's boolean that asks for a stream (`streaming`), when there is one.
-    toggle: Option<String>,
-    /// The item type and the page-size default, when the operation is a cursor-paginated list.
-    pages: Option<(Ty, Option<i64>)>,
-}
-
-fn shape(model: &Model, op: &Operation) -> Shape {
-    let toggle = op.body.as_ref().and_then(|body| match &body.ty {
-        Ty::Named(id) => match &model.get(*id).kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .find(|f| {
-                    matches!(f.wire.as_str(), "streaming" | "stream")
-                        && f.ty == Ty::Boolean
-                        && f.presence == Presence::Optional
-                })
-                .map(|f| f.name.clone()),
-            _ => None,
-        },
-        _ => None,
-    });
-    let events = op.event_response.clone();
-    // A JSON answer with no schema next to an event stream is the stream's fallback, not a result.
-    let json = op
-        .json_response
-        .clone()
-        .filter(|ty| !(events.is_some() && *ty == Ty::Json && toggle.is_none()));
-    let has_after = op
-        .params
-        .iter()
-        .any(|p| p.wire == "after" && p.location == ParamLocation::Query);
-    let pages = match (&json, has_after) {
-        (Some(Ty::Array(item)), true) if has_id(model, item).is_some() => {
-            let default = op
-                .params
-                .iter()
-                .find(|p| p.wire == "limit")
-                .and_then(|p| p.default.as_ref())
-                .and_then(Value::as_i64);
-            Some(((**item).clone(), default))
-        }
-        _ => None,
-    };
-    Shape {
-        json,
-        events,
-        toggle,
-        pages,
-    }
-}
-
-/// The expression reading an item's id, if every shape of it has one.
-fn has_id(model: &Model, ty: &Ty) -> Option<TokenStream> {
-    let Ty::Named(id) = ty else { return None };
-    match &model.get(*id).kind {
-        TypeKind::Struct(s) => {
-            let field = s
-                .fields
-                .iter()
-                .find(|f| f.wire == "id" && f.ty == Ty::String)?;
-            let name = ident(&field.name);
-            Some(match field.presence {
-                Presence::Required => quote!(::std::option::Option::Some(self.#name.as_str())),
-                Presence::Const => return None,
-                _ => quote!(self.#name.as_deref()),
-            })
-        }
-        TypeKind::Union(u) => {
-            let arms = u
-                .variants
-                .iter()
-                .map(|v| {
-                    has_id(model, &v.ty)?;
-                    let vname = ident(&v.name);
-                    Some(quote!(Self::#vname(value) => crate::client::HasId::id(value),))
-                })
-                .collect::<Option<Vec<_>>>()?;
-            let unknown = ident(&u.unknown_name);
-            let unknown_arm = if u.discriminator.is_some() {
-                quote!(Self::#unknown(object) => object.get("id").and_then(::serde_json::Value::as_str),)
-            } else {
-                quote!(Self::#unknown(value) => value.get("id").and_then(::serde_json::Value::as_str),)
-            };
-            Some(quote!(match self { #(#arms)* #unknown_arm }))
-        }
-        _ => None,
-    }
-}
-
-/// Every type that needs `HasId`, with the expression, in model order.
+/// `HasId` for every type of a paginated list's items, reading the id as the model says.
 fn has_id_impls(model: &Model) -> TokenStream {
-    let mut wanted: BTreeMap<usize, TokenStream> = BTreeMap::new();
-    fn collect(model: &Model, ty: &Ty, wanted: &mut BTreeMap<usize, TokenStream>) {
-        let Ty::Named(id) = ty else { return };
-        if wanted.contains_key(&id.0) {
-            return;
-        }
-        if let Some(body) = has_id(model, ty) {
-            wanted.insert(id.0, body);
-            if let TypeKind::Union(u) = &model.get(*id).kind {
-                for v in &u.variants {
-                    collect(model, &v.ty, wanted);
-                }
+    let impls = model.item_ids.iter().map(|(id, access)| {
+        let def = model.get(*id);
+        let name = ident(&def.name);
+        let body = match (access, &def.kind) {
+            (IdAccess::Field { name, required: true }, _) => {
+                let name = ident(name);
+                quote!(::std::option::Option::Some(self.#name.as_str()))
             }
-        }
-    }
-    for op in &model.operations {
-        if let Some((item, _)) = shape(model, op).pages {
-            collect(model, &item, &mut wanted);
-        }
-    }
-    let impls = wanted.into_iter().map(|(id, body)| {
-        let name = ident(&model.types[id].name);
+            (IdAccess::Field { name, required: false }, _) => {
+                let name = ident(name);
+                quote!(self.#name.as_deref())
+            }
+            (IdAccess::Variants, TypeKind::Union(u)) => {
+                let arms = u.variants().into_iter().map(|v| {
+                    let vname = ident(&v.name);
+                    quote!(Self::#vname(value) => crate::client::HasId::id(value),)
+                });
+                let unknown = ident(&u.unknown_name);
+                let unknown_arm = match &u.kind {
+                    UnionKind::Tagged(_) => {
+                        quote!(Self::#unknown(object) => object.get("id").and_then(::serde_json::Value::as_str),)
+                    }
+                    UnionKind::Untagged(_) => {
+                        quote!(Self::#unknown(value) => value.get("id").and_then(::serde_json::Value::as_str),)
+                    }
+                };
+                quote!(match self { #(#arms)* #unknown_arm })
+            }
+            // Lowering gives `Variants` to unions only.
+            (IdAccess::Variants, _) => quote!(::std::option::Option::None),
+        };
         quote! {
             impl HasId for crate::models::#name {
                 fn id(&self) -> ::std::option::Option<&str> { #body }
@@ -139,60 +49,26 @@ fn has_id_impls(model: &Model) -> TokenStream {
     quote!(#(#impls)*)
 }
 
-/// The declared error types, and for each operation the function that decodes them.
-fn declared_errors(model: &Model) -> (TokenStream, BTreeMap<String, proc_macro2::Ident>) {
-    let mut variants: Vec<(String, TokenStream)> = Vec::new();
-    let mut variant_scope = Scope::default();
-    let mut variant_of: BTreeMap<String, String> = BTreeMap::new();
-    let mut functions: BTreeMap<String, (proc_macro2::Ident, Vec<(String, String)>)> =
-        BTreeMap::new();
-    let mut fn_of_op = BTreeMap::new();
-    for op in &model.operations {
-        let mut table = Vec::new();
-        for (code, ty) in &op.error_responses {
-            let tokens = ty_tokens(model, ty);
-            let key = tokens.to_string();
-            let variant = variant_of
-                .entry(key)
-                .or_insert_with(|| {
-                    let base = match ty {
-                        Ty::Named(id) => model.get(*id).name.clone(),
-                        _ => "Other".to_owned(),
-                    };
-                    let name = variant_scope.claim(&base);
-                    variants.push((name.clone(), tokens.clone()));
-                    name
-                })
-                .clone();
-            table.push((code.clone(), variant));
-        }
-        let signature = format!("{table:?}");
-        let count = functions.len();
-        let entry = functions
-            .entry(signature)
-            .or_insert_with(|| (format_ident!("declared_errors_{}", count + 1), table));
-        fn_of_op.insert(op.operation_id.clone(), entry.0.clone());
-    }
-    let enum_variants = variants.iter().map(|(name, ty)| {
-        let name = ident(name);
+/// The `DeclaredError` enum and the functions that decode each operation's error bodies.
+fn declared_errors(model: &Model) -> TokenStream {
+    let errors = &model.errors;
+    let enum_variants = errors.variants.iter().map(|v| {
+        let name = ident(&v.name);
+        let ty = ty_tokens(model, &v.ty);
         quote!(#name(#ty),)
     });
-    let mut fns: Vec<&(proc_macro2::Ident, Vec<(String, String)>)> = functions.values().collect();
-    fns.sort_by_key(|(name, _)| name.to_string());
-    let fns = fns.into_iter().map(|(name, table)| {
-        let arms = table.iter().map(|(code, variant)| {
-            let variant = ident(variant);
-            let pattern = match code.as_str() {
-                "default" => quote!(_),
-                c if c.ends_with("XX") => {
-                    let hundred: u16 = c[..1].parse().unwrap_or(0) * 100;
-                    let last = hundred + 99;
-                    quote!(#hundred..=#last)
+    let fns = errors.decoders.iter().map(|decoder| {
+        let name = ident(&decoder.name);
+        let arms = decoder.cases.iter().map(|(status, arm)| {
+            let variant = ident(&errors.variants[*arm].name);
+            let pattern = match *status {
+                StatusMatch::Default => quote!(_),
+                StatusMatch::Range(class) => {
+                    let first = class.saturating_mul(100);
+                    let last = first.saturating_add(99);
+                    quote!(#first..=#last)
                 }
-                c => {
-                    let status: u16 = c.parse().unwrap_or(0);
-                    quote!(#status)
-                }
+                StatusMatch::Code(status) => quote!(#status),
             };
             quote! {
                 #pattern => {
@@ -213,7 +89,7 @@ fn declared_errors(model: &Model) -> (TokenStream, BTreeMap<String, proc_macro2:
             }
         }
     });
-    let tokens = quote! {
+    quote! {
         /// The error bodies the schema declares, decoded when an error answer fits one.
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -222,49 +98,7 @@ fn declared_errors(model: &Model) -> (TokenStream, BTreeMap<String, proc_macro2:
         }
 
         #(#fns)*
-    };
-    (tokens, fn_of_op)
-}
-
-/// A method name within a group: the operationId without the words of the tag.
-fn method_names(ops: &[&Operation], tag: &str) -> Vec<String> {
-    let tag_words: Vec<String> = naming::field_name(tag)
-        .split('_')
-        .map(str::to_owned)
-        .collect();
-    let singular: Vec<String> = tag_words
-        .iter()
-        .map(|w| w.strip_suffix('s').unwrap_or(w).to_owned())
-        .collect();
-    let short: Vec<String> = ops
-        .iter()
-        .map(|op| {
-            let words: Vec<&str> = op
-                .name
-                .split('_')
-                .filter(|w| !tag_words.iter().any(|t| t == w) && !singular.iter().any(|t| t == w))
-                .collect();
-            if words.is_empty() {
-                op.name.clone()
-            } else {
-                words.join("_")
-            }
-        })
-        .collect();
-    let mut scope = Scope::with_reserved(&["new", "client"]);
-    short
-        .iter()
-        .zip(ops)
-        .map(|(name, op)| {
-            let unique = short.iter().filter(|n| *n == name).count() == 1;
-            let name = if unique {
-                naming::field_name(name)
-            } else {
-                op.name.clone()
-            };
-            scope.claim_snake(&name)
-        })
-        .collect()
+    }
 }
 
 fn param_setter_ty(model: &Model, ty: &Ty) -> (TokenStream, TokenStream) {
@@ -292,66 +126,35 @@ fn http_method(method: Method) -> TokenStream {
 
 /// Emits `client.rs`.
 pub fn emit(model: &Model) -> TokenStream {
-    let (declared, declared_fn) = declared_errors(model);
+    let declared = declared_errors(model);
     let has_ids = has_id_impls(model);
-
-    let mut groups: Vec<(Option<String>, Vec<&Operation>)> = Vec::new();
-    for op in &model.operations {
-        match groups.iter_mut().find(|(tag, _)| *tag == op.tag) {
-            Some((_, ops)) => ops.push(op),
-            None => groups.push((op.tag.clone(), vec![op])),
-        }
-    }
-
-    let mut builder_scope = Scope::default();
     let mut group_items = Vec::new();
     let mut builder_items = Vec::new();
     let mut group_accessors = Vec::new();
-    let mut accessor_scope = Scope::with_reserved(&["new", "from_env", "builder", "base_url"]);
-    let mut group_scope = Scope::with_reserved(&[
-        "Client",
-        "ClientBuilder",
-        "Error",
-        "HasId",
-        "DeclaredError",
-        "EventStream",
-    ]);
-    for (tag, ops) in &groups {
-        let methods = match tag {
-            Some(tag) => method_names(ops, tag),
-            // Untagged operations are methods of `Client` itself.
-            None => ops
-                .iter()
-                .map(|op| accessor_scope.claim_snake(&op.name))
-                .collect(),
-        };
-        let client_expr = if tag.is_some() {
-            quote!(self.client.clone())
-        } else {
-            quote!(self.clone())
+    for group in &model.groups {
+        let client_expr = match group.tag {
+            Some(_) => quote!(self.client.clone()),
+            None => quote!(self.clone()),
         };
         let mut group_methods = Vec::new();
-        for (op, method) in ops.iter().zip(&methods) {
-            let builder = ident(&builder_scope.claim(&op.operation_id.to_upper_camel_case()));
-            let (method_tokens, builder_tokens) = operation(
-                model,
-                op,
-                method,
-                &builder,
-                &declared_fn[&op.operation_id],
-                &client_expr,
-            );
+        for &index in &group.operations {
+            let (method_tokens, builder_tokens) =
+                operation(model, &model.operations[index], &client_expr);
             group_methods.push(method_tokens);
             builder_items.push(builder_tokens);
         }
-        match tag {
-            Some(tag) => {
-                let group = ident(&group_scope.claim(&naming::type_name(tag)));
-                let accessor = ident(&accessor_scope.claim_snake(&naming::field_name(tag)));
+        match &group.tag {
+            Some(TagGroup {
+                tag,
+                type_name,
+                accessor,
+            }) => {
+                let group = ident(type_name);
+                let accessor_ident = ident(accessor);
                 let accessor_doc = format!(" The `{tag}` operations.");
                 group_accessors.push(quote! {
                     #[doc = #accessor_doc]
-                    pub fn #accessor(&self) -> #group { #group { client: self.clone() } }
+                    pub fn #accessor_ident(&self) -> #group { #group { client: self.clone() } }
                 });
                 let group_doc =
                     format!(" The operations tagged `{tag}`; made by [`Client::{accessor}`].");
@@ -404,16 +207,17 @@ pub fn emit(model: &Model) -> TokenStream {
     }
 }
 
+/// The method that makes an operation's builder, and the builder.
 fn operation(
     model: &Model,
     op: &Operation,
-    method: &str,
-    builder: &proc_macro2::Ident,
-    declared: &proc_macro2::Ident,
     client_expr: &TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let shape = shape(model, op);
+    let method = &op.method_name;
     let method_ident = ident(method);
+    let builder = ident(&op.builder);
+    let declared = ident(&model.errors.decoders[op.errors].name);
+    let toggle = &op.call.toggle;
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
@@ -570,7 +374,7 @@ fn operation(
         TokenStream::new()
     };
 
-    let toggle_set = |value: bool| match (&shape.toggle, body_required) {
+    let toggle_set = |value: bool| match (toggle, body_required) {
         (Some(field), true) => {
             let field = ident(field);
             quote!(self.body.#field = ::std::option::Option::Some(#value);)
@@ -586,47 +390,45 @@ fn operation(
         }
         (None, _) => TokenStream::new(),
     };
-    let needs_mut_self = shape.toggle.is_some();
+    let needs_mut_self = toggle.is_some();
     let self_binding = if needs_mut_self {
         quote!(mut self)
     } else {
         quote!(self)
     };
 
-    let send = shape.json.as_ref().map(|ty| {
-        let ty = ty_tokens(model, ty);
-        let set = toggle_set(false);
-        let note = if shape.toggle.is_some() {
-            format!(
-                " Sends the request and decodes the JSON answer (with `{}: false`).",
-                shape.toggle.clone().unwrap_or_default()
-            )
-        } else {
-            " Sends the request and decodes the JSON answer.".to_owned()
-        };
-        quote! {
-            #[doc = #note]
-            pub async fn send(#self_binding) -> ::std::result::Result<#ty, Error> {
-                #set
-                rt::send_json(&self.client, self.request()?).await
-            }
-        }
-    });
-    // No JSON answer and no events (a 204, say): `send()` reports success or the error.
-    let send = send.or_else(|| {
-        shape.events.is_none().then(|| {
+    let send = match &op.call.answer {
+        Answer::Json(ty) | Answer::JsonOrEvents { json: ty, .. } => {
+            let ty = ty_tokens(model, ty);
+            let set = toggle_set(false);
+            let note = match toggle {
+                Some(field) => {
+                    format!(
+                        " Sends the request and decodes the JSON answer (with `{field}: false`)."
+                    )
+                }
+                None => " Sends the request and decodes the JSON answer.".to_owned(),
+            };
             quote! {
-                /// Sends the request; the answer has no body to decode.
-                pub async fn send(self) -> ::std::result::Result<(), Error> {
-                    rt::send_empty(&self.client, self.request()?).await
+                #[doc = #note]
+                pub async fn send(#self_binding) -> ::std::result::Result<#ty, Error> {
+                    #set
+                    rt::send_json(&self.client, self.request()?).await
                 }
             }
-        })
-    });
-    let stream = shape.events.as_ref().map(|ty| {
+        }
+        Answer::Empty => quote! {
+            /// Sends the request; the answer has no body to decode.
+            pub async fn send(self) -> ::std::result::Result<(), Error> {
+                rt::send_empty(&self.client, self.request()?).await
+            }
+        },
+        Answer::Events(_) => TokenStream::new(),
+    };
+    let stream = op.call.answer.events().map(|ty| {
         let ty = ty_tokens(model, ty);
         let set = toggle_set(true);
-        let note = match &shape.toggle {
+        let note = match toggle {
             Some(field) => {
                 format!(" Sends the request with `{field}: true` and returns the answer's events.")
             }
@@ -640,14 +442,19 @@ fn operation(
             }
         }
     });
-    let pages = shape.pages.as_ref().map(|(item, default_limit)| {
-        let item_ty = ty_tokens(model, item);
-        let limit_field = op.params.iter().find(|p| p.wire == "limit").map(|p| ident(&p.name));
-        let after = op.params.iter().find(|p| p.wire == "after").map(|p| ident(&p.name));
-        let limit_expr = match (&limit_field, default_limit) {
-            (Some(field), Some(d)) => quote!(self.#field.or(::std::option::Option::Some(#d))),
-            (Some(field), None) => quote!(self.#field),
-            (None, _) => quote!(::std::option::Option::None),
+    let pages = op.pagination.as_ref().map(|pages| {
+        let item_ty = ty_tokens(model, &pages.item);
+        let after = ident(&pages.after);
+        let limit_expr = match &pages.limit {
+            Some((field, Some(default))) => {
+                let field = ident(field);
+                quote!(self.#field.or(::std::option::Option::Some(#default)))
+            }
+            Some((field, None)) => {
+                let field = ident(field);
+                quote!(self.#field)
+            }
+            None => quote!(::std::option::Option::None),
         };
         quote! {
             /// Every item of every page, fetched lazily by following the `after` cursor; stops

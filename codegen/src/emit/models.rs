@@ -4,8 +4,6 @@
 //! `extra` map without `#[serde(flatten)]`'s buffering, check `const` properties, and dispatch
 //! unions on their tag instead of trying variants.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -52,7 +50,7 @@ fn field_ty(model: &Model, field: &Field) -> TokenStream {
         Presence::Required => ty,
         Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#ty>),
         Presence::Patch => quote!(crate::Patch<#ty>),
-        Presence::Const => TokenStream::new(),
+        Presence::Const(_) => TokenStream::new(),
     }
 }
 
@@ -110,12 +108,15 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
     let data_fields: Vec<&Field> = s
         .fields
         .iter()
-        .filter(|f| f.presence != Presence::Const)
+        .filter(|f| !matches!(f.presence, Presence::Const(_)))
         .collect();
-    let consts: Vec<&Field> = s
+    let consts: Vec<(&Field, &Constant)> = s
         .fields
         .iter()
-        .filter(|f| f.presence == Presence::Const)
+        .filter_map(|f| match &f.presence {
+            Presence::Const(constant) => Some((f, constant)),
+            _ => None,
+        })
         .collect();
     let defaultable = data_fields.iter().all(|f| f.presence != Presence::Required);
     let derive_default = if defaultable {
@@ -137,12 +138,8 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
         quote! { #docs #deprecated pub #fname: #ty, }
     });
 
-    let const_items = consts.iter().map(|f| {
-        let cname = format_ident!(
-            "{}",
-            heck::ToShoutySnakeCase::to_shouty_snake_case(f.name.trim_end_matches('_'))
-        );
-        let value = f.constant.clone().unwrap_or(Value::Null);
+    let const_items = consts.iter().map(|(f, constant)| {
+        let cname = ident(&constant.name);
         let docs = doc_paragraphs(&[
             Some(format!(
                 "The fixed value of the `{}` property, written on every encode.",
@@ -150,28 +147,15 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
             )),
             f.doc.clone(),
         ]);
-        match &value {
-            Value::String(v) => quote! { #docs pub const #cname: &'static str = #v; },
-            Value::Bool(v) => quote! { #docs pub const #cname: bool = #v; },
-            Value::Number(n) => {
-                let lit = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+        match &constant.value {
+            ConstValue::String(v) => quote! { #docs pub const #cname: &'static str = #v; },
+            ConstValue::Boolean(v) => quote! { #docs pub const #cname: bool = #v; },
+            ConstValue::Integer(v) => {
+                let lit = Literal::i64_unsuffixed(*v);
                 quote! { #docs pub const #cname: i64 = #lit; }
             }
-            _ => TokenStream::new(),
         }
     });
-    let const_refs: BTreeMap<&str, Ident> = consts
-        .iter()
-        .map(|f| {
-            (
-                f.wire.as_str(),
-                format_ident!(
-                    "{}",
-                    heck::ToShoutySnakeCase::to_shouty_snake_case(f.name.trim_end_matches('_'))
-                ),
-            )
-        })
-        .collect();
 
     let required: Vec<&&Field> = data_fields
         .iter()
@@ -187,7 +171,7 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
         });
         let inits = data_fields.iter().map(|f| {
             let fname = ident(&f.name);
-            match f.presence {
+            match &f.presence {
                 Presence::Required => quote!(#fname,),
                 _ => quote!(#fname: ::std::default::Default::default(),),
             }
@@ -203,7 +187,7 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
     let serialize_entries = s.fields.iter().map(|f| {
         let wire = &f.wire;
         let fname = ident(&f.name);
-        match f.presence {
+        match &f.presence {
             Presence::Required | Presence::RequiredNullable => quote! { map.serialize_entry(#wire, &self.#fname)?; },
             Presence::Optional => quote! {
                 if let ::std::option::Option::Some(value) = &self.#fname { map.serialize_entry(#wire, value)?; }
@@ -211,8 +195,8 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
             Presence::Patch => quote! {
                 if !self.#fname.is_unchanged() { map.serialize_entry(#wire, &self.#fname)?; }
             },
-            Presence::Const => {
-                let cname = &const_refs[wire.as_str()];
+            Presence::Const(constant) => {
+                let cname = ident(&constant.name);
                 quote! { map.serialize_entry(#wire, &Self::#cname)?; }
             }
         }
@@ -224,7 +208,7 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
     // the size of every visitor for the compiler and the printer.
     let slots = data_fields.iter().map(|f| {
         let local = slot(f);
-        match f.presence {
+        match &f.presence {
             Presence::Required | Presence::RequiredNullable | Presence::Optional => {
                 quote! { let mut #local = ::std::option::Option::None; }
             }
@@ -234,12 +218,12 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
     let arms = s.fields.iter().map(|f| {
         let wire = &f.wire;
         let local = slot(f);
-        match f.presence {
+        match &f.presence {
             Presence::Required => {
                 quote! { #wire => #local = ::std::option::Option::Some(__map.next_value()?), }
             }
-            Presence::Const => {
-                let cname = &const_refs[wire.as_str()];
+            Presence::Const(constant) => {
+                let cname = ident(&constant.name);
                 quote! { #wire => crate::__private::check_const(__map.next_value()?, #name::#cname, #wire)?, }
             }
             _ => quote! { #wire => #local = __map.next_value()?, },
@@ -249,7 +233,7 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
         let fname = ident(&f.name);
         let local = slot(f);
         let wire = &f.wire;
-        match f.presence {
+        match &f.presence {
             Presence::Required => quote! {
                 #fname: #local.ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(#wire))?,
             },
@@ -403,60 +387,55 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
     let name_str = def.name.as_str();
     let deprecated = deprecated_attr(def.deprecated);
     let unknown = ident(&u.unknown_name);
-    let dispatch_note = match &u.discriminator {
-        Some(d) if d.explicit => format!(
+    let variants = u.variants();
+    let dispatch_note = match &u.kind {
+        UnionKind::Tagged(t) if t.source == TagSource::Discriminator => format!(
             "Decoding dispatches on the `{}` property. A payload with a value this client does not know \
              decodes into `{name_str}::{}`, kept whole; a payload without the property is an error.",
-            d.property, u.unknown_name
+            t.property, u.unknown_name
         ),
-        Some(d) => format!(
+        UnionKind::Tagged(t) => format!(
             "Decoding dispatches on the `{}` property, which each variant fixes. A payload without it \
              is matched against the variants in order; one with an unknown value, or that matches none, \
              decodes into `{name_str}::{}`, kept whole.",
-            d.property, u.unknown_name
+            t.property, u.unknown_name
         ),
-        None => format!(
+        UnionKind::Untagged(_) => format!(
             "The schema names no tag, so decoding takes the first variant that accepts the payload; a \
              payload no variant accepts decodes into `{name_str}::{}`, kept whole.",
             u.unknown_name
         ),
     };
     let docs = doc_paragraphs(&[def.doc.clone(), Some(dispatch_note)]);
-    let unknown_ty = if u.discriminator.is_some() {
-        quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
-    } else {
-        quote!(::serde_json::Value)
+    let (unknown_ty, unknown_doc) = match &u.kind {
+        UnionKind::Tagged(_) => (
+            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+            " A variant this client does not know (from a newer server, say), kept exactly as sent.",
+        ),
+        UnionKind::Untagged(_) => (
+            quote!(::serde_json::Value),
+            " A shape this client does not know (from a newer server, say), kept exactly as sent.",
+        ),
     };
-    let variant_defs = u.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        let ty = ty_tokens(model, &v.ty);
-        let tag_note = match (&u.discriminator, &v.tag) {
-            (Some(d), Some(tag)) => Some(format!("`{}: \"{}\"`", d.property, tag)),
-            _ => None,
-        };
-        let docs = doc_paragraphs(&[tag_note, v.doc.clone()]);
-        quote! { #docs #vname(#ty), }
-    });
-    let unknown_doc = format!(
-        " A {} this client does not know (from a newer server, say), kept exactly as sent.",
-        if u.discriminator.is_some() {
-            "variant"
-        } else {
-            "shape"
-        }
-    );
+    let variant_defs = match &u.kind {
+        UnionKind::Tagged(t) => t
+            .variants
+            .iter()
+            .map(|tv| {
+                let tag_note = format!("`{}: \"{}\"`", t.property, tv.value);
+                variant_def(model, &tv.variant, Some(tag_note))
+            })
+            .collect::<Vec<_>>(),
+        UnionKind::Untagged(variants) => variants
+            .iter()
+            .map(|v| variant_def(model, v, None))
+            .collect(),
+    };
 
     // `From` for each variant type that appears once.
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for v in &u.variants {
-        *counts
-            .entry(ty_tokens(model, &v.ty).to_string())
-            .or_default() += 1;
-    }
-    let froms = u
-        .variants
+    let froms = variants
         .iter()
-        .filter(|v| counts[&ty_tokens(model, &v.ty).to_string()] == 1)
+        .filter(|v| variants.iter().filter(|w| w.ty == v.ty).count() == 1)
         .map(|v| {
             let vname = ident(&v.name);
             let ty = ty_tokens(model, &v.ty);
@@ -467,95 +446,17 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
             }
         });
 
-    let serialize_arms = u.variants.iter().map(|v| {
-        let vname = ident(&v.name);
-        match (&u.discriminator, &v.tag, v.writes_tag) {
-            (Some(d), Some(tag), false) => {
-                let property = &d.property;
-                quote! { Self::#vname(value) => crate::__private::serialize_with_tag(value, #property, #tag, serializer), }
-            }
-            _ => quote! { Self::#vname(value) => ::serde::Serialize::serialize(value, serializer), },
-        }
-    });
-
-    let (deserialize_body, tag_method) = match &u.discriminator {
-        Some(d) => {
-            let property = &d.property;
-            let tagged_arms = u.variants.iter().filter_map(|v| {
-                let vname = ident(&v.name);
-                let tag = v.tag.as_ref()?;
-                Some(quote! {
-                    ::std::option::Option::Some(#tag) => members.decode(#name_str, #tag).map(#name::#vname),
-                })
-            });
-            let tags: Vec<&str> = u.variants.iter().filter_map(|v| v.tag.as_deref()).collect();
-            let expected = tags.join(", ");
-            let missing = if d.explicit {
-                quote! {
-                    ::std::option::Option::None => ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::custom(
-                        ::std::format_args!("{} needs the `{}` property, one of: {}", #name_str, #property, #expected)
-                    )),
-                }
-            } else {
-                let tries = u.variants.iter().map(|v| {
+    let (serialize_arms, deserialize_body, tag_method) = match &u.kind {
+        UnionKind::Tagged(t) => tagged_union_impls(def, u, t),
+        UnionKind::Untagged(variants) => {
+            let serialize_arms = variants
+                .iter()
+                .map(|v| {
                     let vname = ident(&v.name);
-                    quote! {
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(&object) {
-                            return ::std::result::Result::Ok(#name::#vname(value));
-                        }
-                    }
-                });
-                quote! {
-                    ::std::option::Option::None => {
-                        let object = members.into_object()?;
-                        #(#tries)*
-                        ::std::result::Result::Ok(#name::#unknown(object))
-                    }
-                }
-            };
-            let tag_arms = u.variants.iter().filter_map(|v| {
-                let vname = ident(&v.name);
-                let tag = v.tag.as_ref()?;
-                Some(quote! { Self::#vname(_) => ::std::option::Option::Some(#tag), })
-            });
-            let method = format_ident!("{}", crate::naming::field_name(property));
-            let method_doc = format!(
-                " The `{property}` value of this variant, or of the unknown payload when it has one."
-            );
-            let tag_method = quote! {
-                impl #name {
-                    #[doc = #method_doc]
-                    pub fn #method(&self) -> ::std::option::Option<&str> {
-                        match self {
-                            #(#tag_arms)*
-                            Self::#unknown(object) => object.get(#property).and_then(::serde_json::Value::as_str),
-                        }
-                    }
-                }
-            };
-            let expecting = format!("a {name_str} object");
-            let body = quote! {
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, __map: __A) -> ::std::result::Result<#name, __A::Error> {
-                        let (tag, members) = crate::__private::find_tag(__map, #property)?;
-                        match tag.as_ref().map(crate::__private::Key::as_str) {
-                            #(#tagged_arms)*
-                            ::std::option::Option::Some(_) => members.into_object().map(#name::#unknown),
-                            #missing
-                        }
-                    }
-                }
-                deserializer.deserialize_map(__Visitor)
-            };
-            (body, tag_method)
-        }
-        None => {
-            let tries = u.variants.iter().map(|v| {
+                    quote! { Self::#vname(value) => ::serde::Serialize::serialize(value, serializer), }
+                })
+                .collect();
+            let tries = variants.iter().map(|v| {
                 let vname = ident(&v.name);
                 quote! {
                     if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(&value) {
@@ -568,7 +469,7 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
                 #(#tries)*
                 ::std::result::Result::Ok(Self::#unknown(value))
             };
-            (body, TokenStream::new())
+            (serialize_arms, body, TokenStream::new())
         }
     };
 
@@ -601,4 +502,110 @@ fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
             }
         }
     }
+}
+
+fn variant_def(model: &Model, v: &Variant, tag_note: Option<String>) -> TokenStream {
+    let vname = ident(&v.name);
+    let ty = ty_tokens(model, &v.ty);
+    let docs = doc_paragraphs(&[tag_note, v.doc.clone()]);
+    quote! { #docs #vname(#ty), }
+}
+
+/// A tagged union's serialize arms, its deserialize body (one pass: find the tag, then decode
+/// the chosen variant) and the method that reads its tag.
+fn tagged_union_impls(
+    def: &TypeDef,
+    u: &Union,
+    t: &Tagged,
+) -> (Vec<TokenStream>, TokenStream, TokenStream) {
+    let name = ident(&def.name);
+    let name_str = def.name.as_str();
+    let unknown = ident(&u.unknown_name);
+    let property = &t.property;
+    let serialize_arms = t
+        .variants
+        .iter()
+        .map(|tv| {
+            let vname = ident(&tv.variant.name);
+            let tag = &tv.value;
+            if tv.writes_tag {
+                quote! { Self::#vname(value) => ::serde::Serialize::serialize(value, serializer), }
+            } else {
+                quote! { Self::#vname(value) => crate::__private::serialize_with_tag(value, #property, #tag, serializer), }
+            }
+        })
+        .collect();
+    let tagged_arms = t.variants.iter().map(|tv| {
+        let vname = ident(&tv.variant.name);
+        let tag = &tv.value;
+        quote! {
+            ::std::option::Option::Some(#tag) => members.decode(#name_str, #tag).map(#name::#vname),
+        }
+    });
+    let tags: Vec<&str> = t.variants.iter().map(|tv| tv.value.as_str()).collect();
+    let expected = tags.join(", ");
+    let missing = match t.source {
+        TagSource::Discriminator => quote! {
+            ::std::option::Option::None => ::std::result::Result::Err(<__A::Error as ::serde::de::Error>::custom(
+                ::std::format_args!("{} needs the `{}` property, one of: {}", #name_str, #property, #expected)
+            )),
+        },
+        TagSource::Constants => {
+            let tries = t.variants.iter().map(|tv| {
+                let vname = ident(&tv.variant.name);
+                quote! {
+                    if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(&object) {
+                        return ::std::result::Result::Ok(#name::#vname(value));
+                    }
+                }
+            });
+            quote! {
+                ::std::option::Option::None => {
+                    let object = members.into_object()?;
+                    #(#tries)*
+                    ::std::result::Result::Ok(#name::#unknown(object))
+                }
+            }
+        }
+    };
+    let tag_arms = t.variants.iter().map(|tv| {
+        let vname = ident(&tv.variant.name);
+        let tag = &tv.value;
+        quote! { Self::#vname(_) => ::std::option::Option::Some(#tag), }
+    });
+    let method = ident(&t.accessor);
+    let method_doc = format!(
+        " The `{property}` value of this variant, or of the unknown payload when it has one."
+    );
+    let tag_method = quote! {
+        impl #name {
+            #[doc = #method_doc]
+            pub fn #method(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(#tag_arms)*
+                    Self::#unknown(object) => object.get(#property).and_then(::serde_json::Value::as_str),
+                }
+            }
+        }
+    };
+    let expecting = format!("a {name_str} object");
+    let body = quote! {
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = #name;
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#expecting)
+            }
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, __map: __A) -> ::std::result::Result<#name, __A::Error> {
+                let (tag, members) = crate::__private::find_tag(__map, #property)?;
+                match tag.as_ref().map(crate::__private::Key::as_str) {
+                    #(#tagged_arms)*
+                    ::std::option::Option::Some(_) => members.into_object().map(#name::#unknown),
+                    #missing
+                }
+            }
+        }
+        deserializer.deserialize_map(__Visitor)
+    };
+    (serialize_arms, body, tag_method)
 }

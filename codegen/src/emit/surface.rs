@@ -24,18 +24,12 @@ fn ty_name(model: &Model, ty: &Ty) -> String {
 
 fn field_line(model: &Model, f: &Field) -> String {
     let ty = ty_name(model, &f.ty);
-    let shown = match f.presence {
+    let shown = match &f.presence {
         Presence::Required => ty,
         Presence::RequiredNullable => format!("Option<{ty}> (always sent, may be null)"),
         Presence::Optional => format!("Option<{ty}>"),
         Presence::Patch => format!("Patch<{ty}>"),
-        Presence::Const => format!(
-            "const {}",
-            f.constant
-                .as_ref()
-                .map(|c| c.to_string())
-                .unwrap_or_default()
-        ),
+        Presence::Const(constant) => format!("const {}", constant.value.to_json()),
     };
     let deprecated = if f.deprecated { " (deprecated)" } else { "" };
     if f.name == f.wire {
@@ -72,18 +66,25 @@ pub fn listing(model: &Model) -> String {
                 );
             }
             TypeKind::Union(u) => {
-                let how = match &u.discriminator {
-                    Some(d) => format!("by `{}`", d.property),
-                    None => "untagged".to_owned(),
-                };
-                let _ = writeln!(out, "\n## union {} ({how}){deprecated}\n", def.name);
-                for v in &u.variants {
-                    let tag = v
-                        .tag
-                        .as_ref()
-                        .map(|t| format!("`{t}` → "))
-                        .unwrap_or_default();
-                    let _ = writeln!(out, "- {tag}{}({})", v.name, ty_name(model, &v.ty));
+                match &u.kind {
+                    UnionKind::Tagged(t) => {
+                        let _ = writeln!(
+                            out,
+                            "\n## union {} (by `{}`){deprecated}\n",
+                            def.name, t.property
+                        );
+                        for tv in &t.variants {
+                            let v = &tv.variant;
+                            let ty = ty_name(model, &v.ty);
+                            let _ = writeln!(out, "- `{}` → {}({ty})", tv.value, v.name);
+                        }
+                    }
+                    UnionKind::Untagged(variants) => {
+                        let _ = writeln!(out, "\n## union {} (untagged){deprecated}\n", def.name);
+                        for v in variants {
+                            let _ = writeln!(out, "- {}({})", v.name, ty_name(model, &v.ty));
+                        }
+                    }
                 }
                 let _ = writeln!(out, "- {}(raw JSON)", u.unknown_name);
             }
@@ -93,39 +94,89 @@ pub fn listing(model: &Model) -> String {
         }
     }
     out.push_str("\n# Operations\n");
-    for op in &model.operations {
-        let group = op.tag.as_deref().unwrap_or("(client)");
-        let _ = writeln!(
-            out,
-            "\n## {} `{} {}` ({group})\n",
-            op.operation_id,
-            op.method.as_http(),
-            op.path
-        );
-        for p in &op.params {
-            let need = if p.required { "required" } else { "optional" };
-            let _ = writeln!(
-                out,
-                "- {:?} `{}`: {} ({need})",
-                p.location,
-                p.wire,
-                ty_name(model, &p.ty)
-            );
-        }
-        if let Some(body) = &op.body {
-            let need = if body.required {
-                "required"
-            } else {
-                "optional"
-            };
-            let _ = writeln!(out, "- body: {} ({need})", ty_name(model, &body.ty));
-        }
-        if let Some(json) = &op.json_response {
-            let _ = writeln!(out, "- returns: {}", ty_name(model, json));
-        }
-        if let Some(events) = &op.event_response {
-            let _ = writeln!(out, "- streams: {}", ty_name(model, events));
+    let mut receivers = vec![String::new(); model.operations.len()];
+    for group in &model.groups {
+        let receiver = match &group.tag {
+            Some(tag) => format!("client.{}()", tag.accessor),
+            None => "client".to_owned(),
+        };
+        for &index in &group.operations {
+            receivers[index].clone_from(&receiver);
         }
     }
+    for (op, receiver) in model.operations.iter().zip(&receivers) {
+        operation(&mut out, model, op, receiver);
+    }
     out
+}
+
+/// An operation: the call that makes its builder, its inputs, and what its builder gives back.
+fn operation(out: &mut String, model: &Model, op: &Operation, receiver: &str) {
+    let _ = writeln!(
+        out,
+        "\n## {} `{} {}`\n",
+        op.operation_id,
+        op.method.as_http(),
+        op.path
+    );
+    let mut args: Vec<&str> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.name.as_str())
+        .collect();
+    if op.body.as_ref().is_some_and(|b| b.required) {
+        args.push("body");
+    }
+    let _ = writeln!(
+        out,
+        "`{receiver}.{}({})` → `builders::{}`\n",
+        op.method_name,
+        args.join(", "),
+        op.builder
+    );
+    for p in &op.params {
+        let need = if p.required { "required" } else { "optional" };
+        let location = match p.location {
+            ParamLocation::Path => "Path",
+            ParamLocation::Query => "Query",
+            ParamLocation::Header => "Header",
+        };
+        let ty = ty_name(model, &p.ty);
+        let _ = writeln!(out, "- {location} `{}`: {ty} ({need})", p.wire);
+    }
+    if let Some(body) = &op.body {
+        let need = if body.required {
+            "required"
+        } else {
+            "optional"
+        };
+        let _ = writeln!(out, "- body: {} ({need})", ty_name(model, &body.ty));
+    }
+    let toggle = |value: bool| match &op.call.toggle {
+        Some(field) => format!(" (sets `{field}: {value}`)"),
+        None => String::new(),
+    };
+    match &op.call.answer {
+        Answer::Empty => {
+            let _ = writeln!(out, "- `send()` → ()");
+        }
+        Answer::Json(json) | Answer::JsonOrEvents { json, .. } => {
+            let _ = writeln!(
+                out,
+                "- `send()` → {}{}",
+                ty_name(model, json),
+                toggle(false)
+            );
+        }
+        Answer::Events(_) => {}
+    }
+    if let Some(events) = op.call.answer.events() {
+        let events = ty_name(model, events);
+        let _ = writeln!(out, "- `stream()` → EventStream<{events}>{}", toggle(true));
+    }
+    if let Some(pages) = &op.pagination {
+        let item = ty_name(model, &pages.item);
+        let _ = writeln!(out, "- `into_stream()` → each {item} of every page");
+    }
 }

@@ -30,11 +30,7 @@ impl Lowerer<'_> {
             .iter()
             .find(|(merging, p, _)| *p == patch && merging == schema)
         {
-            return Ok(Lowered {
-                ty: Ty::Named(id),
-                nullable,
-                constant: None,
-            });
+            return Ok(Lowered::plain(Ty::Named(id), nullable));
         }
         // Several parts: one struct with the properties of all of them, in order.
         let mut properties = indexmap::IndexMap::new();
@@ -46,11 +42,7 @@ impl Lowerer<'_> {
                 SchemaKind::Type(Type::Object(o)) => (o.properties.clone(), o.required.clone()),
                 SchemaKind::Any(a) => (a.properties.clone(), a.required.clone()),
                 _ => {
-                    return Ok(Lowered {
-                        ty: Ty::Json,
-                        nullable,
-                        constant: None,
-                    });
+                    return Ok(Lowered::plain(Ty::Json, nullable));
                 }
             };
             for (k, v) in props {
@@ -63,10 +55,6 @@ impl Lowerer<'_> {
         let fields = self.fields(&properties, &required, name, at, patch);
         self.merging.pop();
         self.set(id, Some(schema), TypeKind::Struct(fields?));
-        Ok(Lowered {
-            ty: Ty::Named(id),
-            nullable,
-            constant: None,
-        })
+        Ok(Lowered::plain(Ty::Named(id), nullable))
     }
 }

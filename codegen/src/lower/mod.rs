@@ -5,6 +5,7 @@
 //! [`unions`], [`operations`], [`recursion`] (boxing recursive fields).
 
 mod all_of;
+mod client;
 mod operations;
 mod recursion;
 mod schemas;
@@ -13,19 +14,37 @@ mod unions;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
-use serde_json::Value;
 
 use crate::error::{Error, Pointer, Result};
 use crate::model::*;
 use crate::naming::{self, Scope};
-use crate::vocabulary::{self, SCHEMA_PREFIX};
+use crate::vocabulary;
 
 /// What a schema lowers to, before it is placed in a field.
 #[derive(Debug, Clone)]
 struct Lowered {
     ty: Ty,
     nullable: bool,
-    constant: Option<Value>,
+    /// The value a `const` fixes.
+    constant: Option<ConstValue>,
+}
+
+impl Lowered {
+    fn plain(ty: Ty, nullable: bool) -> Self {
+        Lowered {
+            ty,
+            nullable,
+            constant: None,
+        }
+    }
+
+    fn constant(ty: Ty, nullable: bool, value: ConstValue) -> Self {
+        Lowered {
+            ty,
+            nullable,
+            constant: Some(value),
+        }
+    }
 }
 
 /// String enums with more values than this are plain strings.
@@ -41,10 +60,11 @@ struct Lowerer<'a> {
     by_name: HashMap<String, TypeId>,
     scope: Scope,
     /// Inline unions named by their variants' shared suffix, by structure, so repeats share a type.
-    shared_unions: HashMap<String, TypeId>,
+    shared_unions: HashMap<unions::UnionKey, TypeId>,
     /// Component unions by structure, so an inline copy of one uses the component's type.
-    component_unions: HashMap<String, TypeId>,
-    /// Components used as a PATCH request body, whose nullable properties become [`Presence::Patch`].
+    component_unions: HashMap<unions::UnionKey, TypeId>,
+    /// Components (by name) used as a PATCH request body, whose nullable properties become
+    /// [`Presence::Patch`].
     patch_bodies: BTreeSet<String>,
     /// The `allOf` schemas whose merged struct is being built (with their `patch` flag): one
     /// met again inside its own merge is that same struct, not a new one without end.
@@ -60,7 +80,7 @@ struct Lowerer<'a> {
 const MAX_INLINE_DEPTH: usize = 64;
 
 /// Builds the model of every component schema and operation of `spec`.
-pub fn lower(spec: &OpenAPI, operation_order: &[(String, String)]) -> Result<Model> {
+pub fn lower(spec: &OpenAPI, operation_order: &[(String, Method)]) -> Result<Model> {
     let mut lowerer = Lowerer {
         spec,
         types: Vec::new(),
@@ -92,7 +112,8 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, String)]) -> Result<Mod
     }
     for (raw, schema) in &schemas {
         if let ReferenceOr::Item(s) = schema {
-            if let Some(key) = unions::union_key(s) {
+            let key = unions::alternatives_of(s).and_then(|(alts, _)| unions::union_key(s, alts));
+            if let Some(key) = key {
                 let id = lowerer.by_name[raw.as_str()];
                 lowerer.component_unions.entry(key).or_insert(id);
             }
@@ -104,7 +125,7 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, String)]) -> Result<Mod
         lowerer.order.push(id);
         lowerer.define_component(id, raw, schema, &at)?;
     }
-    let operations = lowerer.operations(operation_order)?;
+    let declared = lowerer.operations(operation_order)?;
     let mut model = Model {
         types: lowerer
             .types
@@ -120,9 +141,10 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, String)]) -> Result<Mod
             })
             .collect::<Result<_>>()?,
         order: lowerer.order,
-        operations,
+        ..Model::default()
     };
     recursion::box_recursive_fields(&mut model);
+    client::settle(&mut model, declared);
     Ok(model)
 }
 
@@ -257,7 +279,7 @@ impl<'a> Lowerer<'a> {
                 self.set(id, None, TypeKind::Alias(Ty::Named(target)));
             }
             ReferenceOr::Item(schema) => {
-                let patch = self.patch_bodies.contains(&format!("{SCHEMA_PREFIX}{raw}"));
+                let patch = self.patch_bodies.contains(raw);
                 let lowered =
                     self.lower_schema(schema, &self.names[id.0].clone(), at, Some(id), patch)?;
                 if self.types[id.0].is_none() {
@@ -280,11 +302,7 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => {
                 let id = self.named(reference, at)?;
                 let target = self.resolve(schema, at)?;
-                Ok(Lowered {
-                    ty: Ty::Named(id),
-                    nullable: target.schema_data.nullable,
-                    constant: None,
-                })
+                Ok(Lowered::plain(Ty::Named(id), target.schema_data.nullable))
             }
             ReferenceOr::Item(s) => self.lower_schema(s, name, at, None, false),
         }

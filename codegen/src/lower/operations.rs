@@ -1,45 +1,79 @@
-//! Operations: parameters, request body, responses and declared errors of each, in document order.
+//! Operations as the document declares them: parameters, request body, success answers and
+//! error bodies, in document order. What the client makes of them (names, call shape,
+//! pagination, shared error decoders) is settled afterwards, in `client`.
 
 use std::collections::BTreeMap;
 
-use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, StatusCode};
 
 use super::Lowerer;
 use crate::error::{Error, Pointer, Result};
 use crate::model::*;
 use crate::naming::{self, Scope};
-use crate::vocabulary::Method;
+use crate::vocabulary::{self, Method};
+
+/// An operation as declared, before the client's decisions.
+pub(super) struct Declared {
+    pub operation_id: String,
+    /// The operationId as a snake_case name, unique among the operations.
+    pub snake_name: String,
+    pub method: Method,
+    pub path: String,
+    pub tag: Option<String>,
+    pub summary: Option<String>,
+    pub doc: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    /// The JSON body of the first success response that has one.
+    pub json: Option<Ty>,
+    /// The event type of the first `text/event-stream` success response.
+    pub events: Option<Ty>,
+    /// Declared error bodies by status, in document order.
+    pub errors: Vec<(StatusMatch, Ty)>,
+    pub origin: String,
+}
 
 impl Lowerer<'_> {
+    /// The component schemas used as a PATCH request body, by name.
     pub(super) fn find_patch_bodies(&mut self) {
-        for (_, _, method, op) in operations_of(self.spec) {
+        for (path, _, method, op) in operations_of(self.spec) {
             if method != Method::Patch {
                 continue;
             }
-            if let Some(ReferenceOr::Item(body)) = &op.request_body {
-                for media in body.content.values() {
-                    if let Some(ReferenceOr::Reference { reference }) = &media.schema {
-                        self.patch_bodies.insert(reference.clone());
+            let Some(body) = &op.request_body else {
+                continue;
+            };
+            // A body that does not resolve is reported where the operation is lowered.
+            let at = Pointer::root().join("paths").join(path);
+            let Ok(body) = self.resolve(body, &at) else {
+                continue;
+            };
+            for media in body.content.values() {
+                if let Some(ReferenceOr::Reference { reference }) = &media.schema {
+                    if let Ok(name) = vocabulary::component_name::<Schema>(reference, &at) {
+                        self.patch_bodies.insert(name);
                     }
                 }
             }
         }
     }
 
-    pub(super) fn operations(&mut self, order: &[(String, String)]) -> Result<Vec<Operation>> {
+    /// Every operation, in `order` (the document's, which `openapiv3` does not keep).
+    pub(super) fn operations(&mut self, order: &[(String, Method)]) -> Result<Vec<Declared>> {
         let mut seen_ids: BTreeMap<String, Pointer> = BTreeMap::new();
-        let mut method_scope = Scope::default();
+        let mut snake_names = Scope::default();
         let mut out = Vec::new();
-        let spec = self.spec;
-        let mut all = operations_of(spec);
+        let mut all = operations_of(self.spec);
         all.sort_by_key(|(path, _, method, _)| {
             order
                 .iter()
-                .position(|(p, m)| p == path && m == method.key())
+                .position(|(p, m)| p == path && m == method)
                 .unwrap_or(usize::MAX)
         });
         for (path, item, method, op) in all {
-            let at = Pointer::root().join("paths").join(path).join(method.key());
+            let item_at = Pointer::root().join("paths").join(path);
+            let at = item_at.join(method.key());
             let operation_id = match &op.operation_id {
                 Some(id) => id.clone(),
                 None => format!("{}_{}", method.key(), naming::field_name(path)),
@@ -52,161 +86,18 @@ impl Lowerer<'_> {
                 .hint("operationIds must be unique"));
             }
             seen_ids.insert(operation_id.clone(), at.clone());
-            let name = method_scope.claim_snake(&naming::field_name(&operation_id));
             let type_prefix = naming::type_name(&operation_id);
-            let mut params = Vec::new();
-            let mut param_scope = Scope::with_reserved(&["body"]);
-            let all_params = item
-                .parameters
-                .iter()
-                .map(|p| (p, at.join("parameters")))
-                .chain(op.parameters.iter().map(|p| (p, at.join("parameters"))));
-            for (i, (param, params_at)) in all_params.enumerate() {
-                let param_at = params_at.join(i);
-                let param = self.resolve(param, &param_at)?;
-                let data = param.parameter_data_ref();
-                let location = match param {
-                    Parameter::Path { .. } => ParamLocation::Path,
-                    Parameter::Query { .. } => ParamLocation::Query,
-                    Parameter::Header { .. } => ParamLocation::Header,
-                    Parameter::Cookie { .. } => continue,
-                };
-                let (ty, default, deprecated_schema) = match &data.format {
-                    ParameterSchemaOrContent::Schema(schema) => {
-                        let inline = format!("{type_prefix}{}", naming::type_name(&data.name));
-                        let lowered = self.lower_ref(schema, &inline, &param_at.join("schema"))?;
-                        let resolved = self.resolve(schema, &param_at)?;
-                        (
-                            lowered.ty,
-                            resolved.schema_data.default.clone(),
-                            resolved.schema_data.deprecated,
-                        )
-                    }
-                    ParameterSchemaOrContent::Content(_) => (Ty::String, None, false),
-                };
-                params.push(Param {
-                    wire: data.name.clone(),
-                    name: param_scope.claim_snake(&naming::field_name(&data.name)),
-                    location,
-                    required: data.required || location == ParamLocation::Path,
-                    ty,
-                    doc: data.description.clone(),
-                    default,
-                    deprecated: data.deprecated.unwrap_or(false) || deprecated_schema,
-                });
-            }
-            for segment in path.split('/') {
-                if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    if !params
-                        .iter()
-                        .any(|p| p.location == ParamLocation::Path && p.wire == name)
-                    {
-                        return Err(Error::at(
-                            at.as_str(),
-                            format!("the path parameter `{{{name}}}` is not declared"),
-                        )
-                        .hint("add it to the operation's parameters with `in: path`"));
-                    }
-                }
-            }
-            let body = match &op.request_body {
-                Some(body) => {
-                    let body_at = at.join("requestBody");
-                    let body = self.resolve(body, &body_at)?;
-                    match body.content.iter().next() {
-                        Some((media_type, media)) => {
-                            let ty = match &media.schema {
-                                Some(schema) => {
-                                    self.lower_ref(
-                                        schema,
-                                        &format!("{type_prefix}Body"),
-                                        &body_at.join("content").join(media_type).join("schema"),
-                                    )?
-                                    .ty
-                                }
-                                None => Ty::Json,
-                            };
-                            Some(Body {
-                                ty,
-                                required: body.required,
-                                media_type: media_type.clone(),
-                            })
-                        }
-                        None => None,
-                    }
-                }
-                None => None,
-            };
-            let mut json_response = None;
-            let mut event_response = None;
-            let mut success_status = 200;
-            let mut error_responses = Vec::new();
-            for (code, response) in &op.responses.responses {
-                let code_text = code.to_string();
-                let response_at = at.join("responses").join(&code_text);
-                let response = self.resolve(response, &response_at)?;
-                let success = matches!(code, StatusCode::Code(c) if (200..300).contains(c));
-                for (media_type, media) in &response.content {
-                    let media_at = response_at.join("content").join(media_type).join("schema");
-                    let base = media_type.split(';').next().unwrap_or_default().trim();
-                    if success && base == "text/event-stream" && event_response.is_none() {
-                        // An event stream without a schema is typed after the fact (see below).
-                        event_response = Some(match &media.schema {
-                            Some(schema) => self.lower_ref(schema, "StreamEvent", &media_at)?.ty,
-                            None => Ty::Json,
-                        });
-                        continue;
-                    }
-                    let Some(schema) = &media.schema else {
-                        continue;
-                    };
-                    if success && base == "text/event-stream" {
-                        continue;
-                    } else if base == "application/json" || base.ends_with("+json") {
-                        if success {
-                            if json_response.is_none() {
-                                if let StatusCode::Code(c) = code {
-                                    success_status = *c;
-                                }
-                                json_response = Some(
-                                    self.lower_ref(
-                                        schema,
-                                        &format!("{type_prefix}Response"),
-                                        &media_at,
-                                    )?
-                                    .ty,
-                                );
-                            }
-                        } else {
-                            let ty = self
-                                .lower_ref(
-                                    schema,
-                                    &format!("{type_prefix}Error{code_text}"),
-                                    &media_at,
-                                )?
-                                .ty;
-                            error_responses.push((code_text.clone(), ty));
-                        }
-                    }
-                }
-            }
-            if let Some(default) = &op.responses.default {
-                let response_at = at.join("responses").join("default");
-                let response = self.resolve(default, &response_at)?;
-                if let Some(schema) = response
-                    .content
-                    .get("application/json")
-                    .and_then(|m| m.schema.as_ref())
-                {
-                    let ty = self
-                        .lower_ref(schema, &format!("{type_prefix}ErrorDefault"), &response_at)?
-                        .ty;
-                    error_responses.push(("default".to_owned(), ty));
-                }
-            }
-            out.push(Operation {
+            let params = self.parameters((item, &item_at), op, &type_prefix, &at)?;
+            check_path_parameters(path, &params, &at)?;
+            let body = self.request_body(op, &type_prefix, &at)?;
+            let Responses {
+                json,
+                events,
+                errors,
+            } = self.responses(op, &type_prefix, &at)?;
+            out.push(Declared {
+                snake_name: snake_names.claim_snake(&naming::field_name(&operation_id)),
                 operation_id,
-                name,
                 method,
                 path: path.to_owned(),
                 tag: op.tags.first().cloned(),
@@ -215,10 +106,9 @@ impl Lowerer<'_> {
                 deprecated: op.deprecated,
                 params,
                 body,
-                success_status,
-                json_response,
-                event_response,
-                error_responses,
+                json,
+                events,
+                errors,
                 origin: at.to_string(),
             });
         }
@@ -226,17 +116,200 @@ impl Lowerer<'_> {
         // naming their schema, it gets the type the other streaming operations name.
         let typed_events = out
             .iter()
-            .filter_map(|op| op.event_response.clone())
+            .filter_map(|op| op.events.clone())
             .find(|ty| *ty != Ty::Json);
         if let Some(events) = typed_events {
             for op in &mut out {
-                if op.event_response == Some(Ty::Json) {
-                    op.event_response = Some(events.clone());
+                if op.events == Some(Ty::Json) {
+                    op.events = Some(events.clone());
                 }
             }
         }
         Ok(out)
     }
+
+    /// The path item's parameters, then the operation's; cookies are left out.
+    fn parameters(
+        &mut self,
+        (item, item_at): (&openapiv3::PathItem, &Pointer),
+        op: &openapiv3::Operation,
+        type_prefix: &str,
+        at: &Pointer,
+    ) -> Result<Vec<Param>> {
+        let mut params = Vec::new();
+        let mut scope = Scope::with_reserved(&["body"]);
+        let of_item = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, item_at.join("parameters").join(i)));
+        let of_op = op
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, at.join("parameters").join(i)));
+        for (param, param_at) in of_item.chain(of_op) {
+            let param = self.resolve(param, &param_at)?;
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => continue,
+            };
+            let (ty, default, deprecated_schema) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let inline = format!("{type_prefix}{}", naming::type_name(&data.name));
+                    let lowered = self.lower_ref(schema, &inline, &param_at.join("schema"))?;
+                    let resolved = self.resolve(schema, &param_at)?;
+                    (
+                        lowered.ty,
+                        resolved.schema_data.default.clone(),
+                        resolved.schema_data.deprecated,
+                    )
+                }
+                ParameterSchemaOrContent::Content(_) => (Ty::String, None, false),
+            };
+            params.push(Param {
+                wire: data.name.clone(),
+                name: scope.claim_snake(&naming::field_name(&data.name)),
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty,
+                doc: data.description.clone(),
+                default,
+                deprecated: data.deprecated.unwrap_or(false) || deprecated_schema,
+            });
+        }
+        Ok(params)
+    }
+
+    /// The body of the first media type, if the operation takes one.
+    fn request_body(
+        &mut self,
+        op: &openapiv3::Operation,
+        type_prefix: &str,
+        at: &Pointer,
+    ) -> Result<Option<Body>> {
+        let Some(body) = &op.request_body else {
+            return Ok(None);
+        };
+        let body_at = at.join("requestBody");
+        let body = self.resolve(body, &body_at)?;
+        let Some((media_type, media)) = body.content.iter().next() else {
+            return Ok(None);
+        };
+        let ty = match &media.schema {
+            Some(schema) => {
+                let schema_at = body_at.join("content").join(media_type).join("schema");
+                self.lower_ref(schema, &format!("{type_prefix}Body"), &schema_at)?
+                    .ty
+            }
+            None => Ty::Json,
+        };
+        Ok(Some(Body {
+            ty,
+            required: body.required,
+        }))
+    }
+
+    /// The first JSON success body, the first event stream, and every JSON error body.
+    fn responses(
+        &mut self,
+        op: &openapiv3::Operation,
+        type_prefix: &str,
+        at: &Pointer,
+    ) -> Result<Responses> {
+        let mut json = None;
+        let mut events = None;
+        let mut errors = Vec::new();
+        for (code, response) in &op.responses.responses {
+            let code_text = code.to_string();
+            let response_at = at.join("responses").join(&code_text);
+            let response = self.resolve(response, &response_at)?;
+            let success = matches!(code, StatusCode::Code(c) if (200..300).contains(c));
+            for (media_type, media) in &response.content {
+                let media_at = response_at.join("content").join(media_type).join("schema");
+                let base = media_type.split(';').next().unwrap_or_default().trim();
+                if success && base == "text/event-stream" {
+                    if events.is_none() {
+                        // An event stream without a schema is typed after the fact.
+                        events = Some(match &media.schema {
+                            Some(schema) => self.lower_ref(schema, "StreamEvent", &media_at)?.ty,
+                            None => Ty::Json,
+                        });
+                    }
+                    continue;
+                }
+                let Some(schema) = &media.schema else {
+                    continue;
+                };
+                if base != "application/json" && !base.ends_with("+json") {
+                    continue;
+                }
+                if !success {
+                    let name = format!("{type_prefix}Error{code_text}");
+                    let ty = self.lower_ref(schema, &name, &media_at)?.ty;
+                    errors.push((status_match(code), ty));
+                } else if json.is_none() {
+                    let name = format!("{type_prefix}Response");
+                    json = Some(self.lower_ref(schema, &name, &media_at)?.ty);
+                }
+            }
+        }
+        if let Some(default) = &op.responses.default {
+            let response_at = at.join("responses").join("default");
+            let response = self.resolve(default, &response_at)?;
+            if let Some(schema) = response
+                .content
+                .get("application/json")
+                .and_then(|m| m.schema.as_ref())
+            {
+                let name = format!("{type_prefix}ErrorDefault");
+                let ty = self.lower_ref(schema, &name, &response_at)?.ty;
+                errors.push((StatusMatch::Default, ty));
+            }
+        }
+        Ok(Responses {
+            json,
+            events,
+            errors,
+        })
+    }
+}
+
+/// What an operation's responses declare.
+struct Responses {
+    json: Option<Ty>,
+    events: Option<Ty>,
+    errors: Vec<(StatusMatch, Ty)>,
+}
+
+fn status_match(code: &StatusCode) -> StatusMatch {
+    match code {
+        StatusCode::Code(code) => StatusMatch::Code(*code),
+        StatusCode::Range(class) => StatusMatch::Range(*class),
+    }
+}
+
+/// Every `{name}` of the path must be a declared path parameter.
+fn check_path_parameters(path: &str, params: &[Param], at: &Pointer) -> Result<()> {
+    for segment in path.split('/') {
+        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            continue;
+        };
+        if !params
+            .iter()
+            .any(|p| p.location == ParamLocation::Path && p.wire == name)
+        {
+            return Err(Error::at(
+                at.as_str(),
+                format!("the path parameter `{{{name}}}` is not declared"),
+            )
+            .hint("add it to the operation's parameters with `in: path`"));
+        }
+    }
+    Ok(())
 }
 
 /// Every operation as `(path, path item, method, operation)`, in document order.

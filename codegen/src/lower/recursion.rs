@@ -29,7 +29,7 @@ pub(super) fn box_recursive_fields(model: &mut Model) {
     for (i, t) in model.types.iter().enumerate() {
         let members: Vec<&Ty> = match &t.kind {
             TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).collect(),
-            TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Union(u) => u.variants().into_iter().map(|v| &v.ty).collect(),
             _ => continue,
         };
         for (j, ty) in members.into_iter().enumerate() {
@@ -47,8 +47,9 @@ pub(super) fn box_recursive_fields(model: &mut Model) {
                 *ty = Ty::Boxed(Box::new(ty.clone()));
             }
             TypeKind::Union(u) => {
-                let ty = &mut u.variants[j].ty;
-                *ty = Ty::Boxed(Box::new(ty.clone()));
+                if let Some(variant) = u.variants_mut().into_iter().nth(j) {
+                    variant.ty = Ty::Boxed(Box::new(variant.ty.clone()));
+                }
             }
             _ => {}
         }
@@ -65,7 +66,11 @@ fn by_value_targets(kind: &TypeKind) -> Vec<TypeId> {
     };
     match kind {
         TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct(&f.ty)).collect(),
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct(&v.ty)).collect(),
+        TypeKind::Union(u) => u
+            .variants()
+            .into_iter()
+            .filter_map(|v| direct(&v.ty))
+            .collect(),
         TypeKind::Alias(ty) => direct(ty).into_iter().collect(),
         TypeKind::Enum(_) => Vec::new(),
     }

@@ -1,5 +1,6 @@
 //! `oneOf` and `anyOf`: tagged by a property (named by a discriminator, or fixed by `const` in
-//! every variant) or untagged; repeats of one union share its type.
+//! every variant) or untagged. A union met again (an inline copy of a component union, or a
+//! repeated inline union of components that share a suffix) is the type it was the first time.
 
 use std::collections::BTreeSet;
 
@@ -11,54 +12,94 @@ use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::vocabulary::{self, is_const, mapping_target};
 
+/// Which list of a schema holds a union's alternatives, for pointers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Combinator {
+    OneOf,
+    AnyOf,
+}
+
+impl Combinator {
+    fn key(self) -> &'static str {
+        match self {
+            Combinator::OneOf => "oneOf",
+            Combinator::AnyOf => "anyOf",
+        }
+    }
+}
+
+/// The structure of a union of references, without prose: two unions with the same key are
+/// the same type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) struct UnionKey {
+    alternatives: Vec<String>,
+    /// The discriminator's property and mapping, in order.
+    discriminator: Option<(String, Vec<(String, String)>)>,
+}
+
+/// The key of a schema whose alternatives are all references.
+pub(super) fn union_key(schema: &Schema, alternatives: &[ReferenceOr<Schema>]) -> Option<UnionKey> {
+    let alternatives = alternatives
+        .iter()
+        .map(|a| match a {
+            ReferenceOr::Reference { reference } => Some(reference.clone()),
+            ReferenceOr::Item(_) => None,
+        })
+        .collect::<Option<Vec<String>>>()?;
+    let discriminator = schema.schema_data.discriminator.as_ref().map(|d| {
+        let mapping = d.mapping.iter().map(|(k, v)| (k.clone(), v.clone()));
+        (d.property_name.clone(), mapping.collect())
+    });
+    Some(UnionKey {
+        alternatives,
+        discriminator,
+    })
+}
+
+/// The alternatives of a union schema and the list that holds them, as lowering reads them.
+pub(super) fn alternatives_of(schema: &Schema) -> Option<(&[ReferenceOr<Schema>], Combinator)> {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { one_of } => Some((one_of, Combinator::OneOf)),
+        SchemaKind::AnyOf { any_of } => Some((any_of, Combinator::AnyOf)),
+        SchemaKind::Any(any) if !any.one_of.is_empty() => Some((&any.one_of, Combinator::OneOf)),
+        SchemaKind::Any(any) if !any.any_of.is_empty() => Some((&any.any_of, Combinator::AnyOf)),
+        _ => None,
+    }
+}
+
 impl Lowerer<'_> {
+    /// A union schema: `alternatives` are its `oneOf` or `anyOf` (`combinator`).
     pub(super) fn union(
         &mut self,
         schema: &Schema,
-        alternatives: &[ReferenceOr<Schema>],
+        (alternatives, combinator): (&[ReferenceOr<Schema>], Combinator),
         name: &str,
         at: &Pointer,
         slot: Option<TypeId>,
     ) -> Result<Lowered> {
         let nullable = schema.schema_data.nullable;
-        let all_refs: Option<Vec<&str>> = alternatives
-            .iter()
-            .map(|a| match a {
-                ReferenceOr::Reference { reference } => Some(reference.as_str()),
-                ReferenceOr::Item(_) => None,
-            })
-            .collect();
+        let key = union_key(schema, alternatives);
         if slot.is_none() {
-            if let Some(&id) = union_key(schema).and_then(|key| self.component_unions.get(&key)) {
-                return Ok(Lowered {
-                    ty: Ty::Named(id),
-                    nullable,
-                    constant: None,
-                });
+            if let Some(&id) = key.as_ref().and_then(|key| self.component_unions.get(key)) {
+                return Ok(Lowered::plain(Ty::Named(id), nullable));
             }
         }
         // Inline unions of components named by a shared suffix are one type wherever they repeat.
         let mut shared_key = None;
         let mut name = name.to_owned();
-        if slot.is_none() {
-            if let Some(refs) = &all_refs {
-                let ids: Vec<TypeId> = refs
-                    .iter()
-                    .map(|r| self.named(r, at))
-                    .collect::<Result<_>>()?;
-                let names: Vec<String> = ids.iter().map(|id| self.names[id.0].clone()).collect();
-                if let Some(suffix) = naming::shared_suffix(&names) {
-                    let key = union_key(schema).unwrap_or_default();
-                    if let Some(&id) = self.shared_unions.get(&key) {
-                        return Ok(Lowered {
-                            ty: Ty::Named(id),
-                            nullable,
-                            constant: None,
-                        });
-                    }
-                    name = suffix;
-                    shared_key = Some(key);
+        if let (None, Some(key)) = (slot, key) {
+            let ids: Vec<TypeId> = key
+                .alternatives
+                .iter()
+                .map(|r| self.named(r, at))
+                .collect::<Result<_>>()?;
+            let names: Vec<String> = ids.iter().map(|id| self.names[id.0].clone()).collect();
+            if let Some(suffix) = naming::shared_suffix(&names) {
+                if let Some(&id) = self.shared_unions.get(&key) {
+                    return Ok(Lowered::plain(Ty::Named(id), nullable));
                 }
+                name = suffix;
+                shared_key = Some(key);
             }
         }
         let id = self.slot(slot, &name, at);
@@ -67,19 +108,16 @@ impl Lowerer<'_> {
             self.shared_unions.insert(key, id);
         }
         let union_name = self.names[id.0].clone();
-        let combinator = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) {
-            "anyOf"
-        } else {
-            "oneOf"
-        };
-        let union = match &schema.schema_data.discriminator {
+        let mut variant_names = Scope::default();
+        let kind = match &schema.schema_data.discriminator {
             Some(d) => {
                 let tag = Tag {
                     property: &d.property_name,
                     mapping: &d.mapping,
-                    explicit: true,
+                    source: TagSource::Discriminator,
                 };
-                self.tagged_union(alternatives, tag, &union_name, at, combinator)?
+                let at = (at, combinator);
+                self.tagged(alternatives, tag, &union_name, at, &mut variant_names)?
             }
             None => match self.implicit_tag(alternatives, at)? {
                 Some(property) => {
@@ -87,12 +125,20 @@ impl Lowerer<'_> {
                     let tag = Tag {
                         property: &property,
                         mapping: &no_mapping,
-                        explicit: false,
+                        source: TagSource::Constants,
                     };
-                    self.tagged_union(alternatives, tag, &union_name, at, combinator)?
+                    let at = (at, combinator);
+                    self.tagged(alternatives, tag, &union_name, at, &mut variant_names)?
                 }
-                None => self.untagged_union(alternatives, &union_name, at, combinator)?,
+                None => {
+                    let at = (at, combinator);
+                    self.untagged(alternatives, &union_name, at, &mut variant_names)?
+                }
             },
+        };
+        let union = Union {
+            kind,
+            unknown_name: variant_names.claim("Unknown"),
         };
         self.set(id, Some(schema), TypeKind::Union(union));
         if shared {
@@ -101,11 +147,7 @@ impl Lowerer<'_> {
                 def.doc = None;
             }
         }
-        Ok(Lowered {
-            ty: Ty::Named(id),
-            nullable,
-            constant: None,
-        })
+        Ok(Lowered::plain(Ty::Named(id), nullable))
     }
 
     /// The `const` value of `property` in an object schema, if it has one.
@@ -167,20 +209,21 @@ impl Lowerer<'_> {
         Ok(None)
     }
 
-    fn tagged_union(
+    /// The variants of a union tagged by `tag`, each with its tag value: from the mapping, the
+    /// variant's own `const`, or the name of the component it refers to.
+    fn tagged(
         &mut self,
         alternatives: &[ReferenceOr<Schema>],
         tag: Tag<'_>,
         union_name: &str,
-        at: &Pointer,
-        combinator: &str,
-    ) -> Result<Union> {
+        (at, combinator): (&Pointer, Combinator),
+        scope: &mut Scope,
+    ) -> Result<UnionKind> {
         let Tag {
             property,
             mapping,
-            explicit,
+            source,
         } = tag;
-        let mut scope = Scope::default();
         let mut variants = Vec::new();
         let mut tags_seen = BTreeSet::new();
         for (tag, target) in mapping {
@@ -195,7 +238,7 @@ impl Lowerer<'_> {
             }
         }
         for (i, alternative) in alternatives.iter().enumerate() {
-            let alt_at = at.join(combinator).join(i);
+            let alt_at = at.join(combinator.key()).join(i);
             let resolved = self.resolve(alternative, &alt_at)?;
             let own_const = self.const_of(resolved, property, &alt_at)?;
             let (ty, doc, fallback_tag) = match alternative {
@@ -231,37 +274,35 @@ impl Lowerer<'_> {
                 )
                 .hint("each variant needs its own tag value"));
             }
-            let writes_tag = own_const.as_deref() == Some(tag.as_str());
-            variants.push(Variant {
-                name: scope.claim(&naming::type_name(&tag)),
-                ty,
-                tag: Some(tag),
-                writes_tag,
-                doc,
+            variants.push(TaggedVariant {
+                variant: Variant {
+                    name: scope.claim(&naming::type_name(&tag)),
+                    ty,
+                    doc,
+                },
+                writes_tag: own_const.as_deref() == Some(tag.as_str()),
+                value: tag,
             });
         }
-        let unknown_name = scope.claim("Unknown");
-        Ok(Union {
-            discriminator: Some(Discriminator {
-                property: property.to_owned(),
-                explicit,
-            }),
+        Ok(UnionKind::Tagged(Tagged {
+            property: property.to_owned(),
+            accessor: naming::field_name(property),
+            source,
             variants,
-            unknown_name,
-        })
+        }))
     }
 
-    fn untagged_union(
+    /// The variants of a union without a tag, named by their types.
+    fn untagged(
         &mut self,
         alternatives: &[ReferenceOr<Schema>],
         union_name: &str,
-        at: &Pointer,
-        combinator: &str,
-    ) -> Result<Union> {
-        let mut scope = Scope::default();
+        (at, combinator): (&Pointer, Combinator),
+        scope: &mut Scope,
+    ) -> Result<UnionKind> {
         let mut variants = Vec::new();
         for (i, alternative) in alternatives.iter().enumerate() {
-            let alt_at = at.join(combinator).join(i);
+            let alt_at = at.join(combinator.key()).join(i);
             // An inline array's items are named after the union (`…InputItem`), not the position.
             let is_array = matches!(alternative, ReferenceOr::Item(s) if matches!(s.schema_kind, SchemaKind::Type(Type::Array(_))));
             let inline = if is_array {
@@ -278,17 +319,10 @@ impl Lowerer<'_> {
             variants.push(Variant {
                 name,
                 ty: lowered.ty,
-                tag: None,
-                writes_tag: false,
                 doc,
             });
         }
-        let unknown_name = scope.claim("Unknown");
-        Ok(Union {
-            discriminator: None,
-            variants,
-            unknown_name,
-        })
+        Ok(UnionKind::Untagged(variants))
     }
 
     fn variant_name(&self, ty: &Ty) -> String {
@@ -307,32 +341,10 @@ impl Lowerer<'_> {
     }
 }
 
-/// How a union is tagged: the property, the schema's mapping, and whether the schema names it.
+/// How a union is tagged: the property, the schema's mapping, and where the tag comes from.
 #[derive(Clone, Copy)]
 struct Tag<'t> {
     property: &'t str,
     mapping: &'t indexmap::IndexMap<String, String>,
-    explicit: bool,
-}
-
-/// The structure of a union of references: its alternatives and tag, without prose.
-pub(super) fn union_key(schema: &Schema) -> Option<String> {
-    let alternatives = match &schema.schema_kind {
-        SchemaKind::OneOf { one_of } => one_of,
-        SchemaKind::AnyOf { any_of } => any_of,
-        _ => return None,
-    };
-    let refs: Option<Vec<&str>> = alternatives
-        .iter()
-        .map(|a| match a {
-            ReferenceOr::Reference { reference } => Some(reference.as_str()),
-            ReferenceOr::Item(_) => None,
-        })
-        .collect();
-    let discriminator = schema
-        .schema_data
-        .discriminator
-        .as_ref()
-        .map(|d| (&d.property_name, &d.mapping));
-    Some(format!("{:?}|{discriminator:?}", refs?))
+    source: TagSource,
 }

@@ -89,7 +89,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a AnthropicModelSettings object")
+                f.write_str("an AnthropicModelSettings object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -312,7 +312,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettingsVerbosity {
     ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
-            "a AnthropicModelSettingsVerbosity string",
+            "an AnthropicModelSettingsVerbosity string",
         )
     }
 }
@@ -372,7 +372,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettingsEffort {
     ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
-            "a AnthropicModelSettingsEffort string",
+            "an AnthropicModelSettingsEffort string",
         )
     }
 }
@@ -420,7 +420,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a AnthropicThinking object")
+                f.write_str("an AnthropicThinking object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -499,7 +499,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingType {
     ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
-            "a AnthropicThinkingType string",
+            "an AnthropicThinkingType string",
         )
     }
 }
@@ -575,7 +575,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a ApprovalCreate object")
+                f.write_str("an ApprovalCreate object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -682,7 +682,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreateApprovalsItem {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a ApprovalCreateApprovalsItem object")
+                f.write_str("an ApprovalCreateApprovalsItem object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -827,7 +827,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a ApprovalRequestMessage object")
+                f.write_str("an ApprovalRequestMessage object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -1141,7 +1141,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a ApprovalResponseMessage object")
+                f.write_str("an ApprovalResponseMessage object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -1280,7 +1280,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessageApprovalsItem {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a ApprovalResponseMessageApprovalsItem object")
+                f.write_str("an ApprovalResponseMessageApprovalsItem object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -1379,7 +1379,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a ApprovalReturn object")
+                f.write_str("an ApprovalReturn object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -1532,7 +1532,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a AssistantMessage object")
+                f.write_str("an AssistantMessage object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -1735,7 +1735,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a AzureModelSettings object")
+                f.write_str("an AzureModelSettings object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -4456,7 +4456,7 @@ impl<'de> ::serde::Deserialize<'de> for EventMessage {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a EventMessage object")
+                f.write_str("an EventMessage object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -4999,7 +4999,7 @@ impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a HTTPValidationError object")
+                f.write_str("an HTTPValidationError object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -5312,7 +5312,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageContent {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a ImageContent object")
+                f.write_str("an ImageContent object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -5419,7 +5419,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageContentSource {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a ImageContentSource object")
+                f.write_str("an ImageContentSource object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -6796,7 +6796,7 @@ impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a OmittedReasoningContent object")
+                f.write_str("an OmittedReasoningContent object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -6906,7 +6906,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a OpenAIModelSettings object")
+                f.write_str("an OpenAIModelSettings object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -6998,7 +6998,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a OpenAIReasoning object")
+                f.write_str("an OpenAIReasoning object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -7092,7 +7092,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIReasoningReasoningEffort {
     ) -> ::std::result::Result<Self, __D::Error> {
         crate::__private::deserialize_open_enum(
             deserializer,
-            "a OpenAIReasoningReasoningEffort string",
+            "an OpenAIReasoningReasoningEffort string",
         )
     }
 }
@@ -7159,7 +7159,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a OpenRouterModelSettings object")
+                f.write_str("an OpenRouterModelSettings object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -7851,7 +7851,7 @@ impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a SGLangModelSettings object")
+                f.write_str("an SGLangModelSettings object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -10171,7 +10171,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a UpdateConversation object")
+                f.write_str("an UpdateConversation object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
@@ -10743,7 +10743,7 @@ impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
                 &self,
                 f: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                f.write_str("a XAIModelSettings object")
+                f.write_str("an XAIModelSettings object")
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,

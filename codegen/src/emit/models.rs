@@ -81,6 +81,32 @@ fn compact_json(v: &Value) -> String {
     }
 }
 
+/// A type name with its indefinite article, as the name is read aloud: `an OpenAIModelSettings`,
+/// `an LLMConfig` (an initialism is read letter by letter), `a UserMessage`.
+fn with_article(name: &str) -> String {
+    let lower: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let is_vowel = |c: Option<&char>| c.is_some_and(|c| "aeiou".contains(*c));
+    let initialism = name.chars().take(2).all(|c| c.is_ascii_uppercase()) && lower.len() > 1;
+    let vowel_sound = match lower.first() {
+        // A letter's name: "an S…", "a U…".
+        Some(&first) if initialism => "aefhilmnorsx".contains(first),
+        Some('a' | 'i') => true,
+        // "a Euro…".
+        Some('e') => lower.get(1) != Some(&'u'),
+        // "a One…".
+        Some('o') => !lower[1..].starts_with(&['n', 'e']),
+        // "a Url…", "a User…", "a Union…", but "an Update…", "an Unknown…".
+        Some('u') => {
+            let reads_you = matches!(lower.get(1), Some('r'))
+                || (!is_vowel(lower.get(1)) && is_vowel(lower.get(2)));
+            !reads_you
+        }
+        _ => false,
+    };
+    let article = if vowel_sound { "an" } else { "a" };
+    format!("{article} {name}")
+}
+
 /// Emits the given types, in the given order (`model.order` for all of them).
 pub fn emit_types(model: &Model, ids: &[TypeId]) -> TokenStream {
     let items = ids.iter().map(|id| {
@@ -240,7 +266,7 @@ fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
             _ => quote! { #fname: #local, },
         }
     });
-    let expecting = format!("a {} object", def.name);
+    let expecting = format!("{} object", with_article(&def.name));
     let uses_map_in_serialize = quote!(
         use ::serde::ser::SerializeMap as _;
     );
@@ -327,7 +353,7 @@ fn emit_enum(def: &TypeDef, e: &StringEnum) -> TokenStream {
         let wire = &v.wire;
         quote! { #wire => Self::#vname, }
     });
-    let expecting = format!("a {} string", def.name);
+    let expecting = format!("{} string", with_article(&def.name));
     let derive_default = if default_wire.is_some() {
         quote!(Default)
     } else {
@@ -588,7 +614,7 @@ fn tagged_union_impls(
             }
         }
     };
-    let expecting = format!("a {name_str} object");
+    let expecting = format!("{} object", with_article(name_str));
     let body = quote! {
         struct __Visitor;
         impl<'de> ::serde::de::Visitor<'de> for __Visitor {
@@ -608,4 +634,34 @@ fn tagged_union_impls(
         deserializer.deserialize_map(__Visitor)
     };
     (serialize_arms, body, tag_method)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_article;
+
+    #[test]
+    fn articles_follow_the_sound() {
+        for (name, expected) in [
+            ("AnthropicModelSettings", "an AnthropicModelSettings"),
+            ("OpenAIModelSettings", "an OpenAIModelSettings"),
+            ("EventMessage", "an EventMessage"),
+            ("ImageContent", "an ImageContent"),
+            ("LLMConfig", "an LLMConfig"),
+            ("HTTPValidationError", "an HTTPValidationError"),
+            ("SGLangModelSettings", "an SGLangModelSettings"),
+            ("XAIModelSettings", "an XAIModelSettings"),
+            ("UpdateAgent", "an UpdateAgent"),
+            ("UserMessage", "a UserMessage"),
+            ("UsageStatistics", "a UsageStatistics"),
+            ("UrlImage", "a UrlImage"),
+            ("UUIDList", "a UUIDList"),
+            ("Conversation", "a Conversation"),
+            ("LettaPing", "a LettaPing"),
+            ("V2fa", "a V2fa"),
+            ("A", "an A"),
+        ] {
+            assert_eq!(with_article(name), expected);
+        }
+    }
 }

@@ -13,12 +13,10 @@ use serde_json::{Value, json};
 /// A generous bound: the largest case generates in well under a second.
 const PER_CASE: Duration = Duration::from_secs(30);
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
+#[path = "../../xtask/src/workspace.rs"]
+mod workspace;
+
+use workspace::workspace_root;
 
 struct Case {
     name: String,

@@ -1,49 +1,79 @@
 //! `cargo xtask codegen [--check]`: regenerates `generated/` from `schema/`, or checks it is fresh.
 //! `cargo xtask schema --from FILE`: rewrites `schema/` from a full Letta OpenAPI document.
 //! `cargo xtask bench`: builds and runs the benchmarks of `xtask/bench/` against progenitor.
+//!
+//! Each command reads its own flags and refuses any other with its usage; defaults come from
+//! `codegen::Options::default()`.
 
 mod fsutil;
+mod workspace;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use codegen::{Options, Selection};
+use workspace::workspace_root;
 
-const USAGE: &str = "\
-usage:
-  cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--tag TAG | --path-prefix PREFIX | --all]
-                      [--crate-name NAME]
-  cargo xtask schema --from FILE
-  cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]
+/// The project's schema, relative to the root.
+const SCHEMA_FILE: &str = "schema/letta-conversations.openapi.json";
 
-codegen: generates the Rust crate from an OpenAPI 3.0/3.1 JSON document (plain or .gz).
-  --check             compare instead of write; exit 1 and print the diff when stale
-  --spec FILE         the document (default: schema/letta-conversations.openapi.json)
-  --out DIR           where to write the crate (default: generated/); a crate written
-                      elsewhere is standalone (it carries its own [workspace])
-  --tag TAG           keep the operations with this tag (default: conversations)
-  --path-prefix P     keep the operations whose path starts with P
-  --all               keep every operation
-  --crate-name NAME   package name of the generated crate (default: letta-conversations)
-
-schema: keeps the `conversations` operations of FILE (for example the running server's
-  /openapi.json) and the schemas they reach, and writes schema/letta-conversations.openapi.json.
-  --from FILE         the full document (plain or .gz)
-  --tag TAG           another tag instead of conversations
-
-bench: codegen time, rebuild time and decode throughput against progenitor 0.15 (release
-  build of xtask/bench/, a workspace of its own); prints a table and writes xtask/bench/RESULTS.md.
-  Needs ../shared (the whole upstream spec). `cargo xtask bench --help` lists its flags.
-";
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+fn usage() -> String {
+    format!(
+        "usage:\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
+        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE
+    )
 }
 
-pub const SCHEMA_FILE: &str = "schema/letta-conversations.openapi.json";
+const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--out DIR] \
+                            [--tag TAG | --path-prefix PREFIX | --all] [--crate-name NAME]";
+const SCHEMA_LINE: &str = "cargo xtask schema --from FILE [--tag TAG]";
+const BENCH_LINE: &str = "cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]";
+
+fn codegen_usage() -> String {
+    let defaults = Options::default();
+    format!(
+        "usage: {CODEGEN_LINE}
+
+Generates the Rust crate from an OpenAPI 3.0/3.1 JSON document (plain or .gz).
+  --check             compare instead of write; exit 1 and print the diff when stale
+  --spec FILE         the document (default: {SCHEMA_FILE})
+  --out DIR           where to write the crate (default: generated/); a crate written
+                      elsewhere is standalone (it carries its own [workspace])
+  --tag TAG           keep the operations with this tag
+  --path-prefix P     keep the operations whose path starts with P
+  --all               keep every operation
+                      (default: {})
+  --crate-name NAME   package name of the generated crate (default: {})
+",
+        describe(&defaults.selection),
+        defaults.crate_name
+    )
+}
+
+fn schema_usage() -> String {
+    format!(
+        "usage: {SCHEMA_LINE}
+
+Keeps the operations of FILE (for example the running server's /openapi.json) with one tag
+and the schemas they reach, and writes {SCHEMA_FILE}.
+  --from FILE         the full document (plain or .gz)
+  --tag TAG           the tag to keep (default: {})
+",
+        match Options::default().selection {
+            Selection::Tag(tag) => tag,
+            other => describe(&other),
+        }
+    )
+}
+
+/// A selection as the flag that asks for it.
+fn describe(selection: &Selection) -> String {
+    match selection {
+        Selection::All => "--all".to_owned(),
+        Selection::Tag(tag) => format!("--tag {tag}"),
+        Selection::PathPrefix(prefix) => format!("--path-prefix {prefix}"),
+    }
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -52,10 +82,10 @@ fn main() -> ExitCode {
         Some("schema") => schema_command(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
-            print!("{USAGE}");
+            print!("{}", usage());
             return ExitCode::SUCCESS;
         }
-        Some(other) => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+        Some(other) => Err(format!("unknown command `{other}`\n\n{}", usage())),
     };
     match result {
         Ok(code) => code,
@@ -66,71 +96,80 @@ fn main() -> ExitCode {
     }
 }
 
-struct Flags {
-    check: bool,
-    spec: Option<PathBuf>,
-    out: Option<PathBuf>,
-    selection: Option<Selection>,
-    crate_name: Option<String>,
-    from: Option<PathBuf>,
+/// One command's flags, read in order; every error carries the command's usage.
+struct Flags<'a> {
+    args: std::slice::Iter<'a, String>,
+    usage: String,
 }
 
-fn parse_flags(args: &[String]) -> Result<Option<Flags>, String> {
-    let mut flags = Flags {
-        check: false,
-        spec: None,
-        out: None,
-        selection: None,
-        crate_name: None,
-        from: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("`{name}` needs a value\n\n{USAGE}"))
-        };
-        let set_selection = |current: &mut Option<Selection>, s: Selection| {
-            if current.is_some() {
-                return Err(format!(
-                    "choose one of --tag, --path-prefix and --all\n\n{USAGE}"
-                ));
-            }
-            *current = Some(s);
-            Ok(())
-        };
-        match arg.as_str() {
-            "--check" => flags.check = true,
-            "--spec" => flags.spec = Some(value("--spec")?.into()),
-            "--out" => flags.out = Some(value("--out")?.into()),
-            "--from" => flags.from = Some(value("--from")?.into()),
-            "--crate-name" => flags.crate_name = Some(value("--crate-name")?),
-            "--tag" => set_selection(&mut flags.selection, Selection::Tag(value("--tag")?))?,
-            "--path-prefix" => set_selection(
-                &mut flags.selection,
-                Selection::PathPrefix(value("--path-prefix")?),
-            )?,
-            "--all" => set_selection(&mut flags.selection, Selection::All)?,
-            "-h" | "--help" => {
-                print!("{USAGE}");
-                return Ok(None);
-            }
-            other => return Err(format!("unknown flag `{other}`\n\n{USAGE}")),
+impl<'a> Flags<'a> {
+    fn new(args: &'a [String], usage: String) -> Self {
+        Flags {
+            args: args.iter(),
+            usage,
         }
     }
-    Ok(Some(flags))
+
+    fn next(&mut self) -> Option<&'a str> {
+        self.args.next().map(String::as_str)
+    }
+
+    /// The value that follows `flag`.
+    fn value(&mut self, flag: &str) -> Result<String, String> {
+        self.args
+            .next()
+            .cloned()
+            .ok_or_else(|| format!("`{flag}` needs a value\n\n{}", self.usage))
+    }
+
+    fn unknown(&self, flag: &str) -> String {
+        format!("unknown flag `{flag}`\n\n{}", self.usage)
+    }
+
+    /// Sets the selection, refusing a second one.
+    fn select(&self, current: &mut Option<Selection>, chosen: Selection) -> Result<(), String> {
+        if current.is_some() {
+            return Err(format!(
+                "choose one of --tag, --path-prefix and --all\n\n{}",
+                self.usage
+            ));
+        }
+        *current = Some(chosen);
+        Ok(())
+    }
 }
 
 fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
-    let Some(flags) = parse_flags(args)? else {
-        return Ok(ExitCode::SUCCESS);
-    };
+    let mut flags = Flags::new(args, codegen_usage());
+    let defaults = Options::default();
+    let (mut check, mut spec, mut out, mut selection, mut crate_name) =
+        (false, None, None, None, None);
+    while let Some(flag) = flags.next() {
+        match flag {
+            "--check" => check = true,
+            "--spec" => spec = Some(PathBuf::from(flags.value(flag)?)),
+            "--out" => out = Some(PathBuf::from(flags.value(flag)?)),
+            "--crate-name" => crate_name = Some(flags.value(flag)?),
+            "--tag" => {
+                let tag = flags.value(flag)?;
+                flags.select(&mut selection, Selection::Tag(tag))?;
+            }
+            "--path-prefix" => {
+                let prefix = flags.value(flag)?;
+                flags.select(&mut selection, Selection::PathPrefix(prefix))?;
+            }
+            "--all" => flags.select(&mut selection, Selection::All)?,
+            "-h" | "--help" => {
+                print!("{}", flags.usage);
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(flags.unknown(other)),
+        }
+    }
     let root = workspace_root();
-    let spec = flags.spec.clone().unwrap_or_else(|| root.join(SCHEMA_FILE));
+    let spec = spec.unwrap_or_else(|| root.join(SCHEMA_FILE));
     let default_out = root.join("generated");
-    let out = flags.out.clone().unwrap_or_else(|| default_out.clone());
-    let standalone = fsutil::normalised(&out) != fsutil::normalised(&default_out);
+    let out = out.unwrap_or_else(|| default_out.clone());
     let text = fsutil::read_spec(&spec)?;
     let label = match spec.strip_prefix(&root) {
         Ok(relative) => relative.display().to_string(),
@@ -140,18 +179,14 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
             .unwrap_or_default(),
     };
     let options = Options {
-        selection: flags
-            .selection
-            .unwrap_or(Selection::Tag("conversations".to_owned())),
-        crate_name: flags
-            .crate_name
-            .unwrap_or_else(|| "letta-conversations".to_owned()),
+        selection: selection.unwrap_or(defaults.selection),
+        crate_name: crate_name.unwrap_or(defaults.crate_name),
         source_label: label,
-        standalone,
+        standalone: fsutil::normalised(&out) != fsutil::normalised(&default_out),
     };
     let files =
         codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
-    if flags.check {
+    if check {
         let stale = fsutil::stale_files(&out, &files)?;
         if stale.is_empty() {
             println!("{} is up to date ({} files)", out.display(), files.len());
@@ -177,15 +212,24 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn schema_command(args: &[String]) -> Result<ExitCode, String> {
-    let Some(flags) = parse_flags(args)? else {
-        return Ok(ExitCode::SUCCESS);
-    };
-    let from = flags
-        .from
-        .ok_or_else(|| format!("`schema` needs --from FILE\n\n{USAGE}"))?;
-    let selection = flags
-        .selection
-        .unwrap_or(Selection::Tag("conversations".to_owned()));
+    let mut flags = Flags::new(args, schema_usage());
+    let (mut from, mut selection) = (None, None);
+    while let Some(flag) = flags.next() {
+        match flag {
+            "--from" => from = Some(PathBuf::from(flags.value(flag)?)),
+            "--tag" => {
+                let tag = flags.value(flag)?;
+                flags.select(&mut selection, Selection::Tag(tag))?;
+            }
+            "-h" | "--help" => {
+                print!("{}", flags.usage);
+                return Ok(ExitCode::SUCCESS);
+            }
+            other => return Err(flags.unknown(other)),
+        }
+    }
+    let from = from.ok_or_else(|| format!("`schema` needs --from FILE\n\n{}", flags.usage))?;
+    let selection = selection.unwrap_or(Options::default().selection);
     let text = fsutil::read_spec(&from)?;
     let (doc, _) = codegen::load::parse(&text).map_err(|e| format!("{}: {e}", from.display()))?;
     let subset = codegen::select::select(&doc, &selection)
@@ -193,10 +237,13 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
     let mut pretty = serde_json::to_string_pretty(&subset).map_err(|e| e.to_string())?;
     pretty.push('\n');
     let out = workspace_root().join(SCHEMA_FILE);
+    let (Some(dir), Some(name)) = (out.parent(), out.file_name()) else {
+        return Err(format!("{} is not a file path", out.display()));
+    };
     fsutil::write_all(
-        out.parent().unwrap_or(Path::new(".")),
+        dir,
         &[codegen::File {
-            path: "letta-conversations.openapi.json".into(),
+            path: name.to_string_lossy().into_owned(),
             contents: pretty,
         }],
     )?;
@@ -212,12 +259,14 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Builds the bench workspace and runs its runner. The decode benchmark is built on its own
-/// first: built together with the runner, cargo would unify the generator's `serde_json`
-/// features (`preserve_order`) into it, and users of the generated crate do not have them.
+/// Builds the bench workspace and runs its runner, which reads (and checks) the flags. The
+/// decode benchmark is built on its own first: built together with the runner, cargo would
+/// unify the generator's `serde_json` features (`preserve_order`) into it, and users of the
+/// generated crate do not have them.
 fn bench_command(args: &[String]) -> Result<ExitCode, String> {
-    let manifest = workspace_root().join("xtask/bench/Cargo.toml");
-    let target = workspace_root().join("xtask/bench/target");
+    let root = workspace_root();
+    let manifest = root.join("xtask/bench/Cargo.toml");
+    let target = root.join("xtask/bench/target");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     for package in ["letta-bench-decode", "letta-bench"] {
         let status = std::process::Command::new(&cargo)
@@ -242,4 +291,21 @@ fn bench_command(args: &[String]) -> Result<ExitCode, String> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_root_holds_the_workspace() {
+        let root = workspace_root();
+        assert!(
+            root.join("codegen/Cargo.toml").is_file(),
+            "{}",
+            root.display()
+        );
+        assert!(root.join(SCHEMA_FILE).is_file());
+        assert!(root.join("xtask/src/workspace.rs").is_file());
+    }
 }

@@ -4,12 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
+#[path = "../src/workspace.rs"]
+mod workspace;
+
+use workspace::workspace_root as root;
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
@@ -118,4 +116,46 @@ fn check_fails_with_a_diff_when_a_generated_line_is_edited() {
     );
     assert!(stdout.contains("+pub struct Conversation {"), "{stdout}");
     assert!(String::from_utf8_lossy(&stale.stderr).contains("cargo xtask codegen"));
+}
+
+#[test]
+fn each_command_refuses_a_flag_it_does_not_take() {
+    for (args, flag, command) in [
+        (&["codegen", "--from", "x.json"][..], "--from", "codegen"),
+        (&["codegen", "--check", "--bogus"][..], "--bogus", "codegen"),
+        (&["schema", "--check"][..], "--check", "schema"),
+        (
+            &["schema", "--from", "x.json", "--all"][..],
+            "--all",
+            "schema",
+        ),
+    ] {
+        let output = xtask(args);
+        assert!(!output.status.success(), "{args:?} must fail");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!("unknown flag `{flag}`"))
+                && stderr.contains(&format!("usage: cargo xtask {command}")),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn help_gives_the_defaults_of_the_generator() {
+    let output = xtask(&["codegen", "--help"]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let defaults = codegen::Options::default();
+    let codegen::Selection::Tag(tag) = &defaults.selection else {
+        panic!("the default selection is a tag");
+    };
+    assert!(
+        stdout.contains(&format!("(default: --tag {tag})")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("(default: {})", defaults.crate_name)),
+        "{stdout}"
+    );
 }

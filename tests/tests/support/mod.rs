@@ -1,16 +1,12 @@
 //! Shared by the suites: the project's schema and instances synthesized from it.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-
 use serde_json::{Map, Value, json};
 
-pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(PathBuf::from)
-        .unwrap_or_default()
-}
+#[path = "../../../xtask/src/workspace.rs"]
+mod workspace;
+
+pub use workspace::workspace_root;
 
 pub fn schema_text() -> String {
     let path = workspace_root().join("schema/letta-conversations.openapi.json");

@@ -5,7 +5,7 @@
 //! `type` and do exactly that.
 
 #[path = "../../../../tests/tests/support/mod.rs"]
-mod support;
+pub mod support;
 
 use std::path::{Path, PathBuf};
 

@@ -35,10 +35,8 @@ pub struct Args {
     rebuild: bool,
 }
 
-pub fn workspace_root() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..");
-    root.canonicalize().unwrap_or(root)
-}
+/// The root, by the one definition the suites and the xtask share (through `support`).
+pub use dataset::support::workspace_root;
 
 fn parse_args() -> Result<Option<Args>, String> {
     let root = workspace_root();

@@ -61,7 +61,7 @@ impl Pointer {
     }
 
     /// Parses a local `$ref` (`#/a/b`) into its unescaped segments.
-    pub fn segments_of_ref(reference: &str) -> Option<Vec<String>> {
+    pub(crate) fn segments_of_ref(reference: &str) -> Option<Vec<String>> {
         let rest = reference.strip_prefix('#')?;
         if rest.is_empty() {
             return Some(Vec::new());

@@ -1,18 +1,22 @@
 //! Spec in, Rust source out.
 //!
-//! [`generate`] runs the passes in order: [`load`] → [`select`] → [`normalise`] → `openapiv3`
-//! → [`lower`] (the [`model`](mod@model)) → [`emit`]. It does no I/O: the caller reads the document and
-//! writes the files, so a failure leaves nothing half-written.
+//! [`generate`] runs the passes in order: `load` → `select` → [`normalise`] → `openapiv3` →
+//! `lower` (the [`model`](mod@model)) → `emit`. It does no I/O: the caller reads the document
+//! and writes the files, so a failure leaves nothing half-written.
+//!
+//! The public surface is what the xtask, the suites and users need: [`generate`], [`model()`],
+//! [`subset`] and [`normalised`], their [`Options`], [`Selection`], [`File`] and [`Error`], the
+//! [`model`](mod@model) types, and the [`normalise`] pass on its own.
 
-pub mod emit;
+mod emit;
 pub mod error;
-pub mod load;
-pub mod lower;
+mod load;
+mod lower;
 pub mod model;
-pub mod naming;
+mod naming;
 pub mod normalise;
 mod options;
-pub mod select;
+mod select;
 mod stack;
 mod vocabulary;
 
@@ -22,27 +26,43 @@ pub use select::Selection;
 
 use serde_json::Value;
 
-/// Reads, selects and normalises a document into what `openapiv3` reads, with the order of
-/// its operations (which `openapiv3` does not keep).
-pub fn prepare(
-    text: &str,
-    selection: &Selection,
-) -> Result<(openapiv3::OpenAPI, Vec<(String, vocabulary::Method)>)> {
-    stack::with_pass_stack(|| prepare_here(text, selection))
+/// Generates the whole crate: `Cargo.toml` and every file under `src/`.
+pub fn generate(text: &str, options: &Options) -> Result<Vec<File>> {
+    stack::with_pass_stack(|| {
+        let model = model_here(text, &options.selection)?;
+        emit::crate_files(&model, options)
+    })
 }
 
-fn prepare_here(
-    text: &str,
-    selection: &Selection,
-) -> Result<(openapiv3::OpenAPI, Vec<(String, vocabulary::Method)>)> {
-    let (doc, _version) = load::parse(text)?;
-    let mut doc = select::select(&doc, selection)?;
+/// Builds the intermediate model of the selected part of a document.
+pub fn model(text: &str, selection: &Selection) -> Result<model::Model> {
+    stack::with_pass_stack(|| model_here(text, selection))
+}
+
+/// The selected operations of a document and every component they reach, as the document
+/// writes them (what `cargo xtask schema` keeps).
+pub fn subset(text: &str, selection: &Selection) -> Result<Value> {
+    stack::with_pass_stack(|| select::select(&load::parse(text)?, selection))
+}
+
+/// [`subset`] rewritten into the OpenAPI 3.0 shape the generator reads.
+pub fn normalised(text: &str, selection: &Selection) -> Result<Value> {
+    stack::with_pass_stack(|| normalised_here(text, selection))
+}
+
+fn normalised_here(text: &str, selection: &Selection) -> Result<Value> {
+    let mut doc = select::select(&load::parse(text)?, selection)?;
     normalise::normalise(&mut doc)?;
-    let order = operation_order(&doc);
-    Ok((read_openapi(doc)?, order))
+    Ok(doc)
 }
 
-/// `(path, method)` of every operation, in document order.
+fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
+    let doc = normalised_here(text, selection)?;
+    let order = operation_order(&doc);
+    lower::lower(&read_openapi(doc)?, &order)
+}
+
+/// `(path, method)` of every operation, in document order (which `openapiv3` does not keep).
 fn operation_order(doc: &Value) -> Vec<(String, vocabulary::Method)> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         return Vec::new();
@@ -59,6 +79,7 @@ fn operation_order(doc: &Value) -> Vec<(String, vocabulary::Method)> {
         .collect()
 }
 
+/// The normalised document as `openapiv3` reads it; its errors get JSON pointers.
 fn read_openapi(doc: Value) -> Result<openapiv3::OpenAPI> {
     serde_path_to_error::deserialize(doc).map_err(|e| {
         let mut pointer = error::Pointer::root();
@@ -74,23 +95,5 @@ fn read_openapi(doc: Value) -> Result<openapiv3::OpenAPI> {
             pointer.to_string(),
             format!("not a valid OpenAPI object: {}", e.inner()),
         )
-    })
-}
-
-/// Builds the intermediate model of the selected part of a document.
-pub fn model(text: &str, selection: &Selection) -> Result<model::Model> {
-    stack::with_pass_stack(|| model_here(text, selection))
-}
-
-fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
-    let (spec, order) = prepare_here(text, selection)?;
-    lower::lower(&spec, &order)
-}
-
-/// Generates the whole crate: `Cargo.toml` and every file under `src/`.
-pub fn generate(text: &str, options: &Options) -> Result<Vec<File>> {
-    stack::with_pass_stack(|| {
-        let model = model_here(text, &options.selection)?;
-        emit::crate_files(&model, options)
     })
 }

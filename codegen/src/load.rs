@@ -4,15 +4,9 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 
-/// The OpenAPI major.minor line a document declares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Version {
-    V3_0,
-    V3_1,
-}
-
-/// Parses JSON text into a document and reads its `openapi` version.
-pub fn parse(text: &str) -> Result<(Value, Version)> {
+/// Parses JSON text into a document and checks its `openapi` version: the passes after this
+/// one read 3.0 and 3.1 alike (`normalise` brings 3.1 to 3.0), so the version is not kept.
+pub fn parse(text: &str) -> Result<Value> {
     if text.trim().is_empty() {
         return Err(
             Error::at("#", "the document is empty").hint("pass an OpenAPI 3.0 or 3.1 JSON file")
@@ -22,17 +16,17 @@ pub fn parse(text: &str) -> Result<(Value, Version)> {
         Error::at("#", format!("not valid JSON: {e}"))
             .hint("the generator reads OpenAPI documents in JSON form")
     })?;
-    let version = version_of(&doc)?;
-    Ok((doc, version))
+    check_version(&doc)?;
+    Ok(doc)
 }
 
-fn version_of(doc: &Value) -> Result<Version> {
+fn check_version(doc: &Value) -> Result<()> {
     let Some(object) = doc.as_object() else {
         return Err(Error::at("#", "the document is not a JSON object"));
     };
     match object.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(Version::V3_0),
-        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => Ok(Version::V3_1),
+        Some(Value::String(v)) if v.starts_with("3.0.") || v == "3.0" => Ok(()),
+        Some(Value::String(v)) if v.starts_with("3.1.") || v == "3.1" => Ok(()),
         Some(Value::String(v)) => Err(Error::at(
             "#/openapi",
             format!("unsupported OpenAPI version `{v}`"),

@@ -89,10 +89,6 @@ impl Scope {
         }
     }
 
-    pub fn is_free(&self, name: &str) -> bool {
-        !self.used.contains(name)
-    }
-
     /// Claims `name`, or `name2`, `name3`, … if it is taken.
     pub fn claim(&mut self, name: &str) -> String {
         let mut candidate = name.to_owned();

@@ -41,9 +41,7 @@ fn versions() -> Vec<(String, String)> {
 
 /// The conversation subset: component name → its JSON text, plus each operation's JSON text.
 fn spec_parts(text: &str) -> (BTreeMap<String, String>, BTreeMap<String, String>, Value) {
-    let doc: Value = serde_json::from_str(text).expect("JSON");
-    let subset =
-        codegen::select::select(&doc, &Selection::Tag("conversations".into())).expect("selects");
+    let subset = codegen::subset(text, &Selection::Tag("conversations".into())).expect("selects");
     let schemas = subset["components"]["schemas"]
         .as_object()
         .map(|s| s.iter().map(|(k, v)| (k.clone(), v.to_string())).collect())

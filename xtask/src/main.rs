@@ -231,9 +231,8 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
     let from = from.ok_or_else(|| format!("`schema` needs --from FILE\n\n{}", flags.usage))?;
     let selection = selection.unwrap_or(Options::default().selection);
     let text = fsutil::read_spec(&from)?;
-    let (doc, _) = codegen::load::parse(&text).map_err(|e| format!("{}: {e}", from.display()))?;
-    let subset = codegen::select::select(&doc, &selection)
-        .map_err(|e| format!("{}: {e}", from.display()))?;
+    let subset =
+        codegen::subset(&text, &selection).map_err(|e| format!("{}: {e}", from.display()))?;
     let mut pretty = serde_json::to_string_pretty(&subset).map_err(|e| e.to_string())?;
     pretty.push('\n');
     let out = workspace_root().join(SCHEMA_FILE);

@@ -51,9 +51,7 @@ pub struct Concessions {
 /// project's own normaliser, the pass our generator runs before `openapiv3` reads a document,
 /// so both generators start from the same content; then the [`Concessions`] progenitor needs.
 pub fn downlevel(text: &str, selection: &Selection) -> Result<(String, Concessions), String> {
-    let (doc, _) = codegen::load::parse(text).map_err(|e| e.to_string())?;
-    let mut doc = codegen::select::select(&doc, selection).map_err(|e| e.to_string())?;
-    codegen::normalise::normalise(&mut doc).map_err(|e| e.to_string())?;
+    let mut doc = codegen::normalised(text, selection).map_err(|e| e.to_string())?;
     let mut concessions = Concessions::default();
     for part in ["components", "paths"] {
         if let Some(node) = doc.get_mut(part) {

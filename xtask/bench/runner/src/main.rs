@@ -126,11 +126,7 @@ fn run(args: Args) -> Result<(), String> {
         codegen.push(codegen_row(label, &text, &selection, args.runs)?);
     }
     let subset_3_1 = serde_json::to_string(
-        &codegen::select::select(
-            &codegen::load::parse(&text).map_err(|e| e.to_string())?.0,
-            &conversations,
-        )
-        .map_err(|e| e.to_string())?,
+        &codegen::subset(&text, &conversations).map_err(|e| e.to_string())?,
     )
     .map_err(|e| e.to_string())?;
     let progenitor_on_3_1 = match progenitor_gen::generate(&subset_3_1, Style::Builder) {
@@ -175,8 +171,7 @@ fn codegen_row(
         selection: selection.clone(),
         ..Options::default()
     };
-    let (doc, _) = codegen::load::parse(text).map_err(|e| e.to_string())?;
-    let subset = codegen::select::select(&doc, selection).map_err(|e| e.to_string())?;
+    let subset = codegen::subset(text, selection).map_err(|e| e.to_string())?;
     let count = |pointer: &str| {
         subset
             .pointer(pointer)

@@ -213,28 +213,55 @@ fn operation(
     op: &Operation,
     client_expr: &TokenStream,
 ) -> (TokenStream, TokenStream) {
-    let method = &op.method_name;
-    let method_ident = ident(method);
-    let builder = ident(&op.builder);
-    let declared = ident(&model.errors.decoders[op.errors].name);
-    let toggle = &op.call.toggle;
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
-    let body_required = op.body.as_ref().is_some_and(|b| b.required);
+    (group_method(model, op, client_expr), builder(model, op))
+}
 
+/// The group's (or `Client`'s) method: the required parameters and body as arguments.
+fn group_method(model: &Model, op: &Operation, client_expr: &TokenStream) -> TokenStream {
+    let method_ident = ident(&op.method_name);
+    let builder = ident(&op.builder);
     let mut args = Vec::new();
     let mut inits = Vec::new();
-    for p in &required {
+    for p in op.params.iter().filter(|p| p.required) {
         let name = ident(&p.name);
         let (ty, conv) = param_setter_ty(model, &p.ty);
         args.push(quote!(#name: #ty));
         let conv = quote!({ let value = #name; #conv });
         inits.push(quote!(#name: #conv,));
     }
-    for p in &optional {
+    for p in op.params.iter().filter(|p| !p.required) {
         let name = ident(&p.name);
         inits.push(quote!(#name: ::std::option::Option::None,));
     }
+    if let Some(b) = &op.body {
+        if b.required {
+            let ty = ty_tokens(model, &b.ty);
+            args.push(quote!(body: #ty));
+            inits.push(quote!(body,));
+        } else {
+            inits.push(quote!(body: ::std::option::Option::None,));
+        }
+    }
+
+    let route = format!("`{} {}`", op.method.as_http(), op.path);
+    let method_doc = doc_paragraphs(&[op.summary.clone(), op.doc.clone(), Some(route)]);
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated])
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #method_doc
+        #deprecated
+        pub fn #method_ident(&self, #(#args),*) -> builders::#builder {
+            builders::#builder { client: #client_expr, #(#inits)* }
+        }
+    }
+}
+
+/// The builder: its fields, setters for the optional ones, `request()` and the ways to send.
+fn builder(model: &Model, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
     let body_field: Vec<TokenStream> = op
         .body
         .iter()
@@ -247,31 +274,6 @@ fn operation(
             }
         })
         .collect();
-    if let Some(b) = &op.body {
-        if b.required {
-            let ty = ty_tokens(model, &b.ty);
-            args.push(quote!(body: #ty));
-            inits.push(quote!(body,));
-        } else {
-            inits.push(quote!(body: ::std::option::Option::None,));
-        }
-    }
-
-    let route = format!("`{} {}`", op.method.as_http(), op.path);
-    let method_doc = doc_paragraphs(&[op.summary.clone(), op.doc.clone(), Some(route.clone())]);
-    let deprecated = if op.deprecated {
-        quote!(#[deprecated])
-    } else {
-        TokenStream::new()
-    };
-    let method_tokens = quote! {
-        #method_doc
-        #deprecated
-        pub fn #method_ident(&self, #(#args),*) -> builders::#builder {
-            builders::#builder { client: #client_expr, #(#inits)* }
-        }
-    };
-
     let fields = op.params.iter().map(|p| {
         let name = ident(&p.name);
         let ty = ty_tokens(model, &p.ty);
@@ -281,7 +283,7 @@ fn operation(
             quote!(#name: ::std::option::Option<#ty>,)
         }
     });
-    let setters = optional.iter().map(|p| {
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let name = ident(&p.name);
         let (ty, conv) = param_setter_ty(model, &p.ty);
         let default = p.default.as_ref().map(|d| format!("Server default: `{d}`."));
@@ -301,6 +303,39 @@ fn operation(
         }
     });
 
+    let request = request_fn(model, op);
+    let (send, stream) = send_fns(model, op);
+    let pages = into_stream_fn(model, op);
+    let route = format!("`{} {}`", op.method.as_http(), op.path);
+    let builder_doc = doc_attrs(Some(&format!(
+        "{route}: made by `{}`, sent by `send()`.",
+        op.method_name
+    )));
+    quote! {
+        #builder_doc
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is sent"]
+        pub struct #builder {
+            pub(super) client: Client,
+            #(pub(super) #fields)*
+            #(pub(super) #body_field)*
+        }
+
+        impl #builder {
+            #(#setters)*
+            #body_setter
+            #request
+            #send
+            #stream
+            #pages
+        }
+    }
+}
+
+/// `request()`: the method, the path with its parameters encoded, the query, the headers and
+/// the body, and the function that decodes the declared error bodies.
+fn request_fn(model: &Model, op: &Operation) -> TokenStream {
+    let declared = ident(&model.errors.decoders[op.errors].name);
     // Path: literal segments and encoded parameters.
     let segments = op.path.trim_start_matches('/').split('/').map(|segment| {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -374,6 +409,21 @@ fn operation(
         TokenStream::new()
     };
 
+    quote! {
+        fn request(&self) -> ::std::result::Result<Request, Error> {
+            let #mutability request = Request::new(#http, ::std::vec![#(#segments),*], super::#declared);
+            #(#query)*
+            #(#headers)*
+            #body_encode
+            ::std::result::Result::Ok(request)
+        }
+    }
+}
+
+/// `send()` and `stream()`, as the call shape has them; each sets the body's stream toggle.
+fn send_fns(model: &Model, op: &Operation) -> (TokenStream, Option<TokenStream>) {
+    let toggle = &op.call.toggle;
+    let body_required = op.body.as_ref().is_some_and(|b| b.required);
     let toggle_set = |value: bool| match (toggle, body_required) {
         (Some(field), true) => {
             let field = ident(field);
@@ -442,7 +492,12 @@ fn operation(
             }
         }
     });
-    let pages = op.pagination.as_ref().map(|pages| {
+    (send, stream)
+}
+
+/// `into_stream()` for a cursor-paginated list.
+fn into_stream_fn(model: &Model, op: &Operation) -> Option<TokenStream> {
+    op.pagination.as_ref().map(|pages| {
         let item_ty = ty_tokens(model, &pages.item);
         let after = ident(&pages.after);
         let limit_expr = match &pages.limit {
@@ -470,36 +525,5 @@ fn operation(
                 })
             }
         }
-    });
-    let builder_doc = doc_attrs(Some(&format!(
-        "{route}: made by `{method}`, sent by `send()`."
-    )));
-    let builder_tokens = quote! {
-        #builder_doc
-        #[derive(Clone, Debug)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder {
-            pub(super) client: Client,
-            #(pub(super) #fields)*
-            #(pub(super) #body_field)*
-        }
-
-        impl #builder {
-            #(#setters)*
-            #body_setter
-
-            fn request(&self) -> ::std::result::Result<Request, Error> {
-                let #mutability request = Request::new(#http, ::std::vec![#(#segments),*], super::#declared);
-                #(#query)*
-                #(#headers)*
-                #body_encode
-                ::std::result::Result::Ok(request)
-            }
-
-            #send
-            #stream
-            #pages
-        }
-    };
-    (method_tokens, builder_tokens)
+    })
 }

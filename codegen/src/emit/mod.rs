@@ -4,7 +4,9 @@ pub mod client;
 pub mod docs;
 pub mod models;
 mod parallel;
+mod structs;
 pub mod surface;
+mod unions;
 
 use proc_macro2::TokenStream;
 

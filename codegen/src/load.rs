@@ -1,4 +1,5 @@
-//! Reads the document text and checks that it is an OpenAPI 3.0 or 3.1 description.
+//! Reads the document text and checks that it is an OpenAPI 3.0 or 3.1 description, so that
+//! every later pass works on a JSON value in document order and can say where a problem is.
 
 use serde_json::Value;
 

@@ -1,4 +1,5 @@
-//! Picks operations out of a full document and keeps only the schemas they reach.
+//! Picks operations out of a full document and keeps only the components they reach, so that
+//! a crate for one tag carries only the types its operations use.
 
 use std::collections::BTreeSet;
 

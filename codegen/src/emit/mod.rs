@@ -1,4 +1,6 @@
-//! Prints the model as formatted Rust files.
+//! Prints the model as the generated crate's files. Code is built as tokens (never spliced
+//! text, so no name or prose can inject code), parsed and pretty-printed; every decision was
+//! taken in lowering, so these modules only print.
 
 pub mod client;
 pub mod docs;

@@ -983,7 +983,8 @@ impl<'a> Lowerer<'a> {
             let name = method_scope.claim_snake(&naming::field_name(&operation_id));
             let type_prefix = naming::type_name(&operation_id);
             let mut params = Vec::new();
-            let mut param_scope = Scope::with_reserved(&["body"]);
+            // The builder's own fields, which a parameter must not take.
+            let mut param_scope = Scope::with_reserved(&["body", "client", "options"]);
             let all_params = item
                 .parameters
                 .iter()

@@ -315,6 +315,19 @@ pub fn emit(model: &Model) -> TokenStream {
         "HasId",
         "DeclaredError",
         "EventStream",
+        "ApiError",
+        "Attempts",
+        "CallOptions",
+        "DecodeError",
+        "ErrorBody",
+        "RequestOptions",
+        "RetryPolicy",
+        "Stopped",
+        "StreamError",
+        "TimeoutError",
+        "TimeoutKind",
+        "TransportError",
+        "Truncation",
     ]);
     for (tag, ops) in &groups {
         let methods = match tag {
@@ -372,8 +385,9 @@ pub fn emit(model: &Model) -> TokenStream {
         #![allow(deprecated)]
 
         pub use crate::client_runtime::{
-            ApiError, Client, ClientBuilder, DecodeError, Error, ErrorBody, EventStream, StreamError,
-            HOSTED_BASE_URL, LOCAL_BASE_URL,
+            ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error, ErrorBody,
+            EventStream, RequestOptions, RetryPolicy, Stopped, StreamError, TimeoutError, TimeoutKind,
+            TransportError, Truncation, HOSTED_BASE_URL, LOCAL_BASE_URL,
         };
         // A spec without operations uses neither.
         #[allow(unused_imports)]
@@ -464,7 +478,7 @@ fn operation(
         #method_doc
         #deprecated
         pub fn #method_ident(&self, #(#args),*) -> builders::#builder {
-            builders::#builder { client: #client_expr, #(#inits)* }
+            builders::#builder { client: #client_expr, options: ::std::default::Default::default(), #(#inits)* }
         }
     };
 
@@ -673,6 +687,7 @@ fn operation(
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             pub(super) client: Client,
+            pub(super) options: crate::client_runtime::RequestOptions,
             #(pub(super) #fields)*
             #(pub(super) #body_field)*
         }
@@ -682,7 +697,7 @@ fn operation(
             #body_setter
 
             fn request(&self) -> ::std::result::Result<Request, Error> {
-                let #mutability request = Request::new(#http, ::std::vec![#(#segments),*], super::#declared);
+                let #mutability request = Request::new(#http, ::std::vec![#(#segments),*], super::#declared, &self.options);
                 #(#query)*
                 #(#headers)*
                 #body_encode
@@ -692,6 +707,10 @@ fn operation(
             #send
             #stream
             #pages
+        }
+
+        impl crate::client_runtime::CallOptions for #builder {
+            fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions { &mut self.options }
         }
     };
     (method_tokens, builder_tokens)

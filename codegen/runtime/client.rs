@@ -1,5 +1,6 @@
-//! Hand-written HTTP support for the generated client: configuration, retries, errors,
-//! Server-Sent Events and pagination. Copied into every generated crate by the generator.
+//! Hand-written HTTP support for the generated client: configuration, per-call options, retries
+//! and timeouts, errors, Server-Sent Events and pagination. Copied into every generated crate
+//! by the generator.
 
 use std::fmt;
 use std::future::Future;
@@ -19,6 +20,8 @@ pub const LOCAL_BASE_URL: &str = "http://localhost:8283";
 
 /// Bodies longer than this are cut in error values, so an HTML error page stays readable.
 const ERROR_BODY_LIMIT: usize = 4096;
+/// The longest wait a `Retry-After` answer gets, as the official SDKs cap it.
+const RETRY_AFTER_LIMIT: Duration = Duration::from_secs(60);
 
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -30,19 +33,28 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     token: Option<String>,
-    max_retries: u32,
-    request_timeout: Option<Duration>,
+    settings: Settings,
+}
+
+/// What governs a call: the client's settings, with the call's [`RequestOptions`] laid over them.
+#[derive(Clone, Debug, PartialEq)]
+struct Settings {
+    retry: RetryPolicy,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
     stream_idle_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let settings = &self.inner.settings;
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("token", &self.inner.token.as_ref().map(|_| "<redacted>"))
-            .field("max_retries", &self.inner.max_retries)
-            .field("request_timeout", &self.inner.request_timeout)
-            .field("stream_idle_timeout", &self.inner.stream_idle_timeout)
+            .field("retry", &settings.retry)
+            .field("timeout", &settings.timeout)
+            .field("deadline", &settings.deadline)
+            .field("stream_idle_timeout", &settings.stream_idle_timeout)
             .finish()
     }
 }
@@ -67,6 +79,11 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
+
+    /// The retry policy calls get unless they set their own.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.settings.retry
+    }
 }
 
 /// Settings for a [`Client`].
@@ -74,10 +91,8 @@ impl Client {
 pub struct ClientBuilder {
     base_url: String,
     token: Option<String>,
-    max_retries: u32,
-    request_timeout: Option<Duration>,
+    settings: Settings,
     connect_timeout: Duration,
-    stream_idle_timeout: Option<Duration>,
     user_agent: String,
     http: Option<reqwest::Client>,
 }
@@ -87,22 +102,26 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .field("max_retries", &self.max_retries)
+            .field("retry", &self.settings.retry)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
-    /// Defaults: no token, 2 retries (as the official SDKs), 60 s per request, 10 s to connect,
-    /// streams cut only after 5 minutes without a byte.
+    /// Defaults: no token; [`RetryPolicy::default`] (2 retries, never repeating a request the
+    /// server may have acted on); 60 s for each try of a call, answer included; no overall
+    /// deadline; 10 s to connect; streams cut after 5 minutes without a byte.
     pub fn new(base_url: impl Into<String>) -> Self {
         ClientBuilder {
             base_url: base_url.into(),
             token: None,
-            max_retries: 2,
-            request_timeout: Some(Duration::from_secs(60)),
+            settings: Settings {
+                retry: RetryPolicy::default(),
+                timeout: Some(Duration::from_secs(60)),
+                deadline: None,
+                stream_idle_timeout: Some(Duration::from_secs(300)),
+            },
             connect_timeout: Duration::from_secs(10),
-            stream_idle_timeout: Some(Duration::from_secs(300)),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
         }
@@ -122,15 +141,30 @@ impl ClientBuilder {
         self
     }
 
-    /// How often a failed attempt is retried (connect errors, 408, 429, 5xx). `0` turns retries off.
+    /// How often a failed try may be repeated, within the [`RetryPolicy`]; `0` turns retries off.
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
+        self.settings.retry.max_retries = retries;
         self
     }
 
-    /// The limit for one non-streaming request, answer included; `None` for no limit.
+    /// Which failures are retried, how often and after how long.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
+    /// The limit for each try of a call: for a JSON call, from sending until the whole answer
+    /// has arrived; for a stream, until its start (then [`stream_idle_timeout`](Self::stream_idle_timeout)
+    /// takes over). `None` for no limit.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.request_timeout = timeout;
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// The limit for a whole call: every try and every wait between tries (a `Retry-After` too).
+    /// No retry starts that could not begin before it. `None` (the default) for no limit.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.settings.deadline = deadline;
         self
     }
 
@@ -140,9 +174,10 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a stream may go without receiving anything; `None` to wait forever.
+    /// How long a stream may go without receiving a byte (comments and pings count); `None`
+    /// to wait forever.
     pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.stream_idle_timeout = timeout;
+        self.settings.stream_idle_timeout = timeout;
         self
     }
 
@@ -177,17 +212,199 @@ impl ClientBuilder {
                 .build()
                 .unwrap_or_default()
         });
-        Client {
-            inner: Arc::new(Inner {
-                http,
-                base_url: self.base_url,
-                token: self.token,
-                max_retries: self.max_retries,
-                request_timeout: self.request_timeout,
-                stream_idle_timeout: self.stream_idle_timeout,
-            }),
+        Client { inner: Arc::new(Inner { http, base_url: self.base_url, token: self.token, settings: self.settings }) }
+    }
+}
+
+/// Which failed tries are sent again, how often, and after how long.
+///
+/// A try is repeated only when repeating cannot do twice what the caller asked once:
+/// - for every method, when the request never left (the connection could not be made; a pooled
+///   connection found closed before the request was written is replaced without a retry), and
+///   when the server refused it for now: 429 or 503 with `Retry-After`;
+/// - for idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS, TRACE), also when the request may
+///   have reached the server: a reset or closed connection, a timeout, an answer cut short, and
+///   408, 429, 502, 503, 504.
+///
+/// POST and PATCH (a message sent, a conversation created) are not repeated in the second case
+/// unless [`retry_non_idempotent`](Self::retry_non_idempotent) opts in. A 500 is never retried:
+/// it is the server's answer, not a transient failure. Waits grow from `initial` doubling to
+/// `max`, less up to a quarter at random; a `Retry-After` (seconds, an HTTP date, or
+/// `retry-after-ms`) is followed instead, up to a minute.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    non_idempotent: bool,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 2 retries (as the official SDKs), waits from 0.5 s to 8 s, no repeated POST or PATCH.
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            non_idempotent: false,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
         }
     }
+}
+
+impl RetryPolicy {
+    /// The default policy.
+    pub fn new() -> Self {
+        RetryPolicy::default()
+    }
+
+    /// One try, never repeated.
+    pub fn never() -> Self {
+        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
+    }
+
+    /// How often a failed try may be repeated.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Whether POST and PATCH are retried like idempotent methods, after failures where the
+    /// server may already have acted (a timeout, a reset, a 502): only for requests the server
+    /// de-duplicates, or whose repetition is harmless.
+    pub fn retry_non_idempotent(mut self, allowed: bool) -> Self {
+        self.non_idempotent = allowed;
+        self
+    }
+
+    /// The first wait between tries and the longest one.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// How often a failed try may be repeated.
+    pub fn retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// Whether POST and PATCH are retried like idempotent methods.
+    pub fn retries_non_idempotent(&self) -> bool {
+        self.non_idempotent
+    }
+}
+
+/// Per-call settings over the client's: retries, the timeout of each try, the deadline of the
+/// whole call, the stream idle limit. Every operation's builder takes them through
+/// [`CallOptions`]; what a call does not set, the client decides.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RequestOptions {
+    retry: Option<RetryPolicy>,
+    max_retries: Option<u32>,
+    retry_non_idempotent: Option<bool>,
+    timeout: Option<Option<Duration>>,
+    deadline: Option<Option<Duration>>,
+    stream_idle_timeout: Option<Option<Duration>>,
+}
+
+impl RequestOptions {
+    /// Options that change nothing.
+    pub fn new() -> Self {
+        RequestOptions::default()
+    }
+
+    /// This retry policy instead of the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self.max_retries = None;
+        self.retry_non_idempotent = None;
+        self
+    }
+
+    /// The retry count, with the rest of the policy as it is.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+
+    /// Opts this call's POST or PATCH in (or out) of retries after failures where the server
+    /// may have acted; see [`RetryPolicy::retry_non_idempotent`].
+    pub fn retry_non_idempotent(mut self, allowed: bool) -> Self {
+        self.retry_non_idempotent = Some(allowed);
+        self
+    }
+
+    /// The limit for each try; see [`ClientBuilder::timeout`].
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The limit for the whole call; see [`ClientBuilder::deadline`].
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// The stream idle limit; see [`ClientBuilder::stream_idle_timeout`].
+    pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.stream_idle_timeout = Some(timeout);
+        self
+    }
+}
+
+/// Per-call settings on every operation's builder, over the client's. Bring the trait into
+/// scope, then chain before `send()` or `stream()`:
+///
+/// ```ignore
+/// use letta_conversations::client::CallOptions;
+/// let reply = conversations.send_message(id, request).timeout(Some(Duration::from_secs(600))).send().await?;
+/// ```
+pub trait CallOptions: Sized {
+    /// The call's options, which the methods below change.
+    fn options_mut(&mut self) -> &mut RequestOptions;
+
+    /// Replaces the call's options.
+    fn options(mut self, options: RequestOptions) -> Self {
+        *self.options_mut() = options;
+        self
+    }
+
+    /// This retry policy instead of the client's.
+    fn retry(self, policy: RetryPolicy) -> Self {
+        update(self, |o| o.retry(policy))
+    }
+
+    /// The retry count, with the rest of the policy as it is.
+    fn max_retries(self, retries: u32) -> Self {
+        update(self, |o| o.max_retries(retries))
+    }
+
+    /// Opts a POST or PATCH in to retries after failures where the server may have acted.
+    fn retry_non_idempotent(self, allowed: bool) -> Self {
+        update(self, |o| o.retry_non_idempotent(allowed))
+    }
+
+    /// The limit for each try of this call.
+    fn timeout(self, timeout: Option<Duration>) -> Self {
+        update(self, |o| o.timeout(timeout))
+    }
+
+    /// The limit for the whole of this call, retries included.
+    fn deadline(self, deadline: Option<Duration>) -> Self {
+        update(self, |o| o.deadline(deadline))
+    }
+
+    /// How long this call's stream may go without a byte.
+    fn stream_idle_timeout(self, timeout: Option<Duration>) -> Self {
+        update(self, |o| o.stream_idle_timeout(timeout))
+    }
+}
+
+fn update<B: CallOptions>(mut builder: B, change: impl FnOnce(RequestOptions) -> RequestOptions) -> B {
+    let options = std::mem::take(builder.options_mut());
+    *builder.options_mut() = change(options);
+    builder
 }
 
 /// Everything that can go wrong with a call.
@@ -199,9 +416,9 @@ pub enum Error {
     /// A success answer whose body does not fit the schema.
     Decode(DecodeError),
     /// The request could not be sent or the answer not read.
-    Transport(reqwest::Error),
-    /// No answer in time, or a stream idle for too long.
-    Timeout(Duration),
+    Transport(TransportError),
+    /// A try ran past the call's timeout, or the call past its deadline.
+    Timeout(TimeoutError),
     /// A stream failed part-way.
     Stream(StreamError),
     /// The client or request is misconfigured (a bad base URL, say); nothing was sent.
@@ -214,18 +431,28 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
-            Error::Transport(e) => e.status().map(|s| s.as_u16()),
             _ => None,
         }
     }
 
-    /// Whether trying again may succeed: connect failures, timeouts, 408, 429 and 5xx.
+    /// Whether trying again later may succeed: transport failures, timeouts, cut streams, and
+    /// 408, 429, 502, 503, 504. Whether it is safe is another matter: see [`RetryPolicy`].
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => retryable_status(e.status),
-            Error::Transport(e) => e.is_connect() || e.is_timeout(),
-            Error::Timeout(_) => true,
+            Error::Api(e) => transient_status(e.status),
+            Error::Transport(_) | Error::Timeout(_) => true,
+            Error::Stream(StreamError::Truncated { .. }) => true,
             _ => false,
+        }
+    }
+
+    /// How the call went before it failed, for errors of a call.
+    pub fn attempts(&self) -> Option<&Attempts> {
+        match self {
+            Error::Api(e) => Some(&e.attempts),
+            Error::Transport(e) => Some(&e.attempts),
+            Error::Timeout(e) => Some(&e.attempts),
+            _ => None,
         }
     }
 }
@@ -235,8 +462,8 @@ impl fmt::Display for Error {
         match self {
             Error::Api(e) => e.fmt(f),
             Error::Decode(e) => e.fmt(f),
-            Error::Transport(e) => write!(f, "request failed: {e}"),
-            Error::Timeout(after) => write!(f, "no answer within {after:?}"),
+            Error::Transport(e) => e.fmt(f),
+            Error::Timeout(e) => e.fmt(f),
             Error::Stream(e) => e.fmt(f),
             Error::Config(message) => write!(f, "invalid configuration: {message}"),
         }
@@ -246,8 +473,71 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) => Some(&e.source),
             _ => None,
+        }
+    }
+}
+
+/// How a failed call went: how often it was sent, for how long, and why it was not sent again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempts {
+    /// Tries made, the first included.
+    pub tries: u32,
+    /// From the first try to the error, waits included.
+    pub elapsed: Duration,
+    /// Why there was no further try.
+    pub stopped: Stopped,
+}
+
+/// Why a failed call was not tried again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stopped {
+    /// The failure is not one a retry fixes (a 404, a 500).
+    Final,
+    /// Every retry the policy allows was made.
+    RetriesExhausted,
+    /// A retry might have worked, but the request may have reached the server and its method
+    /// (named here) is not idempotent; [`RetryPolicy::retry_non_idempotent`] opts in.
+    NotIdempotent(String),
+    /// The call's deadline (given here) passed, or would have before the next try.
+    Deadline(Duration),
+}
+
+impl Attempts {
+    /// Whether there is nothing to say beyond the failure itself.
+    fn is_plain(&self) -> bool {
+        self.tries == 1 && self.stopped == Stopped::Final
+    }
+}
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let noun = if self.tries == 1 { "try" } else { "tries" };
+        write!(f, "{} {noun} in {}", self.tries, Seconds(self.elapsed))?;
+        match &self.stopped {
+            Stopped::Final => Ok(()),
+            Stopped::RetriesExhausted if self.tries == 1 => f.write_str("; retries are off"),
+            Stopped::RetriesExhausted => f.write_str("; no retries left"),
+            Stopped::NotIdempotent(method) => write!(
+                f,
+                "; not repeated: the {method} may have reached the server (RetryPolicy::retry_non_idempotent opts in)"
+            ),
+            Stopped::Deadline(limit) => write!(f, "; the {} deadline leaves no time for another try", Seconds(*limit)),
+        }
+    }
+}
+
+/// A duration as people read it: `850ms`, `7.41s`.
+struct Seconds(Duration);
+
+impl fmt::Display for Seconds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 < Duration::from_secs(1) {
+            write!(f, "{}ms", self.0.as_millis())
+        } else {
+            write!(f, "{:.2}s", self.0.as_secs_f64())
         }
     }
 }
@@ -257,6 +547,8 @@ impl std::error::Error for Error {
 pub struct ApiError {
     pub status: u16,
     pub body: ErrorBody,
+    /// How the call went: a retried 503 took more than one try.
+    pub attempts: Box<Attempts>,
 }
 
 impl ApiError {
@@ -279,7 +571,11 @@ impl fmt::Display for ApiError {
             ErrorBody::Json(json) => write!(f, ": {}", truncate(&json.to_string())),
             ErrorBody::Text(text) if text.is_empty() => f.write_str(" with an empty body"),
             ErrorBody::Text(text) => write!(f, ": {}", truncate(text)),
+        }?;
+        if self.attempts.is_plain() {
+            return Ok(());
         }
+        write!(f, " ({})", self.attempts)
     }
 }
 
@@ -295,6 +591,78 @@ pub enum ErrorBody {
     Json(serde_json::Value),
     /// Not JSON (an HTML page from a proxy, say), cut to a readable length.
     Text(String),
+}
+
+/// A request that could not be sent, or an answer that could not be read.
+#[derive(Debug)]
+pub struct TransportError {
+    source: reqwest::Error,
+    /// How the call went.
+    pub attempts: Box<Attempts>,
+}
+
+impl TransportError {
+    /// Whether the connection could not be made, so nothing reached the server.
+    pub fn is_connect(&self) -> bool {
+        self.source.is_connect()
+    }
+
+    /// The HTTP library's error.
+    pub fn reqwest_error(&self) -> &reqwest::Error {
+        &self.source
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "request failed: {} ({})", chain(&self.source), self.attempts)
+    }
+}
+
+/// A try that ran past the call's timeout, or a call past its deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutError {
+    /// Which limit ran out.
+    pub kind: TimeoutKind,
+    /// Its length.
+    pub limit: Duration,
+    /// How the call went.
+    pub attempts: Box<Attempts>,
+}
+
+/// Which limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// The limit of one try ([`ClientBuilder::timeout`]).
+    Try,
+    /// The limit of the whole call ([`ClientBuilder::deadline`]).
+    Deadline,
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            TimeoutKind::Try => write!(f, "no complete answer within the {} timeout of a try", Seconds(self.limit))?,
+            TimeoutKind::Deadline => write!(f, "no complete answer within the {} deadline", Seconds(self.limit))?,
+        }
+        write!(f, " ({})", self.attempts)
+    }
+}
+
+/// An error and its causes, as one line.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// A success answer that did not decode.
@@ -320,18 +688,48 @@ impl fmt::Display for DecodeError {
 pub enum StreamError {
     /// The server sent an `event: error` frame.
     Server { data: String },
-    /// The connection ended before `data: [DONE]`.
-    Truncated,
-    /// The bytes were not Server-Sent Events.
-    Malformed(String),
+    /// The stream ended before `data: [DONE]`, however it ended: closed, cut, or silent for
+    /// longer than the idle limit. What arrived is enough to resume: Letta's
+    /// `retrieve_stream` takes `last_event_id` as `starting_after`.
+    #[non_exhaustive]
+    Truncated {
+        /// Events received (those that did not decode included).
+        events: u64,
+        /// The SSE `id:` the server last sent; when it sends none (Letta does not), the
+        /// `seq_id` of the last event that carried one.
+        last_event_id: Option<String>,
+        /// How the stream ended.
+        cause: Truncation,
+    },
+}
+
+/// How a stream ended before `data: [DONE]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Truncation {
+    /// The server ended the body.
+    Closed,
+    /// The connection failed (a reset, a cut chunked body); the transport's message.
+    Cut(String),
+    /// Nothing arrived for this long.
+    Idle(Duration),
 }
 
 impl fmt::Display for StreamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StreamError::Server { data } => write!(f, "the server reported a stream error: {}", truncate(data)),
-            StreamError::Truncated => f.write_str("the stream ended before `data: [DONE]`"),
-            StreamError::Malformed(message) => write!(f, "malformed event stream: {message}"),
+            StreamError::Truncated { events, last_event_id, cause } => {
+                write!(f, "the stream ended before `data: [DONE]` after {events} events")?;
+                if let Some(id) = last_event_id {
+                    write!(f, " (last event id {id})")?;
+                }
+                match cause {
+                    Truncation::Closed => f.write_str(": the server closed it"),
+                    Truncation::Cut(message) => write!(f, ": {message}"),
+                    Truncation::Idle(limit) => write!(f, ": nothing arrived for {}", Seconds(*limit)),
+                }
+            }
         }
     }
 }
@@ -347,8 +745,9 @@ fn truncate(text: &str) -> String {
     format!("{}… ({} bytes in all)", &text[..end], text.len())
 }
 
-fn retryable_status(status: u16) -> bool {
-    status == 408 || status == 429 || status >= 500
+/// Statuses that say "not now" rather than "no".
+fn transient_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 502 | 503 | 504)
 }
 
 /// Helpers the generated client calls; not part of the API. A spec may leave some unused.
@@ -356,6 +755,7 @@ fn retryable_status(status: u16) -> bool {
 #[allow(dead_code)]
 pub mod private {
     use super::*;
+    use tokio::time::Instant;
 
     /// One request, ready to be sent (and sent again on a retry).
     pub struct Request {
@@ -367,6 +767,7 @@ pub mod private {
         pub streaming: bool,
         /// Decodes the error type the schema declares for a status, if any.
         pub declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>,
+        pub options: RequestOptions,
     }
 
     impl Request {
@@ -374,8 +775,18 @@ pub mod private {
             method: reqwest::Method,
             segments: Vec<String>,
             declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>,
+            options: &RequestOptions,
         ) -> Self {
-            Request { method, segments, query: Vec::new(), headers: Vec::new(), body: None, streaming: false, declared }
+            Request {
+                method,
+                segments,
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: None,
+                streaming: false,
+                declared,
+                options: options.clone(),
+            }
         }
 
         pub fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
@@ -409,7 +820,98 @@ pub mod private {
         Ok(url)
     }
 
-    async fn attempt(client: &Client, url: &reqwest::Url, request: &Request) -> Result<reqwest::Response, Error> {
+    /// The client's settings with a call's options laid over them.
+    fn settings(client: &Client, options: &RequestOptions) -> Settings {
+        let defaults = &client.inner.settings;
+        let mut retry = options.retry.clone().unwrap_or_else(|| defaults.retry.clone());
+        if let Some(retries) = options.max_retries {
+            retry.max_retries = retries;
+        }
+        if let Some(allowed) = options.retry_non_idempotent {
+            retry.non_idempotent = allowed;
+        }
+        Settings {
+            retry,
+            timeout: options.timeout.unwrap_or(defaults.timeout),
+            deadline: options.deadline.unwrap_or(defaults.deadline),
+            stream_idle_timeout: options.stream_idle_timeout.unwrap_or(defaults.stream_idle_timeout),
+        }
+    }
+
+    /// Whether a failed try may be repeated, by what it says about the server.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Cause {
+        /// A retry cannot help: a 404, a 500, a request that could not be built.
+        Final,
+        /// The request never left: the connection could not be made.
+        NotSent,
+        /// The request may have reached the server and been acted on: a reset or closed
+        /// connection, a timeout, a cut answer, a transient status.
+        MaybeSent,
+        /// The server turned it away for now (429 or 503 with `Retry-After`): it did not act.
+        Refused,
+    }
+
+    fn permits(policy: &RetryPolicy, method: &reqwest::Method, cause: Cause) -> bool {
+        match cause {
+            Cause::Final => false,
+            Cause::NotSent | Cause::Refused => true,
+            Cause::MaybeSent => policy.non_idempotent || method.is_idempotent(),
+        }
+    }
+
+    /// The wait before retry number `retry` (from 1): doubling from the first wait up to the
+    /// longest, less up to a quarter at random.
+    fn backoff(policy: &RetryPolicy, retry: u32) -> Duration {
+        let doubled = policy.initial_backoff.saturating_mul(1 << retry.saturating_sub(1).min(16));
+        doubled.min(policy.max_backoff).mul_f64(1.0 - 0.25 * fastrand::f64())
+    }
+
+    /// A failed try: what went wrong, whether it may be repeated, and the wait the server asked for.
+    struct Failure {
+        kind: FailureKind,
+        cause: Cause,
+        retry_after: Option<Duration>,
+    }
+
+    enum FailureKind {
+        Status(u16, Bytes),
+        Transport(reqwest::Error),
+        Timeout(TimeoutKind, Duration),
+    }
+
+    impl Failure {
+        fn transport(error: reqwest::Error) -> Failure {
+            let cause = if error.is_connect() {
+                Cause::NotSent
+            } else if error.is_builder() {
+                Cause::Final
+            } else {
+                Cause::MaybeSent
+            };
+            Failure { kind: FailureKind::Transport(error), cause, retry_after: None }
+        }
+
+        fn into_error(self, request: &Request, attempts: Attempts) -> Error {
+            // Boxed: errors are rare, and a small `Error` keeps every `Result` small.
+            let attempts = Box::new(attempts);
+            match self.kind {
+                FailureKind::Status(status, body) => {
+                    Error::Api(ApiError { status, body: error_body(status, &body, request.declared), attempts })
+                }
+                FailureKind::Transport(source) => Error::Transport(TransportError { source, attempts }),
+                FailureKind::Timeout(kind, limit) => Error::Timeout(TimeoutError { kind, limit, attempts }),
+            }
+        }
+    }
+
+    /// One try: sends, reads an error answer whole, and hands a success to `finish` (which
+    /// reads the body, or keeps it for a stream).
+    async fn attempt<R, F, Fut>(client: &Client, url: &reqwest::Url, request: &Request, finish: &F) -> Result<R, Failure>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<R, reqwest::Error>>,
+    {
         let inner = &client.inner;
         let mut builder = inner.http.request(request.method.clone(), url.clone());
         if let Some(token) = &inner.token {
@@ -425,64 +927,109 @@ pub mod private {
             reqwest::header::ACCEPT,
             if request.streaming { "text/event-stream" } else { "application/json" },
         );
-        let send = builder.send();
-        let response = match (request.streaming, inner.request_timeout) {
-            // A stream's limit is its idle timeout, applied per chunk; only its start is bounded here.
-            (_, Some(limit)) => tokio::time::timeout(limit, send).await.map_err(|_| Error::Timeout(limit))?,
-            (_, None) => send.await,
-        };
-        response.map_err(|e| if e.is_timeout() { Error::Timeout(inner.request_timeout.unwrap_or_default()) } else { Error::Transport(e) })
+        let response = builder.send().await.map_err(Failure::transport)?;
+        let status = response.status().as_u16();
+        if !response.status().is_success() {
+            let retry_after = retry_after(response.headers());
+            let cause = match status {
+                429 | 503 if retry_after.is_some() => Cause::Refused,
+                status if transient_status(status) => Cause::MaybeSent,
+                _ => Cause::Final,
+            };
+            let body = response.bytes().await.map_err(Failure::transport)?;
+            return Err(Failure { kind: FailureKind::Status(status, body), cause, retry_after });
+        }
+        finish(response).await.map_err(Failure::transport)
     }
 
-    /// Sends with retries and returns a success response, or the error the last attempt gave.
-    pub async fn execute(client: &Client, request: &Request) -> Result<reqwest::Response, Error> {
+    /// Tries until a success, a failure the policy does not retry, or the deadline.
+    async fn call<R, F, Fut>(client: &Client, request: &Request, finish: F) -> Result<R, Error>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = Result<R, reqwest::Error>>,
+    {
+        let settings = settings(client, &request.options);
         let url = url(&client.inner.base_url, request)?;
+        let start = Instant::now();
+        let deadline = settings.deadline.map(|limit| (start + limit, limit));
         let mut tries = 0;
         loop {
-            let outcome = attempt(client, &url, request).await;
-            let retry_after = match &outcome {
-                Ok(response) if response.status().is_success() => None,
-                Ok(response) if retryable_status(response.status().as_u16()) => Some(retry_after(response)),
-                Ok(_) => None,
-                Err(error) if error.is_retryable() => Some(None),
-                Err(_) => None,
+            tries += 1;
+            // The try ends at its own timeout or at the deadline, whichever comes first.
+            let try_end = settings.timeout.map(|limit| (Instant::now() + limit, TimeoutKind::Try, limit));
+            let end = match (try_end, deadline) {
+                (Some((at, ..)), Some((due, limit))) if due <= at => Some((due, TimeoutKind::Deadline, limit)),
+                (None, Some((due, limit))) => Some((due, TimeoutKind::Deadline, limit)),
+                (try_end, _) => try_end,
             };
-            match (retry_after, tries < client.inner.max_retries) {
-                (Some(after), true) => {
-                    tokio::time::sleep(after.unwrap_or_else(|| backoff(tries))).await;
-                    tries += 1;
+            let outcome = match end {
+                Some((at, kind, limit)) => {
+                    tokio::time::timeout_at(at, attempt(client, &url, request, &finish)).await.unwrap_or_else(|_| {
+                        Err(Failure { kind: FailureKind::Timeout(kind, limit), cause: Cause::MaybeSent, retry_after: None })
+                    })
                 }
-                _ => {
-                    let response = outcome?;
-                    if response.status().is_success() {
-                        return Ok(response);
-                    }
-                    return Err(api_error(response, request.declared).await);
+                None => attempt(client, &url, request, &finish).await,
+            };
+            let failure = match outcome {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            match next_try(&settings, request, &failure, tries, deadline) {
+                Ok(wait) => tokio::time::sleep(wait).await,
+                Err(stopped) => {
+                    let attempts = Attempts { tries, elapsed: start.elapsed(), stopped };
+                    return Err(failure.into_error(request, attempts));
                 }
             }
         }
     }
 
-    /// Exponential backoff from 0.5 s, at most 8 s, less up to a quarter at random.
-    fn backoff(tries: u32) -> Duration {
-        let base = 0.5 * 2f64.powi(tries.min(4) as i32);
-        Duration::from_secs_f64(base * (1.0 - 0.25 * fastrand::f64()))
+    /// The wait before the next try, or why there is none.
+    fn next_try(
+        settings: &Settings,
+        request: &Request,
+        failure: &Failure,
+        tries: u32,
+        deadline: Option<(Instant, Duration)>,
+    ) -> Result<Duration, Stopped> {
+        if let FailureKind::Timeout(TimeoutKind::Deadline, limit) = failure.kind {
+            return Err(Stopped::Deadline(limit));
+        }
+        if failure.cause == Cause::Final {
+            return Err(Stopped::Final);
+        }
+        if !permits(&settings.retry, &request.method, failure.cause) {
+            return Err(Stopped::NotIdempotent(request.method.to_string()));
+        }
+        if tries > settings.retry.max_retries {
+            return Err(Stopped::RetriesExhausted);
+        }
+        let wait = failure.retry_after.unwrap_or_else(|| backoff(&settings.retry, tries));
+        match deadline {
+            Some((due, limit)) if Instant::now() + wait >= due => Err(Stopped::Deadline(limit)),
+            _ => Ok(wait),
+        }
     }
 
-    /// `Retry-After` in seconds, capped at a minute.
-    fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-        let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-        let seconds: f64 = value.trim().parse().ok()?;
-        (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(60.0)))
-    }
-
-    async fn api_error(response: reqwest::Response, declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>) -> Error {
-        let status = response.status().as_u16();
-        let bytes = match response.bytes().await {
-            Ok(bytes) => bytes,
-            Err(e) => return Error::Transport(e),
+    /// The wait the server asks for: `retry-after-ms`, or `Retry-After` in seconds or as an
+    /// HTTP date; at most a minute.
+    fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+        let seconds = |value: f64| (value.is_finite() && value >= 0.0).then(|| Duration::from_secs_f64(value));
+        let wait = if let Some(millis) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+            seconds(millis / 1000.0)?
+        } else {
+            let value = header("retry-after")?;
+            match value.parse::<f64>() {
+                Ok(secs) => seconds(secs)?,
+                Err(_) => {
+                    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+                    let at = std::time::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
+                    at.duration_since(std::time::SystemTime::now()).unwrap_or_default()
+                }
+            }
         };
-        Error::Api(ApiError { status, body: error_body(status, &bytes, declared) })
+        Some(wait.min(RETRY_AFTER_LIMIT))
     }
 
     fn error_body(status: u16, bytes: &[u8], declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>) -> ErrorBody {
@@ -516,25 +1063,29 @@ pub mod private {
         Ok(value)
     }
 
-    /// Sends and decodes a JSON answer.
+    /// Sends and decodes a JSON answer; the timeout covers reading it.
     pub async fn send_json<T: DeserializeOwned>(client: &Client, request: Request) -> Result<T, Error> {
-        let response = execute(client, &request).await?;
-        let status = response.status().as_u16();
-        let bytes = response.bytes().await.map_err(Error::Transport)?;
+        let (status, bytes) = call(client, &request, read_body).await?;
         decode(status, &bytes)
     }
 
-    /// Sends a request whose answer has no body to decode.
+    /// Sends a request whose answer has no body to decode (what there is is read, within the timeout).
     pub async fn send_empty(client: &Client, request: Request) -> Result<(), Error> {
-        execute(client, &request).await.map(drop)
+        call(client, &request, read_body).await.map(drop)
     }
 
-    /// Sends and returns the answer's event stream.
+    async fn read_body(response: reqwest::Response) -> Result<(u16, Bytes), reqwest::Error> {
+        let status = response.status().as_u16();
+        Ok((status, response.bytes().await?))
+    }
+
+    /// Sends and returns the answer's event stream; the timeout covers its start.
     pub async fn send_events<T: DeserializeOwned>(client: &Client, mut request: Request) -> Result<EventStream<T>, Error> {
         request.streaming = true;
-        let response = execute(client, &request).await?;
+        let idle = settings(client, &request.options).stream_idle_timeout;
+        let response = call(client, &request, |response| async { Ok(response) }).await?;
         let status = response.status().as_u16();
-        Ok(EventStream::new(status, response.bytes_stream(), client.inner.stream_idle_timeout))
+        Ok(EventStream::new(status, response.bytes_stream(), idle))
     }
 
     /// Follows the `after` cursor page by page, yielding items one at a time; stops after a
@@ -607,28 +1158,48 @@ type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Sen
 /// Typed Server-Sent Events: one item per `data:` frame, until `data: [DONE]`.
 ///
 /// An `event: error` frame yields [`StreamError::Server`]; a frame that does not decode yields
-/// [`Error::Decode`] and the stream goes on; the connection closing before `[DONE]` yields
-/// [`StreamError::Truncated`]. Pings and event types this client does not know are items too.
+/// [`Error::Decode`] and the stream goes on; every other end before `[DONE]` (the body closed or
+/// cut, or no byte for the idle limit) yields [`StreamError::Truncated`], with the count of
+/// events and the last event id. Pings and event types this client does not know are items too.
 pub struct EventStream<T> {
     status: u16,
-    events: Pin<Box<dyn Stream<Item = Result<eventsource_stream::Event, eventsource_stream::EventStreamError<reqwest::Error>>> + Send>>,
+    bytes: ByteStream,
+    parser: sse::Parser,
     idle_timeout: Option<Duration>,
     idle: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// Bytes arrived since the idle clock last started.
+    heard: bool,
+    events: u64,
+    /// The last event whose data names a `seq_id`, read only if the stream is cut.
+    last_numbered: Option<Vec<u8>>,
     finished: bool,
     _item: std::marker::PhantomData<fn() -> T>,
 }
 
 impl<T> fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventStream").field("status", &self.status).field("finished", &self.finished).finish()
+        f.debug_struct("EventStream")
+            .field("status", &self.status)
+            .field("events", &self.events)
+            .field("finished", &self.finished)
+            .finish()
     }
 }
 
 impl<T> EventStream<T> {
     fn new(status: u16, bytes: impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + 'static, idle_timeout: Option<Duration>) -> Self {
-        let bytes: ByteStream = Box::pin(bytes);
-        let events = eventsource_stream::Eventsource::eventsource(bytes);
-        EventStream { status, events: Box::pin(events), idle_timeout, idle: None, finished: false, _item: std::marker::PhantomData }
+        EventStream {
+            status,
+            bytes: Box::pin(bytes),
+            parser: sse::Parser::default(),
+            idle_timeout,
+            idle: None,
+            heard: false,
+            events: 0,
+            last_numbered: None,
+            finished: false,
+            _item: std::marker::PhantomData,
+        }
     }
 
     /// Typed events from any body (a recorded stream, say), with no idle limit.
@@ -636,9 +1207,21 @@ impl<T> EventStream<T> {
         EventStream::new(200, bytes, None)
     }
 
+    /// Events received so far (those that did not decode included).
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
     fn finish(&mut self, item: Option<Result<T, Error>>) -> Poll<Option<Result<T, Error>>> {
         self.finished = true;
         Poll::Ready(item)
+    }
+
+    fn truncated(&mut self, cause: Truncation) -> Poll<Option<Result<T, Error>>> {
+        let last_event_id =
+            self.parser.last_id.clone().or_else(|| self.last_numbered.as_deref().and_then(sse::seq_id));
+        let error = StreamError::Truncated { events: self.events, last_event_id, cause };
+        self.finish(Some(Err(Error::Stream(error))))
     }
 }
 
@@ -651,41 +1234,208 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
             if this.finished {
                 return Poll::Ready(None);
             }
-            match this.events.as_mut().poll_next(cx) {
+            if let Some(event) = this.parser.next_event() {
+                if event.name == Some("error") {
+                    let data = String::from_utf8_lossy(event.data).into_owned();
+                    return this.finish(Some(Err(Error::Stream(StreamError::Server { data }))));
+                }
+                let data = event.data.trim_ascii();
+                if data.is_empty() {
+                    continue;
+                }
+                if data == b"[DONE]" {
+                    return this.finish(None);
+                }
+                this.events += 1;
+                if memchr::memmem::find(data, b"\"seq_id\"").is_some() {
+                    this.last_numbered = Some(data.to_vec());
+                }
+                return Poll::Ready(Some(private::decode(this.status, data)));
+            }
+            match this.bytes.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => {
+                    this.heard = true;
+                    this.parser.push(&chunk);
+                }
+                Poll::Ready(Some(Err(e))) => return this.truncated(Truncation::Cut(chain(&e))),
+                Poll::Ready(None) => return this.truncated(Truncation::Closed),
                 Poll::Pending => {
                     if let Some(limit) = this.idle_timeout {
-                        // Started at the first wait, so building a stream needs no runtime.
+                        // Started at the first wait, so building a stream needs no runtime; any
+                        // byte since the last wait (a comment, a ping) starts it again.
+                        let heard = std::mem::take(&mut this.heard);
                         let idle = this.idle.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                        if heard {
+                            idle.as_mut().reset(tokio::time::Instant::now() + limit);
+                        }
                         if idle.as_mut().poll(cx).is_ready() {
-                            return this.finish(Some(Err(Error::Timeout(limit))));
+                            return this.truncated(Truncation::Idle(limit));
                         }
                     }
                     return Poll::Pending;
                 }
-                Poll::Ready(None) => return this.finish(Some(Err(Error::Stream(StreamError::Truncated)))),
-                Poll::Ready(Some(Err(e))) => {
-                    let error = match e {
-                        eventsource_stream::EventStreamError::Transport(e) => Error::Transport(e),
-                        other => Error::Stream(StreamError::Malformed(other.to_string())),
-                    };
-                    return this.finish(Some(Err(error)));
+            }
+        }
+    }
+}
+
+/// A Server-Sent Events parser (the WHATWG rules: `\n`, `\r\n` or `\r` line ends, comments,
+/// `data`, `event`, `id`) that looks at each byte once, however large an event grows: a line is
+/// searched for its end only in the bytes that arrived since the last search.
+mod sse {
+    /// One event, borrowed from the parser until the next call.
+    pub(super) struct Event<'a> {
+        /// `event:`, when set and not empty.
+        pub name: Option<&'a str>,
+        /// The `data:` lines, joined by `\n`.
+        pub data: &'a [u8],
+    }
+
+    /// Buffers grown past this by a large event are given back once it is done.
+    const LARGE: usize = 1 << 20;
+
+    #[derive(Default)]
+    pub(super) struct Parser {
+        buffer: Vec<u8>,
+        /// Where the unread lines of `buffer` start.
+        start: usize,
+        /// Up to here, `buffer` holds no line end after `start`.
+        searched: usize,
+        /// The last line ended with `\r`: a `\n` next belongs to it.
+        after_cr: bool,
+        /// The byte-order mark a stream may start with is behind us.
+        started: bool,
+        data: Vec<u8>,
+        has_data: bool,
+        name: String,
+        /// The last event returned; its fields are cleared at the next call.
+        returned: bool,
+        /// The last `id:` field.
+        pub last_id: Option<String>,
+    }
+
+    impl Parser {
+        pub fn push(&mut self, bytes: &[u8]) {
+            if self.start > 0 {
+                // What is left is the unfinished line, begun after the last line end found, so
+                // within the last push: moving it to the front keeps the work linear.
+                self.buffer.drain(..self.start);
+                self.searched = self.searched.saturating_sub(self.start);
+                self.start = 0;
+                if self.buffer.capacity() > LARGE && self.buffer.len() + bytes.len() < LARGE {
+                    self.buffer.shrink_to(LARGE);
                 }
-                Poll::Ready(Some(Ok(event))) => {
-                    // Any frame restarts the idle clock.
-                    this.idle = None;
-                    if event.event == "error" {
-                        return this.finish(Some(Err(Error::Stream(StreamError::Server { data: event.data }))));
+            }
+            self.buffer.extend_from_slice(bytes);
+        }
+
+        /// The next complete event, if the bytes so far hold one.
+        pub fn next_event(&mut self) -> Option<Event<'_>> {
+            if std::mem::take(&mut self.returned) {
+                if self.data.capacity() > LARGE {
+                    self.data = Vec::new();
+                }
+                self.data.clear();
+                self.has_data = false;
+                self.name.clear();
+            }
+            if !self.started {
+                const BOM: &[u8] = b"\xEF\xBB\xBF";
+                let head = &self.buffer[self.start..];
+                if head.len() < BOM.len() && BOM.starts_with(head) {
+                    return None;
+                }
+                if head.starts_with(BOM) {
+                    self.start += BOM.len();
+                }
+                self.started = true;
+            }
+            loop {
+                if self.after_cr && self.start < self.buffer.len() {
+                    if self.buffer[self.start] == b'\n' {
+                        self.start += 1;
                     }
-                    let data = event.data.trim();
-                    if data.is_empty() {
+                    self.after_cr = false;
+                }
+                let from = self.searched.max(self.start);
+                let Some(offset) = memchr::memchr2(b'\n', b'\r', &self.buffer[from..]) else {
+                    self.searched = self.buffer.len();
+                    return None;
+                };
+                let end = from + offset;
+                let line = self.start..end;
+                self.after_cr = self.buffer[end] == b'\r';
+                self.start = end + 1;
+                self.searched = self.start;
+                if line.is_empty() {
+                    if !self.has_data {
+                        self.name.clear();
                         continue;
                     }
-                    if data == "[DONE]" {
-                        return this.finish(None);
+                    self.returned = true;
+                    let name = (!self.name.is_empty()).then_some(self.name.as_str());
+                    return Some(Event { name, data: &self.data });
+                }
+                let line = &self.buffer[line];
+                if line[0] == b':' {
+                    continue;
+                }
+                let (field, value) = match memchr::memchr(b':', line) {
+                    Some(colon) => {
+                        let value = &line[colon + 1..];
+                        (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
                     }
-                    return Poll::Ready(Some(private::decode(this.status, data.as_bytes())));
+                    None => (line, &line[line.len()..]),
+                };
+                match field {
+                    b"data" => {
+                        if self.has_data {
+                            self.data.push(b'\n');
+                        }
+                        self.data.extend_from_slice(value);
+                        self.has_data = true;
+                    }
+                    b"event" => {
+                        self.name.clear();
+                        self.name.push_str(&String::from_utf8_lossy(value));
+                    }
+                    b"id" if !value.contains(&0) => self.last_id = Some(String::from_utf8_lossy(value).into_owned()),
+                    _ => {}
                 }
             }
         }
+    }
+
+    /// The top-level `seq_id` of an event's JSON data, as text.
+    pub(super) fn seq_id(data: &[u8]) -> Option<String> {
+        struct SeqId(Option<String>);
+        impl<'de> serde::Deserialize<'de> for SeqId {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> serde::de::Visitor<'de> for Visitor {
+                    type Value = SeqId;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("an event object")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SeqId, A::Error> {
+                        let mut found = None;
+                        while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                            if key.as_str() == "seq_id" {
+                                found = match map.next_value::<serde_json::Value>()? {
+                                    serde_json::Value::Number(n) => Some(n.to_string()),
+                                    serde_json::Value::String(s) => Some(s),
+                                    _ => None,
+                                };
+                            } else {
+                                map.next_value::<serde::de::IgnoredAny>()?;
+                            }
+                        }
+                        Ok(SeqId(found))
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+        serde_json::from_slice::<SeqId>(data).ok()?.0
     }
 }

@@ -4,8 +4,10 @@
 //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
 #![allow(deprecated)]
 pub use crate::client_runtime::{
-    ApiError, Client, ClientBuilder, DecodeError, Error, ErrorBody, EventStream,
-    StreamError, HOSTED_BASE_URL, LOCAL_BASE_URL,
+    ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error,
+    ErrorBody, EventStream, RequestOptions, RetryPolicy, Stopped, StreamError,
+    TimeoutError, TimeoutKind, TransportError, Truncation, HOSTED_BASE_URL,
+    LOCAL_BASE_URL,
 };
 #[allow(unused_imports)]
 use crate::client_runtime::private::{self as rt, Request};
@@ -139,6 +141,7 @@ impl Conversations {
     ) -> builders::CreateConversation {
         builders::CreateConversation {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             agent_id: {
                 let value = agent_id;
                 value.into()
@@ -157,6 +160,7 @@ impl Conversations {
     pub fn list(&self) -> builders::ListConversations {
         builders::ListConversations {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             agent_id: ::std::option::Option::None,
             limit: ::std::option::Option::None,
             after: ::std::option::Option::None,
@@ -179,6 +183,7 @@ impl Conversations {
     ) -> builders::RetrieveConversation {
         builders::RetrieveConversation {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -200,6 +205,7 @@ impl Conversations {
     ) -> builders::UpdateConversation {
         builders::UpdateConversation {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -225,6 +231,7 @@ impl Conversations {
     ) -> builders::DeleteConversation {
         builders::DeleteConversation {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -254,6 +261,7 @@ impl Conversations {
     ) -> builders::ForkConversation {
         builders::ForkConversation {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -283,6 +291,7 @@ impl Conversations {
     ) -> builders::ListConversationMessages {
         builders::ListConversationMessages {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -322,6 +331,7 @@ impl Conversations {
     ) -> builders::SendConversationMessage {
         builders::SendConversationMessage {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -349,6 +359,7 @@ impl Conversations {
     ) -> builders::PreviewConversationModelRequest {
         builders::PreviewConversationModelRequest {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -384,6 +395,7 @@ impl Conversations {
     ) -> builders::RetrieveConversationStream {
         builders::RetrieveConversationStream {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -412,6 +424,7 @@ impl Conversations {
     ) -> builders::CancelConversation {
         builders::CancelConversation {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -433,6 +446,7 @@ impl Conversations {
     ) -> builders::RecompileConversation {
         builders::RecompileConversation {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -463,6 +477,7 @@ impl Conversations {
     ) -> builders::CompactConversation {
         builders::CompactConversation {
             client: self.client.clone(),
+            options: ::std::default::Default::default(),
             conversation_id: {
                 let value = conversation_id;
                 value.into()
@@ -483,6 +498,7 @@ pub mod builders {
     #[must_use = "a request does nothing until it is sent"]
     pub struct CreateConversation {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) agent_id: ::std::string::String,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
@@ -525,6 +541,7 @@ pub mod builders {
                     ::std::string::String::from("")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             request.query.push(("agent_id", self.agent_id.clone()));
             if let ::std::option::Option::Some(value) = &self.user_id {
@@ -549,11 +566,17 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for CreateConversation {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `GET /v1/conversations/`: made by `list`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct ListConversations {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) agent_id: ::std::option::Option<::std::string::String>,
         pub(super) limit: ::std::option::Option<i64>,
         pub(super) after: ::std::option::Option<::std::string::String>,
@@ -645,6 +668,7 @@ pub mod builders {
                     ::std::string::String::from("")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.agent_id {
                 request.query.push(("agent_id", value.clone()));
@@ -701,11 +725,17 @@ pub mod builders {
             )
         }
     }
+    impl crate::client_runtime::CallOptions for ListConversations {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `GET /v1/conversations/{conversation_id}`: made by `retrieve`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct RetrieveConversation {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
@@ -742,6 +772,7 @@ pub mod builders {
                     .to_string()
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));
@@ -761,11 +792,17 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for RetrieveConversation {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `PATCH /v1/conversations/{conversation_id}`: made by `update`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct UpdateConversation {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
@@ -803,6 +840,7 @@ pub mod builders {
                     .to_string()
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));
@@ -823,11 +861,17 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for UpdateConversation {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `DELETE /v1/conversations/{conversation_id}`: made by `delete`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct DeleteConversation {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
@@ -864,6 +908,7 @@ pub mod builders {
                     .to_string()
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));
@@ -881,11 +926,17 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for DeleteConversation {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `POST /v1/conversations/{conversation_id}/fork`: made by `fork`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct ForkConversation {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) agent_id: ::std::option::Option<::std::string::String>,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
@@ -931,6 +982,7 @@ pub mod builders {
                     .to_string(), ::std::string::String::from("fork")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.agent_id {
                 request.query.push(("agent_id", value.clone()));
@@ -953,11 +1005,17 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for ForkConversation {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `GET /v1/conversations/{conversation_id}/messages`: made by `list_messages`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct ListConversationMessages {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) agent_id: ::std::option::Option<::std::string::String>,
         pub(super) before: ::std::option::Option<::std::string::String>,
@@ -1079,6 +1137,7 @@ pub mod builders {
                     .to_string(), ::std::string::String::from("messages")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.agent_id {
                 request.query.push(("agent_id", value.clone()));
@@ -1152,11 +1211,17 @@ pub mod builders {
             )
         }
     }
+    impl crate::client_runtime::CallOptions for ListConversationMessages {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `POST /v1/conversations/{conversation_id}/messages`: made by `send_message`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct SendConversationMessage {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
@@ -1194,6 +1259,7 @@ pub mod builders {
                     .to_string(), ::std::string::String::from("messages")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));
@@ -1222,11 +1288,17 @@ pub mod builders {
             rt::send_events(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for SendConversationMessage {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `POST /v1/conversations/{conversation_id}/messages/preview-raw-payload`: made by `preview_model_request`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct PreviewConversationModelRequest {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
@@ -1265,6 +1337,7 @@ pub mod builders {
                     ::std::string::String::from("preview-raw-payload")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));
@@ -1289,11 +1362,17 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for PreviewConversationModelRequest {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `POST /v1/conversations/{conversation_id}/stream`: made by `retrieve_stream`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct RetrieveConversationStream {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
@@ -1336,6 +1415,7 @@ pub mod builders {
                     .to_string(), ::std::string::String::from("stream")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));
@@ -1359,11 +1439,17 @@ pub mod builders {
             rt::send_events(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for RetrieveConversationStream {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `POST /v1/conversations/{conversation_id}/cancel`: made by `cancel`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct CancelConversation {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) agent_id: ::std::option::Option<::std::string::String>,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
@@ -1409,6 +1495,7 @@ pub mod builders {
                     .to_string(), ::std::string::String::from("cancel")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.agent_id {
                 request.query.push(("agent_id", value.clone()));
@@ -1434,11 +1521,17 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for CancelConversation {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `POST /v1/conversations/{conversation_id}/recompile`: made by `recompile`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct RecompileConversation {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) dry_run: ::std::option::Option<bool>,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
@@ -1489,6 +1582,7 @@ pub mod builders {
                     .to_string(), ::std::string::String::from("recompile")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.dry_run {
                 request.query.push(("dry_run", value.to_string()));
@@ -1513,11 +1607,17 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
+    impl crate::client_runtime::CallOptions for RecompileConversation {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
+        }
+    }
     /// `POST /v1/conversations/{conversation_id}/compact`: made by `compact`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
     pub struct CompactConversation {
         pub(super) client: Client,
+        pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
         pub(super) user_id: ::std::option::Option<::std::string::String>,
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
@@ -1560,6 +1660,7 @@ pub mod builders {
                     .to_string(), ::std::string::String::from("compact")
                 ],
                 super::declared_errors_1,
+                &self.options,
             );
             if let ::std::option::Option::Some(value) = &self.user_id {
                 request.headers.push(("user_id", value.clone()));
@@ -1581,6 +1682,11 @@ pub mod builders {
             self,
         ) -> ::std::result::Result<crate::models::CompactionResponse, Error> {
             rt::send_json(&self.client, self.request()?).await
+        }
+    }
+    impl crate::client_runtime::CallOptions for CompactConversation {
+        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
+            &mut self.options
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use letta_conversations::client::{ErrorBody, StreamError};
+use letta_conversations::client::{ErrorBody, StreamError, Truncation};
 use letta_conversations::models::*;
 use letta_conversations::{Client, Error, Patch};
 use serde_json::{Value, json};
@@ -537,12 +537,12 @@ async fn error_statuses_keep_what_the_server_said() {
 }
 
 #[tokio::test]
-async fn a_500_is_retried_then_succeeds() {
+async fn a_503_is_retried_then_succeeds() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/conversations/conv-1"))
         .respond_with(
-            ResponseTemplate::new(500)
+            ResponseTemplate::new(503)
                 .insert_header("retry-after", "0")
                 .set_body_string("boom"),
         )
@@ -682,10 +682,18 @@ async fn a_truncated_stream_ends_with_an_error() {
     body.truncate(body.len() - "data: [DONE]\n\n".len());
     let items = stream_from(&body).await;
     assert_eq!(items.len(), 3);
-    assert!(matches!(
-        items.last(),
-        Some(Err(Error::Stream(StreamError::Truncated)))
-    ));
+    assert!(
+        matches!(
+            items.last(),
+            Some(Err(Error::Stream(StreamError::Truncated {
+                events: 2,
+                cause: Truncation::Closed,
+                ..
+            })))
+        ),
+        "{:?}",
+        items.last()
+    );
 }
 
 #[tokio::test]
@@ -877,7 +885,17 @@ async fn a_silent_stream_hits_the_idle_timeout() {
         .await
         .expect("stream");
     let first = stream.next().await;
-    assert!(matches!(first, Some(Err(Error::Timeout(_)))), "{first:?}");
+    assert!(
+        matches!(
+            first,
+            Some(Err(Error::Stream(StreamError::Truncated {
+                events: 0,
+                cause: Truncation::Idle(_),
+                ..
+            })))
+        ),
+        "{first:?}"
+    );
     assert!(stream.next().await.is_none());
 }
 

@@ -386,7 +386,7 @@ async fn stream_cut_mid_frame() {
     let (count, error) = events(sse("data: {\"message_type\":\"stop_reason\",\"stop_reason\":\"end_turn\"}\n\ndata: {\"message_type\":\"assi")).await;
     assert_eq!(count, 1);
     assert!(
-        matches!(error, Some(Error::Stream(StreamError::Truncated))),
+        matches!(error, Some(Error::Stream(StreamError::Truncated { .. }))),
         "{error:?}"
     );
 }
@@ -422,7 +422,7 @@ async fn stream_that_is_plain_json() {
     let (count, error) = events(http("200 OK", "application/json", CONVERSATION.as_bytes())).await;
     assert_eq!(count, 0);
     assert!(
-        matches!(error, Some(Error::Stream(StreamError::Truncated))),
+        matches!(error, Some(Error::Stream(StreamError::Truncated { .. }))),
         "{error:?}"
     );
 }

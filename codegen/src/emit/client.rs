@@ -176,8 +176,9 @@ pub fn emit(model: &Model) -> TokenStream {
         #![allow(deprecated)]
 
         pub use crate::client_runtime::{
-            ApiError, Client, ClientBuilder, DecodeError, Error, ErrorBody, EventStream, StreamError,
-            HOSTED_BASE_URL, LOCAL_BASE_URL,
+            ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error, ErrorBody,
+            EventStream, RequestOptions, RetryPolicy, Stopped, StreamError, TimeoutError, TimeoutKind,
+            TransportError, Truncation, HOSTED_BASE_URL, LOCAL_BASE_URL,
         };
         // A spec without operations uses neither.
         #[allow(unused_imports)]
@@ -255,7 +256,7 @@ fn group_method(model: &Model, op: &Operation, client_expr: &TokenStream) -> Tok
         #method_doc
         #deprecated
         pub fn #method_ident(&self, #(#args),*) -> builders::#builder {
-            builders::#builder { client: #client_expr, #(#inits)* }
+            builders::#builder { client: #client_expr, options: ::std::default::Default::default(), #(#inits)* }
         }
     }
 }
@@ -318,6 +319,7 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until it is sent"]
         pub struct #builder {
             pub(super) client: Client,
+            pub(super) options: crate::client_runtime::RequestOptions,
             #(pub(super) #fields)*
             #(pub(super) #body_field)*
         }
@@ -329,6 +331,10 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
             #send
             #stream
             #pages
+        }
+
+        impl crate::client_runtime::CallOptions for #builder {
+            fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions { &mut self.options }
         }
     }
 }
@@ -412,7 +418,7 @@ fn request_fn(model: &Model, op: &Operation) -> TokenStream {
 
     quote! {
         fn request(&self) -> ::std::result::Result<Request, Error> {
-            let #mutability request = Request::new(#http, ::std::vec![#(#segments),*], super::#declared);
+            let #mutability request = Request::new(#http, ::std::vec![#(#segments),*], super::#declared, &self.options);
             #(#query)*
             #(#headers)*
             #body_encode

@@ -176,7 +176,7 @@ fn cargo_toml(options: &Options) -> String {
          [features]\n\
          # The HTTP client; without it the crate is the models alone, with no HTTP dependency.\n\
          default = [\"client\"]\n\
-         client = [\"dep:bytes\", \"dep:eventsource-stream\", \"dep:fastrand\", \"dep:futures-core\", \"dep:reqwest\", \"dep:tokio\"]\n\
+         client = [\"dep:bytes\", \"dep:fastrand\", \"dep:futures-core\", \"dep:memchr\", \"dep:reqwest\", \"dep:tokio\"]\n\
          \n\
          [dependencies]\n\
          chrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\
@@ -184,9 +184,9 @@ fn cargo_toml(options: &Options) -> String {
          serde_json = \"1\"\n\
          serde_path_to_error = \"0.1\"\n\
          bytes = {{ version = \"1\", optional = true }}\n\
-         eventsource-stream = {{ version = \"0.2\", optional = true }}\n\
          fastrand = {{ version = \"2\", optional = true }}\n\
          futures-core = {{ version = \"0.3\", optional = true }}\n\
+         memchr = {{ version = \"2\", optional = true }}\n\
          reqwest = {{ version = \"0.12\", default-features = false, features = [\"http2\", \"rustls-tls\", \"stream\"], optional = true }}\n\
          tokio = {{ version = \"1\", features = [\"time\"], optional = true }}\n{workspace}",
         source = options.source_label,

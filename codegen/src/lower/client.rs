@@ -10,13 +10,26 @@ use crate::model::*;
 use crate::naming::{self, Scope};
 
 /// Names the generated client module defines itself, which no group may take.
-const CLIENT_ITEMS: [&str; 6] = [
+const CLIENT_ITEMS: [&str; 19] = [
     "Client",
     "ClientBuilder",
     "Error",
     "HasId",
     "DeclaredError",
     "EventStream",
+    "ApiError",
+    "Attempts",
+    "CallOptions",
+    "DecodeError",
+    "ErrorBody",
+    "RequestOptions",
+    "RetryPolicy",
+    "Stopped",
+    "StreamError",
+    "TimeoutError",
+    "TimeoutKind",
+    "TransportError",
+    "Truncation",
 ];
 
 /// Methods `Client` has of its own, which no accessor or untagged operation may take.

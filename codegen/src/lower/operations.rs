@@ -137,7 +137,8 @@ impl Lowerer<'_> {
         at: &Pointer,
     ) -> Result<Vec<Param>> {
         let mut params = Vec::new();
-        let mut scope = Scope::with_reserved(&["body"]);
+        // The builder's own fields, which a parameter must not take.
+        let mut scope = Scope::with_reserved(&["body", "client", "options"]);
         let of_item = item
             .parameters
             .iter()

@@ -1,7 +1,9 @@
 //! Throughput on the same bytes in one run: the conversations the runner wrote (2,000, spread
 //! over the 15 `ModelSettings` variants, with nested `response_format`s) decoded and re-encoded
 //! by our types, `serde_json::Value` and progenitor's types; and 2,000 stream events through
-//! our Server-Sent Events decoder. Prints one JSON object for the runner.
+//! our Server-Sent Events decoder, and single events of 1 to 20 MB. Prints one JSON object for
+//! the runner. With `--load`, the client under load instead: 2,000 requests, 64 in flight,
+//! through one client to a local server.
 //!
 //! Every decoder reads a body the way the generated client does: UTF-8 checked once for the
 //! whole body, then `serde_json::from_str` (from bytes, serde_json checks every string).
@@ -16,12 +18,15 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use futures_util::StreamExt;
+use letta_conversations::Client;
 use letta_conversations::client::EventStream;
 use letta_conversations::models::{Conversation, StreamEvent};
 use serde_json::{Value, json};
 
 const USAGE: &str = "usage: letta-bench-decode CONVERSATIONS.json NEWER.json [ITERATIONS]
-       letta-bench-decode --alone ours|value|progenitor CONVERSATIONS.json [ITERATIONS]";
+       letta-bench-decode --alone ours|value|progenitor CONVERSATIONS.json [ITERATIONS]
+       letta-bench-decode --sse-large
+       letta-bench-decode --load";
 const EVENTS: usize = 2_000;
 /// A typical read size of an HTTP body.
 const CHUNK: usize = 8 * 1024;
@@ -80,6 +85,14 @@ fn main() -> Result<(), String> {
         println!("{}", alone(args)?);
         return Ok(());
     }
+    if args.peek().map(String::as_str) == Some("--load") {
+        println!("{}", load()?);
+        return Ok(());
+    }
+    if args.peek().map(String::as_str) == Some("--sse-large") {
+        println!("{}", large_events());
+        return Ok(());
+    }
     let bytes = read(args.next())?;
     let newer_bytes = read(args.next())?;
     let iterations = iterations(args.next())?;
@@ -99,6 +112,7 @@ fn main() -> Result<(), String> {
         let count = drain_events(&sse);
         assert_eq!(count, EVENTS, "every event decodes");
     });
+    let sse_large = large_events();
 
     let figures = json!({
         "conversations": count,
@@ -127,6 +141,7 @@ fn main() -> Result<(), String> {
             "chunk": CHUNK,
             "mb_per_s": mb_per_s(sse.len(), sse_time),
         },
+        "sse_large": sse_large,
     });
     println!("{figures}");
     Ok(())
@@ -282,6 +297,28 @@ fn sse_body() -> Result<Vec<u8>, String> {
     Ok(body.into_bytes())
 }
 
+/// Sizes of the single large events: a parser that rescans its buffer on every chunk takes
+/// time that grows with the square of the size; a linear one, time in proportion.
+const LARGE_EVENT_MB: [usize; 4] = [1, 5, 10, 20];
+
+/// One `data:` frame of `megabytes` (an assistant message with that much content), then
+/// `[DONE]`, in `CHUNK`-sized pieces: seconds and MB/s for each size, median of three.
+fn large_events() -> Value {
+    LARGE_EVENT_MB
+        .iter()
+        .map(|&megabytes| {
+            let content = "x".repeat(megabytes * 1_000_000);
+            let frame = json!({"message_type": "assistant_message", "id": "message-1", "date": "2026-03-26T10:00:00Z", "content": content});
+            let body = format!("data: {frame}\n\ndata: [DONE]\n\n").into_bytes();
+            let time = median(3, || {
+                let count = drain_events(&body);
+                assert_eq!(count, 1, "the one event decodes");
+            });
+            json!({"mb": megabytes, "seconds": time.as_secs_f64(), "mb_per_s": mb_per_s(body.len(), time)})
+        })
+        .collect()
+}
+
 fn drain_events(body: &[u8]) -> usize {
     let chunks: Vec<Result<Bytes, reqwest::Error>> = body
         .chunks(CHUNK)
@@ -298,4 +335,116 @@ fn drain_events(body: &[u8]) -> usize {
         }
         count
     })
+}
+
+/// Requests of the load run, and how many are in flight at once.
+const LOAD_REQUESTS: usize = 2_000;
+const LOAD_IN_FLIGHT: usize = 64;
+
+/// `--load`: `LOAD_REQUESTS` GETs of a conversation, `LOAD_IN_FLIGHT` at a time, through one
+/// client with its default settings, to a keep-alive HTTP/1.1 server in this process on
+/// 127.0.0.1 (a process of its own, so its memory is the run's: client, server and runtime).
+fn load() -> Result<Value, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("runtime: {e}"))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("bind: {e}"))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        tokio::spawn(serve_conversations(listener));
+        let client = Client::builder(format!("http://{address}"))
+            .build()
+            .map_err(|e| e.to_string())?;
+        // One request first, so that the figures do not include starting up.
+        client
+            .conversations()
+            .retrieve("conv-1")
+            .send()
+            .await
+            .map_err(|e| format!("warm-up: {e}"))?;
+        let rss_before = memory_kib("VmRSS");
+        let start = Instant::now();
+        let outcomes: Vec<bool> = futures_util::stream::iter(0..LOAD_REQUESTS)
+            .map(|_| {
+                let conversations = client.conversations();
+                async move { conversations.retrieve("conv-1").send().await.is_ok() }
+            })
+            .buffer_unordered(LOAD_IN_FLIGHT)
+            .collect()
+            .await;
+        let seconds = start.elapsed().as_secs_f64();
+        let errors = outcomes.iter().filter(|ok| !**ok).count();
+        let mib = |kib: Option<u64>| kib.map(|k| k as f64 / 1024.0);
+        Ok(json!({
+            "requests": LOAD_REQUESTS,
+            "in_flight": LOAD_IN_FLIGHT,
+            "errors": errors,
+            "seconds": seconds,
+            "requests_per_s": LOAD_REQUESTS as f64 / seconds,
+            "rss_before_mib": mib(rss_before),
+            "rss_after_mib": mib(memory_kib("VmRSS")),
+            "peak_rss_mib": mib(memory_kib("VmHWM")),
+        }))
+    })
+}
+
+/// A line of `/proc/self/status`, in KiB (Linux only).
+fn memory_kib(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Answers every GET with one conversation, keeping connections open.
+async fn serve_conversations(listener: tokio::net::TcpListener) {
+    let body = json!({
+        "id": "conv-1",
+        "agent_id": "agent-19517c77-9823-4d0a-b971-1333614aad18",
+        "created_at": "2026-03-26T10:00:00.123456",
+        "updated_at": "2026-03-26T10:00:00+00:00",
+        "created_by_id": "user-00000000-0000-4000-8000-000000000000",
+        "summary": "hello",
+        "in_context_message_ids": ["message-1", "message-2"],
+        "isolated_block_ids": [],
+        "model_settings": {"provider_type": "anthropic", "temperature": 0.7, "thinking": {"type": "enabled", "budget_tokens": 1024}},
+    })
+    .to_string();
+    let answer = std::sync::Arc::new(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes(),
+    );
+    // Each connection serves at most every request of the run; the client opens at most one
+    // per request in flight.
+    for _ in 0..LOAD_IN_FLIGHT * 4 {
+        let Ok((socket, _)) = listener.accept().await else {
+            return;
+        };
+        tokio::spawn(answer_requests(socket, answer.clone()));
+    }
+}
+
+async fn answer_requests(mut socket: tokio::net::TcpStream, answer: std::sync::Arc<Vec<u8>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut pending = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let mut served = 0;
+    while served <= LOAD_REQUESTS {
+        while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+            pending.drain(..end + 4);
+            if socket.write_all(&answer).await.is_err() {
+                return;
+            }
+            served += 1;
+        }
+        match socket.read(&mut buffer).await {
+            Ok(n) if n > 0 => pending.extend_from_slice(&buffer[..n]),
+            _ => return,
+        }
+    }
 }

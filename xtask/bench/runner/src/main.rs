@@ -285,5 +285,15 @@ fn throughput(root: &Path) -> Result<Value, String> {
             })?;
         figures["decode_alone"][name] = figure.into();
     }
+    let output = Command::new(&decode)
+        .arg("--load")
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
+    figures["load"] = serde_json::from_slice(&output.stdout).map_err(|e| {
+        format!(
+            "decode --load: {e}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })?;
     Ok(figures)
 }

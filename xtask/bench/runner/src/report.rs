@@ -164,6 +164,33 @@ alone, glibc hands freed memory back between iterations, and a decoder that allo
         t["sse"]["chunk"].as_u64().unwrap_or(0) / 1024,
         mb(&t["sse"]["mb_per_s"]),
     );
+    let _ = writeln!(
+        out,
+        "\nOne large event (an assistant message of that many MB in one `data:` line, 8 KiB chunks): the parser looks at each byte once, so the time grows in proportion to the size.\n\n| event | time | throughput |\n|---:|---:|---:|"
+    );
+    for row in t["sse_large"].as_array().into_iter().flatten() {
+        let _ = writeln!(
+            out,
+            "| {} MB | {} | {} |",
+            row["mb"],
+            row["seconds"]
+                .as_f64()
+                .map_or("—".to_owned(), |s| duration(Duration::from_secs_f64(s))),
+            mb(&row["mb_per_s"]),
+        );
+    }
+    let load = &t["load"];
+    let _ = writeln!(
+        out,
+        "\nUnder load: {} GETs of a conversation, {} in flight, through one client (default settings) to a keep-alive server on 127.0.0.1 in the same process: **{:.0} requests/s**, {} errors; resident memory {:.1} MiB before, {:.1} MiB after, {:.1} MiB at the peak (client, server and runtime together).",
+        load["requests"],
+        load["in_flight"],
+        load["requests_per_s"].as_f64().unwrap_or(0.0),
+        load["errors"],
+        load["rss_before_mib"].as_f64().unwrap_or(0.0),
+        load["rss_after_mib"].as_f64().unwrap_or(0.0),
+        load["peak_rss_mib"].as_f64().unwrap_or(0.0),
+    );
 
     let _ = writeln!(
         out,

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// A `date-time` value as the server sent it.
@@ -234,6 +235,389 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     }
 }
 
+/// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
+///
+/// Read and change it as the `serde_json::Map` it dereferences to. A `Value` holds a number in
+/// 64 bits, so an integer beyond them (or a decimal with more digits than an `f64` keeps) reads
+/// as the nearest `f64`; the text the server sent is kept beside it too, and written back as
+/// long as the value is left unchanged. Only such values keep their text, so the usual case
+/// costs nothing, and serde_json's `arbitrary_precision` (which would change every
+/// `serde_json::Number` in the program) is not needed.
+#[derive(Clone, Default)]
+pub struct Extra {
+    values: Map<String, Value>,
+    /// The text of the values `values` holds inexactly: usually none, so boxed, which keeps
+    /// every struct that has an `Extra` one word from its size without.
+    exact: Option<Box<ExactTexts>>,
+}
+
+/// Property names with the text their value was sent as.
+type ExactTexts = Vec<(String, Box<RawValue>)>;
+
+impl Extra {
+    /// No properties.
+    pub fn new() -> Self {
+        Extra::default()
+    }
+
+    /// The properties as a map, without the kept texts.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.values
+    }
+
+    /// The exact text sent for `key`, when its value holds a number a `Value` cannot, and the
+    /// value is unchanged since.
+    pub fn exact_text(&self, key: &str) -> Option<&str> {
+        let (_, raw) = self.exact.as_deref()?.iter().find(|(k, _)| k == key)?;
+        let value = self.values.get(key)?;
+        let read: Value = serde_json::from_str(raw.get()).ok()?;
+        (read == *value).then(|| raw.get())
+    }
+
+    /// Every property with what is written for it: the kept text, or the value.
+    fn entries(&self) -> impl Iterator<Item = (&String, Written<'_>)> {
+        self.values.iter().map(move |(key, value)| match self.exact_raw(key) {
+            Some(raw) => (key, Written::Raw(raw)),
+            None => (key, Written::Value(value)),
+        })
+    }
+
+    /// The kept text for `key`, while its value is unchanged.
+    fn exact_raw(&self, key: &str) -> Option<&RawValue> {
+        self.exact_text(key)?;
+        let (_, raw) = self.exact.as_deref()?.iter().find(|(k, _)| k == key)?;
+        Some(raw)
+    }
+
+    fn keep(&mut self, key: String, kept: KeptValue) {
+        if let Some(exact) = &mut self.exact {
+            exact.retain(|(k, _)| *k != key);
+        }
+        if let Some(raw) = kept.exact {
+            self.exact.get_or_insert_with(Default::default).push((key.clone(), raw));
+        }
+        self.values.insert(key, kept.value);
+    }
+}
+
+/// What is written for a property of an [`Extra`].
+#[doc(hidden)]
+pub enum Written<'a> {
+    Value(&'a Value),
+    Raw(&'a RawValue),
+}
+
+impl Serialize for Written<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Written::Value(value) => value.serialize(serializer),
+            Written::Raw(raw) => raw.serialize(serializer),
+        }
+    }
+}
+
+impl std::ops::Deref for Extra {
+    type Target = Map<String, Value>;
+    fn deref(&self) -> &Map<String, Value> {
+        &self.values
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Map<String, Value> {
+        &mut self.values
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.entries().map(|(k, v)| (k, v.to_string()))).finish()
+    }
+}
+
+impl fmt::Display for Written<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Written::Value(value) => value.fmt(f),
+            Written::Raw(raw) => f.write_str(raw.get()),
+        }
+    }
+}
+
+impl PartialEq for Extra {
+    /// The same properties, written the same way.
+    fn eq(&self, other: &Extra) -> bool {
+        self.values == other.values
+            && self.values.keys().all(|key| self.exact_text(key) == other.exact_text(key))
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    fn from(values: Map<String, Value>) -> Self {
+        Extra { values, exact: None }
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = serde_json::map::Iter<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.values.iter()
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(self.values.len()))?;
+        for (key, value) in self.entries() {
+            map.serialize_entry(key, &value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExtraVisitor;
+        impl<'de> Visitor<'de> for ExtraVisitor {
+            type Value = Extra;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
+                let mut extra = Extra::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value()?;
+                    extra.keep(key, value);
+                }
+                Ok(extra)
+            }
+        }
+        deserializer.deserialize_map(ExtraVisitor)
+    }
+}
+
+/// serde_json's name for a value's raw text: asked for with it, serde_json's deserializers
+/// hand over the text instead of the value.
+const RAW_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// A value read as it came: its text when the input is text to borrow from, else a value.
+enum Captured<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+    Value(Value),
+}
+
+/// Asks for a value's text, taking what the deserializer gives: its text (serde_json), or the
+/// value itself (any other deserializer).
+struct Capture;
+
+impl<'de> de::DeserializeSeed<'de> for Capture {
+    type Value = Captured<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Captured<'de>, D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_TOKEN, CaptureVisitor)
+    }
+}
+
+struct CaptureVisitor;
+
+impl<'de> Visitor<'de> for CaptureVisitor {
+    type Value = Captured<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Captured<'de>, D::Error> {
+        Value::deserialize(deserializer).map(Captured::Value)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Captured<'de>, A::Error> {
+        let Some(first) = map.next_key::<private::Key<'de>>()? else {
+            return Ok(Captured::Value(Value::Object(Map::new())));
+        };
+        // serde_json hands over its own token: the pointer test settles it without comparing.
+        if std::ptr::eq(first.as_str(), RAW_TOKEN) || first.as_str() == RAW_TOKEN {
+            let text: private::Key<'de> = map.next_value()?;
+            return Ok(match text.into_cow() {
+                Cow::Borrowed(text) => Captured::Borrowed(text),
+                Cow::Owned(text) => Captured::Owned(text),
+            });
+        }
+        let mut object = Map::new();
+        object.insert(first.into_string(), map.next_value()?);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        Ok(Captured::Value(Value::Object(object)))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::from(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::String(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::String(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Captured<'de>, E> {
+        Ok(Captured::Value(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Captured<'de>, D::Error> {
+        Value::deserialize(deserializer).map(Captured::Value)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Captured<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        Ok(Captured::Value(Value::Array(items)))
+    }
+}
+
+/// A kept value: the value, and its text when the value holds a number inexactly.
+#[doc(hidden)]
+pub struct KeptValue {
+    value: Value,
+    exact: Option<Box<RawValue>>,
+}
+
+impl KeptValue {
+    fn from_text<E: de::Error>(text: &str) -> Result<KeptValue, E> {
+        let value = serde_json::from_str(text).map_err(E::custom)?;
+        let exact = match numbers_exact(text) {
+            true => None,
+            false => Some(RawValue::from_string(text.to_owned()).map_err(E::custom)?),
+        };
+        Ok(KeptValue { value, exact })
+    }
+
+    fn from_captured<E: de::Error>(captured: Captured<'_>) -> Result<KeptValue, E> {
+        match captured {
+            Captured::Borrowed(text) => KeptValue::from_text(text),
+            Captured::Owned(text) => KeptValue::from_text(&text),
+            Captured::Value(value) => Ok(KeptValue { value, exact: None }),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for KeptValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        KeptValue::from_captured(de::DeserializeSeed::deserialize(Capture, deserializer)?)
+    }
+}
+
+/// A kept value as input: the value, except that asked for its text (by [`Capture`] in an
+/// [`Extra`]), it gives the text kept.
+impl<'de> Deserializer<'de> for KeptValue {
+    type Error = serde_json::Error;
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.exact {
+            Some(raw) if name == RAW_TOKEN => {
+                visitor.visit_map(de::value::MapDeserializer::new(std::iter::once((RAW_TOKEN, String::from(Box::<str>::from(raw))))))
+            }
+            _ => self.value.deserialize_newtype_struct(name, visitor),
+        }
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_any(visitor)
+    }
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_option(visitor)
+    }
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_enum(name, variants, visitor)
+    }
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_unit_struct(name, visitor)
+    }
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_tuple_struct(name, len, visitor)
+    }
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_struct(name, fields, visitor)
+    }
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+        self.value.deserialize_tuple(len, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit seq map identifier ignored_any
+    }
+}
+
+/// Whether every number in a JSON text reads into a `Value` that writes it back the same: an
+/// integer within 64 bits, or a decimal in the shortest form of its `f64`.
+fn numbers_exact(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at += 1;
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = at;
+                while at < bytes.len() && matches!(bytes[at], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    at += 1;
+                }
+                if !number_exact(&text[start..at]) {
+                    return false;
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    true
+}
+
+fn number_exact(token: &str) -> bool {
+    if !token.contains(['.', 'e', 'E']) {
+        return token.parse::<i64>().is_ok() || token.parse::<u64>().is_ok();
+    }
+    token
+        .parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .is_some_and(|number| number.to_string() == token)
+}
+
 /// Helpers the generated serde impls call; not part of the API.
 #[doc(hidden)]
 pub mod private {
@@ -243,13 +627,17 @@ pub mod private {
     #[derive(Clone)]
     pub struct Key<'de>(Cow<'de, str>);
 
-    impl Key<'_> {
+    impl<'de> Key<'de> {
         pub fn as_str(&self) -> &str {
             &self.0
         }
 
         pub fn into_string(self) -> String {
             self.0.into_owned()
+        }
+
+        pub(super) fn into_cow(self) -> Cow<'de, str> {
+            self.0
         }
     }
 
@@ -273,6 +661,26 @@ pub mod private {
             }
             deserializer.deserialize_str(KeyVisitor)
         }
+    }
+
+    /// serde_json's message without its position, which in a member's own text would mislead.
+    fn without_position(error: &serde_json::Error) -> String {
+        let text = error.to_string();
+        let position = format!(" at line {} column {}", error.line(), error.column());
+        match text.strip_suffix(&position) {
+            Some(message) if error.line() > 0 => message.to_owned(),
+            _ => text,
+        }
+    }
+
+    /// Keeps an undeclared property.
+    pub fn keep_extra(extra: &mut Extra, key: String, value: KeptValue) {
+        extra.keep(key, value);
+    }
+
+    /// What to write for each undeclared property.
+    pub fn extra_entries(extra: &Extra) -> impl Iterator<Item = (&String, Written<'_>)> {
+        extra.entries()
     }
 
     /// Accepts a `const` property when it holds its one allowed value (or `null`).
@@ -307,7 +715,15 @@ pub mod private {
     /// Reads an object's members up to its tag, keeping those before it, so that the variant the
     /// tag selects decodes the rest straight from the input: one pass, nothing read twice.
     /// Returns the tag (`None` when absent or `null`) and every member, the tag included.
-    pub fn find_tag<'de, A: de::MapAccess<'de>>(mut map: A, property: &str) -> Result<(Option<Key<'de>>, Members<'de, A>), A::Error> {
+    ///
+    /// A member that every variant declares (`declared_by_all`) becomes a typed field whatever
+    /// the tag, so it is read as a value; any other may become a kept unknown property, so its
+    /// text is kept when the input lends it, and numbers a `Value` cannot hold survive.
+    pub fn find_tag<'de, A: de::MapAccess<'de>>(
+        mut map: A,
+        property: &str,
+        declared_by_all: &[&str],
+    ) -> Result<(Option<Key<'de>>, Members<'de, A>), A::Error> {
         let mut early = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
             if key.as_str() == property {
@@ -319,14 +735,27 @@ pub mod private {
                 early.push((key, fed));
                 return Ok((tag, Members::new(early, Some(map))));
             }
-            let value = map.next_value::<Value>()?;
-            early.push((key, Early::Json(value)));
+            let fed = if declared_by_all.contains(&key.as_str()) {
+                Early::Json(map.next_value()?)
+            } else {
+                // The text when the input lends it (serde_json reading text): the variant reads
+                // it as it reads the rest, and a kept property keeps it exactly.
+                match map.next_value_seed(Capture)? {
+                    Captured::Borrowed(text) => Early::Text(text),
+                    other => Early::Kept(Box::new(KeptValue::from_captured(other)?)),
+                }
+            };
+            early.push((key, fed));
         }
         Ok((None, Members::new(early, None)))
     }
 
+    /// A member read before the tag: a value, its text, or (boxed, rarely needed) a value with
+    /// the exact text of its numbers, from input that lends no text.
     enum Early<'de> {
         Json(Value),
+        Text(&'de str),
+        Kept(Box<KeptValue>),
         Tag(Key<'de>),
     }
 
@@ -407,6 +836,11 @@ pub mod private {
         fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
             match self.pending.take() {
                 Some(Early::Json(value)) => seed.deserialize(value).map_err(de::Error::custom),
+                Some(Early::Text(text)) => {
+                    let mut input = serde_json::Deserializer::from_str(text);
+                    seed.deserialize(&mut input).map_err(|e| de::Error::custom(without_position(&e)))
+                }
+                Some(Early::Kept(kept)) => seed.deserialize(*kept).map_err(de::Error::custom),
                 Some(Early::Tag(tag)) => key_to_seed(seed, &tag),
                 None => match &mut self.rest {
                     Some(rest) => rest.next_value_seed(seed),

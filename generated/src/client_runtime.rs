@@ -443,7 +443,8 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => transient_status(e.status),
-            Error::Transport(_) | Error::Timeout(_) => true,
+            Error::Transport(e) => !e.source.is_builder(),
+            Error::Timeout(_) => true,
             Error::Stream(StreamError::Truncated { .. }) => true,
             _ => false,
         }

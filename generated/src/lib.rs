@@ -25,4 +25,4 @@ mod client_runtime;
 pub use client::{Client, ClientBuilder, Error};
 #[doc(hidden)]
 pub use runtime::private as __private;
-pub use runtime::{Patch, Timestamp, TimestampError};
+pub use runtime::{Extra, Patch, Timestamp, TimestampError};

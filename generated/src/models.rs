@@ -32,7 +32,7 @@ pub struct AnthropicModelSettings {
     /// Server default: `false`
     pub strict: ::std::option::Option<bool>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl AnthropicModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -72,8 +72,8 @@ impl ::serde::Serialize for AnthropicModelSettings {
         if let ::std::option::Option::Some(value) = &self.strict {
             map.serialize_entry("strict", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -103,7 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
                 let mut field_verbosity = ::std::option::Option::None;
                 let mut field_effort = ::std::option::Option::None;
                 let mut field_strict = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -128,7 +128,11 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
                         "effort" => field_effort = __map.next_value()?,
                         "strict" => field_strict = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -224,7 +228,11 @@ impl<'de> ::serde::Deserialize<'de> for ResponseFormat {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<ResponseFormat, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("text") => {
                         members
@@ -387,7 +395,7 @@ pub struct AnthropicThinking {
     /// Server default: `1024`
     pub budget_tokens: ::std::option::Option<i64>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl AnthropicThinking {}
 impl ::serde::Serialize for AnthropicThinking {
@@ -403,8 +411,8 @@ impl ::serde::Serialize for AnthropicThinking {
         if let ::std::option::Option::Some(value) = &self.budget_tokens {
             map.serialize_entry("budget_tokens", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -428,7 +436,7 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
             ) -> ::std::result::Result<AnthropicThinking, __A::Error> {
                 let mut field_type_ = ::std::option::Option::None;
                 let mut field_budget_tokens = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -436,7 +444,11 @@ impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
                         "type" => field_type_ = __map.next_value()?,
                         "budget_tokens" => field_budget_tokens = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -524,7 +536,7 @@ pub struct ApprovalCreate {
     #[deprecated]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ApprovalCreate {
     /// The fixed value of the `type` property, written on every encode.
@@ -558,8 +570,8 @@ impl ::serde::Serialize for ApprovalCreate {
         if let ::std::option::Option::Some(value) = &self.reason {
             map.serialize_entry("reason", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -587,7 +599,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
                 let mut field_approve = ::std::option::Option::None;
                 let mut field_approval_request_id = ::std::option::Option::None;
                 let mut field_reason = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -608,7 +620,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
                         }
                         "reason" => field_reason = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -688,7 +704,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalCreateApprovalsItem {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<ApprovalCreateApprovalsItem, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type", "tool_call_id"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("approval") => {
                         members
@@ -746,7 +766,7 @@ pub struct ApprovalRequestMessage {
         crate::models::ApprovalRequestMessageToolCalls,
     >,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ApprovalRequestMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -771,7 +791,7 @@ impl ApprovalRequestMessage {
             run_id: ::std::default::Default::default(),
             tool_call,
             tool_calls: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -810,8 +830,8 @@ impl ::serde::Serialize for ApprovalRequestMessage {
         if let ::std::option::Option::Some(value) = &self.tool_calls {
             map.serialize_entry("tool_calls", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -844,7 +864,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
                 let mut field_run_id = ::std::option::Option::None;
                 let mut field_tool_call = ::std::option::Option::None;
                 let mut field_tool_calls = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -876,7 +896,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
                         }
                         "tool_calls" => field_tool_calls = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -1054,7 +1078,7 @@ pub struct ApprovalResponseMessage {
     #[deprecated]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ApprovalResponseMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -1077,7 +1101,7 @@ impl ApprovalResponseMessage {
             approve: ::std::default::Default::default(),
             approval_request_id: ::std::default::Default::default(),
             reason: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -1124,8 +1148,8 @@ impl ::serde::Serialize for ApprovalResponseMessage {
         if let ::std::option::Option::Some(value) = &self.reason {
             map.serialize_entry("reason", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -1160,7 +1184,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
                 let mut field_approve = ::std::option::Option::None;
                 let mut field_approval_request_id = ::std::option::Option::None;
                 let mut field_reason = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -1192,7 +1216,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
                         }
                         "reason" => field_reason = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -1289,7 +1317,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessageApprovalsItem {
                 ApprovalResponseMessageApprovalsItem,
                 __A::Error,
             > {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type", "tool_call_id"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("approval") => {
                         members
@@ -1332,7 +1364,7 @@ pub struct ApprovalReturn {
     /// An optional explanation for the provided approval status
     pub reason: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ApprovalReturn {
     /// The fixed value of the `type` property, written on every encode.
@@ -1345,7 +1377,7 @@ impl ApprovalReturn {
             tool_call_id,
             approve,
             reason: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -1362,8 +1394,8 @@ impl ::serde::Serialize for ApprovalReturn {
         if let ::std::option::Option::Some(value) = &self.reason {
             map.serialize_entry("reason", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -1388,7 +1420,7 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
                 let mut field_tool_call_id = ::std::option::Option::None;
                 let mut field_approve = ::std::option::Option::None;
                 let mut field_reason = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -1412,7 +1444,11 @@ impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
                         }
                         "reason" => field_reason = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -1455,7 +1491,7 @@ pub struct AssistantMessage {
     /// The message content sent by the agent (can be a string or an array of content parts)
     pub content: crate::models::AssistantMessageContent,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl AssistantMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -1479,7 +1515,7 @@ impl AssistantMessage {
             seq_id: ::std::default::Default::default(),
             run_id: ::std::default::Default::default(),
             content,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -1515,8 +1551,8 @@ impl ::serde::Serialize for AssistantMessage {
             map.serialize_entry("run_id", value)?;
         }
         map.serialize_entry("content", &self.content)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -1548,7 +1584,7 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                 let mut field_seq_id = ::std::option::Option::None;
                 let mut field_run_id = ::std::option::Option::None;
                 let mut field_content = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -1579,7 +1615,11 @@ impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -1690,7 +1730,7 @@ pub struct AzureModelSettings {
     /// The response format for the model.
     pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl AzureModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -1718,8 +1758,8 @@ impl ::serde::Serialize for AzureModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_format {
             map.serialize_entry("response_format", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -1745,7 +1785,7 @@ impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -1766,7 +1806,11 @@ impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
                         "temperature" => field_temperature = __map.next_value()?,
                         "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -1791,7 +1835,7 @@ pub struct Base64Image {
     /// What level of detail to use when processing and understanding the image (low, high, or auto to let the model decide)
     pub detail: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl Base64Image {
     /// The fixed value of the `type` property, written on every encode.
@@ -1804,7 +1848,7 @@ impl Base64Image {
             media_type,
             data,
             detail: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -1821,8 +1865,8 @@ impl ::serde::Serialize for Base64Image {
         if let ::std::option::Option::Some(value) = &self.detail {
             map.serialize_entry("detail", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -1847,7 +1891,7 @@ impl<'de> ::serde::Deserialize<'de> for Base64Image {
                 let mut field_media_type = ::std::option::Option::None;
                 let mut field_data = ::std::option::Option::None;
                 let mut field_detail = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -1869,7 +1913,11 @@ impl<'de> ::serde::Deserialize<'de> for Base64Image {
                         }
                         "detail" => field_detail = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -1906,7 +1954,7 @@ pub struct BasetenModelSettings {
     /// Server default: `0.7`
     pub temperature: ::std::option::Option<f64>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl BasetenModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -1931,8 +1979,8 @@ impl ::serde::Serialize for BasetenModelSettings {
         if let ::std::option::Option::Some(value) = &self.temperature {
             map.serialize_entry("temperature", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -1957,7 +2005,7 @@ impl<'de> ::serde::Deserialize<'de> for BasetenModelSettings {
                 let mut field_max_output_tokens = ::std::option::Option::None;
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -1977,7 +2025,11 @@ impl<'de> ::serde::Deserialize<'de> for BasetenModelSettings {
                         }
                         "temperature" => field_temperature = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -2010,7 +2062,7 @@ pub struct BedrockModelSettings {
     /// The response format for the model.
     pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl BedrockModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -2038,8 +2090,8 @@ impl ::serde::Serialize for BedrockModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_format {
             map.serialize_entry("response_format", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -2065,7 +2117,7 @@ impl<'de> ::serde::Deserialize<'de> for BedrockModelSettings {
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -2086,7 +2138,11 @@ impl<'de> ::serde::Deserialize<'de> for BedrockModelSettings {
                         "temperature" => field_temperature = __map.next_value()?,
                         "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -2122,7 +2178,7 @@ pub struct ChatGPTOAuthModelSettings {
     /// Server default: `{"reasoning_effort":"medium"}`
     pub reasoning: ::std::option::Option<crate::models::ChatGPTOAuthReasoning>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ChatGPTOAuthModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -2150,8 +2206,8 @@ impl ::serde::Serialize for ChatGPTOAuthModelSettings {
         if let ::std::option::Option::Some(value) = &self.reasoning {
             map.serialize_entry("reasoning", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -2177,7 +2233,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthModelSettings {
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_reasoning = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -2198,7 +2254,11 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthModelSettings {
                         "temperature" => field_temperature = __map.next_value()?,
                         "reasoning" => field_reasoning = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -2224,7 +2284,7 @@ pub struct ChatGPTOAuthReasoning {
         crate::models::ChatGPTOAuthReasoningReasoningEffort,
     >,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ChatGPTOAuthReasoning {}
 impl ::serde::Serialize for ChatGPTOAuthReasoning {
@@ -2237,8 +2297,8 @@ impl ::serde::Serialize for ChatGPTOAuthReasoning {
         if let ::std::option::Option::Some(value) = &self.reasoning_effort {
             map.serialize_entry("reasoning_effort", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -2261,7 +2321,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoning {
                 mut __map: __A,
             ) -> ::std::result::Result<ChatGPTOAuthReasoning, __A::Error> {
                 let mut field_reasoning_effort = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -2270,7 +2330,11 @@ impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoning {
                             field_reasoning_effort = __map.next_value()?;
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -2362,7 +2426,7 @@ pub struct ClientSkillSchema {
     /// Path or location hint for the skill (e.g. skills/my-skill/SKILL.md)
     pub location: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ClientSkillSchema {
     /// Builds a value from its required properties; the others start unset.
@@ -2375,7 +2439,7 @@ impl ClientSkillSchema {
             name,
             description,
             location,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -2389,8 +2453,8 @@ impl ::serde::Serialize for ClientSkillSchema {
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("description", &self.description)?;
         map.serialize_entry("location", &self.location)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -2415,7 +2479,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientSkillSchema {
                 let mut field_name = ::std::option::Option::None;
                 let mut field_description = ::std::option::Option::None;
                 let mut field_location = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -2434,7 +2498,11 @@ impl<'de> ::serde::Deserialize<'de> for ClientSkillSchema {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -2474,7 +2542,7 @@ pub struct ClientToolSchema {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ClientToolSchema {
     /// Builds a value from its required properties; the others start unset.
@@ -2483,7 +2551,7 @@ impl ClientToolSchema {
             name,
             description: ::std::default::Default::default(),
             parameters: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -2501,8 +2569,8 @@ impl ::serde::Serialize for ClientToolSchema {
         if let ::std::option::Option::Some(value) = &self.parameters {
             map.serialize_entry("parameters", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -2527,7 +2595,7 @@ impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
                 let mut field_name = ::std::option::Option::None;
                 let mut field_description = ::std::option::Option::None;
                 let mut field_parameters = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -2538,7 +2606,11 @@ impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
                         "description" => field_description = __map.next_value()?,
                         "parameters" => field_parameters = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -2562,7 +2634,7 @@ pub struct CompactionResponse {
     pub num_messages_before: i64,
     pub num_messages_after: i64,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl CompactionResponse {
     /// Builds a value from its required properties; the others start unset.
@@ -2575,7 +2647,7 @@ impl CompactionResponse {
             summary,
             num_messages_before,
             num_messages_after,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -2589,8 +2661,8 @@ impl ::serde::Serialize for CompactionResponse {
         map.serialize_entry("summary", &self.summary)?;
         map.serialize_entry("num_messages_before", &self.num_messages_before)?;
         map.serialize_entry("num_messages_after", &self.num_messages_after)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -2615,7 +2687,7 @@ impl<'de> ::serde::Deserialize<'de> for CompactionResponse {
                 let mut field_summary = ::std::option::Option::None;
                 let mut field_num_messages_before = ::std::option::Option::None;
                 let mut field_num_messages_after = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -2636,7 +2708,11 @@ impl<'de> ::serde::Deserialize<'de> for CompactionResponse {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -2687,7 +2763,7 @@ pub struct CompactionSettingsInput {
     /// The percentage of the context window to keep post-summarization (only used in sliding window modes).
     pub sliding_window_percentage: ::std::option::Option<f64>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl CompactionSettingsInput {}
 impl ::serde::Serialize for CompactionSettingsInput {
@@ -2718,8 +2794,8 @@ impl ::serde::Serialize for CompactionSettingsInput {
         if let ::std::option::Option::Some(value) = &self.sliding_window_percentage {
             map.serialize_entry("sliding_window_percentage", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -2748,7 +2824,7 @@ impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInput {
                 let mut field_clip_chars = ::std::option::Option::None;
                 let mut field_mode = ::std::option::Option::None;
                 let mut field_sliding_window_percentage = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -2765,7 +2841,11 @@ impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInput {
                             field_sliding_window_percentage = __map.next_value()?;
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -2984,7 +3064,16 @@ impl<'de> ::serde::Deserialize<'de> for ModelSettings {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<ModelSettings, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "provider_type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "provider_type",
+                    &[
+                        "max_output_tokens",
+                        "parallel_tool_calls",
+                        "provider_type",
+                        "temperature",
+                    ],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("openai") => {
                         members
@@ -3152,7 +3241,7 @@ pub struct CompactionStats {
     /// Number of messages after compaction
     pub messages_count_after: i64,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl CompactionStats {
     /// Builds a value from its required properties; the others start unset.
@@ -3169,7 +3258,7 @@ impl CompactionStats {
             context_window,
             messages_count_before,
             messages_count_after,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -3190,8 +3279,8 @@ impl ::serde::Serialize for CompactionStats {
         map.serialize_entry("context_window", &self.context_window)?;
         map.serialize_entry("messages_count_before", &self.messages_count_before)?;
         map.serialize_entry("messages_count_after", &self.messages_count_after)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -3219,7 +3308,7 @@ impl<'de> ::serde::Deserialize<'de> for CompactionStats {
                 let mut field_context_window = ::std::option::Option::None;
                 let mut field_messages_count_before = ::std::option::Option::None;
                 let mut field_messages_count_after = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -3251,7 +3340,11 @@ impl<'de> ::serde::Deserialize<'de> for CompactionStats {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -3313,7 +3406,7 @@ pub struct Conversation {
     /// Timestamp of the most recent message request sent to this conversation.
     pub last_message_at: ::std::option::Option<crate::Timestamp>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl Conversation {
     /// Builds a value from its required properties; the others start unset.
@@ -3331,7 +3424,7 @@ impl Conversation {
             model: ::std::default::Default::default(),
             model_settings: ::std::default::Default::default(),
             last_message_at: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -3374,8 +3467,8 @@ impl ::serde::Serialize for Conversation {
         if let ::std::option::Option::Some(value) = &self.last_message_at {
             map.serialize_entry("last_message_at", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -3409,7 +3502,7 @@ impl<'de> ::serde::Deserialize<'de> for Conversation {
                 let mut field_model = ::std::option::Option::None;
                 let mut field_model_settings = ::std::option::Option::None;
                 let mut field_last_message_at = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -3439,7 +3532,11 @@ impl<'de> ::serde::Deserialize<'de> for Conversation {
                         "model_settings" => field_model_settings = __map.next_value()?,
                         "last_message_at" => field_last_message_at = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -3551,7 +3648,7 @@ pub struct ConversationMessageRequest {
     /// Server default: `false`
     pub background: ::std::option::Option<bool>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ConversationMessageRequest {}
 impl ::serde::Serialize for ConversationMessageRequest {
@@ -3624,8 +3721,8 @@ impl ::serde::Serialize for ConversationMessageRequest {
         if let ::std::option::Option::Some(value) = &self.background {
             map.serialize_entry("background", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -3668,7 +3765,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequest {
                 let mut field_stream_tokens = ::std::option::Option::None;
                 let mut field_include_pings = ::std::option::Option::None;
                 let mut field_background = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -3707,7 +3804,11 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequest {
                         "include_pings" => field_include_pings = __map.next_value()?,
                         "background" => field_background = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -3826,7 +3927,11 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestMessagesItem {
                 ConversationMessageRequestMessagesItem,
                 __A::Error,
             > {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type", "otid", "group_id"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("message") => {
                         members
@@ -4087,7 +4192,11 @@ impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<ConversationMessageRequestInputItem, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("text") => {
                         members
@@ -4176,7 +4285,7 @@ pub struct CreateConversation {
     /// The model settings for this conversation (overrides agent's model settings).
     pub model_settings: ::std::option::Option<crate::models::ModelSettings>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl CreateConversation {}
 impl ::serde::Serialize for CreateConversation {
@@ -4198,8 +4307,8 @@ impl ::serde::Serialize for CreateConversation {
         if let ::std::option::Option::Some(value) = &self.model_settings {
             map.serialize_entry("model_settings", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -4225,7 +4334,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversation {
                 let mut field_isolated_block_labels = ::std::option::Option::None;
                 let mut field_model = ::std::option::Option::None;
                 let mut field_model_settings = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -4237,7 +4346,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversation {
                         "model" => field_model = __map.next_value()?,
                         "model_settings" => field_model_settings = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -4271,7 +4384,7 @@ pub struct DeepseekModelSettings {
     /// The response format for the model.
     pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl DeepseekModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -4299,8 +4412,8 @@ impl ::serde::Serialize for DeepseekModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_format {
             map.serialize_entry("response_format", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -4326,7 +4439,7 @@ impl<'de> ::serde::Deserialize<'de> for DeepseekModelSettings {
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -4347,7 +4460,11 @@ impl<'de> ::serde::Deserialize<'de> for DeepseekModelSettings {
                         "temperature" => field_temperature = __map.next_value()?,
                         "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -4378,7 +4495,7 @@ pub struct EventMessage {
     pub run_id: ::std::option::Option<::std::string::String>,
     pub event_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl EventMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -4402,7 +4519,7 @@ impl EventMessage {
             seq_id: ::std::default::Default::default(),
             run_id: ::std::default::Default::default(),
             event_data,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -4439,8 +4556,8 @@ impl ::serde::Serialize for EventMessage {
         }
         map.serialize_entry("event_type", &Self::EVENT_TYPE)?;
         map.serialize_entry("event_data", &self.event_data)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -4472,7 +4589,7 @@ impl<'de> ::serde::Deserialize<'de> for EventMessage {
                 let mut field_seq_id = ::std::option::Option::None;
                 let mut field_run_id = ::std::option::Option::None;
                 let mut field_event_data = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -4510,7 +4627,11 @@ impl<'de> ::serde::Deserialize<'de> for EventMessage {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -4552,7 +4673,7 @@ pub struct GeminiThinkingConfig {
     /// Server default: `1024`
     pub thinking_budget: ::std::option::Option<i64>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl GeminiThinkingConfig {}
 impl ::serde::Serialize for GeminiThinkingConfig {
@@ -4568,8 +4689,8 @@ impl ::serde::Serialize for GeminiThinkingConfig {
         if let ::std::option::Option::Some(value) = &self.thinking_budget {
             map.serialize_entry("thinking_budget", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -4593,7 +4714,7 @@ impl<'de> ::serde::Deserialize<'de> for GeminiThinkingConfig {
             ) -> ::std::result::Result<GeminiThinkingConfig, __A::Error> {
                 let mut field_include_thoughts = ::std::option::Option::None;
                 let mut field_thinking_budget = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -4603,7 +4724,11 @@ impl<'de> ::serde::Deserialize<'de> for GeminiThinkingConfig {
                         }
                         "thinking_budget" => field_thinking_budget = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -4638,7 +4763,7 @@ pub struct GoogleAIModelSettings {
     /// The response schema for the model.
     pub response_schema: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl GoogleAIModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -4669,8 +4794,8 @@ impl ::serde::Serialize for GoogleAIModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_schema {
             map.serialize_entry("response_schema", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -4697,7 +4822,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleAIModelSettings {
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_thinking_config = ::std::option::Option::None;
                 let mut field_response_schema = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -4719,7 +4844,11 @@ impl<'de> ::serde::Deserialize<'de> for GoogleAIModelSettings {
                         "thinking_config" => field_thinking_config = __map.next_value()?,
                         "response_schema" => field_response_schema = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -4757,7 +4886,7 @@ pub struct GoogleVertexModelSettings {
     /// The response schema for the model.
     pub response_schema: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl GoogleVertexModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -4788,8 +4917,8 @@ impl ::serde::Serialize for GoogleVertexModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_schema {
             map.serialize_entry("response_schema", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -4816,7 +4945,7 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVertexModelSettings {
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_thinking_config = ::std::option::Option::None;
                 let mut field_response_schema = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -4838,7 +4967,11 @@ impl<'de> ::serde::Deserialize<'de> for GoogleVertexModelSettings {
                         "thinking_config" => field_thinking_config = __map.next_value()?,
                         "response_schema" => field_response_schema = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -4873,7 +5006,7 @@ pub struct GroqModelSettings {
     /// The response format for the model.
     pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl GroqModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -4901,8 +5034,8 @@ impl ::serde::Serialize for GroqModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_format {
             map.serialize_entry("response_format", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -4928,7 +5061,7 @@ impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -4949,7 +5082,11 @@ impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
                         "temperature" => field_temperature = __map.next_value()?,
                         "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -4969,7 +5106,7 @@ impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
 pub struct HTTPValidationError {
     pub detail: ::std::option::Option<::std::vec::Vec<crate::models::ValidationError>>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl HTTPValidationError {}
 impl ::serde::Serialize for HTTPValidationError {
@@ -4982,8 +5119,8 @@ impl ::serde::Serialize for HTTPValidationError {
         if let ::std::option::Option::Some(value) = &self.detail {
             map.serialize_entry("detail", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -5006,14 +5143,18 @@ impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
                 mut __map: __A,
             ) -> ::std::result::Result<HTTPValidationError, __A::Error> {
                 let mut field_detail = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
                     match __key.as_str() {
                         "detail" => field_detail = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -5051,7 +5192,7 @@ pub struct HiddenReasoningMessage {
     pub state: crate::models::HiddenReasoningMessageState,
     pub hidden_reasoning: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl HiddenReasoningMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -5076,7 +5217,7 @@ impl HiddenReasoningMessage {
             run_id: ::std::default::Default::default(),
             state,
             hidden_reasoning: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -5115,8 +5256,8 @@ impl ::serde::Serialize for HiddenReasoningMessage {
         if let ::std::option::Option::Some(value) = &self.hidden_reasoning {
             map.serialize_entry("hidden_reasoning", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -5149,7 +5290,7 @@ impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
                 let mut field_run_id = ::std::option::Option::None;
                 let mut field_state = ::std::option::Option::None;
                 let mut field_hidden_reasoning = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -5183,7 +5324,11 @@ impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
                             field_hidden_reasoning = __map.next_value()?;
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -5271,7 +5416,7 @@ pub struct ImageContent {
     /// The source of the image.
     pub source: crate::models::ImageContentSource,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ImageContent {
     /// The fixed value of the `type` property, written on every encode.
@@ -5282,7 +5427,7 @@ impl ImageContent {
     pub fn new(source: crate::models::ImageContentSource) -> Self {
         ImageContent {
             source,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -5295,8 +5440,8 @@ impl ::serde::Serialize for ImageContent {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
         map.serialize_entry("source", &self.source)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -5319,7 +5464,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageContent {
                 mut __map: __A,
             ) -> ::std::result::Result<ImageContent, __A::Error> {
                 let mut field_source = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -5337,7 +5482,11 @@ impl<'de> ::serde::Deserialize<'de> for ImageContent {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -5425,7 +5574,11 @@ impl<'de> ::serde::Deserialize<'de> for ImageContentSource {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<ImageContentSource, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("url") => {
                         members
@@ -5465,7 +5618,7 @@ impl<'de> ::serde::Deserialize<'de> for ImageContentSource {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct JsonObjectResponseFormat {
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl JsonObjectResponseFormat {
     /// The fixed value of the `type` property, written on every encode.
@@ -5481,8 +5634,8 @@ impl ::serde::Serialize for JsonObjectResponseFormat {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -5504,7 +5657,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonObjectResponseFormat {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<JsonObjectResponseFormat, __A::Error> {
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -5517,7 +5670,11 @@ impl<'de> ::serde::Deserialize<'de> for JsonObjectResponseFormat {
                             )?
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -5535,7 +5692,7 @@ pub struct JsonSchemaResponseFormat {
     /// The JSON schema of the response.
     pub json_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl JsonSchemaResponseFormat {
     /// The fixed value of the `type` property, written on every encode.
@@ -5548,7 +5705,7 @@ impl JsonSchemaResponseFormat {
     ) -> Self {
         JsonSchemaResponseFormat {
             json_schema,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -5561,8 +5718,8 @@ impl ::serde::Serialize for JsonSchemaResponseFormat {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
         map.serialize_entry("json_schema", &self.json_schema)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -5585,7 +5742,7 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchemaResponseFormat {
                 mut __map: __A,
             ) -> ::std::result::Result<JsonSchemaResponseFormat, __A::Error> {
                 let mut field_json_schema = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -5603,7 +5760,11 @@ impl<'de> ::serde::Deserialize<'de> for JsonSchemaResponseFormat {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -5633,7 +5794,7 @@ pub struct LettaErrorMessage {
     /// The sequence ID for cursor-based pagination.
     pub seq_id: ::std::option::Option<i64>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl LettaErrorMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -5652,7 +5813,7 @@ impl LettaErrorMessage {
             message,
             detail: ::std::default::Default::default(),
             seq_id: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -5673,8 +5834,8 @@ impl ::serde::Serialize for LettaErrorMessage {
         if let ::std::option::Option::Some(value) = &self.seq_id {
             map.serialize_entry("seq_id", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -5701,7 +5862,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
                 let mut field_message = ::std::option::Option::None;
                 let mut field_detail = ::std::option::Option::None;
                 let mut field_seq_id = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -5731,7 +5892,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
                         "detail" => field_detail = __map.next_value()?,
                         "seq_id" => field_seq_id = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -5768,7 +5933,7 @@ pub struct LettaImage {
     /// What level of detail to use when processing and understanding the image (low, high, or auto to let the model decide)
     pub detail: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl LettaImage {
     /// The fixed value of the `type` property, written on every encode.
@@ -5782,7 +5947,7 @@ impl LettaImage {
             media_type: ::std::default::Default::default(),
             data: ::std::default::Default::default(),
             detail: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -5804,8 +5969,8 @@ impl ::serde::Serialize for LettaImage {
         if let ::std::option::Option::Some(value) = &self.detail {
             map.serialize_entry("detail", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -5831,7 +5996,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaImage {
                 let mut field_media_type = ::std::option::Option::None;
                 let mut field_data = ::std::option::Option::None;
                 let mut field_detail = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -5852,7 +6017,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaImage {
                         "data" => field_data = __map.next_value()?,
                         "detail" => field_detail = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -5889,7 +6058,7 @@ pub struct LettaPing {
     pub seq_id: ::std::option::Option<i64>,
     pub run_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl LettaPing {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -5908,7 +6077,7 @@ impl LettaPing {
             is_err: ::std::default::Default::default(),
             seq_id: ::std::default::Default::default(),
             run_id: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -5943,8 +6112,8 @@ impl ::serde::Serialize for LettaPing {
         if let ::std::option::Option::Some(value) = &self.run_id {
             map.serialize_entry("run_id", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -5975,7 +6144,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaPing {
                 let mut field_is_err = ::std::option::Option::None;
                 let mut field_seq_id = ::std::option::Option::None;
                 let mut field_run_id = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -6001,7 +6170,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaPing {
                         "seq_id" => field_seq_id = __map.next_value()?,
                         "run_id" => field_run_id = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -6046,7 +6219,7 @@ pub struct LettaResponse {
     /// Token data for all LLM generations in multi-turn agent interaction. Includes token IDs and logprobs for each assistant turn, plus tool result content. Only present if return_token_ids was enabled. Used for RL training with loss masking.
     pub turns: ::std::option::Option<::std::vec::Vec<crate::models::TurnTokenData>>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl LettaResponse {
     /// Builds a value from its required properties; the others start unset.
@@ -6061,7 +6234,7 @@ impl LettaResponse {
             usage,
             logprobs: ::std::default::Default::default(),
             turns: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -6081,8 +6254,8 @@ impl ::serde::Serialize for LettaResponse {
         if let ::std::option::Option::Some(value) = &self.turns {
             map.serialize_entry("turns", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -6109,7 +6282,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaResponse {
                 let mut field_usage = ::std::option::Option::None;
                 let mut field_logprobs = ::std::option::Option::None;
                 let mut field_turns = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -6132,7 +6305,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaResponse {
                         "logprobs" => field_logprobs = __map.next_value()?,
                         "turns" => field_turns = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -6164,7 +6341,7 @@ pub struct LettaStopReason {
     /// The reason why execution stopped.
     pub stop_reason: crate::models::StopReasonType,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl LettaStopReason {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -6175,7 +6352,7 @@ impl LettaStopReason {
     pub fn new(stop_reason: crate::models::StopReasonType) -> Self {
         LettaStopReason {
             stop_reason,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -6188,8 +6365,8 @@ impl ::serde::Serialize for LettaStopReason {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
         map.serialize_entry("stop_reason", &self.stop_reason)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -6212,7 +6389,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaStopReason {
                 mut __map: __A,
             ) -> ::std::result::Result<LettaStopReason, __A::Error> {
                 let mut field_stop_reason = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -6230,7 +6407,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaStopReason {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -6285,7 +6466,7 @@ pub struct LettaUsageStatistics {
     /// Estimate of tokens currently in the context window.
     pub context_tokens: ::std::option::Option<i64>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl LettaUsageStatistics {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -6326,8 +6507,8 @@ impl ::serde::Serialize for LettaUsageStatistics {
         if let ::std::option::Option::Some(value) = &self.context_tokens {
             map.serialize_entry("context_tokens", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -6358,7 +6539,7 @@ impl<'de> ::serde::Deserialize<'de> for LettaUsageStatistics {
                 let mut field_cache_write_tokens = ::std::option::Option::None;
                 let mut field_reasoning_tokens = ::std::option::Option::None;
                 let mut field_context_tokens = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -6388,7 +6569,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaUsageStatistics {
                         }
                         "context_tokens" => field_context_tokens = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -6427,7 +6612,7 @@ pub struct MessageCreate {
     /// The id of the LLMBatchItem that this message is associated with
     pub batch_item_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl MessageCreate {
     /// The fixed value of the `type` property, written on every encode.
@@ -6447,7 +6632,7 @@ impl MessageCreate {
             name: ::std::default::Default::default(),
             sender_id: ::std::default::Default::default(),
             batch_item_id: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -6476,8 +6661,8 @@ impl ::serde::Serialize for MessageCreate {
         if let ::std::option::Option::Some(value) = &self.batch_item_id {
             map.serialize_entry("batch_item_id", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -6506,7 +6691,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreate {
                 let mut field_name = ::std::option::Option::None;
                 let mut field_sender_id = ::std::option::Option::None;
                 let mut field_batch_item_id = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -6532,7 +6717,11 @@ impl<'de> ::serde::Deserialize<'de> for MessageCreate {
                         "sender_id" => field_sender_id = __map.next_value()?,
                         "batch_item_id" => field_batch_item_id = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -6760,7 +6949,7 @@ pub struct OmittedReasoningContent {
     /// A unique identifier for this reasoning step.
     pub signature: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl OmittedReasoningContent {
     /// The fixed value of the `type` property, written on every encode.
@@ -6779,8 +6968,8 @@ impl ::serde::Serialize for OmittedReasoningContent {
         if let ::std::option::Option::Some(value) = &self.signature {
             map.serialize_entry("signature", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -6803,7 +6992,7 @@ impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
                 mut __map: __A,
             ) -> ::std::result::Result<OmittedReasoningContent, __A::Error> {
                 let mut field_signature = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -6817,7 +7006,11 @@ impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
                         }
                         "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -6855,7 +7048,7 @@ pub struct OpenAIModelSettings {
     /// Server default: `true`
     pub strict: ::std::option::Option<bool>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl OpenAIModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -6889,8 +7082,8 @@ impl ::serde::Serialize for OpenAIModelSettings {
         if let ::std::option::Option::Some(value) = &self.strict {
             map.serialize_entry("strict", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -6918,7 +7111,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
                 let mut field_reasoning = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
                 let mut field_strict = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -6941,7 +7134,11 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
                         "response_format" => field_response_format = __map.next_value()?,
                         "strict" => field_strict = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -6968,7 +7165,7 @@ pub struct OpenAIReasoning {
         crate::models::OpenAIReasoningReasoningEffort,
     >,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl OpenAIReasoning {}
 impl ::serde::Serialize for OpenAIReasoning {
@@ -6981,8 +7178,8 @@ impl ::serde::Serialize for OpenAIReasoning {
         if let ::std::option::Option::Some(value) = &self.reasoning_effort {
             map.serialize_entry("reasoning_effort", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -7005,7 +7202,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
                 mut __map: __A,
             ) -> ::std::result::Result<OpenAIReasoning, __A::Error> {
                 let mut field_reasoning_effort = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -7014,7 +7211,11 @@ impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
                             field_reasoning_effort = __map.next_value()?;
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -7114,7 +7315,7 @@ pub struct OpenRouterModelSettings {
     /// The response format for the model.
     pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl OpenRouterModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -7142,8 +7343,8 @@ impl ::serde::Serialize for OpenRouterModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_format {
             map.serialize_entry("response_format", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -7169,7 +7370,7 @@ impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -7190,7 +7391,11 @@ impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
                         "temperature" => field_temperature = __map.next_value()?,
                         "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -7216,7 +7421,7 @@ pub struct ReasoningContent {
     /// A unique identifier for this reasoning step.
     pub signature: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ReasoningContent {
     /// The fixed value of the `type` property, written on every encode.
@@ -7229,7 +7434,7 @@ impl ReasoningContent {
             is_native,
             reasoning,
             signature: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -7246,8 +7451,8 @@ impl ::serde::Serialize for ReasoningContent {
         if let ::std::option::Option::Some(value) = &self.signature {
             map.serialize_entry("signature", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -7272,7 +7477,7 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
                 let mut field_is_native = ::std::option::Option::None;
                 let mut field_reasoning = ::std::option::Option::None;
                 let mut field_signature = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -7296,7 +7501,11 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
                         }
                         "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -7344,7 +7553,7 @@ pub struct ReasoningMessage {
     pub reasoning: ::std::string::String,
     pub signature: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ReasoningMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -7370,7 +7579,7 @@ impl ReasoningMessage {
             source: ::std::default::Default::default(),
             reasoning,
             signature: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -7412,8 +7621,8 @@ impl ::serde::Serialize for ReasoningMessage {
         if let ::std::option::Option::Some(value) = &self.signature {
             map.serialize_entry("signature", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -7447,7 +7656,7 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
                 let mut field_source = ::std::option::Option::None;
                 let mut field_reasoning = ::std::option::Option::None;
                 let mut field_signature = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -7480,7 +7689,11 @@ impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
                         }
                         "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -7571,7 +7784,7 @@ pub struct RedactedReasoningContent {
     /// The redacted or filtered intermediate reasoning content.
     pub data: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl RedactedReasoningContent {
     /// The fixed value of the `type` property, written on every encode.
@@ -7582,7 +7795,7 @@ impl RedactedReasoningContent {
     pub fn new(data: ::std::string::String) -> Self {
         RedactedReasoningContent {
             data,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -7595,8 +7808,8 @@ impl ::serde::Serialize for RedactedReasoningContent {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
         map.serialize_entry("data", &self.data)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -7619,7 +7832,7 @@ impl<'de> ::serde::Deserialize<'de> for RedactedReasoningContent {
                 mut __map: __A,
             ) -> ::std::result::Result<RedactedReasoningContent, __A::Error> {
                 let mut field_data = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -7635,7 +7848,11 @@ impl<'de> ::serde::Deserialize<'de> for RedactedReasoningContent {
                             field_data = ::std::option::Option::Some(__map.next_value()?);
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -7676,7 +7893,7 @@ pub struct RetrieveStreamRequest {
     /// Server default: `100`
     pub batch_size: ::std::option::Option<i64>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl RetrieveStreamRequest {}
 impl ::serde::Serialize for RetrieveStreamRequest {
@@ -7707,8 +7924,8 @@ impl ::serde::Serialize for RetrieveStreamRequest {
         if let ::std::option::Option::Some(value) = &self.batch_size {
             map.serialize_entry("batch_size", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -7737,7 +7954,7 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveStreamRequest {
                 let mut field_include_pings = ::std::option::Option::None;
                 let mut field_poll_interval = ::std::option::Option::None;
                 let mut field_batch_size = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -7750,7 +7967,11 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveStreamRequest {
                         "poll_interval" => field_poll_interval = __map.next_value()?,
                         "batch_size" => field_batch_size = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -7797,7 +8018,7 @@ pub struct SGLangModelSettings {
     /// SGLang tool call parser name (for example 'glm47', 'qwen25', or 'hermes').
     pub tool_call_parser: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl SGLangModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -7834,8 +8055,8 @@ impl ::serde::Serialize for SGLangModelSettings {
         if let ::std::option::Option::Some(value) = &self.tool_call_parser {
             map.serialize_entry("tool_call_parser", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -7864,7 +8085,7 @@ impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
                 let mut field_response_format = ::std::option::Option::None;
                 let mut field_strict = ::std::option::Option::None;
                 let mut field_tool_call_parser = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -7890,7 +8111,11 @@ impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
                             field_tool_call_parser = __map.next_value()?;
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8015,7 +8240,7 @@ pub struct SummarizedReasoningContent {
     /// The encrypted reasoning content.
     pub encrypted_content: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl SummarizedReasoningContent {
     /// The fixed value of the `type` property, written on every encode.
@@ -8031,7 +8256,7 @@ impl SummarizedReasoningContent {
             id,
             summary,
             encrypted_content: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -8048,8 +8273,8 @@ impl ::serde::Serialize for SummarizedReasoningContent {
         if let ::std::option::Option::Some(value) = &self.encrypted_content {
             map.serialize_entry("encrypted_content", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -8074,7 +8299,7 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
                 let mut field_id = ::std::option::Option::None;
                 let mut field_summary = ::std::option::Option::None;
                 let mut field_encrypted_content = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -8098,7 +8323,11 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
                             field_encrypted_content = __map.next_value()?;
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8126,7 +8355,7 @@ pub struct SummarizedReasoningContentPart {
     /// The text of the summary part.
     pub text: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl SummarizedReasoningContentPart {
     /// Builds a value from its required properties; the others start unset.
@@ -8134,7 +8363,7 @@ impl SummarizedReasoningContentPart {
         SummarizedReasoningContentPart {
             index,
             text,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -8147,8 +8376,8 @@ impl ::serde::Serialize for SummarizedReasoningContentPart {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("index", &self.index)?;
         map.serialize_entry("text", &self.text)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -8172,7 +8401,7 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContentPart {
             ) -> ::std::result::Result<SummarizedReasoningContentPart, __A::Error> {
                 let mut field_index = ::std::option::Option::None;
                 let mut field_text = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -8186,7 +8415,11 @@ impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContentPart {
                             field_text = ::std::option::Option::Some(__map.next_value()?);
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8222,7 +8455,7 @@ pub struct SummaryMessage {
     pub summary: ::std::string::String,
     pub compaction_stats: ::std::option::Option<crate::models::CompactionStats>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl SummaryMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -8245,7 +8478,7 @@ impl SummaryMessage {
             run_id: ::std::default::Default::default(),
             summary,
             compaction_stats: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -8284,8 +8517,8 @@ impl ::serde::Serialize for SummaryMessage {
         if let ::std::option::Option::Some(value) = &self.compaction_stats {
             map.serialize_entry("compaction_stats", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -8318,7 +8551,7 @@ impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
                 let mut field_run_id = ::std::option::Option::None;
                 let mut field_summary = ::std::option::Option::None;
                 let mut field_compaction_stats = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -8352,7 +8585,11 @@ impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
                             field_compaction_stats = __map.next_value()?;
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8406,7 +8643,7 @@ pub struct SystemMessage {
     /// The message content sent by the system
     pub content: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl SystemMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -8430,7 +8667,7 @@ impl SystemMessage {
             seq_id: ::std::default::Default::default(),
             run_id: ::std::default::Default::default(),
             content,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -8466,8 +8703,8 @@ impl ::serde::Serialize for SystemMessage {
             map.serialize_entry("run_id", value)?;
         }
         map.serialize_entry("content", &self.content)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -8499,7 +8736,7 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                 let mut field_seq_id = ::std::option::Option::None;
                 let mut field_run_id = ::std::option::Option::None;
                 let mut field_content = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -8530,7 +8767,11 @@ impl<'de> ::serde::Deserialize<'de> for SystemMessage {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8568,7 +8809,7 @@ pub struct TextContent {
     /// Stores a unique identifier for any reasoning associated with this text content.
     pub signature: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl TextContent {
     /// The fixed value of the `type` property, written on every encode.
@@ -8580,7 +8821,7 @@ impl TextContent {
         TextContent {
             text,
             signature: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -8596,8 +8837,8 @@ impl ::serde::Serialize for TextContent {
         if let ::std::option::Option::Some(value) = &self.signature {
             map.serialize_entry("signature", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -8621,7 +8862,7 @@ impl<'de> ::serde::Deserialize<'de> for TextContent {
             ) -> ::std::result::Result<TextContent, __A::Error> {
                 let mut field_text = ::std::option::Option::None;
                 let mut field_signature = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -8638,7 +8879,11 @@ impl<'de> ::serde::Deserialize<'de> for TextContent {
                         }
                         "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8659,7 +8904,7 @@ impl<'de> ::serde::Deserialize<'de> for TextContent {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct TextResponseFormat {
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl TextResponseFormat {
     /// The fixed value of the `type` property, written on every encode.
@@ -8675,8 +8920,8 @@ impl ::serde::Serialize for TextResponseFormat {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -8698,7 +8943,7 @@ impl<'de> ::serde::Deserialize<'de> for TextResponseFormat {
                 self,
                 mut __map: __A,
             ) -> ::std::result::Result<TextResponseFormat, __A::Error> {
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -8711,7 +8956,11 @@ impl<'de> ::serde::Deserialize<'de> for TextResponseFormat {
                             )?
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8741,7 +8990,7 @@ pub struct TogetherModelSettings {
     /// The response format for the model.
     pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl TogetherModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -8769,8 +9018,8 @@ impl ::serde::Serialize for TogetherModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_format {
             map.serialize_entry("response_format", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -8796,7 +9045,7 @@ impl<'de> ::serde::Deserialize<'de> for TogetherModelSettings {
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -8817,7 +9066,11 @@ impl<'de> ::serde::Deserialize<'de> for TogetherModelSettings {
                         "temperature" => field_temperature = __map.next_value()?,
                         "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8839,7 +9092,7 @@ pub struct ToolCall {
     pub arguments: ::std::string::String,
     pub tool_call_id: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ToolCall {
     /// Builds a value from its required properties; the others start unset.
@@ -8852,7 +9105,7 @@ impl ToolCall {
             name,
             arguments,
             tool_call_id,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -8866,8 +9119,8 @@ impl ::serde::Serialize for ToolCall {
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("arguments", &self.arguments)?;
         map.serialize_entry("tool_call_id", &self.tool_call_id)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -8892,7 +9145,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolCall {
                 let mut field_name = ::std::option::Option::None;
                 let mut field_arguments = ::std::option::Option::None;
                 let mut field_tool_call_id = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -8911,7 +9164,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolCall {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -8946,7 +9203,7 @@ pub struct ToolCallContent {
     /// Stores a unique identifier for any reasoning associated with this tool call.
     pub signature: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ToolCallContent {
     /// The fixed value of the `type` property, written on every encode.
@@ -8964,7 +9221,7 @@ impl ToolCallContent {
             name,
             input,
             signature: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -8982,8 +9239,8 @@ impl ::serde::Serialize for ToolCallContent {
         if let ::std::option::Option::Some(value) = &self.signature {
             map.serialize_entry("signature", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -9009,7 +9266,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
                 let mut field_name = ::std::option::Option::None;
                 let mut field_input = ::std::option::Option::None;
                 let mut field_signature = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -9034,7 +9291,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
                         }
                         "signature" => field_signature = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -9065,7 +9326,7 @@ pub struct ToolCallDelta {
     pub arguments: ::std::option::Option<::std::string::String>,
     pub tool_call_id: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ToolCallDelta {}
 impl ::serde::Serialize for ToolCallDelta {
@@ -9084,8 +9345,8 @@ impl ::serde::Serialize for ToolCallDelta {
         if let ::std::option::Option::Some(value) = &self.tool_call_id {
             map.serialize_entry("tool_call_id", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -9110,7 +9371,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallDelta {
                 let mut field_name = ::std::option::Option::None;
                 let mut field_arguments = ::std::option::Option::None;
                 let mut field_tool_call_id = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -9119,7 +9380,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallDelta {
                         "arguments" => field_arguments = __map.next_value()?,
                         "tool_call_id" => field_tool_call_id = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -9157,7 +9422,7 @@ pub struct ToolCallMessage {
     pub tool_call: crate::models::ToolCallMessageToolCall,
     pub tool_calls: ::std::option::Option<crate::models::ToolCallMessageToolCalls>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ToolCallMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -9182,7 +9447,7 @@ impl ToolCallMessage {
             run_id: ::std::default::Default::default(),
             tool_call,
             tool_calls: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -9221,8 +9486,8 @@ impl ::serde::Serialize for ToolCallMessage {
         if let ::std::option::Option::Some(value) = &self.tool_calls {
             map.serialize_entry("tool_calls", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -9255,7 +9520,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
                 let mut field_run_id = ::std::option::Option::None;
                 let mut field_tool_call = ::std::option::Option::None;
                 let mut field_tool_calls = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -9287,7 +9552,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
                         }
                         "tool_calls" => field_tool_calls = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -9433,7 +9702,7 @@ pub struct ToolReturnContent {
     /// Indicates whether the tool execution resulted in an error.
     pub is_error: bool,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ToolReturnContent {
     /// The fixed value of the `type` property, written on every encode.
@@ -9450,7 +9719,7 @@ impl ToolReturnContent {
             tool_call_id,
             content,
             is_error,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -9465,8 +9734,8 @@ impl ::serde::Serialize for ToolReturnContent {
         map.serialize_entry("tool_call_id", &self.tool_call_id)?;
         map.serialize_entry("content", &self.content)?;
         map.serialize_entry("is_error", &self.is_error)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -9491,7 +9760,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnContent {
                 let mut field_tool_call_id = ::std::option::Option::None;
                 let mut field_content = ::std::option::Option::None;
                 let mut field_is_error = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -9519,7 +9788,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnContent {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -9557,7 +9830,7 @@ pub struct ToolReturnCreate {
     /// List of tool returns from client-side execution
     pub tool_returns: ::std::vec::Vec<crate::models::ToolReturn>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ToolReturnCreate {
     /// The fixed value of the `type` property, written on every encode.
@@ -9570,7 +9843,7 @@ impl ToolReturnCreate {
             otid: ::std::default::Default::default(),
             group_id: ::std::default::Default::default(),
             tool_returns,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -9589,8 +9862,8 @@ impl ::serde::Serialize for ToolReturnCreate {
             map.serialize_entry("group_id", value)?;
         }
         map.serialize_entry("tool_returns", &self.tool_returns)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -9615,7 +9888,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnCreate {
                 let mut field_otid = ::std::option::Option::None;
                 let mut field_group_id = ::std::option::Option::None;
                 let mut field_tool_returns = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -9635,7 +9908,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnCreate {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -9689,7 +9966,7 @@ pub struct ToolReturnMessage {
     pub stderr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub tool_returns: ::std::option::Option<::std::vec::Vec<crate::models::ToolReturn>>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ToolReturnMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -9720,7 +9997,7 @@ impl ToolReturnMessage {
             stdout: ::std::default::Default::default(),
             stderr: ::std::default::Default::default(),
             tool_returns: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -9767,8 +10044,8 @@ impl ::serde::Serialize for ToolReturnMessage {
         if let ::std::option::Option::Some(value) = &self.tool_returns {
             map.serialize_entry("tool_returns", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -9805,7 +10082,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
                 let mut field_stdout = ::std::option::Option::None;
                 let mut field_stderr = ::std::option::Option::None;
                 let mut field_tool_returns = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -9849,7 +10126,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
                         "stderr" => field_stderr = __map.next_value()?,
                         "tool_returns" => field_tool_returns = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -9962,7 +10243,7 @@ pub struct TurnTokenData {
     /// Name of the tool called. Only present for tool turns.
     pub tool_name: ::std::option::Option<::std::string::String>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl TurnTokenData {
     /// Builds a value from its required properties; the others start unset.
@@ -9973,7 +10254,7 @@ impl TurnTokenData {
             output_token_logprobs: ::std::default::Default::default(),
             content: ::std::default::Default::default(),
             tool_name: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -9997,8 +10278,8 @@ impl ::serde::Serialize for TurnTokenData {
         if let ::std::option::Option::Some(value) = &self.tool_name {
             map.serialize_entry("tool_name", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -10025,7 +10306,7 @@ impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
                 let mut field_output_token_logprobs = ::std::option::Option::None;
                 let mut field_content = ::std::option::Option::None;
                 let mut field_tool_name = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -10040,7 +10321,11 @@ impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
                         "content" => field_content = __map.next_value()?,
                         "tool_name" => field_tool_name = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -10132,7 +10417,7 @@ pub struct UpdateConversation {
     /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
     pub last_message_at: crate::Patch<crate::Timestamp>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl UpdateConversation {}
 impl ::serde::Serialize for UpdateConversation {
@@ -10154,8 +10439,8 @@ impl ::serde::Serialize for UpdateConversation {
         if !self.last_message_at.is_unchanged() {
             map.serialize_entry("last_message_at", &self.last_message_at)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -10181,7 +10466,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
                 let mut field_model = ::std::default::Default::default();
                 let mut field_model_settings = ::std::default::Default::default();
                 let mut field_last_message_at = ::std::default::Default::default();
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -10191,7 +10476,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
                         "model_settings" => field_model_settings = __map.next_value()?,
                         "last_message_at" => field_last_message_at = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -10212,7 +10501,7 @@ pub struct UrlImage {
     /// The URL of the image.
     pub url: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl UrlImage {
     /// The fixed value of the `type` property, written on every encode.
@@ -10223,7 +10512,7 @@ impl UrlImage {
     pub fn new(url: ::std::string::String) -> Self {
         UrlImage {
             url,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -10236,8 +10525,8 @@ impl ::serde::Serialize for UrlImage {
         let mut map = serializer.serialize_map(::std::option::Option::None)?;
         map.serialize_entry("type", &Self::TYPE)?;
         map.serialize_entry("url", &self.url)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -10260,7 +10549,7 @@ impl<'de> ::serde::Deserialize<'de> for UrlImage {
                 mut __map: __A,
             ) -> ::std::result::Result<UrlImage, __A::Error> {
                 let mut field_url = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -10276,7 +10565,11 @@ impl<'de> ::serde::Deserialize<'de> for UrlImage {
                             field_url = ::std::option::Option::Some(__map.next_value()?);
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -10314,7 +10607,7 @@ pub struct UserMessage {
     /// The message content sent by the user (can be a string or an array of multi-modal content parts)
     pub content: crate::models::UserMessageContent,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl UserMessage {
     /// The fixed value of the `message_type` property, written on every encode.
@@ -10338,7 +10631,7 @@ impl UserMessage {
             seq_id: ::std::default::Default::default(),
             run_id: ::std::default::Default::default(),
             content,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -10374,8 +10667,8 @@ impl ::serde::Serialize for UserMessage {
             map.serialize_entry("run_id", value)?;
         }
         map.serialize_entry("content", &self.content)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -10407,7 +10700,7 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                 let mut field_seq_id = ::std::option::Option::None;
                 let mut field_run_id = ::std::option::Option::None;
                 let mut field_content = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -10438,7 +10731,11 @@ impl<'de> ::serde::Deserialize<'de> for UserMessage {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -10536,7 +10833,7 @@ pub struct ValidationError {
     pub msg: ::std::string::String,
     pub type_: ::std::string::String,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ValidationError {
     /// Builds a value from its required properties; the others start unset.
@@ -10549,7 +10846,7 @@ impl ValidationError {
             loc,
             msg,
             type_,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -10563,8 +10860,8 @@ impl ::serde::Serialize for ValidationError {
         map.serialize_entry("loc", &self.loc)?;
         map.serialize_entry("msg", &self.msg)?;
         map.serialize_entry("type", &self.type_)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -10589,7 +10886,7 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
                 let mut field_loc = ::std::option::Option::None;
                 let mut field_msg = ::std::option::Option::None;
                 let mut field_type_ = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -10606,7 +10903,11 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -10698,7 +10999,7 @@ pub struct XAIModelSettings {
     /// The response format for the model.
     pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl XAIModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -10726,8 +11027,8 @@ impl ::serde::Serialize for XAIModelSettings {
         if let ::std::option::Option::Some(value) = &self.response_format {
             map.serialize_entry("response_format", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -10753,7 +11054,7 @@ impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
                 let mut field_parallel_tool_calls = ::std::option::Option::None;
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -10774,7 +11075,11 @@ impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
                         "temperature" => field_temperature = __map.next_value()?,
                         "response_format" => field_response_format = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -10812,7 +11117,7 @@ pub struct ZAIModelSettings {
     /// Server default: `{"type":"enabled","clear_thinking":false}`
     pub thinking: ::std::option::Option<crate::models::ZAIThinking>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ZAIModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
@@ -10843,8 +11148,8 @@ impl ::serde::Serialize for ZAIModelSettings {
         if let ::std::option::Option::Some(value) = &self.thinking {
             map.serialize_entry("thinking", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -10871,7 +11176,7 @@ impl<'de> ::serde::Deserialize<'de> for ZAIModelSettings {
                 let mut field_temperature = ::std::option::Option::None;
                 let mut field_response_format = ::std::option::Option::None;
                 let mut field_thinking = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -10893,7 +11198,11 @@ impl<'de> ::serde::Deserialize<'de> for ZAIModelSettings {
                         "response_format" => field_response_format = __map.next_value()?,
                         "thinking" => field_thinking = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -10922,7 +11231,7 @@ pub struct ZAIThinking {
     /// Server default: `false`
     pub clear_thinking: ::std::option::Option<bool>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ZAIThinking {}
 impl ::serde::Serialize for ZAIThinking {
@@ -10938,8 +11247,8 @@ impl ::serde::Serialize for ZAIThinking {
         if let ::std::option::Option::Some(value) = &self.clear_thinking {
             map.serialize_entry("clear_thinking", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -10963,7 +11272,7 @@ impl<'de> ::serde::Deserialize<'de> for ZAIThinking {
             ) -> ::std::result::Result<ZAIThinking, __A::Error> {
                 let mut field_type_ = ::std::option::Option::None;
                 let mut field_clear_thinking = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -10971,7 +11280,11 @@ impl<'de> ::serde::Deserialize<'de> for ZAIThinking {
                         "type" => field_type_ = __map.next_value()?,
                         "clear_thinking" => field_clear_thinking = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -11044,7 +11357,7 @@ pub struct ToolReturn {
     pub stdout: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub stderr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ToolReturn {
     /// The fixed value of the `type` property, written on every encode.
@@ -11063,7 +11376,7 @@ impl ToolReturn {
             tool_call_id,
             stdout: ::std::default::Default::default(),
             stderr: ::std::default::Default::default(),
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -11084,8 +11397,8 @@ impl ::serde::Serialize for ToolReturn {
         if let ::std::option::Option::Some(value) = &self.stderr {
             map.serialize_entry("stderr", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -11112,7 +11425,7 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturn {
                 let mut field_tool_call_id = ::std::option::Option::None;
                 let mut field_stdout = ::std::option::Option::None;
                 let mut field_stderr = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -11142,7 +11455,11 @@ impl<'de> ::serde::Deserialize<'de> for ToolReturn {
                         "stdout" => field_stdout = __map.next_value()?,
                         "stderr" => field_stderr = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -11285,7 +11602,7 @@ pub struct ChatCompletionTokenLogprob {
     pub logprob: f64,
     pub top_logprobs: ::std::vec::Vec<crate::models::TopLogprob>,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ChatCompletionTokenLogprob {
     /// Builds a value from its required properties; the others start unset.
@@ -11299,7 +11616,7 @@ impl ChatCompletionTokenLogprob {
             bytes: ::std::default::Default::default(),
             logprob,
             top_logprobs,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -11316,8 +11633,8 @@ impl ::serde::Serialize for ChatCompletionTokenLogprob {
         }
         map.serialize_entry("logprob", &self.logprob)?;
         map.serialize_entry("top_logprobs", &self.top_logprobs)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -11343,7 +11660,7 @@ impl<'de> ::serde::Deserialize<'de> for ChatCompletionTokenLogprob {
                 let mut field_bytes = ::std::option::Option::None;
                 let mut field_logprob = ::std::option::Option::None;
                 let mut field_top_logprobs = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -11365,7 +11682,11 @@ impl<'de> ::serde::Deserialize<'de> for ChatCompletionTokenLogprob {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -11399,7 +11720,7 @@ pub struct ChoiceLogprobs {
         ::std::vec::Vec<crate::models::ChatCompletionTokenLogprob>,
     >,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl ChoiceLogprobs {}
 impl ::serde::Serialize for ChoiceLogprobs {
@@ -11415,8 +11736,8 @@ impl ::serde::Serialize for ChoiceLogprobs {
         if let ::std::option::Option::Some(value) = &self.refusal {
             map.serialize_entry("refusal", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -11440,7 +11761,7 @@ impl<'de> ::serde::Deserialize<'de> for ChoiceLogprobs {
             ) -> ::std::result::Result<ChoiceLogprobs, __A::Error> {
                 let mut field_content = ::std::option::Option::None;
                 let mut field_refusal = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -11448,7 +11769,11 @@ impl<'de> ::serde::Deserialize<'de> for ChoiceLogprobs {
                         "content" => field_content = __map.next_value()?,
                         "refusal" => field_refusal = __map.next_value()?,
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -11468,7 +11793,7 @@ pub struct TopLogprob {
     pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
     pub logprob: f64,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl TopLogprob {
     /// Builds a value from its required properties; the others start unset.
@@ -11477,7 +11802,7 @@ impl TopLogprob {
             token,
             bytes: ::std::default::Default::default(),
             logprob,
-            extra: ::serde_json::Map::new(),
+            extra: crate::Extra::new(),
         }
     }
 }
@@ -11493,8 +11818,8 @@ impl ::serde::Serialize for TopLogprob {
             map.serialize_entry("bytes", value)?;
         }
         map.serialize_entry("logprob", &self.logprob)?;
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -11519,7 +11844,7 @@ impl<'de> ::serde::Deserialize<'de> for TopLogprob {
                 let mut field_token = ::std::option::Option::None;
                 let mut field_bytes = ::std::option::Option::None;
                 let mut field_logprob = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -11536,7 +11861,11 @@ impl<'de> ::serde::Deserialize<'de> for TopLogprob {
                             );
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -11566,7 +11895,7 @@ pub struct CompactionRequest {
         crate::models::CompactionSettingsInput,
     >,
     /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    pub extra: crate::Extra,
 }
 impl CompactionRequest {}
 impl ::serde::Serialize for CompactionRequest {
@@ -11582,8 +11911,8 @@ impl ::serde::Serialize for CompactionRequest {
         if let ::std::option::Option::Some(value) = &self.compaction_settings {
             map.serialize_entry("compaction_settings", value)?;
         }
-        for (key, value) in &self.extra {
-            map.serialize_entry(key, value)?;
+        for (key, value) in crate::__private::extra_entries(&self.extra) {
+            map.serialize_entry(key, &value)?;
         }
         map.end()
     }
@@ -11607,7 +11936,7 @@ impl<'de> ::serde::Deserialize<'de> for CompactionRequest {
             ) -> ::std::result::Result<CompactionRequest, __A::Error> {
                 let mut field_agent_id = ::std::option::Option::None;
                 let mut field_compaction_settings = ::std::option::Option::None;
-                let mut __extra = ::serde_json::Map::new();
+                let mut __extra = crate::Extra::new();
                 while let ::std::option::Option::Some(__key) = __map
                     .next_key::<crate::__private::Key<'de>>()?
                 {
@@ -11617,7 +11946,11 @@ impl<'de> ::serde::Deserialize<'de> for CompactionRequest {
                             field_compaction_settings = __map.next_value()?;
                         }
                         _ => {
-                            __extra.insert(__key.into_string(), __map.next_value()?);
+                            crate::__private::keep_extra(
+                                &mut __extra,
+                                __key.into_string(),
+                                __map.next_value()?,
+                            )
                         }
                     }
                 }
@@ -11888,7 +12221,22 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<LettaMessageUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "message_type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "message_type",
+                    &[
+                        "id",
+                        "date",
+                        "name",
+                        "message_type",
+                        "otid",
+                        "sender_id",
+                        "step_id",
+                        "is_err",
+                        "seq_id",
+                        "run_id",
+                    ],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("system_message") => {
                         members
@@ -12086,7 +12434,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<LettaMessageContentUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("text") => {
                         members
@@ -12196,7 +12548,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaAssistantMessageContentUnion {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<LettaAssistantMessageContentUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type", "text", "signature"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("text") => {
                         members
@@ -12285,7 +12641,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaToolReturnContentUnion {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<LettaToolReturnContentUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("text") => {
                         members
@@ -12377,7 +12737,11 @@ impl<'de> ::serde::Deserialize<'de> for LettaUserMessageContentUnion {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<LettaUserMessageContentUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "type",
+                    &["type"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("text") => {
                         members
@@ -12863,7 +13227,11 @@ impl<'de> ::serde::Deserialize<'de> for StreamEvent {
                 self,
                 __map: __A,
             ) -> ::std::result::Result<StreamEvent, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, "message_type")?;
+                let (tag, members) = crate::__private::find_tag(
+                    __map,
+                    "message_type",
+                    &["message_type"],
+                )?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     ::std::option::Option::Some("system_message") => {
                         members

@@ -265,3 +265,66 @@ fn timestamps_fast_and_general_forms_agree() {
         assert!(Timestamp::parse(text).is_err(), "{text} is not a timestamp");
     }
 }
+
+/// Numbers a `serde_json::Value` cannot hold, as a newer server might send them in properties
+/// the schema lacks: beyond 64 bits, and decimals with more digits than an `f64` keeps.
+const INEXACT: [&str; 4] = [
+    "18446744073709551616",
+    "-9223372036854775809",
+    "123456789012345678901234567890",
+    "3.14159265358979323846264338327950288",
+];
+
+#[test]
+fn numbers_beyond_64_bits_in_kept_properties_round_trip_exactly() {
+    let [over_u64, under_i64, huge, precise] = INEXACT;
+    // Kept properties of a struct, one of them nested, and of a union variant, one of them
+    // before the union's tag (read before the variant is known).
+    let text = format!(
+        r#"{{"id":"conv-1","agent_id":"agent-1","created_at":"2026-03-26T10:00:00Z","counter":{over_u64},"nested":{{"low":{under_i64},"list":[1,{huge}]}},"ratio":{precise},"plain":42,"model_settings":{{"shard":{huge},"provider_type":"openai","temperature":0.5,"budget":{over_u64}}}}}"#
+    );
+    for decoded in [
+        serde_json::from_str::<Conversation>(&text).expect("decodes from text"),
+        serde_json::from_slice::<Conversation>(text.as_bytes()).expect("decodes from bytes"),
+    ] {
+        let written = serde_json::to_string(&decoded).expect("encodes");
+        for number in INEXACT {
+            assert!(
+                written.contains(number),
+                "{number} comes back as sent: {written}"
+            );
+        }
+        assert_eq!(
+            decoded.extra.exact_text("counter"),
+            Some(over_u64),
+            "the text is kept"
+        );
+        assert_eq!(
+            decoded.extra.exact_text("plain"),
+            None,
+            "only where the value is inexact"
+        );
+        // Read as a map, the value is the nearest f64.
+        assert_eq!(
+            decoded.extra["counter"].as_f64(),
+            Some(18446744073709551616.0)
+        );
+    }
+}
+
+#[test]
+fn a_changed_kept_property_writes_the_new_value() {
+    let text = format!(
+        r#"{{"id":"conv-1","agent_id":"agent-1","created_at":"2026-03-26T10:00:00Z","counter":{}}}"#,
+        INEXACT[0]
+    );
+    let mut decoded: Conversation = serde_json::from_str(&text).expect("decodes");
+    decoded.extra.insert("counter".into(), json!(7));
+    let written = serde_json::to_value(&decoded).expect("encodes");
+    assert_eq!(
+        written["counter"],
+        json!(7),
+        "the kept text is not written over a change"
+    );
+    assert_eq!(decoded.extra.exact_text("counter"), None);
+}

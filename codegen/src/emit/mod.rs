@@ -84,7 +84,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
         pub use client::{Client, ClientBuilder, Error};
         #[doc(hidden)]
         pub use runtime::private as __private;
-        pub use runtime::{Patch, Timestamp, TimestampError};
+        pub use runtime::{Extra, Patch, Timestamp, TimestampError};
     };
     // The big files are built, parsed and printed on all cores: the client and the API listing
     // as one piece each, the models in runs of types (printing runs one after another gives
@@ -181,7 +181,7 @@ fn cargo_toml(options: &Options) -> String {
          [dependencies]\n\
          chrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\
          serde = \"1\"\n\
-         serde_json = \"1\"\n\
+         serde_json = {{ version = \"1\", features = [\"raw_value\"] }}\n\
          serde_path_to_error = \"0.1\"\n\
          bytes = {{ version = \"1\", optional = true }}\n\
          fastrand = {{ version = \"2\", optional = true }}\n\

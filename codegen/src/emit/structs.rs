@@ -49,7 +49,7 @@ pub fn emit_struct(model: &Model, def: &TypeDef, s: &Struct) -> TokenStream {
         pub struct #name {
             #(#field_defs)*
             /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-            pub #extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            pub #extra: crate::Extra,
         }
 
         impl #name {
@@ -109,7 +109,7 @@ fn constructor(model: &Model, name: &Ident, extra: &Ident, data_fields: &[&Field
     quote! {
         /// Builds a value from its required properties; the others start unset.
         pub fn new(#(#args),*) -> Self {
-            #name { #(#inits)* #extra: ::serde_json::Map::new() }
+            #name { #(#inits)* #extra: crate::Extra::new() }
         }
     }
 }
@@ -142,8 +142,8 @@ fn serialize_impl(name: &Ident, extra: &Ident, s: &Struct) -> TokenStream {
                 #uses_map_in_serialize
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
                 #(#entries)*
-                for (key, value) in &self.#extra {
-                    map.serialize_entry(key, value)?;
+                for (key, value) in crate::__private::extra_entries(&self.#extra) {
+                    map.serialize_entry(key, &value)?;
                 }
                 map.end()
             }
@@ -210,11 +210,11 @@ fn deserialize_impl(
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut __map: __A) -> ::std::result::Result<#name, __A::Error> {
                         #(#slots)*
-                        let mut __extra = ::serde_json::Map::new();
+                        let mut __extra = crate::Extra::new();
                         while let ::std::option::Option::Some(__key) = __map.next_key::<crate::__private::Key<'de>>()? {
                             match __key.as_str() {
                                 #(#arms)*
-                                _ => { __extra.insert(__key.into_string(), __map.next_value()?); }
+                                _ => crate::__private::keep_extra(&mut __extra, __key.into_string(), __map.next_value()?),
                             }
                         }
                         ::std::result::Result::Ok(#name { #(#builds)* #extra: __extra })

@@ -75,7 +75,7 @@ pub fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
         });
 
     let (serialize_arms, deserialize_body, tag_method) = match &u.kind {
-        UnionKind::Tagged(t) => tagged_union_impls(def, u, t),
+        UnionKind::Tagged(t) => tagged_union_impls(model, def, u, t),
         UnionKind::Untagged(variants) => untagged_union_impls(u, variants),
     };
 
@@ -120,6 +120,7 @@ fn variant_def(model: &Model, v: &Variant, tag_note: Option<String>) -> TokenStr
 /// A tagged union's serialize arms, its deserialize body (one pass: find the tag, then decode
 /// the chosen variant) and the method that reads its tag.
 fn tagged_union_impls(
+    model: &Model,
     def: &TypeDef,
     u: &Union,
     t: &Tagged,
@@ -128,6 +129,7 @@ fn tagged_union_impls(
     let name_str = def.name.as_str();
     let unknown = ident(&u.unknown_name);
     let property = &t.property;
+    let declared_by_all = declared_by_every_variant(model, t);
     let serialize_arms = t
         .variants
         .iter()
@@ -203,7 +205,7 @@ fn tagged_union_impls(
                 f.write_str(#expecting)
             }
             fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, __map: __A) -> ::std::result::Result<#name, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(__map, #property)?;
+                let (tag, members) = crate::__private::find_tag(__map, #property, &[#(#declared_by_all),*])?;
                 match tag.as_ref().map(crate::__private::Key::as_str) {
                     #(#tagged_arms)*
                     ::std::option::Option::Some(_) => members.into_object().map(#name::#unknown),
@@ -244,4 +246,31 @@ fn untagged_union_impls(
         ::std::result::Result::Ok(Self::#unknown(value))
     };
     (serialize_arms, body, TokenStream::new())
+}
+
+/// The properties every variant declares, in the first variant's order: read before the tag,
+/// they become a typed field whichever variant it names, never a kept unknown property, so the
+/// union reads them without keeping their text.
+fn declared_by_every_variant<'m>(model: &'m Model, t: &Tagged) -> Vec<&'m str> {
+    let fields = |tv: &TaggedVariant| match &tv.variant.ty {
+        Ty::Named(id) => match &model.get(*id).kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(all) = t.variants.iter().map(fields).collect::<Option<Vec<_>>>() else {
+        return Vec::new();
+    };
+    let Some((first, rest)) = all.split_first() else {
+        return Vec::new();
+    };
+    first
+        .iter()
+        .map(|f| f.wire.as_str())
+        .filter(|wire| {
+            rest.iter()
+                .all(|fields| fields.iter().any(|f| f.wire == *wire))
+        })
+        .collect()
 }

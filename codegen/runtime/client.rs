@@ -746,6 +746,11 @@ fn truncate(text: &str) -> String {
     format!("{}… ({} bytes in all)", &text[..end], text.len())
 }
 
+/// `limit` after `from`; a limit too long for the clock (`Duration::MAX`, say) is 30 years.
+fn later(from: tokio::time::Instant, limit: Duration) -> tokio::time::Instant {
+    from.checked_add(limit).unwrap_or_else(|| from + Duration::from_secs(30 * 365 * 24 * 3600))
+}
+
 /// Statuses that say "not now" rather than "no".
 fn transient_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 502 | 503 | 504)
@@ -865,7 +870,8 @@ pub mod private {
     /// longest, less up to a quarter at random.
     fn backoff(policy: &RetryPolicy, retry: u32) -> Duration {
         let doubled = policy.initial_backoff.saturating_mul(1 << retry.saturating_sub(1).min(16));
-        doubled.min(policy.max_backoff).mul_f64(1.0 - 0.25 * fastrand::f64())
+        let wait = doubled.min(policy.max_backoff);
+        Duration::try_from_secs_f64(wait.as_secs_f64() * (1.0 - 0.25 * fastrand::f64())).unwrap_or(wait)
     }
 
     /// A failed try: what went wrong, whether it may be repeated, and the wait the server asked for.
@@ -952,12 +958,12 @@ pub mod private {
         let settings = settings(client, &request.options);
         let url = url(&client.inner.base_url, request)?;
         let start = Instant::now();
-        let deadline = settings.deadline.map(|limit| (start + limit, limit));
+        let deadline = settings.deadline.map(|limit| (later(start, limit), limit));
         let mut tries = 0;
         loop {
             tries += 1;
             // The try ends at its own timeout or at the deadline, whichever comes first.
-            let try_end = settings.timeout.map(|limit| (Instant::now() + limit, TimeoutKind::Try, limit));
+            let try_end = settings.timeout.map(|limit| (later(Instant::now(), limit), TimeoutKind::Try, limit));
             let end = match (try_end, deadline) {
                 (Some((at, ..)), Some((due, limit))) if due <= at => Some((due, TimeoutKind::Deadline, limit)),
                 (None, Some((due, limit))) => Some((due, TimeoutKind::Deadline, limit)),
@@ -1007,7 +1013,7 @@ pub mod private {
         }
         let wait = failure.retry_after.unwrap_or_else(|| backoff(&settings.retry, tries));
         match deadline {
-            Some((due, limit)) if Instant::now() + wait >= due => Err(Stopped::Deadline(limit)),
+            Some((due, limit)) if later(Instant::now(), wait) >= due => Err(Stopped::Deadline(limit)),
             _ => Ok(wait),
         }
     }
@@ -1016,7 +1022,11 @@ pub mod private {
     /// HTTP date; at most a minute.
     fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-        let seconds = |value: f64| (value.is_finite() && value >= 0.0).then(|| Duration::from_secs_f64(value));
+        // Clamped before the conversion, which a huge value would overflow.
+        let seconds = |value: f64| {
+            (value.is_finite() && value >= 0.0)
+                .then(|| Duration::from_secs_f64(value.min(RETRY_AFTER_LIMIT.as_secs_f64())))
+        };
         let wait = if let Some(millis) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
             seconds(millis / 1000.0)?
         } else {
@@ -1025,7 +1035,7 @@ pub mod private {
                 Ok(secs) => seconds(secs)?,
                 Err(_) => {
                     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-                    let at = std::time::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
+                    let at = std::time::UNIX_EPOCH.checked_add(Duration::from_secs(u64::try_from(date.timestamp()).ok()?))?;
                     at.duration_since(std::time::SystemTime::now()).unwrap_or_default()
                 }
             }
@@ -1267,7 +1277,7 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                         let heard = std::mem::take(&mut this.heard);
                         let idle = this.idle.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
                         if heard {
-                            idle.as_mut().reset(tokio::time::Instant::now() + limit);
+                            idle.as_mut().reset(later(tokio::time::Instant::now(), limit));
                         }
                         if idle.as_mut().poll(cx).is_ready() {
                             return this.truncated(Truncation::Idle(limit));

@@ -771,3 +771,56 @@ async fn per_call_options_override_the_client() {
         .expect_err("busy");
     assert_eq!(local.requests(), 5);
 }
+
+#[tokio::test]
+async fn hostile_waits_and_limits_too_long_for_the_clock_do_not_panic() {
+    for (header, tries) in [
+        ("Retry-After: 1e30\r\n", 1),
+        ("retry-after-ms: 1e300\r\n", 1),
+        ("Retry-After: Fri, 31 Dec 9999 23:59:59 GMT\r\n", 1),
+        ("Retry-After: Thu, 01 Jan 1970 00:00:00 GMT\r\n", 2),
+    ] {
+        let answers = Arc::new(AtomicUsize::new(0));
+        let local = serve(move |mut conn| {
+            let answers = answers.clone();
+            async move {
+                for _ in 0..MAX_REQUESTS {
+                    if conn.request().await.is_none() {
+                        return;
+                    }
+                    let answer = if answers.fetch_add(1, Ordering::SeqCst) == 0 {
+                        json_answer("503 Service Unavailable", r#"{"detail":"later"}"#, header)
+                    } else {
+                        ok(CONVERSATION)
+                    };
+                    if !conn.write(&answer).await {
+                        return;
+                    }
+                }
+            }
+        })
+        .await;
+        let client = Client::builder(&local.base)
+            .timeout(Some(Duration::MAX))
+            .stream_idle_timeout(Some(Duration::MAX))
+            .retry_policy(RetryPolicy::default().backoff(Duration::MAX, Duration::MAX))
+            .build()
+            .expect("client");
+        let result = client
+            .conversations()
+            .retrieve("conv-1")
+            .deadline(Some(Duration::from_millis(500)))
+            .send()
+            .await;
+        assert_eq!(local.requests(), tries, "{header}");
+        match (tries, result) {
+            (1, Err(error)) => assert_eq!(
+                attempts(&error),
+                (1, Stopped::Deadline(Duration::from_millis(500))),
+                "a wait past the deadline is not waited: {header}"
+            ),
+            (2, Ok(found)) => assert_eq!(found.id, "conv-1"),
+            (_, other) => panic!("{header}: {other:?}"),
+        }
+    }
+}

@@ -125,10 +125,9 @@ fn run(args: Args) -> Result<(), String> {
         eprintln!("bench: codegen, {label}");
         codegen.push(codegen_row(label, &text, &selection, args.runs)?);
     }
-    let subset_3_1 = serde_json::to_string(
-        &codegen::subset(&text, &conversations).map_err(|e| e.to_string())?,
-    )
-    .map_err(|e| e.to_string())?;
+    let subset_3_1 =
+        serde_json::to_string(&codegen::subset(&text, &conversations).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
     let progenitor_on_3_1 = match progenitor_gen::generate(&subset_3_1, Style::Builder) {
         Ok(_) => "reads it".to_owned(),
         Err(e) => e,

@@ -25,6 +25,28 @@ pub struct Model {
     /// The types of paginated items (and of their variants) with how each reads its `id`, in
     /// [`TypeId`] order.
     pub item_ids: Vec<(TypeId, IdAccess)>,
+    /// Read paths derived from the shape of types, in [`TypeId`] order.
+    pub accessors: Vec<(TypeId, Accessors)>,
+}
+
+/// Methods a type gets for its common read paths, each derived from its schema's shape.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accessors {
+    /// `text()`, when the type holds text.
+    pub text: Option<TextAccess>,
+    /// `as_<variant>()` for a union's variants of named types: (variant index, method name).
+    pub as_variant: Vec<(usize, String)>,
+}
+
+/// Where a type's text is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextAccess {
+    /// In this field (by index): a string `text` or `content` property, or one whose type
+    /// holds text.
+    Field(usize),
+    /// In whichever variant holds text: a string, a type that holds text, or a list of them
+    /// (their texts joined).
+    Variants,
 }
 
 impl Model {
@@ -34,6 +56,31 @@ impl Model {
 
     pub fn find(&self, name: &str) -> Option<TypeId> {
         self.types.iter().position(|t| t.name == name).map(TypeId)
+    }
+
+    /// The read paths `id` has.
+    pub fn accessors_of(&self, id: TypeId) -> Option<&Accessors> {
+        self.accessors
+            .binary_search_by_key(&id, |(of, _)| *of)
+            .ok()
+            .map(|at| &self.accessors[at].1)
+    }
+
+    /// Whether a value of `ty` has a `text()` method (through boxes and aliases).
+    pub fn has_text(&self, ty: &Ty) -> bool {
+        let mut ty = ty;
+        // Aliases of aliases end somewhere; the bound only keeps a cycle from going on forever.
+        for _ in 0..64 {
+            match ty {
+                Ty::Named(id) => match &self.get(*id).kind {
+                    TypeKind::Alias(target) => ty = target,
+                    _ => return self.accessors_of(*id).is_some_and(|a| a.text.is_some()),
+                },
+                Ty::Boxed(inner) => ty = inner,
+                _ => return false,
+            }
+        }
+        false
     }
 }
 
@@ -300,6 +347,15 @@ impl Answer {
         match self {
             Answer::Json(ty) | Answer::JsonOrEvents { json: ty, .. } => Some(ty),
             Answer::Empty | Answer::Events(_) => None,
+        }
+    }
+
+    /// The builder's ways to send, for its documentation.
+    pub fn sent_by(&self) -> &'static str {
+        match self {
+            Answer::Empty | Answer::Json(_) => "`send()`",
+            Answer::Events(_) => "`stream()`",
+            Answer::JsonOrEvents { .. } => "`send()` or `stream()`",
         }
     }
 

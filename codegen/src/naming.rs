@@ -76,6 +76,33 @@ pub fn component_candidates(raw: &str) -> Vec<String> {
         .collect()
 }
 
+/// How `type_name` spells the words of `tag` (`google_ai` in `GoogleAIModelSettings` is
+/// `GoogleAI`): the first run of its letters and digits that matches the tag's, ignoring case
+/// and separators, starting at an uppercase letter and ending where a new word starts. A
+/// variant tagged `openai` that holds `OpenAIModelSettings` is then `OpenAI`, as its type is spelt.
+pub fn spelling_in(tag: &str, type_name: &str) -> Option<String> {
+    let wanted: Vec<u8> = tag
+        .bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let name = type_name.as_bytes();
+    if wanted.is_empty() || !name.iter().all(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    (0..name.len()).find_map(|start| {
+        let end = start + wanted.len();
+        let piece = name.get(start..end)?;
+        let starts_word = name[start].is_ascii_uppercase();
+        let ends_word = name.get(end).is_none_or(|b| {
+            b.is_ascii_uppercase() || b.is_ascii_digit() != piece[piece.len() - 1].is_ascii_digit()
+        });
+        // `Self` is a keyword (a type `SelfValue` and a tag `self`).
+        (starts_word && ends_word && piece.eq_ignore_ascii_case(&wanted) && piece != b"Self")
+            .then(|| type_name[start..end].to_owned())
+    })
+}
+
 /// Hands out names unique within one scope, adding a number on a clash.
 #[derive(Debug, Default, Clone)]
 pub struct Scope {
@@ -173,6 +200,37 @@ mod tests {
         assert_eq!(field_name(""), "field");
         assert_eq!(field_name("créé-à"), "cr");
         assert_eq!(field_name("名前"), "field");
+    }
+
+    #[test]
+    fn tags_take_their_type_spelling() {
+        let spelt = |tag, ty| spelling_in(tag, ty);
+        assert_eq!(
+            spelt("openai", "OpenAIModelSettings").as_deref(),
+            Some("OpenAI")
+        );
+        assert_eq!(
+            spelt("google_ai", "GoogleAIModelSettings").as_deref(),
+            Some("GoogleAI")
+        );
+        assert_eq!(spelt("xai", "XAIModelSettings").as_deref(), Some("XAI"));
+        assert_eq!(
+            spelt("chatgpt_oauth", "ChatGPTOAuthModelSettings").as_deref(),
+            Some("ChatGPTOAuth")
+        );
+        assert_eq!(
+            spelt("system_message", "SystemMessage").as_deref(),
+            Some("SystemMessage")
+        );
+        assert_eq!(spelt("text", "TextContent").as_deref(), Some("Text"));
+        assert_eq!(spelt("gpt4", "MyGPT4Settings").as_deref(), Some("GPT4"));
+        // Not at word boundaries, or not there at all: the tag's own name is used instead.
+        assert_eq!(spelt("ope", "OpenAIModelSettings"), None);
+        assert_eq!(spelt("penai", "OpenAIModelSettings"), None);
+        assert_eq!(spelt("gpt", "MyGPT4Settings").as_deref(), Some("GPT"));
+        assert_eq!(spelt("self", "SelfValue"), None);
+        assert_eq!(spelt("url", "Base64Image"), None);
+        assert_eq!(spelt("__", "Anything"), None);
     }
 
     #[test]

@@ -2,6 +2,12 @@
 // Do not edit by hand: change the schema or the generator and regenerate.
 
 //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
+//!
+//! A group's method takes what the operation requires: its required parameters and, when
+//! the schema requires one, its body. Everything optional is a setter on the builder
+//! it returns: optional parameters by name, an optional body with `.body(..)`. Every
+//! builder is named after its operationId with `Builder` at the end, and no public type
+//! of the crate shares its name; each takes per-call options through [`CallOptions`].
 #![allow(deprecated)]
 pub use crate::client_runtime::{
     ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error,
@@ -138,8 +144,8 @@ impl Conversations {
     pub fn create(
         &self,
         agent_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::CreateConversation {
-        builders::CreateConversation {
+    ) -> builders::CreateConversationBuilder {
+        builders::CreateConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             agent_id: {
@@ -157,8 +163,8 @@ impl Conversations {
     /// List all conversations for an agent (or all conversations if agent_id not provided).
     ///
     /// `GET /v1/conversations/`
-    pub fn list(&self) -> builders::ListConversations {
-        builders::ListConversations {
+    pub fn list(&self) -> builders::ListConversationsBuilder {
+        builders::ListConversationsBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             agent_id: ::std::option::Option::None,
@@ -180,8 +186,8 @@ impl Conversations {
     pub fn retrieve(
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::RetrieveConversation {
-        builders::RetrieveConversation {
+    ) -> builders::RetrieveConversationBuilder {
+        builders::RetrieveConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -202,8 +208,8 @@ impl Conversations {
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
         body: crate::models::UpdateConversation,
-    ) -> builders::UpdateConversation {
-        builders::UpdateConversation {
+    ) -> builders::UpdateConversationBuilder {
+        builders::UpdateConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -228,8 +234,8 @@ impl Conversations {
     pub fn delete(
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::DeleteConversation {
-        builders::DeleteConversation {
+    ) -> builders::DeleteConversationBuilder {
+        builders::DeleteConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -258,8 +264,8 @@ impl Conversations {
     pub fn fork(
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::ForkConversation {
-        builders::ForkConversation {
+    ) -> builders::ForkConversationBuilder {
+        builders::ForkConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -288,8 +294,8 @@ impl Conversations {
     pub fn list_messages(
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::ListConversationMessages {
-        builders::ListConversationMessages {
+    ) -> builders::ListConversationMessagesBuilder {
+        builders::ListConversationMessagesBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -328,8 +334,8 @@ impl Conversations {
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
         body: crate::models::ConversationMessageRequest,
-    ) -> builders::SendConversationMessage {
-        builders::SendConversationMessage {
+    ) -> builders::SendConversationMessageBuilder {
+        builders::SendConversationMessageBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -356,8 +362,8 @@ impl Conversations {
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
         body: crate::models::ConversationMessageRequest,
-    ) -> builders::PreviewConversationModelRequest {
-        builders::PreviewConversationModelRequest {
+    ) -> builders::PreviewConversationModelRequestBuilder {
+        builders::PreviewConversationModelRequestBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -392,8 +398,8 @@ impl Conversations {
     pub fn retrieve_stream(
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::RetrieveConversationStream {
-        builders::RetrieveConversationStream {
+    ) -> builders::RetrieveConversationStreamBuilder {
+        builders::RetrieveConversationStreamBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -421,8 +427,8 @@ impl Conversations {
     pub fn cancel(
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::CancelConversation {
-        builders::CancelConversation {
+    ) -> builders::CancelConversationBuilder {
+        builders::CancelConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -443,8 +449,8 @@ impl Conversations {
     pub fn recompile(
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::RecompileConversation {
-        builders::RecompileConversation {
+    ) -> builders::RecompileConversationBuilder {
+        builders::RecompileConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -474,8 +480,8 @@ impl Conversations {
     pub fn compact(
         &self,
         conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::CompactConversation {
-        builders::CompactConversation {
+    ) -> builders::CompactConversationBuilder {
+        builders::CompactConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
             conversation_id: {
@@ -496,7 +502,7 @@ pub mod builders {
     /// `POST /v1/conversations/`: made by `create`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct CreateConversation {
+    pub struct CreateConversationBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) agent_id: ::std::string::String,
@@ -505,7 +511,7 @@ pub mod builders {
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
         pub(super) body: ::std::option::Option<crate::models::CreateConversation>,
     }
-    impl CreateConversation {
+    impl CreateConversationBuilder {
         pub fn user_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -527,7 +533,7 @@ pub mod builders {
             self.x_project_id = ::std::option::Option::Some(value.into());
             self
         }
-        /// The request body; without it none is sent.
+        /// The request body, optional in the schema; without it none is sent.
         pub fn body(mut self, value: crate::models::CreateConversation) -> Self {
             self.body = ::std::option::Option::Some(value);
             self
@@ -566,7 +572,7 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for CreateConversation {
+    impl crate::client_runtime::CallOptions for CreateConversationBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -574,7 +580,7 @@ pub mod builders {
     /// `GET /v1/conversations/`: made by `list`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct ListConversations {
+    pub struct ListConversationsBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) agent_id: ::std::option::Option<::std::string::String>,
@@ -589,7 +595,7 @@ pub mod builders {
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
     }
-    impl ListConversations {
+    impl ListConversationsBuilder {
         /// The agent ID to list conversations for (optional - returns all conversations if not provided)
         pub fn agent_id(
             mut self,
@@ -725,7 +731,7 @@ pub mod builders {
             )
         }
     }
-    impl crate::client_runtime::CallOptions for ListConversations {
+    impl crate::client_runtime::CallOptions for ListConversationsBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -733,7 +739,7 @@ pub mod builders {
     /// `GET /v1/conversations/{conversation_id}`: made by `retrieve`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct RetrieveConversation {
+    pub struct RetrieveConversationBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -741,7 +747,7 @@ pub mod builders {
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
     }
-    impl RetrieveConversation {
+    impl RetrieveConversationBuilder {
         pub fn user_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -792,7 +798,7 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for RetrieveConversation {
+    impl crate::client_runtime::CallOptions for RetrieveConversationBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -800,7 +806,7 @@ pub mod builders {
     /// `PATCH /v1/conversations/{conversation_id}`: made by `update`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct UpdateConversation {
+    pub struct UpdateConversationBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -809,7 +815,7 @@ pub mod builders {
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
         pub(super) body: crate::models::UpdateConversation,
     }
-    impl UpdateConversation {
+    impl UpdateConversationBuilder {
         pub fn user_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -861,7 +867,7 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for UpdateConversation {
+    impl crate::client_runtime::CallOptions for UpdateConversationBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -869,7 +875,7 @@ pub mod builders {
     /// `DELETE /v1/conversations/{conversation_id}`: made by `delete`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct DeleteConversation {
+    pub struct DeleteConversationBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -877,7 +883,7 @@ pub mod builders {
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
     }
-    impl DeleteConversation {
+    impl DeleteConversationBuilder {
         pub fn user_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -926,7 +932,7 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for DeleteConversation {
+    impl crate::client_runtime::CallOptions for DeleteConversationBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -934,7 +940,7 @@ pub mod builders {
     /// `POST /v1/conversations/{conversation_id}/fork`: made by `fork`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct ForkConversation {
+    pub struct ForkConversationBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -943,7 +949,7 @@ pub mod builders {
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
     }
-    impl ForkConversation {
+    impl ForkConversationBuilder {
         /// Agent ID for agent-direct mode with 'default' conversation
         pub fn agent_id(
             mut self,
@@ -1005,7 +1011,7 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for ForkConversation {
+    impl crate::client_runtime::CallOptions for ForkConversationBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -1013,7 +1019,7 @@ pub mod builders {
     /// `GET /v1/conversations/{conversation_id}/messages`: made by `list_messages`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct ListConversationMessages {
+    pub struct ListConversationMessagesBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -1034,7 +1040,7 @@ pub mod builders {
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
     }
-    impl ListConversationMessages {
+    impl ListConversationMessagesBuilder {
         /// Agent ID for agent-direct mode with 'default' conversation
         pub fn agent_id(
             mut self,
@@ -1211,15 +1217,15 @@ pub mod builders {
             )
         }
     }
-    impl crate::client_runtime::CallOptions for ListConversationMessages {
+    impl crate::client_runtime::CallOptions for ListConversationMessagesBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
     }
-    /// `POST /v1/conversations/{conversation_id}/messages`: made by `send_message`, sent by `send()`.
+    /// `POST /v1/conversations/{conversation_id}/messages`: made by `send_message`, sent by `send()` or `stream()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct SendConversationMessage {
+    pub struct SendConversationMessageBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -1228,7 +1234,7 @@ pub mod builders {
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
         pub(super) body: crate::models::ConversationMessageRequest,
     }
-    impl SendConversationMessage {
+    impl SendConversationMessageBuilder {
         pub fn user_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1288,7 +1294,7 @@ pub mod builders {
             rt::send_events(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for SendConversationMessage {
+    impl crate::client_runtime::CallOptions for SendConversationMessageBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -1296,7 +1302,7 @@ pub mod builders {
     /// `POST /v1/conversations/{conversation_id}/messages/preview-raw-payload`: made by `preview_model_request`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct PreviewConversationModelRequest {
+    pub struct PreviewConversationModelRequestBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -1305,7 +1311,7 @@ pub mod builders {
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
         pub(super) body: crate::models::ConversationMessageRequest,
     }
-    impl PreviewConversationModelRequest {
+    impl PreviewConversationModelRequestBuilder {
         pub fn user_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1362,15 +1368,15 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for PreviewConversationModelRequest {
+    impl crate::client_runtime::CallOptions for PreviewConversationModelRequestBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
     }
-    /// `POST /v1/conversations/{conversation_id}/stream`: made by `retrieve_stream`, sent by `send()`.
+    /// `POST /v1/conversations/{conversation_id}/stream`: made by `retrieve_stream`, sent by `stream()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct RetrieveConversationStream {
+    pub struct RetrieveConversationStreamBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -1379,7 +1385,7 @@ pub mod builders {
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
         pub(super) body: ::std::option::Option<crate::models::RetrieveStreamRequest>,
     }
-    impl RetrieveConversationStream {
+    impl RetrieveConversationStreamBuilder {
         pub fn user_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1401,7 +1407,7 @@ pub mod builders {
             self.x_project_id = ::std::option::Option::Some(value.into());
             self
         }
-        /// The request body; without it none is sent.
+        /// The request body, optional in the schema; without it none is sent.
         pub fn body(mut self, value: crate::models::RetrieveStreamRequest) -> Self {
             self.body = ::std::option::Option::Some(value);
             self
@@ -1439,7 +1445,7 @@ pub mod builders {
             rt::send_events(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for RetrieveConversationStream {
+    impl crate::client_runtime::CallOptions for RetrieveConversationStreamBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -1447,7 +1453,7 @@ pub mod builders {
     /// `POST /v1/conversations/{conversation_id}/cancel`: made by `cancel`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct CancelConversation {
+    pub struct CancelConversationBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -1456,7 +1462,7 @@ pub mod builders {
         pub(super) user_agent: ::std::option::Option<::std::string::String>,
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
     }
-    impl CancelConversation {
+    impl CancelConversationBuilder {
         /// Agent ID for agent-direct mode with 'default' conversation
         pub fn agent_id(
             mut self,
@@ -1521,7 +1527,7 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for CancelConversation {
+    impl crate::client_runtime::CallOptions for CancelConversationBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -1529,7 +1535,7 @@ pub mod builders {
     /// `POST /v1/conversations/{conversation_id}/recompile`: made by `recompile`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct RecompileConversation {
+    pub struct RecompileConversationBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -1539,7 +1545,7 @@ pub mod builders {
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
         pub(super) body: ::std::option::Option<crate::models::CompactionRequest>,
     }
-    impl RecompileConversation {
+    impl RecompileConversationBuilder {
         /// If True, do not persist changes; still returns the compiled system prompt.
         ///
         /// Server default: `false`.
@@ -1568,7 +1574,7 @@ pub mod builders {
             self.x_project_id = ::std::option::Option::Some(value.into());
             self
         }
-        /// The request body; without it none is sent.
+        /// The request body, optional in the schema; without it none is sent.
         pub fn body(mut self, value: crate::models::CompactionRequest) -> Self {
             self.body = ::std::option::Option::Some(value);
             self
@@ -1607,7 +1613,7 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for RecompileConversation {
+    impl crate::client_runtime::CallOptions for RecompileConversationBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }
@@ -1615,7 +1621,7 @@ pub mod builders {
     /// `POST /v1/conversations/{conversation_id}/compact`: made by `compact`, sent by `send()`.
     #[derive(Clone, Debug)]
     #[must_use = "a request does nothing until it is sent"]
-    pub struct CompactConversation {
+    pub struct CompactConversationBuilder {
         pub(super) client: Client,
         pub(super) options: crate::client_runtime::RequestOptions,
         pub(super) conversation_id: ::std::string::String,
@@ -1624,7 +1630,7 @@ pub mod builders {
         pub(super) x_project_id: ::std::option::Option<::std::string::String>,
         pub(super) body: ::std::option::Option<crate::models::CompactionRequest>,
     }
-    impl CompactConversation {
+    impl CompactConversationBuilder {
         pub fn user_id(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
@@ -1646,7 +1652,7 @@ pub mod builders {
             self.x_project_id = ::std::option::Option::Some(value.into());
             self
         }
-        /// The request body; without it none is sent.
+        /// The request body, optional in the schema; without it none is sent.
         pub fn body(mut self, value: crate::models::CompactionRequest) -> Self {
             self.body = ::std::option::Option::Some(value);
             self
@@ -1684,7 +1690,7 @@ pub mod builders {
             rt::send_json(&self.client, self.request()?).await
         }
     }
-    impl crate::client_runtime::CallOptions for CompactConversation {
+    impl crate::client_runtime::CallOptions for CompactConversationBuilder {
         fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
             &mut self.options
         }

@@ -173,6 +173,12 @@ pub fn emit(model: &Model) -> TokenStream {
 
     quote! {
         //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
+        //!
+        //! A group's method takes what the operation requires: its required parameters and, when
+        //! the schema requires one, its body. Everything optional is a setter on the builder
+        //! it returns: optional parameters by name, an optional body with `.body(..)`. Every
+        //! builder is named after its operationId with `Builder` at the end, and no public type
+        //! of the crate shares its name; each takes per-call options through [`CallOptions`].
         #![allow(deprecated)]
 
         pub use crate::client_runtime::{
@@ -300,7 +306,7 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = ty_tokens(model, &b.ty);
         quote! {
-            /// The request body; without it none is sent.
+            /// The request body, optional in the schema; without it none is sent.
             pub fn body(mut self, value: #ty) -> Self { self.body = ::std::option::Option::Some(value); self }
         }
     });
@@ -310,8 +316,9 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
     let pages = into_stream_fn(model, op);
     let route = format!("`{} {}`", op.method.as_http(), op.path);
     let builder_doc = doc_attrs(Some(&format!(
-        "{route}: made by `{}`, sent by `send()`.",
-        op.method_name
+        "{route}: made by `{}`, sent by {}.",
+        op.method_name,
+        op.call.answer.sent_by()
     )));
     quote! {
         #builder_doc

@@ -122,6 +122,11 @@ pub fn emit_types(model: &Model, ids: &[TypeId]) -> TokenStream {
             }
         }
     });
+    // Read paths and conversions derived from each type's shape, in impls of their own.
+    let accessors = ids.iter().map(|id| super::accessors::emit(model, *id));
+    let items = items
+        .zip(accessors)
+        .map(|(item, extra)| quote! { #item #extra });
     quote! { #(#items)* }
 }
 

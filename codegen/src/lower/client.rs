@@ -32,6 +32,13 @@ const CLIENT_ITEMS: [&str; 19] = [
     "Truncation",
 ];
 
+/// Names the crate root exports from its runtime, which no builder or group may take.
+const ROOT_ITEMS: [&str; 4] = ["Extra", "Patch", "Timestamp", "TimestampError"];
+
+/// What every builder's name ends with: `create_conversation` is built by
+/// `CreateConversationBuilder`, never by a type that shares a model's name.
+const BUILDER_SUFFIX: &str = "Builder";
+
 /// Methods `Client` has of its own, which no accessor or untagged operation may take.
 const CLIENT_METHODS: [&str; 4] = ["new", "from_env", "builder", "base_url"];
 
@@ -42,7 +49,7 @@ const GROUP_MEMBERS: [&str; 2] = ["new", "client"];
 pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
     let (errors, decoder_of) = declared_errors(model, &declared);
     let groups = groups_of(&declared);
-    let names = names(&declared, &groups);
+    let names = names(model, &declared, &groups);
     let mut operations = Vec::with_capacity(declared.len());
     for (index, op) in declared.into_iter().enumerate() {
         let call = call(model, &op);
@@ -97,10 +104,20 @@ struct Names {
 
 /// Every name of the client, claimed group by group in document order: a group's methods,
 /// its operations' builders, then its own type and accessor.
-fn names(declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Names {
-    let mut builders = Scope::default();
+///
+/// Builders and group types share one scope with every other public type of the crate (the
+/// models, the client's own items, the root's): no two public types share a name, so glob
+/// imports of `models` and `client::builders` never collide. A builder is its operationId in
+/// UpperCamelCase with [`BUILDER_SUFFIX`]; a clash takes the next free number.
+fn names(model: &Model, declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Names {
     let mut client_methods = Scope::with_reserved(&CLIENT_METHODS);
-    let mut group_types = Scope::with_reserved(&CLIENT_ITEMS);
+    let mut public_types = Scope::with_reserved(&CLIENT_ITEMS);
+    for name in ROOT_ITEMS {
+        public_types.claim(name);
+    }
+    for def in &model.types {
+        public_types.claim(&def.name);
+    }
     let mut of_operation = vec![(String::new(), String::new()); declared.len()];
     let mut of_group = Vec::new();
     for (tag, members) in groups {
@@ -114,12 +131,13 @@ fn names(declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Name
                 .collect(),
         };
         for ((&index, op), method) in members.iter().zip(&ops).zip(methods) {
-            let builder = builders.claim(&op.operation_id.to_upper_camel_case());
+            let base = naming::type_name(&op.operation_id.to_upper_camel_case());
+            let builder = public_types.claim(&format!("{base}{BUILDER_SUFFIX}"));
             of_operation[index] = (method, builder);
         }
         of_group.push(tag.as_ref().map(|tag| TagGroup {
             tag: tag.clone(),
-            type_name: group_types.claim(&naming::type_name(tag)),
+            type_name: public_types.claim(&naming::type_name(tag)),
             accessor: client_methods.claim_snake(&naming::field_name(tag)),
         }));
     }

@@ -2,8 +2,10 @@
 //! every name, identity and decision settled, so that `emit` only prints.
 //!
 //! One file per construct: [`schemas`] (scalars, objects, enums), [`all_of`] (merges),
-//! [`unions`], [`operations`], [`recursion`] (boxing recursive fields).
+//! [`unions`], [`operations`], [`recursion`] (boxing recursive fields), then the client's
+//! decisions ([`client`]) and the read paths derived from the types' shapes ([`accessors`]).
 
+mod accessors;
 mod all_of;
 mod client;
 mod operations;
@@ -145,6 +147,7 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, Method)]) -> Result<Mod
     };
     recursion::box_recursive_fields(&mut model);
     client::settle(&mut model, declared);
+    accessors::settle(&mut model);
     Ok(model)
 }
 

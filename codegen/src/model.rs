@@ -27,6 +27,20 @@ pub struct Model {
     pub item_ids: Vec<(TypeId, IdAccess)>,
     /// Read paths derived from the shape of types, in [`TypeId`] order.
     pub accessors: Vec<(TypeId, Accessors)>,
+    /// The operations the crate's quick start shows.
+    pub examples: Examples,
+}
+
+/// Operations (indices into [`Model::operations`]) the front page's quick start calls: each
+/// takes only string arguments and no required body, so a placeholder call compiles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Examples {
+    /// One with a JSON answer.
+    pub call: Option<usize>,
+    /// One with an event stream.
+    pub stream: Option<usize>,
+    /// A cursor-paginated list.
+    pub pages: Option<usize>,
 }
 
 /// Methods a type gets for its common read paths, each derived from its schema's shape.
@@ -44,9 +58,21 @@ pub enum TextAccess {
     /// In this field (by index): a string `text` or `content` property, or one whose type
     /// holds text.
     Field(usize),
-    /// In whichever variant holds text: a string, a type that holds text, or a list of them
-    /// (their texts joined).
-    Variants,
+    /// In whichever variant holds text; how each variant (in order) reads it.
+    Variants(Vec<VariantText>),
+}
+
+/// How a union's variant gives its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VariantText {
+    /// It has none.
+    None,
+    /// It is a string.
+    Itself,
+    /// Its type has `text()`.
+    Text,
+    /// It is a list of values with `text()`: their texts joined.
+    Joined,
 }
 
 impl Model {
@@ -64,23 +90,6 @@ impl Model {
             .binary_search_by_key(&id, |(of, _)| *of)
             .ok()
             .map(|at| &self.accessors[at].1)
-    }
-
-    /// Whether a value of `ty` has a `text()` method (through boxes and aliases).
-    pub fn has_text(&self, ty: &Ty) -> bool {
-        let mut ty = ty;
-        // Aliases of aliases end somewhere; the bound only keeps a cycle from going on forever.
-        for _ in 0..64 {
-            match ty {
-                Ty::Named(id) => match &self.get(*id).kind {
-                    TypeKind::Alias(target) => ty = target,
-                    _ => return self.accessors_of(*id).is_some_and(|a| a.text.is_some()),
-                },
-                Ty::Boxed(inner) => ty = inner,
-                _ => return false,
-            }
-        }
-        false
     }
 }
 

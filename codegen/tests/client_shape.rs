@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use codegen::model::{Model, TypeKind, UnionKind};
+use codegen::model::{Model, TextAccess, TypeKind, UnionKind, VariantText};
 use codegen::{Options, Selection};
 use serde_json::{Value, json};
 
@@ -189,4 +189,51 @@ fn variants_named_after_their_types_keep_the_types_spelling() {
     // `openai` holds `OpenAISettings`: `OpenAI`, as the type spells it. A tag its type does
     // not spell keeps its own name.
     assert_eq!(names, ["OpenAI", "GoogleAI", "Other"]);
+}
+
+#[test]
+fn text_accessors_follow_the_shape_not_the_names() {
+    let part = |kind: &str, field: &str| {
+        json!({"type": "object", "required": ["kind", field],
+               "properties": {"kind": {"const": kind}, field: {"type": "string"}}})
+    };
+    let document = json!({
+        "openapi": "3.1.0",
+        "info": {"title": "shape", "version": "1"},
+        "paths": {"/notes": {"get": {"operationId": "get_note", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"type": "array", "items": {"anyOf": [
+                {"$ref": "#/components/schemas/Note"}, {"$ref": "#/components/schemas/Count"}]}}}}}}}}},
+        "components": {"schemas": {
+            // Named nothing like Letta's: a note whose `content` is a string or parts, some of text.
+            "Note": {"type": "object", "required": ["content"], "properties": {
+                "content": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/components/schemas/Piece"}}]},
+                "label": {"type": "string"}
+            }},
+            "Piece": {"oneOf": [{"$ref": "#/components/schemas/Words"}, {"$ref": "#/components/schemas/Picture"}],
+                      "discriminator": {"propertyName": "kind"}},
+            "Words": part("words", "text"),
+            "Picture": part("picture", "url"),
+            "Count": {"type": "object", "properties": {"n": {"type": "integer"}}}
+        }}
+    });
+    let model = codegen::model(&document.to_string(), &Selection::All).expect("lowers");
+    let has_text = |name: &str| {
+        let id = model.find(name).unwrap_or_else(|| panic!("no {name}"));
+        model.accessors_of(id).is_some_and(|a| a.text.is_some())
+    };
+    assert!(has_text("Words"), "a string `text` property");
+    assert!(!has_text("Picture"), "no text to read");
+    assert!(has_text("Piece"), "a union with a text part");
+    assert!(has_text("Note"), "a `content` that holds text");
+    assert!(!has_text("Count"));
+    let id = model.find("Piece").expect("Piece");
+    let TypeKind::Union(union) = &model.get(id).kind else {
+        panic!("a union")
+    };
+    let Some(TextAccess::Variants(reads)) = model.accessors_of(id).and_then(|a| a.text.clone())
+    else {
+        panic!("read by variant")
+    };
+    assert_eq!(reads, [VariantText::Text, VariantText::None]);
+    assert_eq!(union.variants().len(), 2);
 }

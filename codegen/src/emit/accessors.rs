@@ -14,7 +14,7 @@ pub fn emit(model: &Model, id: TypeId) -> TokenStream {
     let mut methods = Vec::new();
     if let Some(accessors) = model.accessors_of(id) {
         if let Some(text) = &accessors.text {
-            methods.push(text_method(model, &def.kind, text));
+            methods.push(text_method(&def.kind, text));
         }
         if let TypeKind::Union(union) = &def.kind {
             let variants = union.variants();
@@ -56,7 +56,7 @@ fn from_str(def: &TypeDef) -> Option<TokenStream> {
     })
 }
 
-fn text_method(model: &Model, kind: &TypeKind, text: &TextAccess) -> TokenStream {
+fn text_method(kind: &TypeKind, text: &TextAccess) -> TokenStream {
     let (doc, body) = match (kind, text) {
         (TypeKind::Struct(s), TextAccess::Field(index)) => {
             let Some(field) = s.fields.get(*index) else {
@@ -73,10 +73,10 @@ fn text_method(model: &Model, kind: &TypeKind, text: &TextAccess) -> TokenStream
             let doc = format!(" The text this value holds: its `{}`.", field.wire);
             (doc, body)
         }
-        (TypeKind::Union(union), TextAccess::Variants) => {
-            let arms = union.variants().into_iter().map(|v| {
+        (TypeKind::Union(union), TextAccess::Variants(reads)) => {
+            let arms = union.variants().into_iter().zip(reads).map(|(v, read)| {
                 let variant = ident(&v.name);
-                let read = variant_text(model, &v.ty);
+                let read = variant_text(*read);
                 quote!(Self::#variant(value) => #read,)
             });
             let unknown = ident(&union.unknown_name);
@@ -101,15 +101,15 @@ fn text_method(model: &Model, kind: &TypeKind, text: &TextAccess) -> TokenStream
 }
 
 /// How a union arm reads the text of its `value`.
-fn variant_text(model: &Model, ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(::std::option::Option::Some(value.clone())),
-        Ty::Array(item) if model.has_text(item) => quote! {{
+fn variant_text(read: VariantText) -> TokenStream {
+    match read {
+        VariantText::Itself => quote!(::std::option::Option::Some(value.clone())),
+        VariantText::Joined => quote! {{
             let texts: ::std::vec::Vec<::std::string::String> = value.iter().filter_map(|part| part.text()).collect();
             if texts.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(texts.concat()) }
         }},
-        ty if model.has_text(ty) => quote!(value.text()),
-        _ => quote!(::std::option::Option::None),
+        VariantText::Text => quote!(value.text()),
+        VariantText::None => quote!(::std::option::Option::None),
     }
 }
 

@@ -1,25 +1,19 @@
-//! The crate's front page: a quick start whose calls are operations of this very crate (a
-//! call, a stream, a paginated list, an error), so that it compiles as a doctest for any
-//! description; a part whose shape the description lacks is left out.
+//! The crate's front page: a quick start whose calls are the operations lowering chose
+//! ([`Examples`]: a call, a stream, a paginated list, an error), so that it compiles as a
+//! doctest for any description; a part whose shape the description lacks is left out.
 
 use crate::model::*;
 
 /// The quick start, shown with the `client` feature (without it there is no client to show).
 pub fn quick_start(model: &Model, crate_name: &str) -> String {
     let krate = crate_name.replace('-', "_");
-    let simple: Vec<(&Operation, String)> = model
-        .operations
-        .iter()
-        .filter(|op| !op.deprecated && !op.body.as_ref().is_some_and(|b| b.required))
-        .filter_map(|op| Some((op, call_of(model, op)?)))
-        .collect();
-    let json = simple
-        .iter()
-        .find(|(op, _)| op.call.answer.json().is_some());
-    let events = simple
-        .iter()
-        .find(|(op, _)| op.call.answer.events().is_some());
-    let pages = simple.iter().find(|(op, _)| op.pagination.is_some());
+    let call_at = |index: Option<usize>| {
+        let op = model.operations.get(index?)?;
+        Some(call_of(model, op))
+    };
+    let json = call_at(model.examples.call);
+    let events = call_at(model.examples.stream);
+    let pages = call_at(model.examples.pages);
 
     let mut code = vec![
         "use futures_util::StreamExt;".to_owned(),
@@ -32,14 +26,14 @@ pub fn quick_start(model: &Model, crate_name: &str) -> String {
             .to_owned(),
         "let client = Client::from_env()?;".to_owned(),
     ];
-    if let Some((_, call)) = json {
+    if let Some(call) = &json {
         code.push(
             "// Required parameters (and a required body) are arguments; the rest are setters."
                 .to_owned(),
         );
         code.push(format!("let answer = {call}.send().await?;"));
     }
-    if let Some((_, call)) = events {
+    if let Some(call) = &events {
         code.push(
             "// Server-sent events, typed; a stream cut short says how far it got.".to_owned(),
         );
@@ -49,7 +43,7 @@ pub fn quick_start(model: &Model, crate_name: &str) -> String {
         code.push("#   let _ = event;".to_owned());
         code.push("}".to_owned());
     }
-    if let Some((_, call)) = pages {
+    if let Some(call) = &pages {
         code.push("// Every item of every page, following the cursor.".to_owned());
         code.push(format!(
             "let mut items = std::pin::pin!({call}.into_stream());"
@@ -59,7 +53,7 @@ pub fn quick_start(model: &Model, crate_name: &str) -> String {
         code.push("#   let _ = item;".to_owned());
         code.push("}".to_owned());
     }
-    if let Some((_, call)) = json {
+    if let Some(call) = &json {
         code.push(
             "// Errors are values: an error status names the request and keeps the body."
                 .to_owned(),
@@ -97,25 +91,24 @@ pub const MODELS_ONLY: &str = "\n# Models only\n\n\
     With `default-features = false` the crate is the models alone: `serde` types with no HTTP \
     dependency, for a server or a client of one's own.\n";
 
-/// The expression that starts `op`'s call, when its required parameters are all strings.
-fn call_of(model: &Model, op: &Operation) -> Option<String> {
-    let mut args = Vec::new();
-    for param in op.params.iter().filter(|p| p.required) {
-        if param.ty != Ty::String {
-            return None;
-        }
-        args.push(format!("{:?}", format!("<{}>", param.wire)));
-    }
-    let start = match op.tag.as_ref() {
-        Some(tag) => {
-            let group = model
-                .groups
-                .iter()
-                .filter_map(|g| g.tag.as_ref())
-                .find(|g| g.tag == *tag)?;
-            format!("client.{}()", group.accessor)
-        }
+/// The expression that starts `op`'s call, its required parameters as placeholders.
+fn call_of(model: &Model, op: &Operation) -> String {
+    let args: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("{:?}", format!("<{}>", p.wire)))
+        .collect();
+    let group = op.tag.as_ref().and_then(|tag| {
+        model
+            .groups
+            .iter()
+            .filter_map(|g| g.tag.as_ref())
+            .find(|g| g.tag == *tag)
+    });
+    let start = match group {
+        Some(group) => format!("client.{}()", group.accessor),
         None => "client".to_owned(),
     };
-    Some(format!("{start}.{}({})", op.method_name, args.join(", ")))
+    format!("{start}.{}({})", op.method_name, args.join(", "))
 }

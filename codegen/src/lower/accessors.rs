@@ -70,11 +70,12 @@ fn text_holders(model: &Model) -> BTreeMap<TypeId, TextAccess> {
             let access = match &def.kind {
                 TypeKind::Struct(s) => struct_text(model, s, &found).map(TextAccess::Field),
                 TypeKind::Union(u) => {
-                    let parts = u
-                        .variants()
+                    let variants = u.variants();
+                    let parts = variants
                         .iter()
                         .any(|v| holds_text(model, &v.ty, &found, true));
-                    parts.then_some(TextAccess::Variants)
+                    // How each variant reads is settled once every holder is known.
+                    parts.then(|| TextAccess::Variants(Vec::new()))
                 }
                 _ => None,
             };
@@ -84,8 +85,29 @@ fn text_holders(model: &Model) -> BTreeMap<TypeId, TextAccess> {
             }
         }
         if !changed {
-            return found;
+            break;
         }
+    }
+    let settled = found.clone();
+    for (id, access) in found.iter_mut() {
+        if let (TextAccess::Variants(reads), TypeKind::Union(u)) = (access, &model.get(*id).kind) {
+            *reads = u
+                .variants()
+                .iter()
+                .map(|v| variant_text(model, &v.ty, &settled))
+                .collect();
+        }
+    }
+    found
+}
+
+/// How a union's variant of type `ty` gives its text.
+fn variant_text(model: &Model, ty: &Ty, found: &BTreeMap<TypeId, TextAccess>) -> VariantText {
+    match ty {
+        Ty::String => VariantText::Itself,
+        Ty::Array(item) if holds_text(model, item, found, false) => VariantText::Joined,
+        ty if holds_text(model, ty, found, false) => VariantText::Text,
+        _ => VariantText::None,
     }
 }
 

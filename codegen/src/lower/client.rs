@@ -9,7 +9,7 @@ use super::operations::Declared;
 use crate::model::*;
 use crate::naming::{self, Scope};
 
-/// Names the generated client module defines itself, which no group may take.
+/// Names the generated client module defines itself, which no group or builder may take.
 const CLIENT_ITEMS: [&str; 19] = [
     "Client",
     "ClientBuilder",
@@ -74,6 +74,7 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
         });
     }
     model.item_ids = item_ids(model, &operations);
+    model.examples = examples(&operations);
     model.operations = operations;
     model.groups = groups
         .into_iter()
@@ -81,6 +82,28 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
         .map(|((_, operations), tag)| Group { tag, operations })
         .collect();
     model.errors = errors;
+}
+
+/// The first operations the quick start can call with placeholders: string arguments only,
+/// no required body, not deprecated.
+fn examples(operations: &[Operation]) -> Examples {
+    let simple = |op: &&Operation| {
+        !op.deprecated
+            && !op.body.as_ref().is_some_and(|b| b.required)
+            && op.params.iter().all(|p| !p.required || p.ty == Ty::String)
+    };
+    let find = |wanted: fn(&Operation) -> bool| {
+        operations
+            .iter()
+            .enumerate()
+            .find(|(_, op)| simple(op) && wanted(op))
+            .map(|(index, _)| index)
+    };
+    Examples {
+        call: find(|op| op.call.answer.json().is_some()),
+        stream: find(|op| op.call.answer.events().is_some()),
+        pages: find(|op| op.pagination.is_some()),
+    }
 }
 
 /// The operations by tag, in the order each tag first appears.

@@ -4,7 +4,8 @@
 //! `lower` (the [`model`](mod@model)) → `emit`. It does no I/O: the caller reads the document
 //! and writes the files, so a failure leaves nothing half-written.
 //!
-//! The public surface is what the xtask, the suites and users need: [`generate`], [`model()`],
+//! The public surface is what the xtask, the suites and users need: [`generate`] (and
+//! [`generate_with_warnings`]), [`model()`],
 //! [`subset`] and [`normalised`], their [`Options`], [`Selection`], [`File`] and [`Error`], the
 //! [`model`](mod@model) types, and the [`normalise`] pass on its own.
 
@@ -20,7 +21,7 @@ mod select;
 mod stack;
 mod vocabulary;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, Warning};
 pub use options::{File, Options};
 pub use select::Selection;
 
@@ -28,9 +29,25 @@ use serde_json::Value;
 
 /// Generates the whole crate: `Cargo.toml` and every file under `src/`.
 pub fn generate(text: &str, options: &Options) -> Result<Vec<File>> {
+    generate_with_warnings(text, options).map(|generated| generated.files)
+}
+
+/// A generated crate, and the flaws of the document the generator worked around.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub files: Vec<File>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Like [`generate`], and also returns the warnings (for the caller to show).
+pub fn generate_with_warnings(text: &str, options: &Options) -> Result<Generated> {
     stack::with_pass_stack(|| {
         let model = model_here(text, &options.selection)?;
-        emit::crate_files(&model, options)
+        let files = emit::crate_files(&model, options)?;
+        Ok(Generated {
+            files,
+            warnings: model.warnings,
+        })
     })
 }
 

@@ -25,6 +25,8 @@ pub struct Model {
     /// The types of paginated items (and of their variants) with how each reads its `id`, in
     /// [`TypeId`] order.
     pub item_ids: Vec<(TypeId, IdAccess)>,
+    /// Flaws of the document that lowering worked around, in document order.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 impl Model {

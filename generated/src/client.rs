@@ -142,10 +142,7 @@ impl Conversations {
         builders::CreateConversation {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            agent_id: {
-                let value = agent_id;
-                value.into()
-            },
+            agent_id: agent_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -184,10 +181,7 @@ impl Conversations {
         builders::RetrieveConversation {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -206,10 +200,7 @@ impl Conversations {
         builders::UpdateConversation {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -232,10 +223,7 @@ impl Conversations {
         builders::DeleteConversation {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -262,10 +250,7 @@ impl Conversations {
         builders::ForkConversation {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             agent_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
@@ -292,10 +277,7 @@ impl Conversations {
         builders::ListConversationMessages {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             agent_id: ::std::option::Option::None,
             before: ::std::option::Option::None,
             after: ::std::option::Option::None,
@@ -332,10 +314,7 @@ impl Conversations {
         builders::SendConversationMessage {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -360,10 +339,7 @@ impl Conversations {
         builders::PreviewConversationModelRequest {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -396,10 +372,7 @@ impl Conversations {
         builders::RetrieveConversationStream {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -425,10 +398,7 @@ impl Conversations {
         builders::CancelConversation {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             agent_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
@@ -447,10 +417,7 @@ impl Conversations {
         builders::RecompileConversation {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             dry_run: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
@@ -478,10 +445,7 @@ impl Conversations {
         builders::CompactConversation {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,

@@ -226,10 +226,13 @@ fn group_method(model: &Model, op: &Operation, client_expr: &TokenStream) -> Tok
     let mut inits = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
         let name = ident(&p.name);
-        let (ty, conv) = param_setter_ty(model, &p.ty);
+        let (ty, _) = param_setter_ty(model, &p.ty);
         args.push(quote!(#name: #ty));
-        let conv = quote!({ let value = #name; #conv });
-        inits.push(quote!(#name: #conv,));
+        // Only text arrives as `impl Into<String>`; any other type is taken as it is.
+        inits.push(match p.ty {
+            Ty::String => quote!(#name: #name.into(),),
+            _ => quote!(#name,),
+        });
     }
     for p in op.params.iter().filter(|p| !p.required) {
         let name = ident(&p.name);

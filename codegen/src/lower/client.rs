@@ -3,7 +3,6 @@
 //! their toggle, or nothing) and pagination; and the error decoders the operations share.
 //! They need the finished types (a body's fields, an item's `id`), so they come last.
 
-use heck::ToUpperCamelCase;
 
 use super::operations::Declared;
 use crate::model::*;
@@ -114,7 +113,7 @@ fn names(declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Name
                 .collect(),
         };
         for ((&index, op), method) in members.iter().zip(&ops).zip(methods) {
-            let builder = builders.claim(&op.operation_id.to_upper_camel_case());
+            let builder = builders.claim(&naming::type_name(&op.operation_id));
             of_operation[index] = (method, builder);
         }
         of_group.push(tag.as_ref().map(|tag| TagGroup {

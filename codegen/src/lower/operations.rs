@@ -74,9 +74,10 @@ impl Lowerer<'_> {
         for (path, item, method, op) in all {
             let item_at = Pointer::root().join("paths").join(path);
             let at = item_at.join(method.key());
+            // An id with nothing to name a method by (`""`, `"-"`) counts as none.
             let operation_id = match &op.operation_id {
-                Some(id) => id.clone(),
-                None => format!("{}_{}", method.key(), naming::field_name(path)),
+                Some(id) if id.chars().any(|c| c.is_ascii_alphanumeric()) => id.clone(),
+                _ => format!("{}_{}", method.key(), naming::field_name(path)),
             };
             if let Some(first) = seen_ids.get(&operation_id) {
                 return Err(Error::at(

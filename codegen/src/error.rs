@@ -77,6 +77,20 @@ impl Pointer {
     }
 
     /// Parses a local `$ref` (`#/a/b`) into its unescaped segments.
+    /// The pointer of a place `serde_path_to_error` tracked.
+    pub(crate) fn of_serde_path(path: &serde_path_to_error::Path) -> Self {
+        let mut pointer = Pointer::root();
+        for segment in path.iter() {
+            pointer = match segment {
+                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+                serde_path_to_error::Segment::Map { key } => pointer.join(key),
+                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+                serde_path_to_error::Segment::Unknown => pointer,
+            };
+        }
+        pointer
+    }
+
     pub(crate) fn segments_of_ref(reference: &str) -> Option<Vec<String>> {
         let rest = reference.strip_prefix('#')?;
         if rest.is_empty() {

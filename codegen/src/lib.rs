@@ -1,6 +1,6 @@
 //! Spec in, Rust source out.
 //!
-//! [`generate`] runs the passes in order: `load` → `select` → [`normalise`] → `openapiv3` →
+//! [`generate`] runs the passes in order: `load` (JSON, or YAML through `yaml`) → `select` → [`normalise`] → `openapiv3` →
 //! `lower` (the [`model`](mod@model)) → `emit`. It does no I/O: the caller reads the document
 //! and writes the files, so a failure leaves nothing half-written.
 //!
@@ -20,6 +20,7 @@ mod options;
 mod select;
 mod stack;
 mod vocabulary;
+mod yaml;
 
 pub use error::{Error, Result, Warning};
 pub use options::{File, Options};
@@ -99,17 +100,8 @@ fn operation_order(doc: &Value) -> Vec<(String, vocabulary::Method)> {
 /// The normalised document as `openapiv3` reads it; its errors get JSON pointers.
 fn read_openapi(doc: Value) -> Result<openapiv3::OpenAPI> {
     serde_path_to_error::deserialize(doc).map_err(|e| {
-        let mut pointer = error::Pointer::root();
-        for segment in e.path().iter() {
-            pointer = match segment {
-                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
-                serde_path_to_error::Segment::Map { key } => pointer.join(key),
-                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-                serde_path_to_error::Segment::Unknown => pointer,
-            };
-        }
         Error::at(
-            pointer.to_string(),
+            error::Pointer::of_serde_path(e.path()).to_string(),
             format!("not a valid OpenAPI object: {}", e.inner()),
         )
     })

@@ -38,7 +38,7 @@ fn codegen_usage() -> String {
     format!(
         "usage: {CODEGEN_LINE}
 
-Generates the Rust crate from an OpenAPI 3.0/3.1 JSON document (plain or .gz).
+Generates the Rust crate from an OpenAPI 3.0/3.1 document, JSON or YAML (plain or .gz).
   --check             compare instead of write; exit 1 and print the diff when stale
   --spec FILE         the document (default: {SCHEMA_FILE})
   --out DIR           where to write the crate (default: generated/); a crate written

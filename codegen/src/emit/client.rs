@@ -79,12 +79,17 @@ fn declared_errors(model: &Model) -> TokenStream {
                 }
             }
         });
+        // Lowering puts `default` last: after it, a catch-all would be unreachable.
+        let rest = match decoder.cases.last() {
+            Some((StatusMatch::Default, _)) => TokenStream::new(),
+            _ => quote!(_ => {}),
+        };
         quote! {
             #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
             fn #name(status: u16, bytes: &[u8]) -> ::std::option::Option<DeclaredError> {
                 match status {
                     #(#arms)*
-                    _ => {}
+                    #rest
                 }
                 ::std::option::Option::None
             }

@@ -309,8 +309,18 @@ fn declared_errors(model: &Model, declared: &[Declared]) -> (DeclaredErrors, Vec
                     arm_types.len() - 1
                 }
             };
-            cases.push((*status, arm));
+            // One arm per status: the first body declared for it.
+            if cases.iter().all(|(seen, _)| seen != status) {
+                cases.push((*status, arm));
+            }
         }
+        // Exact statuses, then ranges (`4XX`), then `default`: a range or the catch-all put
+        // first would leave the arms after it unreachable.
+        cases.sort_by_key(|(status, _)| match status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        });
         let decoder = match errors.decoders.iter().position(|d| d.cases == cases) {
             Some(decoder) => decoder,
             None => {

@@ -76,7 +76,6 @@ impl Pointer {
         &self.0
     }
 
-    /// Parses a local `$ref` (`#/a/b`) into its unescaped segments.
     /// The pointer of a place `serde_path_to_error` tracked.
     pub(crate) fn of_serde_path(path: &serde_path_to_error::Path) -> Self {
         let mut pointer = Pointer::root();
@@ -91,6 +90,7 @@ impl Pointer {
         pointer
     }
 
+    /// Parses a local `$ref` (`#/a/b`) into its unescaped segments.
     pub(crate) fn segments_of_ref(reference: &str) -> Option<Vec<String>> {
         let rest = reference.strip_prefix('#')?;
         if rest.is_empty() {

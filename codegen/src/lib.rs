@@ -1,6 +1,7 @@
 //! Spec in, Rust source out.
 //!
-//! [`generate`] runs the passes in order: `load` (JSON, or YAML through `yaml`) → `select` → [`normalise`] → `openapiv3` →
+//! [`generate`] runs the passes in order: `load` (JSON, or YAML through `yaml`) → `refs`
+//! (every reference made one to a component) → `select` → [`normalise`] → `openapiv3` →
 //! `lower` (the [`model`](mod@model)) → `emit`. It does no I/O: the caller reads the document
 //! and writes the files, so a failure leaves nothing half-written.
 //!
@@ -17,6 +18,7 @@ pub mod model;
 mod naming;
 pub mod normalise;
 mod options;
+mod refs;
 mod select;
 mod stack;
 mod vocabulary;
@@ -58,26 +60,37 @@ pub fn model(text: &str, selection: &Selection) -> Result<model::Model> {
 }
 
 /// The selected operations of a document and every component they reach, as the document
-/// writes them (what `cargo xtask schema` keeps).
+/// writes them (what `cargo xtask schema` keeps), with references to places other than
+/// components made references to components.
 pub fn subset(text: &str, selection: &Selection) -> Result<Value> {
-    stack::with_pass_stack(|| select::select(&load::parse(text)?, selection))
+    stack::with_pass_stack(|| {
+        let mut doc = load::parse(text)?;
+        let moves = refs::hoist(&mut doc)?;
+        select::select(&doc, selection).map_err(|e| moves.relocate(e))
+    })
 }
 
 /// [`subset`] rewritten into the OpenAPI 3.0 shape the generator reads.
 pub fn normalised(text: &str, selection: &Selection) -> Result<Value> {
-    stack::with_pass_stack(|| normalised_here(text, selection))
+    stack::with_pass_stack(|| normalised_here(text, selection).map(|(doc, _)| doc))
 }
 
-fn normalised_here(text: &str, selection: &Selection) -> Result<Value> {
-    let mut doc = select::select(&load::parse(text)?, selection)?;
-    normalise::normalise(&mut doc)?;
-    Ok(doc)
+/// The document after `normalise`, and where `refs` moved hoisted targets from (so that an
+/// error in one, found by any later pass, names its place in the document as written).
+fn normalised_here(text: &str, selection: &Selection) -> Result<(Value, refs::Moves)> {
+    let mut doc = load::parse(text)?;
+    let moves = refs::hoist(&mut doc)?;
+    let relocate = |e| moves.relocate(e);
+    let mut doc = select::select(&doc, selection).map_err(relocate)?;
+    normalise::normalise(&mut doc).map_err(relocate)?;
+    Ok((doc, moves))
 }
 
 fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
-    let doc = normalised_here(text, selection)?;
+    let (doc, moves) = normalised_here(text, selection)?;
     let order = operation_order(&doc);
-    lower::lower(&read_openapi(doc)?, &order)
+    let spec = read_openapi(doc).map_err(|e| moves.relocate(e))?;
+    lower::lower(&spec, &order).map_err(|e| moves.relocate(e))
 }
 
 /// `(path, method)` of every operation, in document order (which `openapiv3` does not keep).

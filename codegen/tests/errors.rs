@@ -68,7 +68,7 @@ fn dangling_ref_names_the_reference() {
 #[test]
 fn ref_to_a_non_schema() {
     let e = error_of(&doc(get_returning(json!({"$ref": "#/info"})), json!({})));
-    assert!(e.message.contains("does not name a component"), "{e}");
+    assert!(e.message.contains("is not a schema"), "{e}");
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod options;
 mod refs;
 mod select;
 mod stack;
+mod template;
 mod vocabulary;
 mod yaml;
 

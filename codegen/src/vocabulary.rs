@@ -236,7 +236,9 @@ const MAX_REF_CHAIN: usize = 64;
 /// The component name a `$ref` to a `T` names, unescaped (`#/components/schemas/a~1b` → `a/b`).
 pub fn component_name<T: Component>(reference: &str, at: &Pointer) -> Result<String> {
     match ref_segments(reference).as_deref() {
-        Some([components, section, name]) if components == "components" && section == T::SECTION => {
+        Some([components, section, name])
+            if components == "components" && section == T::SECTION =>
+        {
             Ok(name.clone())
         }
         _ => Err(Error::at(
@@ -321,5 +323,4 @@ mod tests {
         );
         assert_eq!(ref_segments("other.json#/a"), None);
     }
-
 }

@@ -15,7 +15,7 @@ use crate::client_runtime::private::{self as rt, Request};
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DeclaredError {
-    HTTPValidationError(crate::models::HTTPValidationError),
+    HTTPValidationError(::std::boxed::Box<crate::models::HTTPValidationError>),
 }
 #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
 fn declared_errors_1(status: u16, bytes: &[u8]) -> ::std::option::Option<DeclaredError> {
@@ -23,7 +23,7 @@ fn declared_errors_1(status: u16, bytes: &[u8]) -> ::std::option::Option<Declare
         422u16 => {
             if let ::std::result::Result::Ok(value) = ::serde_json::from_slice(bytes) {
                 return ::std::option::Option::Some(
-                    DeclaredError::HTTPValidationError(value),
+                    DeclaredError::HTTPValidationError(::std::boxed::Box::new(value)),
                 );
             }
         }
@@ -502,7 +502,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"),
-                    ::std::string::String::from("")
+                    ::std::string::String::new()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -629,7 +629,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"),
-                    ::std::string::String::from("")
+                    ::std::string::String::new()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -733,7 +733,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string()
+                    .clone()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -801,7 +801,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string()
+                    .clone()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -869,7 +869,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string()
+                    .clone()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -943,7 +943,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("fork")
+                    .clone(), ::std::string::String::from("fork")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1098,7 +1098,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("messages")
+                    .clone(), ::std::string::String::from("messages")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1220,7 +1220,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("messages")
+                    .clone(), ::std::string::String::from("messages")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1297,7 +1297,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("messages"),
+                    .clone(), ::std::string::String::from("messages"),
                     ::std::string::String::from("preview-raw-payload")
                 ],
                 super::declared_errors_1,
@@ -1376,7 +1376,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("stream")
+                    .clone(), ::std::string::String::from("stream")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1456,7 +1456,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("cancel")
+                    .clone(), ::std::string::String::from("cancel")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1543,7 +1543,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("recompile")
+                    .clone(), ::std::string::String::from("recompile")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1621,7 +1621,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("compact")
+                    .clone(), ::std::string::String::from("compact")
                 ],
                 super::declared_errors_1,
                 &self.options,

@@ -151,7 +151,16 @@ fn operation(out: &mut String, model: &Model, op: &Operation, receiver: &str) {
         } else {
             "optional"
         };
-        let _ = writeln!(out, "- body: {} ({need})", ty_name(model, &body.ty));
+        let ty = match body.encoding {
+            BodyEncoding::Raw => "Bytes".to_owned(),
+            _ => ty_name(model, &body.ty),
+        };
+        let media = if body.media_type == "application/json" {
+            String::new()
+        } else {
+            format!(" as `{}`", body.media_type)
+        };
+        let _ = writeln!(out, "- body: {ty}{media} ({need})");
     }
     let toggle = |value: bool| match &op.call.toggle {
         Some(field) => format!(" (sets `{field}: {value}`)"),

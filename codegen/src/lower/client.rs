@@ -3,13 +3,13 @@
 //! their toggle, or nothing) and pagination; and the error decoders the operations share.
 //! They need the finished types (a body's fields, an item's `id`), so they come last.
 
-
 use super::operations::Declared;
 use crate::model::*;
 use crate::naming::{self, Scope};
 
-/// Names the generated client module defines itself, which no group may take.
-const CLIENT_ITEMS: [&str; 19] = [
+/// Names the generated client module defines or imports itself, which no group may take, and
+/// which the builders (a module that glob-imports them) must not shadow.
+const CLIENT_ITEMS: [&str; 20] = [
     "Client",
     "ClientBuilder",
     "Error",
@@ -29,6 +29,7 @@ const CLIENT_ITEMS: [&str; 19] = [
     "TimeoutKind",
     "TransportError",
     "Truncation",
+    "Request",
 ];
 
 /// Methods `Client` has of its own, which no accessor or untagged operation may take.
@@ -53,6 +54,7 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
             builder,
             method: op.method,
             path: op.path,
+            route: op.route,
             tag: op.tag,
             summary: op.summary,
             doc: op.doc,
@@ -97,7 +99,7 @@ struct Names {
 /// Every name of the client, claimed group by group in document order: a group's methods,
 /// its operations' builders, then its own type and accessor.
 fn names(declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Names {
-    let mut builders = Scope::default();
+    let mut builders = Scope::with_reserved(&CLIENT_ITEMS);
     let mut client_methods = Scope::with_reserved(&CLIENT_METHODS);
     let mut group_types = Scope::with_reserved(&CLIENT_ITEMS);
     let mut of_operation = vec![(String::new(), String::new()); declared.len()];
@@ -173,7 +175,9 @@ fn group_method_names(ops: &[&Declared], tag: &str) -> Vec<String> {
 
 /// How the builder sends: its JSON answer, its events, and the body's stream toggle.
 fn call(model: &Model, op: &Declared) -> Call {
-    let toggle = op.body.as_ref().and_then(|body| match &body.ty {
+    // Only a typed body can carry a stream toggle; bytes are sent as given.
+    let typed_body = op.body.as_ref().filter(|b| b.encoding != BodyEncoding::Raw);
+    let toggle = typed_body.and_then(|body| match &body.ty {
         Ty::Named(id) => match &model.get(*id).kind {
             TypeKind::Struct(s) => s
                 .fields

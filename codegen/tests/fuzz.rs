@@ -74,15 +74,14 @@ fn random_value(rng: &mut fastrand::Rng, names: &[String]) -> Value {
                 "string", "integer", "number", "boolean", "object", "array", "null"
             ][rng.usize(0..7)]
         ),
-        5 => json!(format!(
-            "#/components/schemas/{}",
+        5 => json!(
             names
                 .get(rng.usize(0..names.len().max(1)))
                 .cloned()
                 .unwrap_or_default()
-        )),
+        ),
         6 => {
-            json!({"$ref": format!("#/components/schemas/{}", names.get(rng.usize(0..names.len().max(1))).cloned().unwrap_or_default())})
+            json!({"$ref": names.get(rng.usize(0..names.len().max(1))).cloned().unwrap_or_default()})
         }
         7 => json!([]),
         8 => json!({}),
@@ -183,11 +182,40 @@ fn to_yaml(value: &Value, indent: usize, out: &mut String) {
     }
 }
 
-fn schema_names(doc: &Value) -> Vec<String> {
-    doc.pointer("/components/schemas")
+/// What a mutated `$ref` may point at: the component schemas, and any place in the document
+/// (a property, a response, an example; an ancestor of the reference itself, now and then).
+fn ref_targets(doc: &Value, rng: &mut fastrand::Rng) -> Vec<String> {
+    let mut targets: Vec<String> = doc
+        .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default()
+        .map(|s| {
+            s.keys()
+                .map(|k| format!("#/components/schemas/{k}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut places = Vec::new();
+    let mut stack = vec![(doc, String::from("#"))];
+    while let Some((value, at)) = stack.pop() {
+        let children: Vec<(String, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => continue,
+        };
+        places.push(at.clone());
+        for (key, child) in children {
+            let key = key.replace('~', "~0").replace('/', "~1");
+            stack.push((child, format!("{at}/{key}")));
+        }
+    }
+    for _ in 0..places.len().min(64) {
+        targets.push(places[rng.usize(0..places.len())].clone());
+    }
+    targets
 }
 
 #[test]
@@ -219,7 +247,7 @@ fn mutated_specs_never_panic() {
     };
     while start.elapsed() < budget {
         let mut doc = seeds[rng.usize(0..seeds.len())].clone();
-        let names = schema_names(&doc);
+        let names = ref_targets(&doc, &mut rng);
         for _ in 0..rng.usize(1..6) {
             mutate(&mut doc, &mut rng, &names, 0);
         }

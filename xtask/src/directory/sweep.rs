@@ -88,7 +88,10 @@ pub(super) fn sweep(flags: &Flags, dir: &Path, documents: &[String]) -> Result<E
             }
             Kind::Hung => {
                 failed = true;
-                println!("HANG {}: no answer within {PER_DOCUMENT:?}", o.document);
+                println!(
+                    "HANG {}: no answer within {PER_DOCUMENT:?} of CPU time",
+                    o.document
+                );
             }
             _ => {}
         }

@@ -15,8 +15,14 @@ use serde_json::{Value, json};
 use super::crate_name;
 use crate::fsutil;
 
-/// A document that takes this long is reported as a hang (the slowest takes seconds).
+/// A document whose worker spends this much CPU time on it is reported as a hang (the slowest
+/// takes about a minute). CPU time, not wall time: on a machine shared with other work a slow
+/// document waits for the processor, and waiting is no hang.
 pub(super) const PER_DOCUMENT: Duration = Duration::from_secs(300);
+/// However loaded the machine, no document may take longer than this on the wall clock.
+const WALL_LIMIT: Duration = Duration::from_secs(1800);
+/// How often a waiting sweep looks at its worker's CPU time.
+const POLL: Duration = Duration::from_secs(2);
 /// What happened to one document.
 #[derive(Debug, Clone)]
 pub(super) enum Kind {
@@ -160,7 +166,13 @@ fn work(
 /// The CPU time this process has used, all its threads together, where Linux says it (in
 /// clock ticks of 10 ms): on a shared machine wall time also counts the other processes.
 fn process_cpu_millis() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    cpu_millis_of("self")
+}
+
+/// The CPU time (user and system) a process has used so far (`self` or a process id), where
+/// `/proc` tells it.
+fn cpu_millis_of(process: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{process}/stat")).ok()?;
     // The fields after the command name, which is in parentheses and may hold spaces.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
@@ -233,15 +245,33 @@ impl Worker {
         if writeln!(self.stdin, "{line}").is_err() || self.stdin.flush().is_err() {
             return Err(self.died());
         }
-        match self.answers.recv_timeout(PER_DOCUMENT) {
-            Ok(answer) => serde_json::from_str(&answer)
-                .map_err(|e| Kind::Crashed(format!("an unreadable answer ({e}): {answer}"))),
-            Err(RecvTimeoutError::Timeout) => {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                Err(Kind::Hung)
+        let process = self.child.id().to_string();
+        let cpu_before = cpu_millis_of(&process);
+        let started = Instant::now();
+        loop {
+            match self.answers.recv_timeout(POLL) {
+                Ok(answer) => {
+                    return serde_json::from_str(&answer).map_err(|e| {
+                        Kind::Crashed(format!("an unreadable answer ({e}): {answer}"))
+                    });
+                }
+                Err(RecvTimeoutError::Disconnected) => return Err(self.died()),
+                Err(RecvTimeoutError::Timeout) => {
+                    let cpu_spent = cpu_millis_of(&process)
+                        .zip(cpu_before)
+                        .map(|(now, before)| Duration::from_secs_f64((now - before) / 1000.0));
+                    let hung = match cpu_spent {
+                        Some(spent) => spent >= PER_DOCUMENT || started.elapsed() >= WALL_LIMIT,
+                        // Without `/proc`, the wall clock alone.
+                        None => started.elapsed() >= PER_DOCUMENT,
+                    };
+                    if hung {
+                        let _ = self.child.kill();
+                        let _ = self.child.wait();
+                        return Err(Kind::Hung);
+                    }
+                }
             }
-            Err(RecvTimeoutError::Disconnected) => Err(self.died()),
         }
     }
 

@@ -29,6 +29,8 @@ pub struct Model {
     pub accessors: Vec<(TypeId, Accessors)>,
     /// The operations the crate's quick start shows.
     pub examples: Examples,
+    /// Flaws of the document that lowering worked around, in document order.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 /// Operations (indices into [`Model::operations`]) the front page's quick start calls: each
@@ -78,6 +80,28 @@ pub enum VariantText {
 impl Model {
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
+    }
+
+    /// `ty` with every alias replaced by what it stands for, at any depth (`Vec<Id>` is
+    /// `Vec<String>` when `type Id = String`): two types that are one Rust type are equal.
+    pub fn unaliased(&self, ty: &Ty) -> Ty {
+        fn go(model: &Model, ty: &Ty, depth: usize) -> Ty {
+            // Bounded: alias cycles are refused by lowering, and this must not loop on one.
+            if depth > 64 {
+                return ty.clone();
+            }
+            match ty {
+                Ty::Named(id) => match &model.get(*id).kind {
+                    TypeKind::Alias(inner) => go(model, inner, depth + 1),
+                    _ => ty.clone(),
+                },
+                Ty::Array(inner) => Ty::Array(Box::new(go(model, inner, depth + 1))),
+                Ty::Map(inner) => Ty::Map(Box::new(go(model, inner, depth + 1))),
+                Ty::Boxed(inner) => Ty::Boxed(Box::new(go(model, inner, depth + 1))),
+                other => other.clone(),
+            }
+        }
+        go(self, ty, 0)
     }
 
     pub fn find(&self, name: &str) -> Option<TypeId> {
@@ -299,10 +323,42 @@ pub struct Param {
     pub deprecated: bool,
 }
 
+/// Where a request goes: the path's segments (between `/`), each a run of pieces, and the pairs
+/// of a query written into the path template (`/export?view=all`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Route {
+    pub segments: Vec<Vec<RoutePiece>>,
+    pub query: Vec<(String, Vec<RoutePiece>)>,
+}
+
+/// A piece of a route: text as written, or the value of a path parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoutePiece {
+    Text(String),
+    /// The index of the parameter in [`Operation::params`].
+    Param(usize),
+}
+
 #[derive(Debug, Clone)]
 pub struct Body {
     pub ty: Ty,
     pub required: bool,
+    /// The media type it is sent as, as the document writes it.
+    pub media_type: String,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is written, by its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BodyEncoding {
+    /// `application/json`, `…+json`, `text/json`, `*/*`: the typed value as JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`: the value's properties as form pairs.
+    Form,
+    /// `multipart/form-data`: the value's properties as parts.
+    Multipart,
+    /// Anything else (`application/octet-stream`, `text/plain`, XML…): bytes as given.
+    Raw,
 }
 
 #[derive(Debug, Clone)]
@@ -314,6 +370,8 @@ pub struct Operation {
     pub builder: String,
     pub method: Method,
     pub path: String,
+    /// The path as the request writes it, and the query its template carries.
+    pub route: Route,
     pub tag: Option<String>,
     pub summary: Option<String>,
     pub doc: Option<String>,

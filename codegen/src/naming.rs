@@ -4,13 +4,45 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-const KEYWORDS: [&str; 51] = [
+/// The strict and reserved keywords of edition 2024 (`gen` is new in it). A name that is one
+/// gets a `_` suffix rather than `r#`: `self`, `Self`, `super` and `crate` cannot be raw.
+const KEYWORDS: [&str; 52] = [
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
     "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
     "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
     "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
+
+/// Whether `name` can be written as a Rust identifier as it is (not a keyword, not `_`).
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+        && !KEYWORDS.contains(&name)
+}
+
+/// `name` made an identifier, for names that did not come through [`type_name`] or
+/// [`field_name`]: other characters become `_`, a leading digit or a keyword gets a `_`.
+pub fn identifier(name: &str) -> String {
+    if is_identifier(name) {
+        return name.to_owned();
+    }
+    let mut out: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    if out.chars().all(|c| c == '_') || KEYWORDS.contains(&out.as_str()) {
+        out.push('_');
+    }
+    out
+}
 
 /// Keeps ASCII letters and digits; everything else separates words.
 fn ascii_words(raw: &str) -> String {
@@ -200,6 +232,31 @@ mod tests {
         assert_eq!(field_name(""), "field");
         assert_eq!(field_name("créé-à"), "cr");
         assert_eq!(field_name("名前"), "field");
+        assert_eq!(field_name("gen"), "gen_");
+        assert_eq!(field_name("crate"), "crate_");
+        assert_eq!(field_name("Super"), "super_");
+        assert_eq!(
+            type_name("54763641281d830c946a3d78"),
+            "V54763641281d830c946a3d78"
+        );
+    }
+
+    #[test]
+    fn any_text_becomes_an_identifier() {
+        for (raw, want) in [
+            ("ok_name", "ok_name"),
+            ("", "__"),
+            ("_", "__"),
+            ("9lives", "_9lives"),
+            ("self", "self_"),
+            ("Self", "Self_"),
+            ("gen", "gen_"),
+            ("a-b c", "a_b_c"),
+        ] {
+            let got = identifier(raw);
+            assert_eq!(got, want, "{raw:?}");
+            assert!(is_identifier(&got), "{got:?}");
+        }
     }
 
     #[test]

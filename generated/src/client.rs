@@ -21,7 +21,7 @@ use crate::client_runtime::private::{self as rt, Request};
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DeclaredError {
-    HTTPValidationError(crate::models::HTTPValidationError),
+    HTTPValidationError(::std::boxed::Box<crate::models::HTTPValidationError>),
 }
 #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
 fn declared_errors_1(status: u16, bytes: &[u8]) -> ::std::option::Option<DeclaredError> {
@@ -29,7 +29,7 @@ fn declared_errors_1(status: u16, bytes: &[u8]) -> ::std::option::Option<Declare
         422u16 => {
             if let ::std::result::Result::Ok(value) = ::serde_json::from_slice(bytes) {
                 return ::std::option::Option::Some(
-                    DeclaredError::HTTPValidationError(value),
+                    DeclaredError::HTTPValidationError(::std::boxed::Box::new(value)),
                 );
             }
         }
@@ -148,10 +148,7 @@ impl Conversations {
         builders::CreateConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            agent_id: {
-                let value = agent_id;
-                value.into()
-            },
+            agent_id: agent_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -190,10 +187,7 @@ impl Conversations {
         builders::RetrieveConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -212,10 +206,7 @@ impl Conversations {
         builders::UpdateConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -238,10 +229,7 @@ impl Conversations {
         builders::DeleteConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -268,10 +256,7 @@ impl Conversations {
         builders::ForkConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             agent_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
@@ -298,10 +283,7 @@ impl Conversations {
         builders::ListConversationMessagesBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             agent_id: ::std::option::Option::None,
             before: ::std::option::Option::None,
             after: ::std::option::Option::None,
@@ -338,10 +320,7 @@ impl Conversations {
         builders::SendConversationMessageBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -366,10 +345,7 @@ impl Conversations {
         builders::PreviewConversationModelRequestBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -402,10 +378,7 @@ impl Conversations {
         builders::RetrieveConversationStreamBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -431,10 +404,7 @@ impl Conversations {
         builders::CancelConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             agent_id: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
@@ -453,10 +423,7 @@ impl Conversations {
         builders::RecompileConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             dry_run: ::std::option::Option::None,
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
@@ -484,10 +451,7 @@ impl Conversations {
         builders::CompactConversationBuilder {
             client: self.client.clone(),
             options: ::std::default::Default::default(),
-            conversation_id: {
-                let value = conversation_id;
-                value.into()
-            },
+            conversation_id: conversation_id.into(),
             user_id: ::std::option::Option::None,
             user_agent: ::std::option::Option::None,
             x_project_id: ::std::option::Option::None,
@@ -544,7 +508,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"),
-                    ::std::string::String::from("")
+                    ::std::string::String::new()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -671,7 +635,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"),
-                    ::std::string::String::from("")
+                    ::std::string::String::new()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -775,7 +739,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string()
+                    .clone()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -843,7 +807,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string()
+                    .clone()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -911,7 +875,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string()
+                    .clone()
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -985,7 +949,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("fork")
+                    .clone(), ::std::string::String::from("fork")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1140,7 +1104,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("messages")
+                    .clone(), ::std::string::String::from("messages")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1262,7 +1226,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("messages")
+                    .clone(), ::std::string::String::from("messages")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1339,7 +1303,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("messages"),
+                    .clone(), ::std::string::String::from("messages"),
                     ::std::string::String::from("preview-raw-payload")
                 ],
                 super::declared_errors_1,
@@ -1418,7 +1382,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("stream")
+                    .clone(), ::std::string::String::from("stream")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1498,7 +1462,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("cancel")
+                    .clone(), ::std::string::String::from("cancel")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1585,7 +1549,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("recompile")
+                    .clone(), ::std::string::String::from("recompile")
                 ],
                 super::declared_errors_1,
                 &self.options,
@@ -1663,7 +1627,7 @@ pub mod builders {
                 ::std::vec![
                     ::std::string::String::from("v1"),
                     ::std::string::String::from("conversations"), self.conversation_id
-                    .to_string(), ::std::string::String::from("compact")
+                    .clone(), ::std::string::String::from("compact")
                 ],
                 super::declared_errors_1,
                 &self.options,

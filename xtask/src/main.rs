@@ -1,10 +1,12 @@
 //! `cargo xtask codegen [--check]`: regenerates `generated/` from `schema/`, or checks it is fresh.
 //! `cargo xtask schema --from FILE`: rewrites `schema/` from a full Letta OpenAPI document.
 //! `cargo xtask bench`: builds and runs the benchmarks of `xtask/bench/` against progenitor.
+//! `cargo xtask directory`: generates (or compiles a sample of) the APIs.guru directory.
 //!
 //! Each command reads its own flags and refuses any other with its usage; defaults come from
 //! `codegen::Options::default()`.
 
+mod directory;
 mod fsutil;
 mod workspace;
 
@@ -19,8 +21,8 @@ const SCHEMA_FILE: &str = "schema/letta-conversations.openapi.json";
 
 fn usage() -> String {
     format!(
-        "usage:\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
-        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE
+        "usage:\n  {}\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
+        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE, DIRECTORY_LINE
     )
 }
 
@@ -28,13 +30,15 @@ const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--out D
                             [--tag TAG | --path-prefix PREFIX | --all] [--crate-name NAME]";
 const SCHEMA_LINE: &str = "cargo xtask schema --from FILE [--tag TAG]";
 const BENCH_LINE: &str = "cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]";
+const DIRECTORY_LINE: &str =
+    "cargo xtask directory [--check] [--sample N | --compile N] [--seed S] [--dir DIR] [--jobs N]";
 
 fn codegen_usage() -> String {
     let defaults = Options::default();
     format!(
         "usage: {CODEGEN_LINE}
 
-Generates the Rust crate from an OpenAPI 3.0/3.1 JSON document (plain or .gz).
+Generates the Rust crate from an OpenAPI 3.0/3.1 document, JSON or YAML (plain or .gz).
   --check             compare instead of write; exit 1 and print the diff when stale
   --spec FILE         the document (default: {SCHEMA_FILE})
   --out DIR           where to write the crate (default: generated/); a crate written
@@ -81,6 +85,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen_command(&args[1..]),
         Some("schema") => schema_command(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
+        Some("directory") => directory::command(&args[1..]),
+        Some("directory-worker") => directory::worker(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{}", usage());
             return ExitCode::SUCCESS;
@@ -184,8 +190,12 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         source_label: label,
         standalone: fsutil::normalised(&out) != fsutil::normalised(&default_out),
     };
-    let files =
-        codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let generated = codegen::generate_with_warnings(&text, &options)
+        .map_err(|e| format!("{}: {e}", spec.display()))?;
+    for warning in &generated.warnings {
+        eprintln!("warning: {}: {warning}", spec.display());
+    }
+    let files = generated.files;
     if check {
         let stale = fsutil::stale_files(&out, &files)?;
         if stale.is_empty() {

@@ -56,7 +56,9 @@ fn declared_errors(model: &Model) -> TokenStream {
     let enum_variants = errors.variants.iter().map(|v| {
         let name = ident(&v.name);
         let ty = ty_tokens(model, &v.ty);
-        quote!(#name(#ty),)
+        // Boxed: an error type with many fields would make every `Result<_, Error>` of the
+        // client as large as itself (clippy's result_large_err), for a path that is rare.
+        quote!(#name(::std::boxed::Box<#ty>),)
     });
     let fns = errors.decoders.iter().map(|decoder| {
         let name = ident(&decoder.name);
@@ -74,17 +76,22 @@ fn declared_errors(model: &Model) -> TokenStream {
             quote! {
                 #pattern => {
                     if let ::std::result::Result::Ok(value) = ::serde_json::from_slice(bytes) {
-                        return ::std::option::Option::Some(DeclaredError::#variant(value));
+                        return ::std::option::Option::Some(DeclaredError::#variant(::std::boxed::Box::new(value)));
                     }
                 }
             }
         });
+        // Lowering puts `default` last: after it, a catch-all would be unreachable.
+        let rest = match decoder.cases.last() {
+            Some((StatusMatch::Default, _)) => TokenStream::new(),
+            _ => quote!(_ => {}),
+        };
         quote! {
             #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
             fn #name(status: u16, bytes: &[u8]) -> ::std::option::Option<DeclaredError> {
                 match status {
                     #(#arms)*
-                    _ => {}
+                    #rest
                 }
                 ::std::option::Option::None
             }
@@ -117,6 +124,60 @@ fn query_value(ty: &Ty, value: TokenStream) -> TokenStream {
         Ty::String => quote!(#value.clone()),
         Ty::Timestamp | Ty::Integer | Ty::Number | Ty::Boolean => quote!(#value.to_string()),
         _ => quote!(crate::__private::query_value(&#value)),
+    }
+}
+
+/// The builder's type for a body: the typed value, or bytes for a media type the client cannot
+/// write from one.
+fn body_ty(model: &Model, body: &Body) -> TokenStream {
+    match body.encoding {
+        BodyEncoding::Raw => quote!(::bytes::Bytes),
+        _ => ty_tokens(model, &body.ty),
+    }
+}
+
+/// The request with `value` (a reference to the builder's body) written as its media type says.
+fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
+    let media_type = body.media_type.as_str();
+    match body.encoding {
+        BodyEncoding::Json if media_type == "application/json" => quote!(request.json(#value)?),
+        BodyEncoding::Json => quote!(request.json(#value)?.content_type(#media_type)),
+        BodyEncoding::Form => quote!(request.form(#value)?),
+        BodyEncoding::Multipart => quote!(request.multipart(#value)?),
+        BodyEncoding::Raw => quote!(request.bytes(::std::clone::Clone::clone(#value), #media_type)),
+    }
+}
+
+/// A path parameter's text: as a query value is written (so a union or an object, which have
+/// no `Display`, are written as their JSON), and an array's items joined by commas (the
+/// `simple` style, the default for paths).
+fn path_value(ty: &Ty, value: TokenStream) -> TokenStream {
+    match ty {
+        Ty::Array(item) => {
+            let item_value = query_value(item, quote!((*item)));
+            quote!(#value.iter().map(|item| #item_value).collect::<::std::vec::Vec<_>>().join(","))
+        }
+        other => query_value(other, value),
+    }
+}
+
+/// A run of route pieces as one `String`: text as written, parameters by their value.
+fn route_text(op: &Operation, pieces: &[RoutePiece]) -> TokenStream {
+    let piece = |piece: &RoutePiece| match piece {
+        RoutePiece::Text(text) => quote!(::std::string::String::from(#text)),
+        RoutePiece::Param(index) => {
+            let p = &op.params[*index];
+            let field = ident(&p.name);
+            path_value(&p.ty, quote!(self.#field))
+        }
+    };
+    match pieces {
+        [] => quote!(::std::string::String::new()),
+        [one] => piece(one),
+        many => {
+            let parts = many.iter().map(piece);
+            quote!([#(#parts),*].concat())
+        }
     }
 }
 
@@ -232,17 +293,23 @@ fn group_method(model: &Model, op: &Operation, client_expr: &TokenStream) -> Tok
     let mut inits = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
         let name = ident(&p.name);
-        let (ty, conv) = param_setter_ty(model, &p.ty);
+        let (ty, _) = param_setter_ty(model, &p.ty);
         args.push(quote!(#name: #ty));
-        let conv = quote!({ let value = #name; #conv });
-        inits.push(quote!(#name: #conv,));
+        // Only text arrives as `impl Into<String>`; any other type is taken as it is.
+        inits.push(match p.ty {
+            Ty::String => quote!(#name: #name.into(),),
+            _ => quote!(#name,),
+        });
     }
     for p in op.params.iter().filter(|p| !p.required) {
         let name = ident(&p.name);
         inits.push(quote!(#name: ::std::option::Option::None,));
     }
     if let Some(b) = &op.body {
-        if b.required {
+        if b.required && b.encoding == BodyEncoding::Raw {
+            args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
+            inits.push(quote!(body: body.into(),));
+        } else if b.required {
             let ty = ty_tokens(model, &b.ty);
             args.push(quote!(body: #ty));
             inits.push(quote!(body,));
@@ -274,7 +341,7 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
         .body
         .iter()
         .map(|b| {
-            let ty = ty_tokens(model, &b.ty);
+            let ty = body_ty(model, b);
             if b.required {
                 quote!(body: #ty,)
             } else {
@@ -304,6 +371,12 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
         }
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        if b.encoding == BodyEncoding::Raw {
+            return quote! {
+                /// The request body, sent as it is; without it none is sent.
+                pub fn body(mut self, value: impl ::std::convert::Into<::bytes::Bytes>) -> Self { self.body = ::std::option::Option::Some(value.into()); self }
+            };
+        }
         let ty = ty_tokens(model, &b.ty);
         quote! {
             /// The request body, optional in the schema; without it none is sent.
@@ -350,24 +423,15 @@ fn builder(model: &Model, op: &Operation) -> TokenStream {
 /// the body, and the function that decodes the declared error bodies.
 fn request_fn(model: &Model, op: &Operation) -> TokenStream {
     let declared = ident(&model.errors.decoders[op.errors].name);
-    // Path: literal segments and encoded parameters.
-    let segments = op.path.trim_start_matches('/').split('/').map(|segment| {
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(param) => {
-                let p = op
-                    .params
-                    .iter()
-                    .find(|p| p.wire == param && p.location == ParamLocation::Path);
-                match p {
-                    Some(p) => {
-                        let name = ident(&p.name);
-                        quote!(self.#name.to_string())
-                    }
-                    None => quote!(::std::string::String::from(#segment)),
-                }
-            }
-            None => quote!(::std::string::String::from(#segment)),
-        }
+    // Path: segments of text and parameters (each encoded as one), and the template's query.
+    let segments = op
+        .route
+        .segments
+        .iter()
+        .map(|pieces| route_text(op, pieces));
+    let template_query = op.route.query.iter().map(|(key, value)| {
+        let value = route_text(op, value);
+        quote! { request.query.push((#key, #value)); }
     });
     let http = http_method(op.method);
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
@@ -404,19 +468,26 @@ fn request_fn(model: &Model, op: &Operation) -> TokenStream {
         }
     });
     let body_encode = match &op.body {
-        Some(b) if b.required => quote!(let request = request.json(&self.body)?;),
-        Some(_) => quote! {
-            let request = match &self.body {
-                ::std::option::Option::Some(body) => request.json(body)?,
-                ::std::option::Option::None => request,
-            };
-        },
+        Some(b) if b.required => {
+            let encoded = encode_body(b, quote!(&self.body));
+            quote!(let request = #encoded;)
+        }
+        Some(b) => {
+            let encoded = encode_body(b, quote!(body));
+            quote! {
+                let request = match &self.body {
+                    ::std::option::Option::Some(body) => #encoded,
+                    ::std::option::Option::None => request,
+                };
+            }
+        }
         None => TokenStream::new(),
     };
-    let has_query = op
-        .params
-        .iter()
-        .any(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Header));
+    let has_query = !op.route.query.is_empty()
+        || op
+            .params
+            .iter()
+            .any(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Header));
     let mutability = if has_query {
         quote!(mut)
     } else {
@@ -426,6 +497,7 @@ fn request_fn(model: &Model, op: &Operation) -> TokenStream {
     quote! {
         fn request(&self) -> ::std::result::Result<Request, Error> {
             let #mutability request = Request::new(#http, ::std::vec![#(#segments),*], super::#declared, &self.options);
+            #(#template_query)*
             #(#query)*
             #(#headers)*
             #body_encode

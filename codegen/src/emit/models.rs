@@ -10,8 +10,10 @@ use super::docs::doc_attrs;
 use super::{structs, unions};
 use crate::model::*;
 
+/// An identifier for a name from the model. The model's names are identifiers already
+/// (`naming` makes them so); this keeps any slip a wrong name in the output, never a panic.
 pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    Ident::new(&crate::naming::identifier(name), Span::call_site())
 }
 
 /// The Rust type expression for `ty`, with fully qualified paths.

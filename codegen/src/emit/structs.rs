@@ -198,6 +198,23 @@ fn deserialize_impl(
             _ => quote! { #fname: #local, },
         }
     });
+    // A struct whose schema names no property (an `allOf` of free objects) keeps every member
+    // without a one-arm match (clippy's match_single_binding).
+    let keep_member = quote!(crate::__private::keep_extra(
+        &mut __extra,
+        __key.into_string(),
+        __map.next_value()?
+    ));
+    let read_member = if s.fields.is_empty() {
+        quote!(#keep_member;)
+    } else {
+        quote! {
+            match __key.as_str() {
+                #(#arms)*
+                _ => #keep_member,
+            }
+        }
+    };
     let expecting = format!("{} object", with_article(&def.name));
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -212,10 +229,7 @@ fn deserialize_impl(
                         #(#slots)*
                         let mut __extra = crate::Extra::new();
                         while let ::std::option::Option::Some(__key) = __map.next_key::<crate::__private::Key<'de>>()? {
-                            match __key.as_str() {
-                                #(#arms)*
-                                _ => crate::__private::keep_extra(&mut __extra, __key.into_string(), __map.next_value()?),
-                            }
+                            #read_member
                         }
                         ::std::result::Result::Ok(#name { #(#builds)* #extra: __extra })
                     }

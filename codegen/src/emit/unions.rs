@@ -60,10 +60,12 @@ pub fn emit_union(model: &Model, def: &TypeDef, u: &Union) -> TokenStream {
             .collect(),
     };
 
-    // `From` for each variant type that appears once.
+    // `From` for each variant type that appears once, aliases seen through: `From<Id>` and
+    // `From<String>` are one impl when `type Id = String`.
+    let one_type = |a: &Ty, b: &Ty| model.unaliased(a) == model.unaliased(b);
     let froms = variants
         .iter()
-        .filter(|v| variants.iter().filter(|w| w.ty == v.ty).count() == 1)
+        .filter(|v| variants.iter().filter(|w| one_type(&w.ty, &v.ty)).count() == 1)
         .map(|v| {
             let vname = ident(&v.name);
             let ty = ty_tokens(model, &v.ty);

@@ -3,14 +3,13 @@
 //! their toggle, or nothing) and pagination; and the error decoders the operations share.
 //! They need the finished types (a body's fields, an item's `id`), so they come last.
 
-use heck::ToUpperCamelCase;
-
 use super::operations::Declared;
 use crate::model::*;
 use crate::naming::{self, Scope};
 
-/// Names the generated client module defines itself, which no group or builder may take.
-const CLIENT_ITEMS: [&str; 19] = [
+/// Names the generated client module defines or imports itself, which no group or builder may
+/// take (the builders' module glob-imports them).
+const CLIENT_ITEMS: [&str; 20] = [
     "Client",
     "ClientBuilder",
     "Error",
@@ -30,6 +29,7 @@ const CLIENT_ITEMS: [&str; 19] = [
     "TimeoutKind",
     "TransportError",
     "Truncation",
+    "Request",
 ];
 
 /// Names the crate root exports from its runtime, which no builder or group may take.
@@ -61,6 +61,7 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
             builder,
             method: op.method,
             path: op.path,
+            route: op.route,
             tag: op.tag,
             summary: op.summary,
             doc: op.doc,
@@ -154,7 +155,7 @@ fn names(model: &Model, declared: &[Declared], groups: &[(Option<String>, Vec<us
                 .collect(),
         };
         for ((&index, op), method) in members.iter().zip(&ops).zip(methods) {
-            let base = naming::type_name(&op.operation_id.to_upper_camel_case());
+            let base = naming::type_name(&op.operation_id);
             let builder = public_types.claim(&format!("{base}{BUILDER_SUFFIX}"));
             of_operation[index] = (method, builder);
         }
@@ -215,7 +216,9 @@ fn group_method_names(ops: &[&Declared], tag: &str) -> Vec<String> {
 
 /// How the builder sends: its JSON answer, its events, and the body's stream toggle.
 fn call(model: &Model, op: &Declared) -> Call {
-    let toggle = op.body.as_ref().and_then(|body| match &body.ty {
+    // Only a typed body can carry a stream toggle; bytes are sent as given.
+    let typed_body = op.body.as_ref().filter(|b| b.encoding != BodyEncoding::Raw);
+    let toggle = typed_body.and_then(|body| match &body.ty {
         Ty::Named(id) => match &model.get(*id).kind {
             TypeKind::Struct(s) => s
                 .fields
@@ -351,8 +354,18 @@ fn declared_errors(model: &Model, declared: &[Declared]) -> (DeclaredErrors, Vec
                     arm_types.len() - 1
                 }
             };
-            cases.push((*status, arm));
+            // One arm per status: the first body declared for it.
+            if cases.iter().all(|(seen, _)| seen != status) {
+                cases.push((*status, arm));
+            }
         }
+        // Exact statuses, then ranges (`4XX`), then `default`: a range or the catch-all put
+        // first would leave the arms after it unreachable.
+        cases.sort_by_key(|(status, _)| match status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        });
         let decoder = match errors.decoders.iter().position(|d| d.cases == cases) {
             Some(decoder) => decoder,
             None => {

@@ -165,13 +165,24 @@ fn bodies_are_sent_as_their_media_type_says() {
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
         std::fs::write(&path, &file.contents).expect("write");
     }
-    // The test's own needs: a runtime to drive the client.
+    // The test's own needs: a runtime to drive the client, beside the crate's own
+    // dev-dependencies when it has a section for them.
     let manifest = dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).expect("manifest");
-    let text = text.replace(
-        "\n[workspace]\n",
-        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n\n[workspace]\n",
-    );
+    let tokio = "tokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
+    let text = if text.contains("\n[dev-dependencies]\n") {
+        text.replacen(
+            "\n[dev-dependencies]\n",
+            &format!("\n[dev-dependencies]\n{tokio}"),
+            1,
+        )
+    } else {
+        text.replacen(
+            "\n[workspace]\n",
+            &format!("\n[dev-dependencies]\n{tokio}\n[workspace]\n"),
+            1,
+        )
+    };
     std::fs::write(&manifest, text).expect("manifest");
     std::fs::create_dir_all(dir.join("tests")).expect("mkdir");
     std::fs::write(dir.join("tests/bodies.rs"), CLIENT_TEST).expect("write");

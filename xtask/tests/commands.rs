@@ -101,8 +101,8 @@ fn check_fails_with_a_diff_when_a_generated_line_is_edited() {
     let models = out.join("src/models.rs");
     let text = std::fs::read_to_string(&models).expect("models");
     let edited = text.replacen(
-        "pub struct Conversation {",
-        "pub struct Conversation { // edited by hand",
+        "pub struct Conversation ..extra {",
+        "pub struct Conversation ..extra { // edited by hand",
         1,
     );
     assert_ne!(edited, text);
@@ -111,10 +111,13 @@ fn check_fails_with_a_diff_when_a_generated_line_is_edited() {
     assert!(!stale.status.success(), "an edited line fails the check");
     let stdout = String::from_utf8_lossy(&stale.stdout);
     assert!(
-        stdout.contains("-pub struct Conversation { // edited by hand"),
+        stdout.contains("-    pub struct Conversation ..extra { // edited by hand"),
         "{stdout}"
     );
-    assert!(stdout.contains("+pub struct Conversation {"), "{stdout}");
+    assert!(
+        stdout.contains("+    pub struct Conversation ..extra {"),
+        "{stdout}"
+    );
     assert!(String::from_utf8_lossy(&stale.stderr).contains("cargo xtask codegen"));
 }
 

@@ -48,7 +48,8 @@ use crate::options::{File, Options};
 /// starting a run costs nothing next to it.
 const TYPES_PER_RUN: usize = 64;
 
-/// The hand-written runtime every generated crate carries.
+/// The hand-written runtime every generated crate carries, with the macros the models are
+/// declared in.
 const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 /// The hand-written HTTP half of the runtime.
 const CLIENT_RUNTIME: &str = include_str!("../../runtime/client.rs");
@@ -86,30 +87,20 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
         pub use runtime::private as __private;
         pub use runtime::{Extra, Patch, Timestamp, TimestampError};
     };
-    // The big files are built, parsed and printed on all cores: the client and the API listing
-    // as one piece each, the models in runs of types (printing runs one after another gives
-    // the text printing them at once gives). Each job builds its own tokens, which cannot
-    // cross threads.
-    let mut runs: Vec<&[TypeId]> = model.order.chunks(TYPES_PER_RUN).collect();
-    if runs.is_empty() {
-        // No types: the file still gets its module docs.
-        runs.push(&[]);
-    }
+    // The big files are built and printed on all cores: the client and the API listing as one
+    // piece each, the models in runs of types (printing runs one after another gives the text
+    // printing them at once gives). The client is tokens, which cannot cross threads, so its
+    // job builds its own; the models are declarations printed as text (see `models`).
+    let spelling = models::Spelling::new(model);
+    let spelling = &spelling;
+    let runs: Vec<&[TypeId]> = model.order.chunks(TYPES_PER_RUN).collect();
     let mut jobs: Vec<Box<dyn Fn() -> Result<String> + Sync + '_>> = Vec::new();
     jobs.push(Box::new(|| format_items(client::emit(model), "client")));
     jobs.push(Box::new(|| Ok(surface::listing(model))));
-    for (index, run) in runs.iter().enumerate() {
+    jobs.push(Box::new(move || Ok(models::preamble(model, spelling))));
+    for run in runs {
         jobs.push(Box::new(move || {
-            let mut tokens = if index == 0 {
-                quote! {
-                    //! The request and response types of the API.
-                    #![allow(deprecated)]
-                }
-            } else {
-                TokenStream::new()
-            };
-            tokens.extend(models::emit_types(model, run));
-            format_items(tokens, "models")
+            Ok(models::emit_types(model, run, spelling))
         }));
     }
     let mut printed = parallel::run(&jobs)?.into_iter();

@@ -1,30 +1,5 @@
-//! Turns API prose into rustdoc that renders as written and never trips rustdoc's lints.
-
-use proc_macro2::TokenStream;
-use quote::quote;
-
-/// `#[doc = "…"]` attributes for `text`; tokens, never spliced source, so no text can inject code.
-pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-        return TokenStream::new();
-    };
-    let lines = markdown_safe(text);
-    quote! { #( #[doc = #lines] )* }
-}
-
-/// Like [`doc_attrs`] for several paragraphs, skipping empty ones.
-pub fn doc_paragraphs(paragraphs: &[Option<String>]) -> TokenStream {
-    let joined: Vec<&str> = paragraphs
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .filter(|p| !p.trim().is_empty())
-        .collect();
-    if joined.is_empty() {
-        return TokenStream::new();
-    }
-    doc_attrs(Some(&joined.join("\n\n")))
-}
+//! Turns API prose into rustdoc that renders as written and never trips rustdoc's lints: `///`
+//! lines, one per text line, no control characters, so no prose can end a comment or inject code.
 
 /// `///` lines for several paragraphs, skipping empty ones, each line behind `indent`. The
 /// lines come from `markdown_safe`: one per text line, no control characters, so no text can

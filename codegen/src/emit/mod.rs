@@ -53,6 +53,8 @@ const TYPES_PER_RUN: usize = 64;
 const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 /// The hand-written HTTP half of the runtime.
 const CLIENT_RUNTIME: &str = include_str!("../../runtime/client.rs");
+/// The `operation!` macro the client's operations are declared in.
+const OPERATION_RUNTIME: &str = include_str!("../../runtime/operation.rs");
 
 /// All files of the generated crate, in a fixed order.
 pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
@@ -80,6 +82,9 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
         #[cfg(feature = "client")]
         #[rustfmt::skip]
         mod client_runtime;
+        #[cfg(feature = "client")]
+        #[rustfmt::skip]
+        mod operation;
 
         #[cfg(feature = "client")]
         pub use client::{Client, ClientBuilder, Error};
@@ -89,13 +94,17 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     };
     // The big files are built and printed on all cores: the client and the API listing as one
     // piece each, the models in runs of types (printing runs one after another gives the text
-    // printing them at once gives). The client is tokens, which cannot cross threads, so its
-    // job builds its own; the models are declarations printed as text (see `models`).
+    // printing them at once gives). The client's own items are tokens, which cannot cross
+    // threads, so its job builds its own; the models and operations are declarations printed
+    // as text (see `models` and `client`).
     let spelling = models::Spelling::new(model);
     let spelling = &spelling;
     let runs: Vec<&[TypeId]> = model.order.chunks(TYPES_PER_RUN).collect();
     let mut jobs: Vec<Box<dyn Fn() -> Result<String> + Sync + '_>> = Vec::new();
-    jobs.push(Box::new(|| format_items(client::emit(model), "client")));
+    jobs.push(Box::new(|| {
+        let (items, builders) = client::emit(model);
+        Ok(format_items(items, "client")? + &builders)
+    }));
     jobs.push(Box::new(|| Ok(surface::listing(model))));
     jobs.push(Box::new(move || Ok(models::preamble(model, spelling))));
     for run in runs {
@@ -133,6 +142,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
         },
         copied("src/runtime.rs", "runtime.rs", RUNTIME),
         copied("src/client_runtime.rs", "client.rs", CLIENT_RUNTIME),
+        copied("src/operation.rs", "operation.rs", OPERATION_RUNTIME),
     ])
 }
 

@@ -115,18 +115,37 @@ const BORROWED: [Borrowed; 9] = [
 /// name, in which case the short name is that type and the borrowed one takes its full path.
 pub struct Spelling {
     taken: BTreeSet<String>,
+    /// What a type of the document is written behind: nothing in `models` itself.
+    models: &'static str,
+    /// Whether the file imports the borrowed names that are not in the prelude.
+    imports: bool,
 }
 
 impl Spelling {
+    /// For `models.rs`, where the types of the document are at home.
     pub fn new(model: &Model) -> Self {
         Spelling {
             taken: model.types.iter().map(|t| t.name.clone()).collect(),
+            models: "",
+            imports: true,
+        }
+    }
+
+    /// For the client's `builders` module, which holds the builders (named in lowering) and
+    /// reaches the types of the document as `models::Name`.
+    pub fn for_builders<'a>(builders: impl IntoIterator<Item = &'a str>) -> Self {
+        Spelling {
+            taken: builders.into_iter().map(str::to_owned).collect(),
+            models: "models::",
+            imports: false,
         }
     }
 
     fn name(&self, short: &'static str) -> &'static str {
         match BORROWED.iter().find(|b| b.short == short) {
-            Some(b) if self.taken.contains(short) => b.full,
+            Some(b) if self.taken.contains(short) || (!self.imports && b.import.is_some()) => {
+                b.full
+            }
             _ => short,
         }
     }
@@ -153,7 +172,7 @@ impl Spelling {
                 self.name("String"),
                 self.ty(model, inner)
             ),
-            Ty::Named(id) => model.get(*id).name.clone(),
+            Ty::Named(id) => format!("{}{}", self.models, model.get(*id).name),
             Ty::Boxed(inner) => format!("{}<{}>", self.name("Box"), self.ty(model, inner)),
         }
     }

@@ -106,6 +106,9 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
         Ok(format_items(items, "client")? + &builders)
     }));
     jobs.push(Box::new(|| Ok(surface::listing(model))));
+    jobs.push(Box::new(
+        || Ok(crate::changes::Surface::of(model).listing()),
+    ));
     jobs.push(Box::new(move || Ok(models::preamble(model, spelling))));
     for run in runs {
         jobs.push(Box::new(move || {
@@ -115,6 +118,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     let mut printed = parallel::run(&jobs)?.into_iter();
     let client = format!("{}{}", header(source), printed.next().unwrap_or_default());
     let listing = printed.next().unwrap_or_default();
+    let api_items = printed.next().unwrap_or_default();
     let models = format!("{}{}", header(source), printed.collect::<String>());
     let cargo = cargo_toml(options);
     Ok(vec![
@@ -133,6 +137,10 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
         File {
             path: "src/client.rs".into(),
             contents: client,
+        },
+        File {
+            path: "API.json".into(),
+            contents: api_items,
         },
         File {
             path: "API.md".into(),

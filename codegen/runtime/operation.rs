@@ -8,21 +8,57 @@
 // A document without operations, or without parameters, leaves some of these unused.
 #![allow(unused_macros, unused_imports, dead_code)]
 
-/// The path with its `{parameter}` segments filled in, one string per segment (each is
-/// percent-encoded when the URL is built, so a value can never change the path).
-pub fn segments(template: &str, parameters: &[Option<(&str, String)>]) -> Vec<String> {
-    template
-        .trim_start_matches('/')
-        .split('/')
-        .map(|segment| {
-            let name = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
-            let value = name.and_then(|name| parameters.iter().flatten().find(|(wire, _)| *wire == name));
-            match value {
-                Some((_, value)) => value.clone(),
-                None => segment.to_owned(),
-            }
+/// The path's segments and the query written into it, with every `{parameter}` filled in
+/// (several may share a segment: `{id}.{format}`). Each segment is percent-encoded when the URL
+/// is built, so a value can never change the path.
+pub fn route(template: &'static str, parameters: &[Option<(&str, String)>]) -> (Vec<String>, Vec<(&'static str, String)>) {
+    let (path, query) = template.split_once('?').unwrap_or((template, ""));
+    let segments = path.trim_start_matches('/').split('/').map(|segment| filled(segment, parameters)).collect();
+    let query = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (key, filled(value, parameters))
         })
-        .collect()
+        .collect();
+    (segments, query)
+}
+
+/// Text with each `{name}` replaced by the value of that parameter; an unclosed brace is text.
+fn filled(text: &str, parameters: &[Option<(&str, String)>]) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        if let Some((_, value)) = parameters.iter().flatten().find(|(wire, _)| *wire == name) {
+            out.push_str(value);
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A path, query or header value: text as it is, numbers and booleans as Rust writes them,
+/// anything else (an object, a union) as its JSON text.
+pub fn value_text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(value) => json_text(&value),
+        Err(_) => String::new(),
+    }
+}
+
+fn json_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Number(n) if n.is_f64() => n.as_f64().map_or_else(|| n.to_string(), |f| f.to_string()),
+        other => other.to_string(),
+    }
 }
 
 /// Where a parameter goes, one module per location an operation's declaration names
@@ -40,8 +76,13 @@ pub mod location {
         use super::*;
 
         /// The value that fills `{name}`.
+        /// An array's items are joined by commas (the `simple` style, the default for paths).
         pub fn segment<T: Serialize>(name: &'static str, value: &T) -> Option<(&'static str, String)> {
-            Some((name, crate::__private::query_value(value)))
+            let text = match serde_json::to_value(value) {
+                Ok(Value::Array(items)) => items.iter().map(crate::operation::json_text).collect::<Vec<_>>().join(","),
+                _ => crate::operation::value_text(value),
+            };
+            Some((name, text))
         }
 
         /// Nothing to add: the path has it.
@@ -59,9 +100,9 @@ pub mod location {
         pub fn add<T: Serialize>(mut request: Request, name: &'static str, value: &T) -> Result<Request, Error> {
             match serde_json::to_value(value) {
                 Ok(Value::Array(items)) => {
-                    request.query.extend(items.iter().map(|item| (name, crate::__private::query_value(item))));
+                    request.query.extend(items.iter().map(|item| (name, crate::operation::json_text(item))));
                 }
-                _ => request.query.push((name, crate::__private::query_value(value))),
+                _ => request.query.push((name, crate::operation::value_text(value))),
             }
             Ok(request)
         }
@@ -73,18 +114,49 @@ pub mod location {
         pub use super::not_in_path::segment;
 
         pub fn add<T: Serialize>(mut request: Request, name: &'static str, value: &T) -> Result<Request, Error> {
-            request.headers.push((name, crate::__private::query_value(value)));
+            request.headers.push((name, crate::operation::value_text(value)));
             Ok(request)
         }
     }
 
-    /// The request body, sent as JSON (`body("application/json")`).
+    /// The request body as JSON (`body("application/json")`), its `Content-Type` the media type.
     pub mod body {
         use super::*;
         pub use super::not_in_path::segment;
 
+        pub fn add<T: Serialize>(request: Request, media_type: &'static str, value: &T) -> Result<Request, Error> {
+            let request = request.json(value)?;
+            Ok(if media_type == "application/json" { request } else { request.content_type(media_type) })
+        }
+    }
+
+    /// The request body as form pairs (`form("application/x-www-form-urlencoded")`).
+    pub mod form {
+        use super::*;
+        pub use super::not_in_path::segment;
+
         pub fn add<T: Serialize>(request: Request, _media_type: &'static str, value: &T) -> Result<Request, Error> {
-            request.json(value)
+            request.form(value)
+        }
+    }
+
+    /// The request body as `multipart/form-data` parts.
+    pub mod multipart {
+        use super::*;
+        pub use super::not_in_path::segment;
+
+        pub fn add<T: Serialize>(request: Request, _media_type: &'static str, value: &T) -> Result<Request, Error> {
+            request.multipart(value)
+        }
+    }
+
+    /// The request body as the bytes given, with the media type as its `Content-Type`.
+    pub mod raw {
+        use super::*;
+        pub use super::not_in_path::segment;
+
+        pub fn add(request: Request, media_type: &'static str, value: &bytes::Bytes) -> Result<Request, Error> {
+            Ok(request.bytes(value.clone(), media_type))
         }
     }
 
@@ -99,7 +171,7 @@ pub mod location {
 ///
 /// ```text
 /// /// docs of the method
-/// pub fn Group::method(required: Type = location("wire"), …) -> Builder = METHOD "/path/{wire}" {
+/// pub fn Group::method(required: Type = location("wire"), …) -> Builder = METHOD "/path/{wire}" sent by "`send()`" {
 ///     /// docs of the setter
 ///     optional: Type = location("wire"),
 ///     …
@@ -113,7 +185,8 @@ pub mod location {
 /// The method on `Group` (`Client` for operations without a tag) takes the required
 /// parameters and returns the builder, which has a setter for each optional one and the
 /// per-call options of `CallOptions` (timeout, deadline, retry policy). A location is
-/// `path`, `query` or `header` with the wire name, or `body` with the media type (sent as JSON). `send` and
+/// `path`, `query` or `header` with the wire name, or the body's writer with its media type:
+/// `body` (JSON), `form`, `multipart` or `raw` (bytes as given). `send` and
 /// `stream` may set the body's stream switch first: `send(streaming = false in body)`, or
 /// `in body.get_or_insert_default()` when the body is optional.
 macro_rules! operation {
@@ -121,7 +194,7 @@ macro_rules! operation {
         $(#$attr:tt)*
         pub fn $group:ident::$method:ident(
             $( $arg:ident: $arg_ty:ty = $arg_location:ident($arg_wire:literal) ),* $(,)?
-        ) -> $builder:ident = $http:ident $path:literal {
+        ) -> $builder:ident = $http:ident $path:literal sent by $sent_by:literal {
             $( $(#$option_attr:tt)* $option:ident: $option_ty:ty = $option_location:ident($option_wire:literal), )*
         }
         errors: $errors:ident;
@@ -141,7 +214,7 @@ macro_rules! operation {
             }
         }
 
-        #[doc = ::core::concat!(" `", ::core::stringify!($http), " ", $path, "`: made by `", ::core::stringify!($method), "`, sent by `send()`.")]
+        #[doc = ::core::concat!(" `", ::core::stringify!($http), " ", $path, "`: made by `", ::core::stringify!($method), "`, sent by ", $sent_by, ".")]
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is sent"]
         pub struct $builder {
@@ -162,8 +235,9 @@ macro_rules! operation {
 
             #[allow(unused_mut)]
             fn request(&self) -> ::core::result::Result<$crate::client_runtime::private::Request, $crate::client::Error> {
-                let segments = $crate::operation::segments($path, &[$( $arg_location::segment($arg_wire, &self.$arg), )*]);
+                let (segments, query) = $crate::operation::route($path, &[$( $arg_location::segment($arg_wire, &self.$arg), )*]);
                 let mut request = $crate::client_runtime::private::Request::new(::reqwest::Method::$http, segments, $crate::client::$errors, &self.options);
+                request.query.extend(query);
                 $( request = $arg_location::add(request, $arg_wire, &self.$arg)?; )*
                 $(
                     if let ::core::option::Option::Some(value) = &self.$option {

@@ -40,6 +40,22 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Something the generator did about a flaw it could work around, located like an [`Error`]:
+/// the output is complete, and the caller decides whether and how to show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where the flaw is, as a JSON pointer fragment.
+    pub pointer: String,
+    /// What was found and what the generator did about it.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Builds JSON pointers, escaping `~` and `/` in segments as RFC 6901 says.
@@ -58,6 +74,20 @@ impl Pointer {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The pointer of a place `serde_path_to_error` tracked.
+    pub(crate) fn of_serde_path(path: &serde_path_to_error::Path) -> Self {
+        let mut pointer = Pointer::root();
+        for segment in path.iter() {
+            pointer = match segment {
+                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
+                serde_path_to_error::Segment::Map { key } => pointer.join(key),
+                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
+                serde_path_to_error::Segment::Unknown => pointer,
+            };
+        }
+        pointer
     }
 
     /// Parses a local `$ref` (`#/a/b`) into its unescaped segments.

@@ -1,10 +1,12 @@
 //! Spec in, Rust source out.
 //!
-//! [`generate`] runs the passes in order: `load` → `select` → [`normalise`] → `openapiv3` →
+//! [`generate`] runs the passes in order: `load` (JSON, or YAML through `yaml`) → `refs`
+//! (every reference made one to a component) → `select` → [`normalise`] → `openapiv3` →
 //! `lower` (the [`model`](mod@model)) → `emit`. It does no I/O: the caller reads the document
 //! and writes the files, so a failure leaves nothing half-written.
 //!
-//! The public surface is what the xtask, the suites and users need: [`generate`], [`model()`],
+//! The public surface is what the xtask, the suites and users need: [`generate`] (and
+//! [`generate_with_warnings`]), [`model()`],
 //! [`subset`] and [`normalised`], their [`Options`], [`Selection`], [`File`] and [`Error`], the
 //! [`model`](mod@model) types, the [`normalise`] pass on its own, and [`changes`], which compares
 //! the APIs of two models for the report `cargo xtask codegen` prints.
@@ -18,11 +20,14 @@ pub mod model;
 mod naming;
 pub mod normalise;
 mod options;
+mod refs;
 mod select;
 mod stack;
+mod template;
 mod vocabulary;
+mod yaml;
 
-pub use error::{Error, Result};
+pub use error::{Error, Result, Warning};
 pub use options::{File, Options};
 pub use select::Selection;
 
@@ -30,9 +35,25 @@ use serde_json::Value;
 
 /// Generates the whole crate: `Cargo.toml` and every file under `src/`.
 pub fn generate(text: &str, options: &Options) -> Result<Vec<File>> {
+    generate_with_warnings(text, options).map(|generated| generated.files)
+}
+
+/// A generated crate, and the flaws of the document the generator worked around.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub files: Vec<File>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Like [`generate`], and also returns the warnings (for the caller to show).
+pub fn generate_with_warnings(text: &str, options: &Options) -> Result<Generated> {
     stack::with_pass_stack(|| {
         let model = model_here(text, &options.selection)?;
-        emit::crate_files(&model, options)
+        let files = emit::crate_files(&model, options)?;
+        Ok(Generated {
+            files,
+            warnings: model.warnings,
+        })
     })
 }
 
@@ -42,26 +63,37 @@ pub fn model(text: &str, selection: &Selection) -> Result<model::Model> {
 }
 
 /// The selected operations of a document and every component they reach, as the document
-/// writes them (what `cargo xtask schema` keeps).
+/// writes them (what `cargo xtask schema` keeps), with references to places other than
+/// components made references to components.
 pub fn subset(text: &str, selection: &Selection) -> Result<Value> {
-    stack::with_pass_stack(|| select::select(&load::parse(text)?, selection))
+    stack::with_pass_stack(|| {
+        let mut doc = load::parse(text)?;
+        let moves = refs::hoist(&mut doc)?;
+        select::select(&doc, selection).map_err(|e| moves.relocate(e))
+    })
 }
 
 /// [`subset`] rewritten into the OpenAPI 3.0 shape the generator reads.
 pub fn normalised(text: &str, selection: &Selection) -> Result<Value> {
-    stack::with_pass_stack(|| normalised_here(text, selection))
+    stack::with_pass_stack(|| normalised_here(text, selection).map(|(doc, _)| doc))
 }
 
-fn normalised_here(text: &str, selection: &Selection) -> Result<Value> {
-    let mut doc = select::select(&load::parse(text)?, selection)?;
-    normalise::normalise(&mut doc)?;
-    Ok(doc)
+/// The document after `normalise`, and where `refs` moved hoisted targets from (so that an
+/// error in one, found by any later pass, names its place in the document as written).
+fn normalised_here(text: &str, selection: &Selection) -> Result<(Value, refs::Moves)> {
+    let mut doc = load::parse(text)?;
+    let moves = refs::hoist(&mut doc)?;
+    let relocate = |e| moves.relocate(e);
+    let mut doc = select::select(&doc, selection).map_err(relocate)?;
+    normalise::normalise(&mut doc).map_err(relocate)?;
+    Ok((doc, moves))
 }
 
 fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
-    let doc = normalised_here(text, selection)?;
+    let (doc, moves) = normalised_here(text, selection)?;
     let order = operation_order(&doc);
-    lower::lower(&read_openapi(doc)?, &order)
+    let spec = read_openapi(doc).map_err(|e| moves.relocate(e))?;
+    lower::lower(&spec, &order).map_err(|e| moves.relocate(e))
 }
 
 /// `(path, method)` of every operation, in document order (which `openapiv3` does not keep).
@@ -84,17 +116,8 @@ fn operation_order(doc: &Value) -> Vec<(String, vocabulary::Method)> {
 /// The normalised document as `openapiv3` reads it; its errors get JSON pointers.
 fn read_openapi(doc: Value) -> Result<openapiv3::OpenAPI> {
     serde_path_to_error::deserialize(doc).map_err(|e| {
-        let mut pointer = error::Pointer::root();
-        for segment in e.path().iter() {
-            pointer = match segment {
-                serde_path_to_error::Segment::Seq { index } => pointer.join(index),
-                serde_path_to_error::Segment::Map { key } => pointer.join(key),
-                serde_path_to_error::Segment::Enum { variant } => pointer.join(variant),
-                serde_path_to_error::Segment::Unknown => pointer,
-            };
-        }
         Error::at(
-            pointer.to_string(),
+            error::Pointer::of_serde_path(e.path()).to_string(),
             format!("not a valid OpenAPI object: {}", e.inner()),
         )
     })

@@ -25,6 +25,56 @@ pub struct Model {
     /// The types of paginated items (and of their variants) with how each reads its `id`, in
     /// [`TypeId`] order.
     pub item_ids: Vec<(TypeId, IdAccess)>,
+    /// Read paths derived from the shape of types, in [`TypeId`] order.
+    pub accessors: Vec<(TypeId, Accessors)>,
+    /// The operations the crate's quick start shows.
+    pub examples: Examples,
+    /// Flaws of the document that lowering worked around, in document order.
+    pub warnings: Vec<crate::error::Warning>,
+}
+
+/// Operations (indices into [`Model::operations`]) the front page's quick start calls: each
+/// takes only string arguments and no required body, so a placeholder call compiles.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Examples {
+    /// One with a JSON answer.
+    pub call: Option<usize>,
+    /// One with an event stream.
+    pub stream: Option<usize>,
+    /// A cursor-paginated list.
+    pub pages: Option<usize>,
+}
+
+/// Methods a type gets for its common read paths, each derived from its schema's shape.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Accessors {
+    /// `text()`, when the type holds text.
+    pub text: Option<TextAccess>,
+    /// `as_<variant>()` for a union's variants of named types: (variant index, method name).
+    pub as_variant: Vec<(usize, String)>,
+}
+
+/// Where a type's text is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextAccess {
+    /// In this field (by index): a string `text` or `content` property, or one whose type
+    /// holds text.
+    Field(usize),
+    /// In whichever variant holds text; how each variant (in order) reads it.
+    Variants(Vec<VariantText>),
+}
+
+/// How a union's variant gives its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VariantText {
+    /// It has none.
+    None,
+    /// It is a string.
+    Itself,
+    /// Its type has `text()`.
+    Text,
+    /// It is a list of values with `text()`: their texts joined.
+    Joined,
 }
 
 impl Model {
@@ -32,8 +82,38 @@ impl Model {
         &self.types[id.0]
     }
 
+    /// `ty` with every alias replaced by what it stands for, at any depth (`Vec<Id>` is
+    /// `Vec<String>` when `type Id = String`): two types that are one Rust type are equal.
+    pub fn unaliased(&self, ty: &Ty) -> Ty {
+        fn go(model: &Model, ty: &Ty, depth: usize) -> Ty {
+            // Bounded: alias cycles are refused by lowering, and this must not loop on one.
+            if depth > 64 {
+                return ty.clone();
+            }
+            match ty {
+                Ty::Named(id) => match &model.get(*id).kind {
+                    TypeKind::Alias(inner) => go(model, inner, depth + 1),
+                    _ => ty.clone(),
+                },
+                Ty::Array(inner) => Ty::Array(Box::new(go(model, inner, depth + 1))),
+                Ty::Map(inner) => Ty::Map(Box::new(go(model, inner, depth + 1))),
+                Ty::Boxed(inner) => Ty::Boxed(Box::new(go(model, inner, depth + 1))),
+                other => other.clone(),
+            }
+        }
+        go(self, ty, 0)
+    }
+
     pub fn find(&self, name: &str) -> Option<TypeId> {
         self.types.iter().position(|t| t.name == name).map(TypeId)
+    }
+
+    /// The read paths `id` has.
+    pub fn accessors_of(&self, id: TypeId) -> Option<&Accessors> {
+        self.accessors
+            .binary_search_by_key(&id, |(of, _)| *of)
+            .ok()
+            .map(|at| &self.accessors[at].1)
     }
 }
 
@@ -243,10 +323,42 @@ pub struct Param {
     pub deprecated: bool,
 }
 
+/// Where a request goes: the path's segments (between `/`), each a run of pieces, and the pairs
+/// of a query written into the path template (`/export?view=all`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Route {
+    pub segments: Vec<Vec<RoutePiece>>,
+    pub query: Vec<(String, Vec<RoutePiece>)>,
+}
+
+/// A piece of a route: text as written, or the value of a path parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoutePiece {
+    Text(String),
+    /// The index of the parameter in [`Operation::params`].
+    Param(usize),
+}
+
 #[derive(Debug, Clone)]
 pub struct Body {
     pub ty: Ty,
     pub required: bool,
+    /// The media type it is sent as, as the document writes it.
+    pub media_type: String,
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is written, by its media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BodyEncoding {
+    /// `application/json`, `…+json`, `text/json`, `*/*`: the typed value as JSON.
+    Json,
+    /// `application/x-www-form-urlencoded`: the value's properties as form pairs.
+    Form,
+    /// `multipart/form-data`: the value's properties as parts.
+    Multipart,
+    /// Anything else (`application/octet-stream`, `text/plain`, XML…): bytes as given.
+    Raw,
 }
 
 #[derive(Debug, Clone)]
@@ -258,6 +370,8 @@ pub struct Operation {
     pub builder: String,
     pub method: Method,
     pub path: String,
+    /// The path as the request writes it, and the query its template carries.
+    pub route: Route,
     pub tag: Option<String>,
     pub summary: Option<String>,
     pub doc: Option<String>,
@@ -300,6 +414,15 @@ impl Answer {
         match self {
             Answer::Json(ty) | Answer::JsonOrEvents { json: ty, .. } => Some(ty),
             Answer::Empty | Answer::Events(_) => None,
+        }
+    }
+
+    /// The builder's ways to send, for its documentation.
+    pub fn sent_by(&self) -> &'static str {
+        match self {
+            Answer::Empty | Answer::Json(_) => "`send()`",
+            Answer::Events(_) => "`stream()`",
+            Answer::JsonOrEvents { .. } => "`send()` or `stream()`",
         }
     }
 

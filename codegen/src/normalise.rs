@@ -34,7 +34,8 @@ pub fn normalise(doc: &mut Value) -> Result<()> {
         let paths = paths
             .as_object_mut()
             .ok_or_else(|| Error::at(at.as_str(), "`paths` must be an object"))?;
-        for (path, item) in paths.iter_mut() {
+        // Extensions (`x-…`) are allowed wherever a key is not a name, and carry nothing here.
+        for (path, item) in paths.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
             path_item(item, &at.join(path))?;
         }
     }
@@ -44,7 +45,7 @@ pub fn normalise(doc: &mut Value) -> Result<()> {
             .as_object_mut()
             .ok_or_else(|| Error::at(at.as_str(), "`components` must be an object"))?;
         components.remove("pathItems");
-        for (section, entries) in components.iter_mut() {
+        for (section, entries) in components.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
             let at = at.join(section);
             let Some(entries) = entries.as_object_mut() else {
                 return Err(Error::at(
@@ -93,7 +94,7 @@ fn path_item(item: &mut Value, at: &Pointer) -> Result<()> {
             let responses = responses
                 .as_object_mut()
                 .ok_or_else(|| Error::at(at.as_str(), "`responses` must be an object"))?;
-            for (code, response) in responses.iter_mut() {
+            for (code, response) in responses.iter_mut().filter(|(k, _)| !k.starts_with("x-")) {
                 with_content(response, &at.join(code))?;
             }
         }
@@ -241,6 +242,8 @@ pub fn schema(value: &mut Value, at: &Pointer) -> Result<()> {
     for key in DROPPED_KEYWORDS {
         object.remove(key);
     }
+    // `x-const` is this generator's own mark (set below): a document's own is not trusted.
+    object.remove(X_CONST);
     subschemas(object, at)?;
 
     if let Some(reference) = object.get("$ref").cloned() {
@@ -250,6 +253,8 @@ pub fn schema(value: &mut Value, at: &Pointer) -> Result<()> {
                 "`$ref` must be a string",
             ));
         }
+        // Extensions beside a reference say nothing about the value: the reference stays one.
+        object.retain(|key, _| key == "$ref" || !key.starts_with("x-"));
         if object.len() > 1 {
             // 3.0 ignores siblings of `$ref`; `allOf` keeps them (descriptions, defaults).
             object.remove("$ref");

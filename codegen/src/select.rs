@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Pointer, Result};
-use crate::vocabulary::{Method, mapping_target};
+use crate::refs;
+use crate::vocabulary::{Method, ref_segments};
 
 /// Which operations to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +56,10 @@ pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
             .as_object()
             .ok_or_else(|| Error::at("#/paths", "`paths` must be an object"))?;
         for (path, item) in paths {
+            if path.starts_with("x-") {
+                // An extension of the paths object, not a path.
+                continue;
+            }
             let Some(item_obj) = item.as_object() else {
                 return Err(Error::at(
                     Pointer::root().join("paths").join(path),
@@ -98,29 +103,30 @@ pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
     Ok(Value::Object(root))
 }
 
-/// The `(section, name)` of every component reachable by `$ref` from `start`.
+/// The `(section, name)` of every component reachable by `$ref` from `start` (the kept paths).
+/// By then `refs::hoist` has made every usable reference name a component.
 fn reachable(doc: &Value, start: &Value) -> Result<BTreeSet<(String, String)>> {
     let mut seen = BTreeSet::new();
-    let mut todo: Vec<(String, Pointer)> = Vec::new();
-    collect_refs(start, &Pointer::root().join("paths"), &mut todo);
-    while let Some((reference, at)) = todo.pop() {
-        let segments = Pointer::segments_of_ref(&reference).ok_or_else(|| {
+    let mut todo = refs::sites_in_paths(start);
+    while let Some(site) = todo.pop() {
+        let reference = &site.reference;
+        let segments = ref_segments(reference).ok_or_else(|| {
             Error::at(
-                at.as_str(),
+                site.at.as_str(),
                 format!("`$ref: {reference}` is not a local reference"),
             )
-            .hint("only references inside the document (`#/components/...`) are supported")
+            .hint("only references inside the document (`#/...`) are supported")
         })?;
         let [first, section, name] = segments.as_slice() else {
             return Err(Error::at(
-                at.as_str(),
-                format!("`$ref: {reference}` does not name a component"),
+                site.at.as_str(),
+                refs::describe_target(doc, reference, site.kind),
             ));
         };
-        if first != "components" {
+        if first != "components" || section != site.kind.section() {
             return Err(Error::at(
-                at.as_str(),
-                format!("`$ref: {reference}` does not name a component"),
+                site.at.as_str(),
+                refs::describe_target(doc, reference, site.kind),
             ));
         }
         let key = (section.clone(), name.clone());
@@ -132,46 +138,14 @@ fn reachable(doc: &Value, start: &Value) -> Result<BTreeSet<(String, String)>> {
             .and_then(|c| c.get(section))
             .and_then(|s| s.get(name));
         let Some(target) = target else {
-            return Err(
-                Error::at(at.as_str(), format!("`$ref: {reference}` points nowhere"))
-                    .hint("add the component or fix the reference"),
-            );
+            return Err(Error::at(
+                site.at.as_str(),
+                format!("`$ref: {reference}` points nowhere"),
+            )
+            .hint("add the component or fix the reference"));
         };
-        let target_ptr = Pointer::root().join("components").join(section).join(name);
-        collect_refs(target, &target_ptr, &mut todo);
+        todo.extend(refs::sites_in_component(section, name, target));
         seen.insert(key);
     }
     Ok(seen)
-}
-
-fn collect_refs(value: &Value, at: &Pointer, out: &mut Vec<(String, Pointer)>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let child_ptr = at.join(key);
-                match (key.as_str(), child) {
-                    ("$ref", Value::String(r)) => out.push((r.clone(), child_ptr)),
-                    ("discriminator", Value::Object(discriminator)) => {
-                        if let Some(Value::Object(mapping)) = discriminator.get("mapping") {
-                            for (tag, target) in mapping {
-                                if let Value::String(r) = target {
-                                    out.push((
-                                        mapping_target(r),
-                                        child_ptr.join("mapping").join(tag),
-                                    ));
-                                }
-                            }
-                        }
-                    }
-                    _ => collect_refs(child, &child_ptr, out),
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &at.join(i), out);
-            }
-        }
-        _ => {}
-    }
 }

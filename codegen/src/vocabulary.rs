@@ -1,5 +1,7 @@
 //! The OpenAPI document's own words, defined once for every pass: its HTTP methods, the
-//! extensions this generator writes into it, and how a local `$ref` finds what it names.
+//! extensions this generator writes into it, the kinds of things a `$ref` names, how its text
+//! reads, and the one resolver that follows component references (after `refs` has made
+//! every reference one).
 
 use indexmap::IndexMap;
 use openapiv3::{
@@ -105,6 +107,88 @@ pub fn mapping_target(value: &str) -> String {
     }
 }
 
+/// What a reference may point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Schema,
+    Parameter,
+    Header,
+    RequestBody,
+    Response,
+    PathItem,
+}
+
+impl Kind {
+    /// The components section that holds things of this kind.
+    pub const fn section(self) -> &'static str {
+        match self {
+            Kind::Schema => "schemas",
+            Kind::Parameter => "parameters",
+            Kind::Header => "headers",
+            Kind::RequestBody => "requestBodies",
+            Kind::Response => "responses",
+            Kind::PathItem => "pathItems",
+        }
+    }
+
+    pub fn of_section(section: &str) -> Option<Kind> {
+        Some(match section {
+            "schemas" => Kind::Schema,
+            "parameters" => Kind::Parameter,
+            "headers" => Kind::Header,
+            "requestBodies" => Kind::RequestBody,
+            "responses" => Kind::Response,
+            "pathItems" => Kind::PathItem,
+            _ => return None,
+        })
+    }
+
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Schema => "a schema",
+            Kind::Parameter => "a parameter",
+            Kind::Header => "a header",
+            Kind::RequestBody => "a request body",
+            Kind::Response => "a response",
+            Kind::PathItem => "a path item",
+        }
+    }
+}
+
+/// The unescaped segments of a local reference (`#/a~1b/c` → `a/b`, `c`), percent-decoded as
+/// a URI fragment is (`%7Bid%7D` → `{id}`): the one reading of a `$ref`'s text.
+pub fn ref_segments(reference: &str) -> Option<Vec<String>> {
+    let decoded = percent_decode(reference.strip_prefix('#')?)?;
+    Pointer::segments_of_ref(&format!("#{decoded}"))
+}
+
+/// `%7B` → `{`; a `%` that starts no escape stays as it is.
+fn percent_decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return Some(text.to_owned());
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = bytes
+            .get(i + 1..i + 3)
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// A kind of object that `#/components` holds and a `$ref` may name.
 pub trait Component: Sized {
     /// The section of `#/components`: `schemas`.
@@ -115,7 +199,7 @@ pub trait Component: Sized {
 }
 
 impl Component for Schema {
-    const SECTION: &'static str = "schemas";
+    const SECTION: &'static str = Kind::Schema.section();
     const WHAT: &'static str = "schema";
     fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &components.schemas
@@ -123,7 +207,7 @@ impl Component for Schema {
 }
 
 impl Component for Parameter {
-    const SECTION: &'static str = "parameters";
+    const SECTION: &'static str = Kind::Parameter.section();
     const WHAT: &'static str = "parameter";
     fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &components.parameters
@@ -131,7 +215,7 @@ impl Component for Parameter {
 }
 
 impl Component for RequestBody {
-    const SECTION: &'static str = "requestBodies";
+    const SECTION: &'static str = Kind::RequestBody.section();
     const WHAT: &'static str = "request body";
     fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &components.request_bodies
@@ -139,7 +223,7 @@ impl Component for RequestBody {
 }
 
 impl Component for Response {
-    const SECTION: &'static str = "responses";
+    const SECTION: &'static str = Kind::Response.section();
     const WHAT: &'static str = "response";
     fn section(components: &Components) -> &IndexMap<String, ReferenceOr<Self>> {
         &components.responses
@@ -151,9 +235,13 @@ const MAX_REF_CHAIN: usize = 64;
 
 /// The component name a `$ref` to a `T` names, unescaped (`#/components/schemas/a~1b` → `a/b`).
 pub fn component_name<T: Component>(reference: &str, at: &Pointer) -> Result<String> {
-    let prefix = format!("#/components/{}/", T::SECTION);
-    let name = reference.strip_prefix(&prefix).ok_or_else(|| {
-        Error::at(
+    match ref_segments(reference).as_deref() {
+        Some([components, section, name])
+            if components == "components" && section == T::SECTION =>
+        {
+            Ok(name.clone())
+        }
+        _ => Err(Error::at(
             at.as_str(),
             format!(
                 "`$ref: {reference}` does not point into #/components/{}",
@@ -164,9 +252,8 @@ pub fn component_name<T: Component>(reference: &str, at: &Pointer) -> Result<Str
             "a {} may only reference component {}",
             T::WHAT,
             plural(T::WHAT)
-        ))
-    })?;
-    Ok(name.replace("~1", "/").replace("~0", "~"))
+        ))),
+    }
 }
 
 /// The entry of `#/components` a `$ref` to a `T` names (itself perhaps another `$ref`).
@@ -208,5 +295,32 @@ fn plural(what: &str) -> String {
     match what.strip_suffix('y') {
         Some(stem) => format!("{stem}ies"),
         None => format!("{what}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragments_are_percent_decoded_and_unescaped() {
+        assert_eq!(
+            ref_segments("#/paths/~1v1~1%7Bid%7D/get/responses/default"),
+            Some(
+                vec!["paths", "/v1/{id}", "get", "responses", "default"]
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            )
+        );
+        assert_eq!(
+            ref_segments("#/components/schemas/100%"),
+            Some(vec![
+                "components".to_owned(),
+                "schemas".to_owned(),
+                "100%".to_owned()
+            ])
+        );
+        assert_eq!(ref_segments("other.json#/a"), None);
     }
 }

@@ -1,5 +1,6 @@
 //! A time-boxed mutation fuzzer for the loader, normaliser and the passes after them: real
-//! specs (schema/ and the hostile corpus), mutated at random, must never panic or hang.
+//! specs (schema/ and the hostile corpus), mutated at random and written as JSON or YAML
+//! (damaged now and then), must never panic or hang.
 //! `FUZZ_SECONDS` sets the budget (default 3; CI runs 60), `FUZZ_SEED` replays a run, and
 //! `FUZZ_KEEP_INPUT=FILE` writes each input to FILE before running it (a crash that aborts the
 //! process, such as a stack overflow, leaves its input there).
@@ -23,6 +24,7 @@ fn seeds() -> Vec<Value> {
     for entry in std::fs::read_dir(root.join("tests/hostile"))
         .expect("corpus")
         .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
     {
         let case: Value =
             serde_json::from_str(&std::fs::read_to_string(entry.path()).expect("readable"))
@@ -72,15 +74,14 @@ fn random_value(rng: &mut fastrand::Rng, names: &[String]) -> Value {
                 "string", "integer", "number", "boolean", "object", "array", "null"
             ][rng.usize(0..7)]
         ),
-        5 => json!(format!(
-            "#/components/schemas/{}",
+        5 => json!(
             names
                 .get(rng.usize(0..names.len().max(1)))
                 .cloned()
                 .unwrap_or_default()
-        )),
+        ),
         6 => {
-            json!({"$ref": format!("#/components/schemas/{}", names.get(rng.usize(0..names.len().max(1))).cloned().unwrap_or_default())})
+            json!({"$ref": names.get(rng.usize(0..names.len().max(1))).cloned().unwrap_or_default()})
         }
         7 => json!([]),
         8 => json!({}),
@@ -150,11 +151,71 @@ fn mutate(value: &mut Value, rng: &mut fastrand::Rng, names: &[String], depth: u
     }
 }
 
-fn schema_names(doc: &Value) -> Vec<String> {
-    doc.pointer("/components/schemas")
+/// Block-style YAML, keys and strings double-quoted (JSON's escapes are YAML's).
+fn to_yaml(value: &Value, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    let child = |value: &Value, out: &mut String| match value {
+        Value::Object(m) if !m.is_empty() => {
+            out.push('\n');
+            to_yaml(value, indent + 2, out);
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            to_yaml(value, indent + 2, out);
+        }
+        scalar => out.push_str(&format!(" {scalar}\n")),
+    };
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, value) in map {
+                out.push_str(&format!("{pad}{}:", Value::String(key.clone())));
+                child(value, out);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for item in items {
+                out.push_str(&format!("{pad}-"));
+                child(item, out);
+            }
+        }
+        scalar => out.push_str(&format!("{pad}{scalar}\n")),
+    }
+}
+
+/// What a mutated `$ref` may point at: the component schemas, and any place in the document
+/// (a property, a response, an example; an ancestor of the reference itself, now and then).
+fn ref_targets(doc: &Value, rng: &mut fastrand::Rng) -> Vec<String> {
+    let mut targets: Vec<String> = doc
+        .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|s| s.keys().cloned().collect())
-        .unwrap_or_default()
+        .map(|s| {
+            s.keys()
+                .map(|k| format!("#/components/schemas/{k}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut places = Vec::new();
+    let mut stack = vec![(doc, String::from("#"))];
+    while let Some((value, at)) = stack.pop() {
+        let children: Vec<(String, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (i.to_string(), v))
+                .collect(),
+            _ => continue,
+        };
+        places.push(at.clone());
+        for (key, child) in children {
+            let key = key.replace('~', "~0").replace('/', "~1");
+            stack.push((child, format!("{at}/{key}")));
+        }
+    }
+    for _ in 0..places.len().min(64) {
+        targets.push(places[rng.usize(0..places.len())].clone());
+    }
+    targets
 }
 
 #[test]
@@ -186,15 +247,31 @@ fn mutated_specs_never_panic() {
     };
     while start.elapsed() < budget {
         let mut doc = seeds[rng.usize(0..seeds.len())].clone();
-        let names = schema_names(&doc);
+        let names = ref_targets(&doc, &mut rng);
         for _ in 0..rng.usize(1..6) {
             mutate(&mut doc, &mut rng, &names, 0);
         }
-        let mut text = doc.to_string();
+        // A quarter of the documents are read as YAML.
+        let yaml = rng.u8(0..4) == 0;
+        let mut text = if yaml {
+            let mut text = String::new();
+            to_yaml(&doc, 0, &mut text);
+            text
+        } else {
+            doc.to_string()
+        };
         if rng.u8(0..10) == 0 {
             // Now and then, damage the text itself.
             let cut = rng.usize(0..text.len().max(1));
             text.truncate(text.floor_char_boundary(cut));
+        }
+        if yaml && rng.u8(0..3) == 0 {
+            // YAML's own syntax, anywhere.
+            const PIECES: [&str; 12] = [
+                ":", "- ", "&a ", "*a", "<<: *a\n", "!!str ", "\t", "? ", "|\n", "---\n", "{", "'",
+            ];
+            let at = text.floor_char_boundary(rng.usize(0..text.len().max(1)));
+            text.insert_str(at, PIECES[rng.usize(0..PIECES.len())]);
         }
         if let Some(path) = &keep_input {
             // A stack overflow kills the process: the input it died on is left behind here.

@@ -1,6 +1,10 @@
 //! The hostile corpus (`tests/hostile/*.json`): every document either generates code that
 //! compiles, passes clippy and round-trips its sample, or fails with an error that names the
 //! place in the document. None panics, overflows the stack or hangs.
+//!
+//! Beside each case, `NAME.expected` holds what it gives, reviewed: the error's text, or the
+//! warnings and the API listing (`API.md`) of the generated crate. A change of behaviour fails
+//! here with a diff; `UPDATE_EXPECTED=1` rewrites the files for review.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,6 +34,7 @@ fn corpus() -> Vec<Case> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("the corpus")
         .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
     let mut cases: Vec<Case> = paths
@@ -92,7 +97,7 @@ fn corpus() -> Vec<Case> {
 }
 
 /// Generates on a thread of its own so that a panic or a hang is caught and named.
-fn run(case: &Case) -> Result<Vec<codegen::File>, codegen::Error> {
+fn run(case: &Case) -> Result<codegen::Generated, codegen::Error> {
     let (text, selection, name) = (case.text.clone(), case.selection.clone(), case.name.clone());
     let (send, receive) = mpsc::channel();
     std::thread::Builder::new()
@@ -104,7 +109,8 @@ fn run(case: &Case) -> Result<Vec<codegen::File>, codegen::Error> {
                 source_label: format!("{name}.json"),
                 standalone: false,
             };
-            let outcome = std::panic::catch_unwind(|| codegen::generate(&text, &options));
+            let outcome =
+                std::panic::catch_unwind(|| codegen::generate_with_warnings(&text, &options));
             let _ = send.send(outcome);
         })
         .expect("a thread");
@@ -128,8 +134,10 @@ fn every_hostile_document_is_generated_or_refused_with_its_place() {
     );
     let mut crates = Vec::new();
     let (mut refused, mut generated) = (0, 0);
+    let mut outputs = Vec::new();
     for case in &cases {
         let outcome = run(case);
+        outputs.push((case.name.clone(), output_text(&outcome)));
         if let Some(expected) = case.expect.get("error") {
             let pointer = expected["pointer"].as_str().unwrap_or_default();
             let contains = expected["contains"].as_str().unwrap_or_default();
@@ -159,7 +167,9 @@ fn every_hostile_document_is_generated_or_refused_with_its_place() {
             refused += 1;
             continue;
         }
-        let files = outcome.unwrap_or_else(|e| panic!("{}: expected code, got {e}", case.name));
+        let files = outcome
+            .unwrap_or_else(|e| panic!("{}: expected code, got {e}", case.name))
+            .files;
         let model = codegen::model(&case.text, &case.selection).expect("models");
         for name in case.expect["ok"]["types"]
             .as_array()
@@ -184,7 +194,75 @@ fn every_hostile_document_is_generated_or_refused_with_its_place() {
         "hostile corpus: {} documents, {refused} refused with their place, {generated} generated",
         cases.len()
     );
+    compare_expected(&outputs);
     compile_and_round_trip(crates);
+}
+
+/// What a case gives, as reviewed in its `.expected` file.
+fn output_text(outcome: &Result<codegen::Generated, codegen::Error>) -> String {
+    match outcome {
+        Err(error) => format!("error: {error}\n"),
+        Ok(generated) => {
+            let mut text = String::new();
+            for warning in &generated.warnings {
+                text.push_str(&format!("warning: {warning}\n"));
+            }
+            let listing = generated
+                .files
+                .iter()
+                .find(|f| f.path == "API.md")
+                .map(|f| f.contents.as_str())
+                .unwrap_or_default();
+            // The first line names the source, which the case's name already does.
+            text.push_str(listing.split_once('\n').map_or(listing, |(_, rest)| rest));
+            text
+        }
+    }
+}
+
+/// Every case against its `.expected` file, all differences reported at once; no file may be
+/// left without its case.
+fn compare_expected(outputs: &[(String, String)]) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let update = std::env::var_os("UPDATE_EXPECTED").is_some();
+    let mut differences = Vec::new();
+    for (name, actual) in outputs {
+        let path = dir.join(format!("{name}.expected"));
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if expected == *actual {
+            continue;
+        }
+        if update {
+            std::fs::write(&path, actual).expect("write an expected output");
+            continue;
+        }
+        let diff = similar::TextDiff::from_lines(&expected, actual)
+            .unified_diff()
+            .context_radius(2)
+            .header(&format!("{name}.expected"), "actual")
+            .to_string();
+        differences.push(diff);
+    }
+    let names: Vec<String> = outputs
+        .iter()
+        .map(|(n, _)| format!("{n}.expected"))
+        .collect();
+    let orphans: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the corpus")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".expected") && !names.contains(f))
+        .collect();
+    assert!(
+        orphans.is_empty(),
+        "expected outputs without a case: {orphans:?}"
+    );
+    assert!(
+        differences.is_empty(),
+        "{} cases changed behaviour (review, then rerun with UPDATE_EXPECTED=1):\n{}",
+        differences.len(),
+        differences.join("\n")
+    );
 }
 
 /// One scratch workspace: clippy on every crate (client included), then each sample decoded

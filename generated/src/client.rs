@@ -2,6 +2,12 @@
 // Do not edit by hand: change the schema or the generator and regenerate.
 
 //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
+//!
+//! A group's method takes what the operation requires: its required parameters and, when
+//! the schema requires one, its body. Everything optional is a setter on the builder
+//! it returns: optional parameters by name, an optional body with `.body(..)`. Every
+//! builder is named after its operationId with `Builder` at the end, and no public type
+//! of the crate shares its name; each takes per-call options through [`CallOptions`].
 #![allow(deprecated)]
 pub use crate::client_runtime::{
     ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error,
@@ -13,7 +19,7 @@ pub use crate::client_runtime::{
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum DeclaredError {
-    HTTPValidationError(crate::models::HTTPValidationError),
+    HTTPValidationError(::std::boxed::Box<crate::models::HTTPValidationError>),
 }
 #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
 fn declared_errors_1(status: u16, bytes: &[u8]) -> ::std::option::Option<DeclaredError> {
@@ -21,7 +27,7 @@ fn declared_errors_1(status: u16, bytes: &[u8]) -> ::std::option::Option<Declare
         422u16 => {
             if let ::std::result::Result::Ok(value) = ::serde_json::from_slice(bytes) {
                 return ::std::option::Option::Some(
-                    DeclaredError::HTTPValidationError(value),
+                    DeclaredError::HTTPValidationError(::std::boxed::Box::new(value)),
                 );
             }
         }
@@ -144,7 +150,7 @@ pub mod builders {
         /// `POST /v1/conversations/`
         pub fn Conversations::create(
             agent_id: String = query("agent_id"),
-        ) -> CreateConversation = POST "/v1/conversations/" {
+        ) -> CreateConversationBuilder = POST "/v1/conversations/" sent by "`send()`" {
             /// Sent as the `user_id` header.
             user_id: String = header("user_id"),
             /// Sent as the `User-Agent` header.
@@ -164,7 +170,7 @@ pub mod builders {
         /// List all conversations for an agent (or all conversations if agent_id not provided).
         ///
         /// `GET /v1/conversations/`
-        pub fn Conversations::list() -> ListConversations = GET "/v1/conversations/" {
+        pub fn Conversations::list() -> ListConversationsBuilder = GET "/v1/conversations/" sent by "`send()`" {
             /// The agent ID to list conversations for (optional - returns all conversations if not provided)
             ///
             /// Sent as the `agent_id` query parameter.
@@ -215,7 +221,7 @@ pub mod builders {
         /// `GET /v1/conversations/{conversation_id}`
         pub fn Conversations::retrieve(
             conversation_id: String = path("conversation_id"),
-        ) -> RetrieveConversation = GET "/v1/conversations/{conversation_id}" {
+        ) -> RetrieveConversationBuilder = GET "/v1/conversations/{conversation_id}" sent by "`send()`" {
             /// Sent as the `user_id` header.
             user_id: String = header("user_id"),
             /// Sent as the `User-Agent` header.
@@ -236,7 +242,7 @@ pub mod builders {
         pub fn Conversations::update(
             conversation_id: String = path("conversation_id"),
             body: models::UpdateConversation = body("application/json"),
-        ) -> UpdateConversation = PATCH "/v1/conversations/{conversation_id}" {
+        ) -> UpdateConversationBuilder = PATCH "/v1/conversations/{conversation_id}" sent by "`send()`" {
             /// Sent as the `user_id` header.
             user_id: String = header("user_id"),
             /// Sent as the `User-Agent` header.
@@ -260,7 +266,7 @@ pub mod builders {
         /// `DELETE /v1/conversations/{conversation_id}`
         pub fn Conversations::delete(
             conversation_id: String = path("conversation_id"),
-        ) -> DeleteConversation = DELETE "/v1/conversations/{conversation_id}" {
+        ) -> DeleteConversationBuilder = DELETE "/v1/conversations/{conversation_id}" sent by "`send()`" {
             /// Sent as the `user_id` header.
             user_id: String = header("user_id"),
             /// Sent as the `User-Agent` header.
@@ -289,7 +295,7 @@ pub mod builders {
         /// `POST /v1/conversations/{conversation_id}/fork`
         pub fn Conversations::fork(
             conversation_id: String = path("conversation_id"),
-        ) -> ForkConversation = POST "/v1/conversations/{conversation_id}/fork" {
+        ) -> ForkConversationBuilder = POST "/v1/conversations/{conversation_id}/fork" sent by "`send()`" {
             /// Agent ID for agent-direct mode with 'default' conversation
             ///
             /// Sent as the `agent_id` query parameter.
@@ -321,7 +327,7 @@ pub mod builders {
         /// `GET /v1/conversations/{conversation_id}/messages`
         pub fn Conversations::list_messages(
             conversation_id: String = path("conversation_id"),
-        ) -> ListConversationMessages = GET "/v1/conversations/{conversation_id}/messages" {
+        ) -> ListConversationMessagesBuilder = GET "/v1/conversations/{conversation_id}/messages" sent by "`send()`" {
             /// Agent ID for agent-direct mode with 'default' conversation
             ///
             /// Sent as the `agent_id` query parameter.
@@ -394,7 +400,7 @@ pub mod builders {
         pub fn Conversations::send_message(
             conversation_id: String = path("conversation_id"),
             body: models::ConversationMessageRequest = body("application/json"),
-        ) -> SendConversationMessage = POST "/v1/conversations/{conversation_id}/messages" {
+        ) -> SendConversationMessageBuilder = POST "/v1/conversations/{conversation_id}/messages" sent by "`send()` or `stream()`" {
             /// Sent as the `user_id` header.
             user_id: String = header("user_id"),
             /// Sent as the `User-Agent` header.
@@ -421,7 +427,7 @@ pub mod builders {
         pub fn Conversations::preview_model_request(
             conversation_id: String = path("conversation_id"),
             body: models::ConversationMessageRequest = body("application/json"),
-        ) -> PreviewConversationModelRequest = POST "/v1/conversations/{conversation_id}/messages/preview-raw-payload" {
+        ) -> PreviewConversationModelRequestBuilder = POST "/v1/conversations/{conversation_id}/messages/preview-raw-payload" sent by "`send()`" {
             /// Sent as the `user_id` header.
             user_id: String = header("user_id"),
             /// Sent as the `User-Agent` header.
@@ -455,7 +461,7 @@ pub mod builders {
         /// `POST /v1/conversations/{conversation_id}/stream`
         pub fn Conversations::retrieve_stream(
             conversation_id: String = path("conversation_id"),
-        ) -> RetrieveConversationStream = POST "/v1/conversations/{conversation_id}/stream" {
+        ) -> RetrieveConversationStreamBuilder = POST "/v1/conversations/{conversation_id}/stream" sent by "`stream()`" {
             /// Sent as the `user_id` header.
             user_id: String = header("user_id"),
             /// Sent as the `User-Agent` header.
@@ -484,7 +490,7 @@ pub mod builders {
         /// `POST /v1/conversations/{conversation_id}/cancel`
         pub fn Conversations::cancel(
             conversation_id: String = path("conversation_id"),
-        ) -> CancelConversation = POST "/v1/conversations/{conversation_id}/cancel" {
+        ) -> CancelConversationBuilder = POST "/v1/conversations/{conversation_id}/cancel" sent by "`send()`" {
             /// Agent ID for agent-direct mode with 'default' conversation
             ///
             /// Sent as the `agent_id` query parameter.
@@ -508,7 +514,7 @@ pub mod builders {
         /// `POST /v1/conversations/{conversation_id}/recompile`
         pub fn Conversations::recompile(
             conversation_id: String = path("conversation_id"),
-        ) -> RecompileConversation = POST "/v1/conversations/{conversation_id}/recompile" {
+        ) -> RecompileConversationBuilder = POST "/v1/conversations/{conversation_id}/recompile" sent by "`send()`" {
             /// If True, do not persist changes; still returns the compiled system prompt.
             ///
             /// Server default: `false`.
@@ -544,7 +550,7 @@ pub mod builders {
         /// `POST /v1/conversations/{conversation_id}/compact`
         pub fn Conversations::compact(
             conversation_id: String = path("conversation_id"),
-        ) -> CompactConversation = POST "/v1/conversations/{conversation_id}/compact" {
+        ) -> CompactConversationBuilder = POST "/v1/conversations/{conversation_id}/compact" sent by "`send()`" {
             /// Sent as the `user_id` header.
             user_id: String = header("user_id"),
             /// Sent as the `User-Agent` header.

@@ -63,9 +63,11 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for `base_url` (for example [`LOCAL_BASE_URL`]) with default settings and no token.
-    pub fn new(base_url: impl Into<String>) -> Self {
-        ClientBuilder::new(base_url).build_unchecked()
+    /// A client for `base_url` (for example [`LOCAL_BASE_URL`]) with default settings and no
+    /// token; [`Error::Config`] when `base_url` is not an http(s) URL, so a typo fails here, not
+    /// at the first call.
+    pub fn new(base_url: impl Into<String>) -> Result<Self, Error> {
+        ClientBuilder::new(base_url).build()
     }
 
     /// A client configured from `LETTA_API_KEY` and `LETTA_BASE_URL` (default [`HOSTED_BASE_URL`]).
@@ -308,6 +310,16 @@ pub struct RequestOptions {
     timeout: Option<Option<Duration>>,
     deadline: Option<Option<Duration>>,
     stream_idle_timeout: Option<Option<Duration>>,
+    extras: Extras,
+}
+
+/// What a call sends beyond its schema: for parameters and properties a server has that the
+/// description lacks.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Extras {
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: serde_json::Map<String, serde_json::Value>,
 }
 
 impl RequestOptions {
@@ -352,6 +364,28 @@ impl RequestOptions {
     /// The stream idle limit; see [`ClientBuilder::stream_idle_timeout`].
     pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.stream_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a query parameter after the operation's own (a name it also sends goes twice).
+    pub fn extra_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extras.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends a header, replacing one of the same name the client would send (`User-Agent`,
+    /// say); repeated, every value is sent. A name or value HTTP does not allow is
+    /// [`Error::Config`] when the call is sent.
+    pub fn extra_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extras.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets a top-level property of the JSON body, over the typed body's property of the same
+    /// name; a call without a body sends an object of these alone. A call whose body is not a
+    /// JSON object fails with [`Error::Config`] before sending.
+    pub fn extra_body(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        self.extras.body.insert(name.into(), value.into());
         self
     }
 }
@@ -402,6 +436,21 @@ pub trait CallOptions: Sized {
     fn stream_idle_timeout(self, timeout: Option<Duration>) -> Self {
         update(self, |o| o.stream_idle_timeout(timeout))
     }
+
+    /// A query parameter the schema does not declare; see [`RequestOptions::extra_query`].
+    fn extra_query(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        update(self, |o| o.extra_query(name, value))
+    }
+
+    /// A header the schema does not declare; see [`RequestOptions::extra_header`].
+    fn extra_header(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        update(self, |o| o.extra_header(name, value))
+    }
+
+    /// A body property the schema does not declare; see [`RequestOptions::extra_body`].
+    fn extra_body(self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        update(self, |o| o.extra_body(name, value))
+    }
 }
 
 fn update<B: CallOptions>(mut builder: B, change: impl FnOnce(RequestOptions) -> RequestOptions) -> B {
@@ -414,8 +463,9 @@ fn update<B: CallOptions>(mut builder: B, change: impl FnOnce(RequestOptions) ->
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with an error status.
-    Api(ApiError),
+    /// The server answered with an error status (boxed: its body can be large, and a small
+    /// `Error` keeps every `Result` small).
+    Api(Box<ApiError>),
     /// A success answer whose body does not fit the schema.
     Decode(DecodeError),
     /// The request could not be sent or the answer not read.
@@ -549,13 +599,25 @@ impl fmt::Display for Seconds {
 /// An error status and what the server said.
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// The request's method (`POST`).
+    pub method: String,
+    /// The URL the request went to, so a wrong base URL shows.
+    pub url: String,
     pub status: u16,
     pub body: ErrorBody,
+    /// Every top-level property of a JSON object body as sent, whatever `body` made of it
+    /// (Letta's `trace_id` beside `detail`, say); empty for any other body.
+    pub fields: serde_json::Map<String, serde_json::Value>,
     /// How the call went: a retried 503 took more than one try.
     pub attempts: Box<Attempts>,
 }
 
 impl ApiError {
+    /// A top-level property of the error body (`trace_id`), as sent.
+    pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.fields.get(name)
+    }
+
     /// The server's message: `detail` when it is a string, else the body as text.
     pub fn detail(&self) -> Option<&str> {
         match &self.body {
@@ -568,7 +630,7 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the server answered {}", self.status)?;
+        write!(f, "{} {}: the server answered {}", self.method, self.url, self.status)?;
         match &self.body {
             ErrorBody::Declared(declared) => write!(f, ": {declared:?}"),
             ErrorBody::Detail(detail) => write!(f, ": {detail}"),
@@ -773,6 +835,8 @@ pub mod private {
         pub query: Vec<(&'static str, String)>,
         pub headers: Vec<(&'static str, String)>,
         pub body: Option<Bytes>,
+        /// The body's `Content-Type`: its media type (a multipart body's names its boundary).
+        pub content_type: std::borrow::Cow<'static, str>,
         pub streaming: bool,
         /// Decodes the error type the schema declares for a status, if any.
         pub declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>,
@@ -792,6 +856,7 @@ pub mod private {
                 query: Vec::new(),
                 headers: Vec::new(),
                 body: None,
+                content_type: std::borrow::Cow::Borrowed("application/json"),
                 streaming: false,
                 declared,
                 options: options.clone(),
@@ -803,6 +868,120 @@ pub mod private {
             self.body = Some(Bytes::from(bytes));
             Ok(self)
         }
+    }
+
+    /// Request bodies of media types other than JSON: forms, multipart and bytes as given.
+    impl Request {
+        /// The body's media type, where the schema names another than `application/json`.
+        pub fn content_type(mut self, media_type: &'static str) -> Self {
+            self.content_type = std::borrow::Cow::Borrowed(media_type);
+            self
+        }
+
+        /// The body as given, for a media type the client cannot write from a typed value.
+        pub fn bytes(mut self, body: Bytes, media_type: &'static str) -> Self {
+            self.body = Some(body);
+            self.content_type(media_type)
+        }
+
+        /// `application/x-www-form-urlencoded`: each property a pair, an array's items repeated.
+        pub fn form<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
+            let mut encoded = reqwest::Url::parse("http://form/").map_err(|e| Error::Config(e.to_string()))?;
+            {
+                let mut pairs = encoded.query_pairs_mut();
+                for (name, value) in form_fields(body)? {
+                    pairs.append_pair(&name, &value.text());
+                }
+            }
+            self.body = Some(Bytes::from(encoded.query().unwrap_or_default().to_owned()));
+            Ok(self.content_type("application/x-www-form-urlencoded"))
+        }
+
+        /// `multipart/form-data`: each property a part (an array's items a part each); text as
+        /// it is, other values as JSON.
+        pub fn multipart<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
+            let boundary = format!("letta-rs-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+            let mut out = String::new();
+            for (name, value) in form_fields(body)? {
+                // The form's own escapes for a name: a quote or a line break cannot end it early.
+                let name = name.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+                out.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n"));
+                if value.is_json() {
+                    out.push_str("Content-Type: application/json\r\n");
+                }
+                out.push_str(&format!("\r\n{}\r\n", value.text()));
+            }
+            out.push_str(&format!("--{boundary}--\r\n"));
+            self.body = Some(Bytes::from(out));
+            self.content_type = std::borrow::Cow::Owned(format!("multipart/form-data; boundary={boundary}"));
+            Ok(self)
+        }
+    }
+
+    /// An object's members in the order written (a `serde_json::Map` would sort them).
+    struct InOrder(Vec<(String, serde_json::Value)>);
+
+    impl<'de> serde::Deserialize<'de> for InOrder {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Members;
+            impl<'de> serde::de::Visitor<'de> for Members {
+                type Value = InOrder;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InOrder, A::Error> {
+                    let mut members = Vec::new();
+                    while let Some(member) = map.next_entry()? {
+                        members.push(member);
+                    }
+                    Ok(InOrder(members))
+                }
+            }
+            deserializer.deserialize_map(Members)
+        }
+    }
+
+    /// One form field's value.
+    pub enum FieldValue {
+        Text(String),
+        Json(serde_json::Value),
+    }
+
+    impl FieldValue {
+        fn text(&self) -> String {
+            match self {
+                FieldValue::Text(text) => text.clone(),
+                FieldValue::Json(value) => value.to_string(),
+            }
+        }
+
+        fn is_json(&self) -> bool {
+            matches!(self, FieldValue::Json(serde_json::Value::Object(_) | serde_json::Value::Array(_)))
+        }
+    }
+
+    /// A body's properties as form fields, in order: `null` left out, an array's items one field
+    /// each, numbers and booleans as JSON writes them, objects as their JSON.
+    pub fn form_fields<T: serde::Serialize>(body: &T) -> Result<Vec<(String, FieldValue)>, Error> {
+        let json = serde_json::to_vec(body).map_err(|e| Error::Config(format!("cannot encode the body: {e}")))?;
+        let InOrder(object) = serde_json::from_slice(&json)
+            .map_err(|_| Error::Config("a form body must be an object with properties".to_owned()))?;
+        let field = |value: serde_json::Value| match value {
+            serde_json::Value::String(text) => FieldValue::Text(text),
+            serde_json::Value::Number(_) | serde_json::Value::Bool(_) => FieldValue::Text(value.to_string()),
+            other => FieldValue::Json(other),
+        };
+        let mut out = Vec::new();
+        for (name, value) in object {
+            match value {
+                serde_json::Value::Null => {}
+                serde_json::Value::Array(items) => {
+                    out.extend(items.into_iter().filter(|i| !i.is_null()).map(|i| (name.clone(), field(i))));
+                }
+                other => out.push((name, field(other))),
+            }
+        }
+        Ok(out)
     }
 
     /// Builds the URL by pushing each path segment, so an id with `/`, `?`, `#`, spaces or dots
@@ -826,6 +1005,7 @@ pub mod private {
                 pairs.append_pair(key, value);
             }
         }
+        extras::add_query(&mut url, &request.options);
         Ok(url)
     }
 
@@ -902,13 +1082,18 @@ pub mod private {
             Failure { kind: FailureKind::Transport(error), cause, retry_after: None }
         }
 
-        fn into_error(self, request: &Request, attempts: Attempts) -> Error {
+        fn into_error(self, request: &Request, url: &reqwest::Url, attempts: Attempts) -> Error {
             // Boxed: errors are rare, and a small `Error` keeps every `Result` small.
             let attempts = Box::new(attempts);
             match self.kind {
-                FailureKind::Status(status, body) => {
-                    Error::Api(ApiError { status, body: error_body(status, &body, request.declared), attempts })
-                }
+                FailureKind::Status(status, body) => Error::Api(Box::new(ApiError {
+                    method: request.method.to_string(),
+                    url: url.to_string(),
+                    status,
+                    body: error_body(status, &body, request.declared),
+                    fields: extras::object_fields(&body),
+                    attempts,
+                })),
                 FailureKind::Transport(source) => Error::Transport(TransportError { source, attempts }),
                 FailureKind::Timeout(kind, limit) => Error::Timeout(TimeoutError { kind, limit, attempts }),
             }
@@ -917,7 +1102,13 @@ pub mod private {
 
     /// One try: sends, reads an error answer whole, and hands a success to `finish` (which
     /// reads the body, or keeps it for a stream).
-    async fn attempt<R, F, Fut>(client: &Client, url: &reqwest::Url, request: &Request, finish: &F) -> Result<R, Failure>
+    async fn attempt<R, F, Fut>(
+        client: &Client,
+        url: &reqwest::Url,
+        extra_headers: &reqwest::header::HeaderMap,
+        request: &Request,
+        finish: &F,
+    ) -> Result<R, Failure>
     where
         F: Fn(reqwest::Response) -> Fut,
         Fut: Future<Output = Result<R, reqwest::Error>>,
@@ -931,12 +1122,19 @@ pub mod private {
             builder = builder.header(*name, value.as_str());
         }
         if let Some(body) = &request.body {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(body.clone());
+            builder = builder.header(reqwest::header::CONTENT_TYPE, request.content_type.as_ref()).body(body.clone());
+        } else if extras::expects_body(&request.method) {
+            // RFC 9110 §8.6: a POST without content says so; proxies answer 411 otherwise.
+            builder = builder.header(reqwest::header::CONTENT_LENGTH, "0");
         }
         builder = builder.header(
             reqwest::header::ACCEPT,
             if request.streaming { "text/event-stream" } else { "application/json" },
         );
+        if !extra_headers.is_empty() {
+            // Replaces what the client set under the same names.
+            builder = builder.headers(extra_headers.clone());
+        }
         let response = builder.send().await.map_err(Failure::transport)?;
         let status = response.status().as_u16();
         if !response.status().is_success() {
@@ -960,6 +1158,7 @@ pub mod private {
     {
         let settings = settings(client, &request.options);
         let url = url(&client.inner.base_url, request)?;
+        let extra_headers = extras::headers(&request.options)?;
         let start = Instant::now();
         let deadline = settings.deadline.map(|limit| (later(start, limit), limit));
         let mut tries = 0;
@@ -974,11 +1173,11 @@ pub mod private {
             };
             let outcome = match end {
                 Some((at, kind, limit)) => {
-                    tokio::time::timeout_at(at, attempt(client, &url, request, &finish)).await.unwrap_or_else(|_| {
+                    tokio::time::timeout_at(at, attempt(client, &url, &extra_headers, request, &finish)).await.unwrap_or_else(|_| {
                         Err(Failure { kind: FailureKind::Timeout(kind, limit), cause: Cause::MaybeSent, retry_after: None })
                     })
                 }
-                None => attempt(client, &url, request, &finish).await,
+                None => attempt(client, &url, &extra_headers, request, &finish).await,
             };
             let failure = match outcome {
                 Ok(answer) => return Ok(answer),
@@ -988,7 +1187,7 @@ pub mod private {
                 Ok(wait) => tokio::time::sleep(wait).await,
                 Err(stopped) => {
                     let attempts = Attempts { tries, elapsed: start.elapsed(), stopped };
-                    return Err(failure.into_error(request, attempts));
+                    return Err(failure.into_error(request, &url, attempts));
                 }
             }
         }
@@ -1079,12 +1278,14 @@ pub mod private {
 
     /// Sends and decodes a JSON answer; the timeout covers reading it.
     pub async fn send_json<T: DeserializeOwned>(client: &Client, request: Request) -> Result<T, Error> {
+        let request = extras::merge_body(request)?;
         let (status, bytes) = call(client, &request, read_body).await?;
         decode(status, &bytes)
     }
 
     /// Sends a request whose answer has no body to decode (what there is is read, within the timeout).
     pub async fn send_empty(client: &Client, request: Request) -> Result<(), Error> {
+        let request = extras::merge_body(request)?;
         call(client, &request, read_body).await.map(drop)
     }
 
@@ -1094,7 +1295,8 @@ pub mod private {
     }
 
     /// Sends and returns the answer's event stream; the timeout covers its start.
-    pub async fn send_events<T: DeserializeOwned>(client: &Client, mut request: Request) -> Result<EventStream<T>, Error> {
+    pub async fn send_events<T: DeserializeOwned>(client: &Client, request: Request) -> Result<EventStream<T>, Error> {
+        let mut request = extras::merge_body(request)?;
         request.streaming = true;
         let idle = settings(client, &request.options).stream_idle_timeout;
         let response = call(client, &request, |response| async { Ok(response) }).await?;
@@ -1111,6 +1313,75 @@ pub mod private {
         Fut: Future<Output = Result<Vec<T>, Error>> + Send + 'static,
     {
         Pages { fetch, limit, cursor: None, buffer: std::collections::VecDeque::new(), pending: None, done: false }
+    }
+
+    /// The escape hatches of [`RequestOptions`] on the wire: extra query parameters, headers
+    /// and body properties, and the empty body a bodiless POST declares.
+    mod extras {
+        use super::*;
+
+        /// Methods whose requests carry content, so that having none is said (`Content-Length: 0`).
+        pub(super) fn expects_body(method: &reqwest::Method) -> bool {
+            matches!(*method, reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH)
+        }
+
+        pub(super) fn add_query(url: &mut reqwest::Url, options: &RequestOptions) {
+            if options.extras.query.is_empty() {
+                return;
+            }
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &options.extras.query {
+                pairs.append_pair(name, value);
+            }
+        }
+
+        /// The extra headers, checked before anything is sent.
+        pub(super) fn headers(options: &RequestOptions) -> Result<reqwest::header::HeaderMap, Error> {
+            use reqwest::header::{HeaderName, HeaderValue};
+            let mut map = reqwest::header::HeaderMap::new();
+            for (name, value) in &options.extras.headers {
+                let name = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| Error::Config(format!("`{name}` cannot be a header name")))?;
+                let value = HeaderValue::from_str(value)
+                    .map_err(|_| Error::Config(format!("the value of the header `{name}` is not a valid header value")))?;
+                map.append(name, value);
+            }
+            Ok(map)
+        }
+
+        /// The request with the extra body properties laid over its JSON object body.
+        pub(super) fn merge_body(mut request: Request) -> Result<Request, Error> {
+            let extra = &request.options.extras.body;
+            if extra.is_empty() {
+                return Ok(request);
+            }
+            // Only a JSON body can take properties: form, multipart and raw bodies cannot.
+            let media_type = request.content_type.split(';').next().unwrap_or_default().trim();
+            if request.body.is_some() && !(media_type == "application/json" || media_type.ends_with("+json")) {
+                return Err(Error::Config(format!("extra body properties need a JSON body, not {media_type}")));
+            }
+            let mut object = match &request.body {
+                None => serde_json::Map::new(),
+                Some(bytes) => match serde_json::from_slice::<serde_json::Value>(bytes) {
+                    Ok(serde_json::Value::Object(object)) => object,
+                    _ => return Err(Error::Config("extra body properties need a JSON object body".to_owned())),
+                },
+            };
+            for (name, value) in extra {
+                object.insert(name.clone(), value.clone());
+            }
+            let bytes = serde_json::to_vec(&object).map_err(|e| Error::Config(format!("cannot encode the body: {e}")))?;
+            request.body = Some(Bytes::from(bytes));
+            Ok(request)
+        }
+
+        /// The top-level properties of a JSON object error body.
+        pub(super) fn object_fields(bytes: &[u8]) -> serde_json::Map<String, serde_json::Value> {
+            match serde_json::from_slice(bytes) {
+                Ok(serde_json::Value::Object(object)) => object,
+                _ => serde_json::Map::new(),
+            }
+        }
     }
 
     struct Pages<T, F, Fut> {

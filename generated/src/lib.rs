@@ -5,11 +5,21 @@
 //!
 //! Every string enum and union is open: a value from a newer server decodes into its
 //! `Unknown` arm, kept as sent, and every object keeps undeclared properties in `extra`.
+#![cfg_attr(
+    feature = "client",
+    doc = "\n# Quick start\n\n```no_run\nuse futures_util::StreamExt;\nuse letta_conversations::{Client, Error};\n\n# async fn quick_start() -> Result<(), Error> {\n// LETTA_API_KEY and LETTA_BASE_URL (by default the hosted API); `Client::new(url)` or\n// `Client::builder(url)` for more. A malformed URL fails here, not at the first call.\nlet client = Client::from_env()?;\n// Required parameters (and a required body) are arguments; the rest are setters.\nlet answer = client.conversations().create(\"<agent_id>\").send().await?;\n// Server-sent events, typed; a stream cut short says how far it got.\nlet mut events = client.conversations().retrieve_stream(\"<conversation_id>\").stream().await?;\nwhile let Some(event) = events.next().await {\n    let event = event?;\n#   let _ = event;\n}\n// Every item of every page, following the cursor.\nlet mut items = std::pin::pin!(client.conversations().list().into_stream());\nwhile let Some(item) = items.next().await {\n    let item = item?;\n#   let _ = item;\n}\n// Errors are values: an error status names the request and keeps the body.\nmatch client.conversations().create(\"<agent_id>\").send().await {\n    Err(Error::Api(api)) => eprintln!(\"{} {} answered {}: {:?}\", api.method, api.url, api.status, api.body),\n    Err(other) => eprintln!(\"{other}\"), // the cause chain included\n    Ok(_) => {}\n}\n# let _ = answer;\n# Ok(()) }\n```\n\nPer-call options (timeout, retries, extra query parameters, headers and body properties) come with [`client::CallOptions`]; properties the description does not declare are kept in each model's `extra`.\n"
+)]
+/*!
+# Models only
+
+With `default-features = false` the crate is the models alone: `serde` types with no HTTP dependency, for a server or a client of one's own.
+*/
 #![allow(
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::large_enum_variant,
-    clippy::too_many_arguments
+    clippy::too_many_arguments,
+    clippy::upper_case_acronyms
 )]
 #[rustfmt::skip]
 pub mod models;

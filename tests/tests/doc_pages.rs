@@ -976,21 +976,21 @@ fn object_of(fields: &[DocField], classes: &BTreeMap<String, Vec<DocField>>) -> 
 
 fn inner_extra(settings: &ModelSettings) -> Option<&Map<String, Value>> {
     Some(match settings {
-        ModelSettings::Openai(s) => &s.extra,
-        ModelSettings::Sglang(s) => &s.extra,
+        ModelSettings::OpenAI(s) => &s.extra,
+        ModelSettings::SGLang(s) => &s.extra,
         ModelSettings::Anthropic(s) => &s.extra,
-        ModelSettings::GoogleAi(s) => &s.extra,
+        ModelSettings::GoogleAI(s) => &s.extra,
         ModelSettings::GoogleVertex(s) => &s.extra,
         ModelSettings::Azure(s) => &s.extra,
-        ModelSettings::Xai(s) => &s.extra,
-        ModelSettings::Zai(s) => &s.extra,
+        ModelSettings::XAI(s) => &s.extra,
+        ModelSettings::ZAI(s) => &s.extra,
         ModelSettings::Groq(s) => &s.extra,
         ModelSettings::Deepseek(s) => &s.extra,
         ModelSettings::Together(s) => &s.extra,
         ModelSettings::Bedrock(s) => &s.extra,
         ModelSettings::Baseten(s) => &s.extra,
-        ModelSettings::Openrouter(s) => &s.extra,
-        ModelSettings::ChatgptOauth(s) => &s.extra,
+        ModelSettings::OpenRouter(s) => &s.extra,
+        ModelSettings::ChatGPTOAuth(s) => &s.extra,
         ModelSettings::Unknown(_) => return None,
     })
 }

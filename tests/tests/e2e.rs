@@ -8,7 +8,7 @@ mod support;
 use std::collections::BTreeSet;
 
 use futures_util::StreamExt;
-use letta_conversations::client::{ErrorBody, StreamError};
+use letta_conversations::client::{CallOptions, ErrorBody, StreamError};
 use letta_conversations::models::*;
 use letta_conversations::{Client, Error, Patch};
 use serde_json::{Value, json};
@@ -283,13 +283,14 @@ async fn the_generated_client_against_a_real_server() {
         .send()
         .await
         .expect("send");
-    assert!(
-        reply
-            .messages
-            .iter()
-            .any(|m| matches!(m, LettaMessageUnion::AssistantMessage(_))),
-        "{reply:?}"
-    );
+    // The reply's text, read through the accessors the generator derives.
+    let replies: Vec<String> = reply
+        .messages
+        .iter()
+        .filter_map(LettaMessageUnion::as_assistant_message)
+        .filter_map(AssistantMessage::text)
+        .collect();
+    assert!(replies.iter().any(|text| !text.is_empty()), "{reply:?}");
     seen.operations.insert("send_conversation_message");
     let mut events = conversations
         .send_message(&id, text_input("hello streaming"))
@@ -451,12 +452,18 @@ async fn the_generated_client_against_a_real_server() {
     );
     seen.operations.insert("delete_conversation");
 
-    // The server's error shapes.
-    let detail = expect_api_error(
-        conversations.retrieve("not-a-conv-id").send().await,
-        422,
-        "malformed id",
-    );
+    // The server's error shapes; every field of the body is kept (its 422 has a `trace_id`).
+    let malformed = conversations.retrieve("not-a-conv-id").send().await;
+    if let Err(Error::Api(api)) = &malformed {
+        assert!(api.field("trace_id").is_some(), "{:?}", api.fields);
+        assert_eq!(api.method, "GET");
+        assert!(
+            api.url.ends_with("/v1/conversations/not-a-conv-id"),
+            "{}",
+            api.url
+        );
+    }
+    let detail = expect_api_error(malformed, 422, "malformed id");
     assert!(detail.contains("conversation_id"), "{detail}");
     expect_api_error(
         conversations
@@ -521,6 +528,20 @@ async fn a_wrong_path_fails_with_the_servers_answer() {
     })
     .await;
     let panic = outcome.expect_err("the expectation fails").into_panic();
+    // The error's message names the request, so the doubled prefix shows.
+    let client = Client::new(format!("{base}/v1/no-such-prefix")).expect("client");
+    let shown = client
+        .conversations()
+        .list()
+        .max_retries(0)
+        .send()
+        .await
+        .expect_err("404")
+        .to_string();
+    assert!(
+        shown.starts_with(&format!("GET {base}/v1/no-such-prefix/v1/conversations/")),
+        "{shown}"
+    );
     let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
     println!("e2e: a wrong path fails as: {message}");
     assert!(

@@ -55,21 +55,21 @@ fn every_model_settings_variant_round_trips_with_every_field_set() {
         );
         let all_known = inner_extra_is_empty!(
             &decoded,
-            Openai,
-            Sglang,
+            OpenAI,
+            SGLang,
             Anthropic,
-            GoogleAi,
+            GoogleAI,
             GoogleVertex,
             Azure,
-            Xai,
-            Zai,
+            XAI,
+            ZAI,
             Groq,
             Deepseek,
             Together,
             Bedrock,
             Baseten,
-            Openrouter,
-            ChatgptOauth
+            OpenRouter,
+            ChatGPTOAuth
         );
         assert!(
             all_known,
@@ -129,7 +129,7 @@ fn conversation_keeps_unknown_fields_and_newer_enum_values() {
     });
     let conversation: Conversation = serde_json::from_value(payload.clone()).expect("decodes");
     assert_eq!(conversation.extra["archived"], json!(true));
-    let Some(ModelSettings::Openai(openai)) = &conversation.model_settings else {
+    let Some(ModelSettings::OpenAI(openai)) = &conversation.model_settings else {
         panic!("openai settings")
     };
     let effort = openai
@@ -327,4 +327,79 @@ fn a_changed_kept_property_writes_the_new_value() {
         "the kept text is not written over a change"
     );
     assert_eq!(decoded.extra.exact_text("counter"), None);
+}
+
+#[test]
+fn the_assistant_reply_reads_in_one_expression_from_a_response_and_from_events() {
+    use letta_conversations::models::{
+        AssistantMessage, LettaMessageUnion, LettaResponse, StreamEvent,
+    };
+    let response: LettaResponse = serde_json::from_value(json!({
+        "messages": [
+            {"message_type": "user_message", "id": "m-1", "date": "2026-03-26T10:00:00Z", "content": "hi"},
+            {"message_type": "reasoning_message", "id": "m-2", "date": "2026-03-26T10:00:00Z", "reasoning": "think"},
+            {"message_type": "assistant_message", "id": "m-3", "date": "2026-03-26T10:00:00Z",
+             "content": [{"type": "text", "text": "Hello, "}, {"type": "text", "text": "world"}]},
+            {"message_type": "assistant_message", "id": "m-4", "date": "2026-03-26T10:00:00Z", "content": "plain"}
+        ],
+        "stop_reason": {"message_type": "stop_reason", "stop_reason": "end_turn"},
+        "usage": {"message_type": "usage_statistics"}
+    }))
+    .expect("decodes");
+    let replies: Vec<String> = response
+        .messages
+        .iter()
+        .filter_map(LettaMessageUnion::as_assistant_message)
+        .filter_map(AssistantMessage::text)
+        .collect();
+    assert_eq!(replies, ["Hello, world", "plain"]);
+    // `text()` on the union reads any message that has text; reasoning has none.
+    let texts: Vec<Option<String>> = response.messages.iter().map(|m| m.text()).collect();
+    assert_eq!(
+        texts,
+        [
+            Some("hi".to_owned()),
+            None,
+            Some("Hello, world".to_owned()),
+            Some("plain".to_owned())
+        ]
+    );
+
+    let event: StreamEvent = serde_json::from_value(json!({
+        "message_type": "assistant_message", "id": "m-5", "date": "2026-03-26T10:00:00Z",
+        "content": [{"type": "text", "text": "streamed"}]
+    }))
+    .expect("decodes");
+    assert_eq!(
+        event
+            .as_assistant_message()
+            .and_then(AssistantMessage::text)
+            .as_deref(),
+        Some("streamed")
+    );
+    let ping: StreamEvent = serde_json::from_value(
+        json!({"message_type": "ping", "id": "p-1", "date": "2026-03-26T10:00:00Z"}),
+    )
+    .expect("decodes");
+    assert_eq!(ping.as_assistant_message(), None);
+    assert_eq!(ping.text(), None);
+}
+
+#[test]
+fn strings_convert_into_string_unions_from_str_and_string() {
+    use letta_conversations::models::{
+        ConversationMessageRequest, ConversationMessageRequestInput, MessageCreateContent,
+    };
+    let request = ConversationMessageRequest {
+        input: Some("hello".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        request.input,
+        Some(ConversationMessageRequestInput::String("hello".to_owned()))
+    );
+    let owned: ConversationMessageRequestInput = String::from("hello").into();
+    assert_eq!(request.input.as_ref(), Some(&owned));
+    let content: MessageCreateContent = "hi".into();
+    assert_eq!(content.text().as_deref(), Some("hi"));
 }

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use codegen::File;
 
-/// Reads a JSON document, gunzipping it when it starts with the gzip magic bytes.
+/// Reads a document (JSON or YAML), gunzipping it when it starts with the gzip magic bytes.
 pub fn read_spec(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {

@@ -2,10 +2,12 @@
 //! either way, a change of the output is summed up as API changes first.
 //! `cargo xtask schema --from FILE`: rewrites `schema/` from a full Letta OpenAPI document.
 //! `cargo xtask bench`: builds and runs the benchmarks of `xtask/bench/` against progenitor.
+//! `cargo xtask directory`: generates (or compiles a sample of) the APIs.guru directory.
 //!
 //! Each command reads its own flags and refuses any other with its usage; defaults come from
 //! `codegen::Options::default()`.
 
+mod directory;
 mod fsutil;
 mod workspace;
 
@@ -24,8 +26,8 @@ const LISTING: &str = "API.json";
 
 fn usage() -> String {
     format!(
-        "usage:\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
-        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE
+        "usage:\n  {}\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
+        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE, DIRECTORY_LINE
     )
 }
 
@@ -33,13 +35,15 @@ const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--out D
                             [--tag TAG | --path-prefix PREFIX | --all] [--crate-name NAME]";
 const SCHEMA_LINE: &str = "cargo xtask schema --from FILE [--tag TAG]";
 const BENCH_LINE: &str = "cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]";
+const DIRECTORY_LINE: &str =
+    "cargo xtask directory [--check] [--sample N | --compile N] [--seed S] [--dir DIR] [--jobs N]";
 
 fn codegen_usage() -> String {
     let defaults = Options::default();
     format!(
         "usage: {CODEGEN_LINE}
 
-Generates the Rust crate from an OpenAPI 3.0/3.1 JSON document (plain or .gz).
+Generates the Rust crate from an OpenAPI 3.0/3.1 document, JSON or YAML (plain or .gz).
 When the output changes, it first prints the API changes (breaking, additive, compatible)
 against the {LISTING} listing in the output directory. Files in the output directory the
 generator no longer writes are removed (sources under src/) or named.
@@ -90,6 +94,8 @@ fn main() -> ExitCode {
         Some("codegen") => codegen_command(&args[1..]),
         Some("schema") => schema_command(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
+        Some("directory") => directory::command(&args[1..]),
+        Some("directory-worker") => directory::worker(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{}", usage());
             return ExitCode::SUCCESS;
@@ -193,8 +199,12 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         source_label: label,
         standalone: fsutil::normalised(&out) != fsutil::normalised(&default_out),
     };
-    let files =
-        codegen::generate(&text, &options).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let generated = codegen::generate_with_warnings(&text, &options)
+        .map_err(|e| format!("{}: {e}", spec.display()))?;
+    for warning in &generated.warnings {
+        eprintln!("warning: {}: {warning}", spec.display());
+    }
+    let files = generated.files;
     let diffs = fsutil::stale_files(&out, &files)?;
     let leftovers = fsutil::not_generated(&out, &files)?;
     if diffs.is_empty() && leftovers.is_empty() {

@@ -266,3 +266,31 @@ fn files_the_generator_no_longer_writes_fail_the_check() {
     std::fs::remove_file(out.join("NOTES.md")).expect("remove");
     assert!(xtask(&[&args[..], &["--check"]].concat()).status.success());
 }
+
+#[test]
+fn a_gzipped_yaml_document_generates() {
+    use std::io::Write as _;
+    let dir = scratch("yaml");
+    let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        200:\n          description: ok\n          content:\n            application/json:\n              schema: {type: object, properties: {id: {type: string}}}\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(yaml.as_bytes()).expect("gzip");
+    // No telling suffix: the content says gzip, then YAML.
+    let spec = dir.join("spec.bin");
+    std::fs::write(&spec, gz.finish().expect("gzip")).expect("write");
+    let out = dir.join("crate");
+    let run = xtask(&[
+        "codegen",
+        "--spec",
+        spec.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+        "--all",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let models = std::fs::read_to_string(out.join("src/models.rs")).expect("models");
+    assert!(models.contains("pub struct GetAResponse"), "{models}");
+}

@@ -62,7 +62,9 @@ fn declared_errors(model: &Model) -> TokenStream {
     let enum_variants = errors.variants.iter().map(|v| {
         let name = ident(&v.name);
         let ty = ty_tokens(model, &v.ty);
-        quote!(#name(#ty),)
+        // Boxed: an error type with many fields would make every `Result<_, Error>` of the
+        // client as large as itself (clippy's result_large_err), for a path that is rare.
+        quote!(#name(::std::boxed::Box<#ty>),)
     });
     let fns = errors.decoders.iter().map(|decoder| {
         let name = ident(&decoder.name);
@@ -80,17 +82,22 @@ fn declared_errors(model: &Model) -> TokenStream {
             quote! {
                 #pattern => {
                     if let ::std::result::Result::Ok(value) = ::serde_json::from_slice(bytes) {
-                        return ::std::option::Option::Some(DeclaredError::#variant(value));
+                        return ::std::option::Option::Some(DeclaredError::#variant(::std::boxed::Box::new(value)));
                     }
                 }
             }
         });
+        // Lowering puts `default` last: after it, a catch-all would be unreachable.
+        let rest = match decoder.cases.last() {
+            Some((StatusMatch::Default, _)) => TokenStream::new(),
+            _ => quote!(_ => {}),
+        };
         quote! {
             #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
             fn #name(status: u16, bytes: &[u8]) -> ::std::option::Option<DeclaredError> {
                 match status {
                     #(#arms)*
-                    _ => {}
+                    #rest
                 }
                 ::std::option::Option::None
             }
@@ -145,6 +152,12 @@ pub fn emit(model: &Model) -> (TokenStream, String) {
     };
     let tokens = quote! {
         //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
+        //!
+        //! A group's method takes what the operation requires: its required parameters and, when
+        //! the schema requires one, its body. Everything optional is a setter on the builder
+        //! it returns: optional parameters by name, an optional body with `.body(..)`. Every
+        //! builder is named after its operationId with `Builder` at the end, and no public type
+        //! of the crate shares its name; each takes per-call options through [`CallOptions`].
         #![allow(deprecated)]
 
         pub use crate::client_runtime::{
@@ -182,8 +195,8 @@ fn builders(model: &Model) -> String {
         let mut locations = BTreeSet::new();
         for op in &model.operations {
             locations.extend(op.params.iter().map(|p| location(p.location)));
-            if op.body.is_some() {
-                locations.insert("body");
+            if let Some(body) = &op.body {
+                locations.insert(body_location(body));
             }
         }
         if !locations.is_empty() {
@@ -223,6 +236,17 @@ fn location(location: ParamLocation) -> &'static str {
     }
 }
 
+/// How the body is written, as the runtime's location that writes it: `body` as JSON, `form`
+/// as form pairs, `multipart` as form-data parts, `raw` as the bytes given.
+fn body_location(body: &Body) -> &'static str {
+    match body.encoding {
+        BodyEncoding::Json => "body",
+        BodyEncoding::Form => "form",
+        BodyEncoding::Multipart => "multipart",
+        BodyEncoding::Raw => "raw",
+    }
+}
+
 /// A parameter as the declaration states it: `name: Type = location("wire")`.
 fn parameter_line(model: &Model, p: &Param, spelling: &Spelling) -> String {
     format!(
@@ -249,9 +273,14 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
         let _ = writeln!(out, "{DECLARATION_INDENT}#[deprecated]");
     }
     let body_line = op.body.as_ref().map(|b| {
+        let ty = match b.encoding {
+            BodyEncoding::Raw => "::bytes::Bytes".to_owned(),
+            _ => spelling.ty(model, &b.ty),
+        };
         format!(
-            "body: {} = body(\"application/json\")",
-            spelling.ty(model, &b.ty)
+            "body: {ty} = {}({})",
+            body_location(b),
+            string_literal(&b.media_type)
         )
     });
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
@@ -280,10 +309,11 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
     let options = op.params.iter().any(|p| !p.required) || body_optional;
     let _ = write!(
         out,
-        ") -> {} = {} {} {{",
+        ") -> {} = {} {} sent by {} {{",
         op.builder,
         op.method.as_http(),
-        Literal::string(&op.path)
+        Literal::string(&op.path),
+        string_literal(op.call.answer.sent_by())
     );
     out.push_str(if options { "\n" } else { "}\n" });
     for p in op.params.iter().filter(|p| !p.required) {

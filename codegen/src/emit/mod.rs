@@ -2,8 +2,10 @@
 //! text, so no name or prose can inject code), parsed and pretty-printed; every decision was
 //! taken in lowering, so these modules only print.
 
+mod accessors;
 pub mod client;
 pub mod docs;
+mod front_page;
 pub mod models;
 mod parallel;
 mod structs;
@@ -28,7 +30,7 @@ pub fn format_file(tokens: TokenStream, source: &str, what: &str) -> Result<Stri
 }
 
 /// Parses tokens as a file and pretty-prints them.
-fn format_items(tokens: TokenStream, what: &str) -> Result<String> {
+pub(super) fn format_items(tokens: TokenStream, what: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::at(
             "#",
@@ -59,16 +61,21 @@ const OPERATION_RUNTIME: &str = include_str!("../../runtime/operation.rs");
 /// All files of the generated crate, in a fixed order.
 pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     let source = options.source_label.as_str();
+    let quick_start = front_page::quick_start(model, &options.crate_name);
+    let models_only = front_page::MODELS_ONLY;
     let lib = quote! {
         //! Typed models of the Letta API, generated from its OpenAPI description.
         //!
         //! Every string enum and union is open: a value from a newer server decodes into its
         //! `Unknown` arm, kept as sent, and every object keeps undeclared properties in `extra`.
+        #![cfg_attr(feature = "client", doc = #quick_start)]
+        #![doc = #models_only]
         #![allow(
             clippy::doc_lazy_continuation,
             clippy::doc_overindented_list_items,
             clippy::large_enum_variant,
-            clippy::too_many_arguments
+            clippy::too_many_arguments,
+            clippy::upper_case_acronyms
         )]
 
         #[rustfmt::skip]
@@ -111,9 +118,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     ));
     jobs.push(Box::new(move || Ok(models::preamble(model, spelling))));
     for run in runs {
-        jobs.push(Box::new(move || {
-            Ok(models::emit_types(model, run, spelling))
-        }));
+        jobs.push(Box::new(move || models::emit_types(model, run, spelling)));
     }
     let mut printed = parallel::run(&jobs)?.into_iter();
     let client = format!("{}{}", header(source), printed.next().unwrap_or_default());
@@ -196,8 +201,12 @@ fn cargo_toml(options: &Options) -> String {
          fastrand = {{ version = \"2\", optional = true }}\n\
          futures-core = {{ version = \"0.3\", optional = true }}\n\
          memchr = {{ version = \"2\", optional = true }}\n\
-         reqwest = {{ version = \"0.12\", default-features = false, features = [\"http2\", \"rustls-tls\", \"stream\"], optional = true }}\n\
-         tokio = {{ version = \"1\", features = [\"time\"], optional = true }}\n{workspace}",
+         reqwest = {{ version = \"0.12\", default-features = false, features = [\"gzip\", \"http2\", \"rustls-tls\", \"stream\"], optional = true }}\n\
+         tokio = {{ version = \"1\", features = [\"time\"], optional = true }}\n\
+         \n\
+         [dev-dependencies]\n\
+         # The front page's quick start reads streams with `StreamExt::next`.\n\
+         futures-util = \"0.3\"\n{workspace}",
         source = options.source_label,
         name = options.crate_name,
     )

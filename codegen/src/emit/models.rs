@@ -18,10 +18,13 @@ use serde_json::Value;
 
 use super::docs::doc_comment;
 use super::{structs, unions};
+use crate::error::Result;
 use crate::model::*;
 
+/// An identifier for a name from the model. The model's names are identifiers already
+/// (`naming` makes them so); this keeps any slip a wrong name in the output, never a panic.
 pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
+    Ident::new(&crate::naming::identifier(name), Span::call_site())
 }
 
 /// The Rust type expression for `ty`, with fully qualified paths (for the client, which lives
@@ -339,7 +342,7 @@ pub(super) const MEMBER_INDENT: &str = "        ";
 
 /// Prints the given types, in the given order (`model.order` for all of them), with a blank
 /// line before each item.
-pub fn emit_types(model: &Model, ids: &[TypeId], spelling: &Spelling) -> String {
+pub fn emit_types(model: &Model, ids: &[TypeId], spelling: &Spelling) -> Result<String> {
     let mut out = String::new();
     for id in ids {
         let def = model.get(*id);
@@ -359,8 +362,14 @@ pub fn emit_types(model: &Model, ids: &[TypeId], spelling: &Spelling) -> String 
                 let _ = writeln!(out, "pub type {} = {};", def.name, spelling.ty(model, ty));
             }
         }
+        // Read paths and conversions derived from the type's shape, in impls of their own.
+        let accessors = super::accessors::emit(model, *id);
+        if !accessors.is_empty() {
+            out.push('\n');
+            out.push_str(&super::format_items(accessors, "accessors")?);
+        }
     }
-    out
+    Ok(out)
 }
 
 fn emit_enum(out: &mut String, def: &TypeDef, e: &StringEnum) {

@@ -143,7 +143,13 @@ fn operation(out: &mut String, model: &Model, op: &Operation, receiver: &str) {
             ParamLocation::Header => "Header",
         };
         let ty = ty_name(model, &p.ty);
-        let _ = writeln!(out, "- {location} `{}`: {ty} ({need})", p.wire);
+        // The Rust name when it is not the wire name (`user_agent` for `User-Agent`).
+        let name = if p.name == p.wire {
+            format!("`{}`", p.wire)
+        } else {
+            format!("`{}` (`{}`)", p.name, p.wire)
+        };
+        let _ = writeln!(out, "- {location} {name}: {ty} ({need})");
     }
     if let Some(body) = &op.body {
         let need = if body.required {
@@ -151,7 +157,16 @@ fn operation(out: &mut String, model: &Model, op: &Operation, receiver: &str) {
         } else {
             "optional"
         };
-        let _ = writeln!(out, "- body: {} ({need})", ty_name(model, &body.ty));
+        let ty = match body.encoding {
+            BodyEncoding::Raw => "Bytes".to_owned(),
+            _ => ty_name(model, &body.ty),
+        };
+        let media = if body.media_type == "application/json" {
+            String::new()
+        } else {
+            format!(" as `{}`", body.media_type)
+        };
+        let _ = writeln!(out, "- body: {ty}{media} ({need})");
     }
     let toggle = |value: bool| match &op.call.toggle {
         Some(field) => format!(" (sets `{field}: {value}`)"),

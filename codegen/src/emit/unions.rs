@@ -55,10 +55,13 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
         UnionKind::Untagged(_) => "shape".to_owned(),
     };
     let _ = writeln!(out, "{INDENT}pub enum {name} ..{unknown} by {by} {{");
-    // `From` for each variant type that appears once.
+    // `From` for each variant type that appears once, aliases seen through: `From<Id>` and
+    // `From<String>` are one impl when `type Id = String`.
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for v in u.variants() {
-        *counts.entry(spelling.ty(model, &v.ty)).or_default() += 1;
+        *counts
+            .entry(spelling.ty(model, &model.unaliased(&v.ty)))
+            .or_default() += 1;
     }
     let mut variant = |v: &Variant, tag: Option<(&str, &str, bool)>| {
         let tag_note = tag.map(|(property, value, _)| format!("`{property}: \"{value}\"`"));
@@ -71,7 +74,8 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
                 out.push_str(" adds_tag");
             }
         }
-        if counts.get(&ty).is_some_and(|n| *n > 1) {
+        let unaliased = spelling.ty(model, &model.unaliased(&v.ty));
+        if counts.get(&unaliased).is_some_and(|n| *n > 1) {
             out.push_str(" no_from");
         }
         out.push_str(",\n");

@@ -3,14 +3,13 @@
 //! their toggle, or nothing) and pagination; and the error decoders the operations share.
 //! They need the finished types (a body's fields, an item's `id`), so they come last.
 
-use heck::ToUpperCamelCase;
-
 use super::operations::Declared;
 use crate::model::*;
 use crate::naming::{self, Scope};
 
-/// Names the generated client module defines itself, which no group may take.
-const CLIENT_ITEMS: [&str; 19] = [
+/// Names the generated client module defines or imports itself, which no group or builder may
+/// take (the builders' module glob-imports them).
+const CLIENT_ITEMS: [&str; 20] = [
     "Client",
     "ClientBuilder",
     "Error",
@@ -30,7 +29,15 @@ const CLIENT_ITEMS: [&str; 19] = [
     "TimeoutKind",
     "TransportError",
     "Truncation",
+    "Request",
 ];
+
+/// Names the crate root exports from its runtime, which no builder or group may take.
+const ROOT_ITEMS: [&str; 4] = ["Extra", "Patch", "Timestamp", "TimestampError"];
+
+/// What every builder's name ends with: `create_conversation` is built by
+/// `CreateConversationBuilder`, never by a type that shares a model's name.
+const BUILDER_SUFFIX: &str = "Builder";
 
 /// Methods `Client` has of its own, which no accessor or untagged operation may take.
 const CLIENT_METHODS: [&str; 4] = ["new", "from_env", "builder", "base_url"];
@@ -42,7 +49,7 @@ const GROUP_MEMBERS: [&str; 2] = ["new", "client"];
 pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
     let (errors, decoder_of) = declared_errors(model, &declared);
     let groups = groups_of(&declared);
-    let names = names(&declared, &groups);
+    let names = names(model, &declared, &groups);
     let mut operations = Vec::with_capacity(declared.len());
     for (index, op) in declared.into_iter().enumerate() {
         let call = call(model, &op);
@@ -54,6 +61,7 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
             builder,
             method: op.method,
             path: op.path,
+            route: op.route,
             tag: op.tag,
             summary: op.summary,
             doc: op.doc,
@@ -67,6 +75,7 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
         });
     }
     model.item_ids = item_ids(model, &operations);
+    model.examples = examples(&operations);
     model.operations = operations;
     model.groups = groups
         .into_iter()
@@ -74,6 +83,28 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
         .map(|((_, operations), tag)| Group { tag, operations })
         .collect();
     model.errors = errors;
+}
+
+/// The first operations the quick start can call with placeholders: string arguments only,
+/// no required body, not deprecated.
+fn examples(operations: &[Operation]) -> Examples {
+    let simple = |op: &&Operation| {
+        !op.deprecated
+            && !op.body.as_ref().is_some_and(|b| b.required)
+            && op.params.iter().all(|p| !p.required || p.ty == Ty::String)
+    };
+    let find = |wanted: fn(&Operation) -> bool| {
+        operations
+            .iter()
+            .enumerate()
+            .find(|(_, op)| simple(op) && wanted(op))
+            .map(|(index, _)| index)
+    };
+    Examples {
+        call: find(|op| op.call.answer.json().is_some()),
+        stream: find(|op| op.call.answer.events().is_some()),
+        pages: find(|op| op.pagination.is_some()),
+    }
 }
 
 /// The operations by tag, in the order each tag first appears.
@@ -97,10 +128,20 @@ struct Names {
 
 /// Every name of the client, claimed group by group in document order: a group's methods,
 /// its operations' builders, then its own type and accessor.
-fn names(declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Names {
-    let mut builders = Scope::default();
+///
+/// Builders and group types share one scope with every other public type of the crate (the
+/// models, the client's own items, the root's): no two public types share a name, so glob
+/// imports of `models` and `client::builders` never collide. A builder is its operationId in
+/// UpperCamelCase with [`BUILDER_SUFFIX`]; a clash takes the next free number.
+fn names(model: &Model, declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Names {
     let mut client_methods = Scope::with_reserved(&CLIENT_METHODS);
-    let mut group_types = Scope::with_reserved(&CLIENT_ITEMS);
+    let mut public_types = Scope::with_reserved(&CLIENT_ITEMS);
+    for name in ROOT_ITEMS {
+        public_types.claim(name);
+    }
+    for def in &model.types {
+        public_types.claim(&def.name);
+    }
     let mut of_operation = vec![(String::new(), String::new()); declared.len()];
     let mut of_group = Vec::new();
     for (tag, members) in groups {
@@ -114,12 +155,13 @@ fn names(declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Name
                 .collect(),
         };
         for ((&index, op), method) in members.iter().zip(&ops).zip(methods) {
-            let builder = builders.claim(&op.operation_id.to_upper_camel_case());
+            let base = naming::type_name(&op.operation_id);
+            let builder = public_types.claim(&format!("{base}{BUILDER_SUFFIX}"));
             of_operation[index] = (method, builder);
         }
         of_group.push(tag.as_ref().map(|tag| TagGroup {
             tag: tag.clone(),
-            type_name: group_types.claim(&naming::type_name(tag)),
+            type_name: public_types.claim(&naming::type_name(tag)),
             accessor: client_methods.claim_snake(&naming::field_name(tag)),
         }));
     }
@@ -174,7 +216,9 @@ fn group_method_names(ops: &[&Declared], tag: &str) -> Vec<String> {
 
 /// How the builder sends: its JSON answer, its events, and the body's stream toggle.
 fn call(model: &Model, op: &Declared) -> Call {
-    let toggle = op.body.as_ref().and_then(|body| match &body.ty {
+    // Only a typed body can carry a stream toggle; bytes are sent as given.
+    let typed_body = op.body.as_ref().filter(|b| b.encoding != BodyEncoding::Raw);
+    let toggle = typed_body.and_then(|body| match &body.ty {
         Ty::Named(id) => match &model.get(*id).kind {
             TypeKind::Struct(s) => s
                 .fields
@@ -310,8 +354,18 @@ fn declared_errors(model: &Model, declared: &[Declared]) -> (DeclaredErrors, Vec
                     arm_types.len() - 1
                 }
             };
-            cases.push((*status, arm));
+            // One arm per status: the first body declared for it.
+            if cases.iter().all(|(seen, _)| seen != status) {
+                cases.push((*status, arm));
+            }
         }
+        // Exact statuses, then ranges (`4XX`), then `default`: a range or the catch-all put
+        // first would leave the arms after it unreachable.
+        cases.sort_by_key(|(status, _)| match status {
+            StatusMatch::Code(_) => 0,
+            StatusMatch::Range(_) => 1,
+            StatusMatch::Default => 2,
+        });
         let decoder = match errors.decoders.iter().position(|d| d.cases == cases) {
             Some(decoder) => decoder,
             None => {

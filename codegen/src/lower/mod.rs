@@ -2,8 +2,10 @@
 //! every name, identity and decision settled, so that `emit` only prints.
 //!
 //! One file per construct: [`schemas`] (scalars, objects, enums), [`all_of`] (merges),
-//! [`unions`], [`operations`], [`recursion`] (boxing recursive fields).
+//! [`unions`], [`operations`], [`recursion`] (boxing recursive fields), then the client's
+//! decisions ([`client`]) and the read paths derived from the types' shapes ([`accessors`]).
 
+mod accessors;
 mod all_of;
 mod client;
 mod operations;
@@ -15,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
-use crate::error::{Error, Pointer, Result};
+use crate::error::{Error, Pointer, Result, Warning};
 use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::vocabulary;
@@ -72,6 +74,8 @@ struct Lowerer<'a> {
     /// How many inline schemas deep the lowering is; bounded so that no input can exhaust the
     /// stack.
     depth: usize,
+    /// Flaws worked around, in the order they were met.
+    warnings: Vec<Warning>,
 }
 
 /// Far more inline nesting than any real document has (the whole Letta API's deepest is 12):
@@ -94,6 +98,7 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, Method)]) -> Result<Mod
         patch_bodies: BTreeSet::new(),
         merging: Vec::new(),
         depth: 0,
+        warnings: Vec::new(),
     };
     lowerer.find_patch_bodies();
     let schemas = spec.components.as_ref().map(|c| &c.schemas);
@@ -141,10 +146,12 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, Method)]) -> Result<Mod
             })
             .collect::<Result<_>>()?,
         order: lowerer.order,
+        warnings: lowerer.warnings,
         ..Model::default()
     };
     recursion::box_recursive_fields(&mut model);
     client::settle(&mut model, declared);
+    accessors::settle(&mut model);
     Ok(model)
 }
 

@@ -7,10 +7,30 @@ use std::collections::BTreeMap;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, StatusCode};
 
 use super::Lowerer;
-use crate::error::{Error, Pointer, Result};
+use crate::error::{Error, Pointer, Result, Warning};
 use crate::model::*;
 use crate::naming::{self, Scope};
+use crate::template::{self, Piece};
 use crate::vocabulary::{self, Method};
+
+/// A builder's own fields (`body`, `client`, `options`) and methods (sending, and those of
+/// `CallOptions`): a parameter of one of these names takes a number (`client_2`).
+const BUILDER_MEMBERS: [&str; 14] = [
+    "body",
+    "client",
+    "options",
+    "request",
+    "send",
+    "stream",
+    "into_stream",
+    "options_mut",
+    "retry",
+    "max_retries",
+    "retry_non_idempotent",
+    "timeout",
+    "deadline",
+    "stream_idle_timeout",
+];
 
 /// An operation as declared, before the client's decisions.
 pub(super) struct Declared {
@@ -19,6 +39,7 @@ pub(super) struct Declared {
     pub snake_name: String,
     pub method: Method,
     pub path: String,
+    pub route: Route,
     pub tag: Option<String>,
     pub summary: Option<String>,
     pub doc: Option<String>,
@@ -61,7 +82,8 @@ impl Lowerer<'_> {
 
     /// Every operation, in `order` (the document's, which `openapiv3` does not keep).
     pub(super) fn operations(&mut self, order: &[(String, Method)]) -> Result<Vec<Declared>> {
-        let mut seen_ids: BTreeMap<String, Pointer> = BTreeMap::new();
+        // Each id given out so far: where, and whether the document declared it.
+        let mut seen_ids: BTreeMap<String, (Pointer, bool)> = BTreeMap::new();
         let mut snake_names = Scope::default();
         let mut out = Vec::new();
         let mut all = operations_of(self.spec);
@@ -74,21 +96,39 @@ impl Lowerer<'_> {
         for (path, item, method, op) in all {
             let item_at = Pointer::root().join("paths").join(path);
             let at = item_at.join(method.key());
-            let operation_id = match &op.operation_id {
+            // An id with nothing to name a method by (`""`, `"-"`) counts as none.
+            let declared = op
+                .operation_id
+                .as_ref()
+                .filter(|id| id.chars().any(|c| c.is_ascii_alphanumeric()));
+            let wanted = match declared {
                 Some(id) => id.clone(),
                 None => format!("{}_{}", method.key(), naming::field_name(path)),
             };
-            if let Some(first) = seen_ids.get(&operation_id) {
-                return Err(Error::at(
-                    at.join("operationId").as_str(),
-                    format!("operationId `{operation_id}` is also used at {first}"),
-                )
-                .hint("operationIds must be unique"));
+            // An id met again (real documents repeat them) is numbered in document order:
+            // `same`, `same_2`, `same_3`…; a repeated declared id is the document's flaw.
+            let mut operation_id = wanted.clone();
+            let mut n = 2;
+            while seen_ids.contains_key(&operation_id) {
+                operation_id = format!("{wanted}_{n}");
+                n += 1;
             }
-            seen_ids.insert(operation_id.clone(), at.clone());
+            if let Some((first, first_declared)) = seen_ids.get(&wanted) {
+                if declared.is_some() && *first_declared {
+                    self.warnings.push(Warning {
+                        pointer: at.join("operationId").into(),
+                        message: format!(
+                            "operationId `{wanted}` is also used at {first}; this operation's \
+                             is `{operation_id}` here"
+                        ),
+                    });
+                }
+            }
+            let as_declared = declared.is_some() && operation_id == wanted;
+            seen_ids.insert(operation_id.clone(), (at.clone(), as_declared));
             let type_prefix = naming::type_name(&operation_id);
             let params = self.parameters((item, &item_at), op, &type_prefix, &at)?;
-            check_path_parameters(path, &params, &at)?;
+            let route = route(path, &params, &at)?;
             let body = self.request_body(op, &type_prefix, &at)?;
             let Responses {
                 json,
@@ -100,6 +140,7 @@ impl Lowerer<'_> {
                 operation_id,
                 method,
                 path: path.to_owned(),
+                route,
                 tag: op.tags.first().cloned(),
                 summary: op.summary.clone(),
                 doc: op.description.clone(),
@@ -137,20 +178,27 @@ impl Lowerer<'_> {
         at: &Pointer,
     ) -> Result<Vec<Param>> {
         let mut params = Vec::new();
-        // The builder's own fields, which a parameter must not take.
-        let mut scope = Scope::with_reserved(&["body", "client", "options"]);
-        let of_item = item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, item_at.join("parameters").join(i)));
-        let of_op = op
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, at.join("parameters").join(i)));
-        for (param, param_at) in of_item.chain(of_op) {
+        let mut scope = Scope::with_reserved(&BUILDER_MEMBERS);
+        // The path item's parameters, then the operation's; an operation's parameter overrides
+        // the path item's of the same name and location, as OpenAPI says.
+        let mut all: Vec<(&Parameter, Pointer)> = Vec::new();
+        for (i, param) in item.parameters.iter().enumerate() {
+            let param_at = item_at.join("parameters").join(i);
+            all.push((self.resolve(param, &param_at)?, param_at));
+        }
+        for (i, param) in op.parameters.iter().enumerate() {
+            let param_at = at.join("parameters").join(i);
             let param = self.resolve(param, &param_at)?;
+            let same = |(p, _): &(&Parameter, Pointer)| {
+                p.parameter_data_ref().name == param.parameter_data_ref().name
+                    && std::mem::discriminant(*p) == std::mem::discriminant(param)
+            };
+            match all.iter().position(same) {
+                Some(overridden) => all[overridden] = (param, param_at),
+                None => all.push((param, param_at)),
+            }
+        }
+        for (param, param_at) in all {
             let data = param.parameter_data_ref();
             let location = match param {
                 Parameter::Path { .. } => ParamLocation::Path,
@@ -197,7 +245,15 @@ impl Lowerer<'_> {
         };
         let body_at = at.join("requestBody");
         let body = self.resolve(body, &body_at)?;
-        let Some((media_type, media)) = body.content.iter().next() else {
+        // Of several media types, the one the client writes best: JSON, then a form, then
+        // multipart, then bytes; the first of a kind in document order.
+        let chosen = body
+            .content
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, (media_type, _))| (body_encoding(media_type), *i))
+            .map(|(_, entry)| entry);
+        let Some((media_type, media)) = chosen else {
             return Ok(None);
         };
         let ty = match &media.schema {
@@ -211,6 +267,8 @@ impl Lowerer<'_> {
         Ok(Some(Body {
             ty,
             required: body.required,
+            media_type: media_type.clone(),
+            encoding: body_encoding(media_type),
         }))
     }
 
@@ -279,6 +337,23 @@ impl Lowerer<'_> {
     }
 }
 
+/// How a body of this media type is written (parameters such as `; charset=utf-8` aside).
+fn body_encoding(media_type: &str) -> BodyEncoding {
+    let base = media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    match base.as_str() {
+        "application/json" | "text/json" | "*/*" | "application/*" => BodyEncoding::Json,
+        "application/x-www-form-urlencoded" => BodyEncoding::Form,
+        "multipart/form-data" => BodyEncoding::Multipart,
+        other if other.ends_with("+json") => BodyEncoding::Json,
+        _ => BodyEncoding::Raw,
+    }
+}
+
 /// What an operation's responses declare.
 struct Responses {
     json: Option<Ty>,
@@ -293,24 +368,47 @@ fn status_match(code: &StatusCode) -> StatusMatch {
     }
 }
 
-/// Every `{name}` of the path must be a declared path parameter.
-fn check_path_parameters(path: &str, params: &[Param], at: &Pointer) -> Result<()> {
-    for segment in path.split('/') {
-        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
-            continue;
-        };
-        if !params
+/// The route of a path template: every `{name}` in the path is a declared path parameter; a
+/// pair of the query some documents write into the template (`?filename={filename}`) is sent
+/// as it is, unless it names a query parameter, which is sent with the others.
+fn route(path: &str, params: &[Param], at: &Pointer) -> Result<Route> {
+    let template = template::parse(path).map_err(|reason| {
+        Error::at(at.as_str(), reason).hint("declare query parameters with `in: query` instead")
+    })?;
+    let find = |location: ParamLocation, name: &str| {
+        params
             .iter()
-            .any(|p| p.location == ParamLocation::Path && p.wire == name)
-        {
-            return Err(Error::at(
+            .position(|p| p.location == location && p.wire == name)
+    };
+    let path_piece = |piece: &Piece| match piece {
+        Piece::Text(text) => Ok(RoutePiece::Text(text.clone())),
+        Piece::Param(name) => match find(ParamLocation::Path, name) {
+            Some(index) => Ok(RoutePiece::Param(index)),
+            None => Err(Error::at(
                 at.as_str(),
                 format!("the path parameter `{{{name}}}` is not declared"),
             )
-            .hint("add it to the operation's parameters with `in: path`"));
+            .hint("add it to the operation's parameters with `in: path`")),
+        },
+    };
+    let segments = template
+        .segments
+        .iter()
+        .map(|segment| segment.iter().map(path_piece).collect::<Result<Vec<_>>>())
+        .collect::<Result<Vec<_>>>()?;
+    let mut query = Vec::new();
+    for (key, value) in &template.query {
+        let names_a_query_parameter = value.iter().any(|piece| {
+            matches!(piece, Piece::Param(name)
+                if find(ParamLocation::Query, name).is_some()
+                    && find(ParamLocation::Path, name).is_none())
+        });
+        if !names_a_query_parameter {
+            let value = value.iter().map(path_piece).collect::<Result<Vec<_>>>()?;
+            query.push((key.clone(), value));
         }
     }
-    Ok(())
+    Ok(Route { segments, query })
 }
 
 /// Every operation as `(path, path item, method, operation)`, in document order.

@@ -274,9 +274,15 @@ impl Lowerer<'_> {
                 )
                 .hint("each variant needs its own tag value"));
             }
+            // A variant holding a named type takes that type's spelling of the tag's words.
+            let spelt = match &ty {
+                Ty::Named(id) => naming::spelling_in(&tag, &self.names[id.0]),
+                _ => None,
+            };
+            let name = spelt.unwrap_or_else(|| naming::type_name(&tag));
             variants.push(TaggedVariant {
                 variant: Variant {
-                    name: scope.claim(&naming::type_name(&tag)),
+                    name: scope.claim(&name),
                     ty,
                     doc,
                 },

@@ -1145,6 +1145,24 @@ pub mod private {
             };
         }
 
+        /// A union's `as_<variant>()` read paths, a line each: `as_name(Variant) -> Type;`.
+        macro_rules! as_variants {
+            (impl $name:ident { $( $method:ident($variant:ident) -> $ty:ty; )* }) => {
+                impl $name {
+                    $(
+                        #[doc = ::core::concat!(" The `", ::core::stringify!($variant), "` variant's value, if it is that variant.")]
+                        #[allow(unreachable_patterns)]
+                        pub fn $method(&self) -> ::core::option::Option<&$ty> {
+                            match self {
+                                Self::$variant(value) => ::core::option::Option::Some(value),
+                                _ => ::core::option::Option::None,
+                            }
+                        }
+                    )*
+                }
+            };
+        }
+
         /// A field's value in `new`: the argument of a required field, unset for the others.
         macro_rules! unset_unless_required {
             (required $field:ident) => {
@@ -1463,6 +1481,6 @@ pub mod private {
             };
         }
 
-        pub(crate) use {definition, object, string_enum, union, unset_unless_required, variant};
+        pub(crate) use {as_variants, definition, object, string_enum, union, unset_unless_required, variant};
     }
 }

@@ -329,7 +329,7 @@ impl Surface {
     }
 }
 
-/// How a user gets the operation's builder: `conversations().create → CreateConversation`.
+/// How a user gets the operation's builder: `conversations().create → CreateConversationBuilder`.
 fn call(model: &Model, op: &Operation) -> String {
     let group = model
         .groups

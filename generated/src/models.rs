@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use crate::{Patch, Timestamp};
-use crate::__private::declare::{object, string_enum, union};
+use crate::__private::declare::{as_variants, object, string_enum, union};
 use crate::__private::presence::{optional, patch, required};
 use serde_json::{Map, Value};
 
@@ -66,31 +66,11 @@ union! {
     reads ["type"];
 }
 
-impl ResponseFormat {
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextResponseFormat> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `JsonSchema` variant's value, if it is that variant.
-    pub fn as_json_schema(
-        &self,
-    ) -> ::std::option::Option<&crate::models::JsonSchemaResponseFormat> {
-        match self {
-            Self::JsonSchema(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `JsonObject` variant's value, if it is that variant.
-    pub fn as_json_object(
-        &self,
-    ) -> ::std::option::Option<&crate::models::JsonObjectResponseFormat> {
-        match self {
-            Self::JsonObject(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ResponseFormat {
+        as_text(Text) -> TextResponseFormat;
+        as_json_schema(JsonSchema) -> JsonSchemaResponseFormat;
+        as_json_object(JsonObject) -> JsonObjectResponseFormat;
     }
 }
 
@@ -182,20 +162,10 @@ union! {
     reads ["type", "tool_call_id"];
 }
 
-impl ApprovalCreateApprovalsItem {
-    /// The `Approval` variant's value, if it is that variant.
-    pub fn as_approval(&self) -> ::std::option::Option<&crate::models::ApprovalReturn> {
-        match self {
-            Self::Approval(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Tool` variant's value, if it is that variant.
-    pub fn as_tool(&self) -> ::std::option::Option<&crate::models::ToolReturn> {
-        match self {
-            Self::Tool(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ApprovalCreateApprovalsItem {
+        as_approval(Approval) -> ApprovalReturn;
+        as_tool(Tool) -> ToolReturn;
     }
 }
 
@@ -245,22 +215,10 @@ union! {
     }
 }
 
-impl ApprovalRequestMessageToolCall {
-    /// The `ToolCall` variant's value, if it is that variant.
-    pub fn as_tool_call(&self) -> ::std::option::Option<&crate::models::ToolCall> {
-        match self {
-            Self::ToolCall(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCallDelta` variant's value, if it is that variant.
-    pub fn as_tool_call_delta(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallDelta> {
-        match self {
-            Self::ToolCallDelta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ApprovalRequestMessageToolCall {
+        as_tool_call(ToolCall) -> ToolCall;
+        as_tool_call_delta(ToolCallDelta) -> ToolCallDelta;
     }
 }
 
@@ -276,15 +234,9 @@ union! {
     }
 }
 
-impl ApprovalRequestMessageToolCalls {
-    /// The `ToolCallDelta` variant's value, if it is that variant.
-    pub fn as_tool_call_delta(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallDelta> {
-        match self {
-            Self::ToolCallDelta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ApprovalRequestMessageToolCalls {
+        as_tool_call_delta(ToolCallDelta) -> ToolCallDelta;
     }
 }
 
@@ -343,20 +295,10 @@ union! {
     reads ["type", "tool_call_id"];
 }
 
-impl ApprovalResponseMessageApprovalsItem {
-    /// The `Approval` variant's value, if it is that variant.
-    pub fn as_approval(&self) -> ::std::option::Option<&crate::models::ApprovalReturn> {
-        match self {
-            Self::Approval(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Tool` variant's value, if it is that variant.
-    pub fn as_tool(&self) -> ::std::option::Option<&crate::models::ToolReturn> {
-        match self {
-            Self::Tool(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ApprovalResponseMessageApprovalsItem {
+        as_approval(Approval) -> ApprovalReturn;
+        as_tool(Tool) -> ToolReturn;
     }
 }
 
@@ -742,133 +684,23 @@ union! {
     reads ["max_output_tokens", "parallel_tool_calls", "provider_type", "temperature"];
 }
 
-impl ModelSettings {
-    /// The `OpenAI` variant's value, if it is that variant.
-    pub fn as_openai(
-        &self,
-    ) -> ::std::option::Option<&crate::models::OpenAIModelSettings> {
-        match self {
-            Self::OpenAI(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `SGLang` variant's value, if it is that variant.
-    pub fn as_sglang(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SGLangModelSettings> {
-        match self {
-            Self::SGLang(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Anthropic` variant's value, if it is that variant.
-    pub fn as_anthropic(
-        &self,
-    ) -> ::std::option::Option<&crate::models::AnthropicModelSettings> {
-        match self {
-            Self::Anthropic(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `GoogleAI` variant's value, if it is that variant.
-    pub fn as_google_ai(
-        &self,
-    ) -> ::std::option::Option<&crate::models::GoogleAIModelSettings> {
-        match self {
-            Self::GoogleAI(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `GoogleVertex` variant's value, if it is that variant.
-    pub fn as_google_vertex(
-        &self,
-    ) -> ::std::option::Option<&crate::models::GoogleVertexModelSettings> {
-        match self {
-            Self::GoogleVertex(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Azure` variant's value, if it is that variant.
-    pub fn as_azure(&self) -> ::std::option::Option<&crate::models::AzureModelSettings> {
-        match self {
-            Self::Azure(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `XAI` variant's value, if it is that variant.
-    pub fn as_xai(&self) -> ::std::option::Option<&crate::models::XAIModelSettings> {
-        match self {
-            Self::XAI(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ZAI` variant's value, if it is that variant.
-    pub fn as_zai(&self) -> ::std::option::Option<&crate::models::ZAIModelSettings> {
-        match self {
-            Self::ZAI(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Groq` variant's value, if it is that variant.
-    pub fn as_groq(&self) -> ::std::option::Option<&crate::models::GroqModelSettings> {
-        match self {
-            Self::Groq(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Deepseek` variant's value, if it is that variant.
-    pub fn as_deepseek(
-        &self,
-    ) -> ::std::option::Option<&crate::models::DeepseekModelSettings> {
-        match self {
-            Self::Deepseek(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Together` variant's value, if it is that variant.
-    pub fn as_together(
-        &self,
-    ) -> ::std::option::Option<&crate::models::TogetherModelSettings> {
-        match self {
-            Self::Together(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Bedrock` variant's value, if it is that variant.
-    pub fn as_bedrock(
-        &self,
-    ) -> ::std::option::Option<&crate::models::BedrockModelSettings> {
-        match self {
-            Self::Bedrock(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Baseten` variant's value, if it is that variant.
-    pub fn as_baseten(
-        &self,
-    ) -> ::std::option::Option<&crate::models::BasetenModelSettings> {
-        match self {
-            Self::Baseten(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `OpenRouter` variant's value, if it is that variant.
-    pub fn as_openrouter(
-        &self,
-    ) -> ::std::option::Option<&crate::models::OpenRouterModelSettings> {
-        match self {
-            Self::OpenRouter(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ChatGPTOAuth` variant's value, if it is that variant.
-    pub fn as_chatgpt_oauth(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ChatGPTOAuthModelSettings> {
-        match self {
-            Self::ChatGPTOAuth(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ModelSettings {
+        as_openai(OpenAI) -> OpenAIModelSettings;
+        as_sglang(SGLang) -> SGLangModelSettings;
+        as_anthropic(Anthropic) -> AnthropicModelSettings;
+        as_google_ai(GoogleAI) -> GoogleAIModelSettings;
+        as_google_vertex(GoogleVertex) -> GoogleVertexModelSettings;
+        as_azure(Azure) -> AzureModelSettings;
+        as_xai(XAI) -> XAIModelSettings;
+        as_zai(ZAI) -> ZAIModelSettings;
+        as_groq(Groq) -> GroqModelSettings;
+        as_deepseek(Deepseek) -> DeepseekModelSettings;
+        as_together(Together) -> TogetherModelSettings;
+        as_bedrock(Bedrock) -> BedrockModelSettings;
+        as_baseten(Baseten) -> BasetenModelSettings;
+        as_openrouter(OpenRouter) -> OpenRouterModelSettings;
+        as_chatgpt_oauth(ChatGPTOAuth) -> ChatGPTOAuthModelSettings;
     }
 }
 
@@ -1053,28 +885,13 @@ impl ConversationMessageRequestMessagesItem {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Message` variant's value, if it is that variant.
-    pub fn as_message(&self) -> ::std::option::Option<&crate::models::MessageCreate> {
-        match self {
-            Self::Message(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Approval` variant's value, if it is that variant.
-    pub fn as_approval(&self) -> ::std::option::Option<&crate::models::ApprovalCreate> {
-        match self {
-            Self::Approval(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturn` variant's value, if it is that variant.
-    pub fn as_tool_return(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnCreate> {
-        match self {
-            Self::ToolReturn(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl ConversationMessageRequestMessagesItem {
+        as_message(Message) -> MessageCreate;
+        as_approval(Approval) -> ApprovalCreate;
+        as_tool_return(ToolReturn) -> ToolReturnCreate;
     }
 }
 
@@ -1166,73 +983,18 @@ impl ConversationMessageRequestInputItem {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Image` variant's value, if it is that variant.
-    pub fn as_image(&self) -> ::std::option::Option<&crate::models::ImageContent> {
-        match self {
-            Self::Image(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCall` variant's value, if it is that variant.
-    pub fn as_tool_call(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallContent> {
-        match self {
-            Self::ToolCall(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturn` variant's value, if it is that variant.
-    pub fn as_tool_return(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnContent> {
-        match self {
-            Self::ToolReturn(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Reasoning` variant's value, if it is that variant.
-    pub fn as_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ReasoningContent> {
-        match self {
-            Self::Reasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `RedactedReasoning` variant's value, if it is that variant.
-    pub fn as_redacted_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::RedactedReasoningContent> {
-        match self {
-            Self::RedactedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `OmittedReasoning` variant's value, if it is that variant.
-    pub fn as_omitted_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::OmittedReasoningContent> {
-        match self {
-            Self::OmittedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `SummarizedReasoning` variant's value, if it is that variant.
-    pub fn as_summarized_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SummarizedReasoningContent> {
-        match self {
-            Self::SummarizedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl ConversationMessageRequestInputItem {
+        as_text(Text) -> TextContent;
+        as_image(Image) -> ImageContent;
+        as_tool_call(ToolCall) -> ToolCallContent;
+        as_tool_return(ToolReturn) -> ToolReturnContent;
+        as_reasoning(Reasoning) -> ReasoningContent;
+        as_redacted_reasoning(RedactedReasoning) -> RedactedReasoningContent;
+        as_omitted_reasoning(OmittedReasoning) -> OmittedReasoningContent;
+        as_summarized_reasoning(SummarizedReasoning) -> SummarizedReasoningContent;
     }
 }
 
@@ -1477,27 +1239,11 @@ union! {
     reads ["type"];
 }
 
-impl ImageContentSource {
-    /// The `Url` variant's value, if it is that variant.
-    pub fn as_url(&self) -> ::std::option::Option<&crate::models::UrlImage> {
-        match self {
-            Self::Url(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Base64` variant's value, if it is that variant.
-    pub fn as_base64(&self) -> ::std::option::Option<&crate::models::Base64Image> {
-        match self {
-            Self::Base64(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Letta` variant's value, if it is that variant.
-    pub fn as_letta(&self) -> ::std::option::Option<&crate::models::LettaImage> {
-        match self {
-            Self::Letta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ImageContentSource {
+        as_url(Url) -> UrlImage;
+        as_base64(Base64) -> Base64Image;
+        as_letta(Letta) -> LettaImage;
     }
 }
 
@@ -2282,22 +2028,10 @@ union! {
     }
 }
 
-impl ToolCallMessageToolCall {
-    /// The `ToolCall` variant's value, if it is that variant.
-    pub fn as_tool_call(&self) -> ::std::option::Option<&crate::models::ToolCall> {
-        match self {
-            Self::ToolCall(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCallDelta` variant's value, if it is that variant.
-    pub fn as_tool_call_delta(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallDelta> {
-        match self {
-            Self::ToolCallDelta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ToolCallMessageToolCall {
+        as_tool_call(ToolCall) -> ToolCall;
+        as_tool_call_delta(ToolCallDelta) -> ToolCallDelta;
     }
 }
 
@@ -2311,15 +2045,9 @@ union! {
     }
 }
 
-impl ToolCallMessageToolCalls {
-    /// The `ToolCallDelta` variant's value, if it is that variant.
-    pub fn as_tool_call_delta(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallDelta> {
-        match self {
-            Self::ToolCallDelta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+as_variants! {
+    impl ToolCallMessageToolCalls {
+        as_tool_call_delta(ToolCallDelta) -> ToolCallDelta;
     }
 }
 
@@ -2931,102 +2659,21 @@ impl LettaMessageUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `SystemMessage` variant's value, if it is that variant.
-    pub fn as_system_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SystemMessage> {
-        match self {
-            Self::SystemMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `UserMessage` variant's value, if it is that variant.
-    pub fn as_user_message(&self) -> ::std::option::Option<&crate::models::UserMessage> {
-        match self {
-            Self::UserMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ReasoningMessage` variant's value, if it is that variant.
-    pub fn as_reasoning_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ReasoningMessage> {
-        match self {
-            Self::ReasoningMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `HiddenReasoningMessage` variant's value, if it is that variant.
-    pub fn as_hidden_reasoning_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::HiddenReasoningMessage> {
-        match self {
-            Self::HiddenReasoningMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCallMessage` variant's value, if it is that variant.
-    pub fn as_tool_call_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallMessage> {
-        match self {
-            Self::ToolCallMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturnMessage` variant's value, if it is that variant.
-    pub fn as_tool_return_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnMessage> {
-        match self {
-            Self::ToolReturnMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `AssistantMessage` variant's value, if it is that variant.
-    pub fn as_assistant_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::AssistantMessage> {
-        match self {
-            Self::AssistantMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ApprovalRequestMessage` variant's value, if it is that variant.
-    pub fn as_approval_request_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ApprovalRequestMessage> {
-        match self {
-            Self::ApprovalRequestMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ApprovalResponseMessage` variant's value, if it is that variant.
-    pub fn as_approval_response_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ApprovalResponseMessage> {
-        match self {
-            Self::ApprovalResponseMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `SummaryMessage` variant's value, if it is that variant.
-    pub fn as_summary_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SummaryMessage> {
-        match self {
-            Self::SummaryMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `EventMessage` variant's value, if it is that variant.
-    pub fn as_event_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::EventMessage> {
-        match self {
-            Self::EventMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaMessageUnion {
+        as_system_message(SystemMessage) -> SystemMessage;
+        as_user_message(UserMessage) -> UserMessage;
+        as_reasoning_message(ReasoningMessage) -> ReasoningMessage;
+        as_hidden_reasoning_message(HiddenReasoningMessage) -> HiddenReasoningMessage;
+        as_tool_call_message(ToolCallMessage) -> ToolCallMessage;
+        as_tool_return_message(ToolReturnMessage) -> ToolReturnMessage;
+        as_assistant_message(AssistantMessage) -> AssistantMessage;
+        as_approval_request_message(ApprovalRequestMessage) -> ApprovalRequestMessage;
+        as_approval_response_message(ApprovalResponseMessage) -> ApprovalResponseMessage;
+        as_summary_message(SummaryMessage) -> SummaryMessage;
+        as_event_message(EventMessage) -> EventMessage;
     }
 }
 
@@ -3074,64 +2721,17 @@ impl LettaMessageContentUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Image` variant's value, if it is that variant.
-    pub fn as_image(&self) -> ::std::option::Option<&crate::models::ImageContent> {
-        match self {
-            Self::Image(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCall` variant's value, if it is that variant.
-    pub fn as_tool_call(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallContent> {
-        match self {
-            Self::ToolCall(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturn` variant's value, if it is that variant.
-    pub fn as_tool_return(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnContent> {
-        match self {
-            Self::ToolReturn(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Reasoning` variant's value, if it is that variant.
-    pub fn as_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ReasoningContent> {
-        match self {
-            Self::Reasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `RedactedReasoning` variant's value, if it is that variant.
-    pub fn as_redacted_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::RedactedReasoningContent> {
-        match self {
-            Self::RedactedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `OmittedReasoning` variant's value, if it is that variant.
-    pub fn as_omitted_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::OmittedReasoningContent> {
-        match self {
-            Self::OmittedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaMessageContentUnion {
+        as_text(Text) -> TextContent;
+        as_image(Image) -> ImageContent;
+        as_tool_call(ToolCall) -> ToolCallContent;
+        as_tool_return(ToolReturn) -> ToolReturnContent;
+        as_reasoning(Reasoning) -> ReasoningContent;
+        as_redacted_reasoning(RedactedReasoning) -> RedactedReasoningContent;
+        as_omitted_reasoning(OmittedReasoning) -> OmittedReasoningContent;
     }
 }
 
@@ -3155,12 +2755,11 @@ impl LettaAssistantMessageContentUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaAssistantMessageContentUnion {
+        as_text(Text) -> TextContent;
     }
 }
 
@@ -3187,19 +2786,12 @@ impl LettaToolReturnContentUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Image` variant's value, if it is that variant.
-    pub fn as_image(&self) -> ::std::option::Option<&crate::models::ImageContent> {
-        match self {
-            Self::Image(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaToolReturnContentUnion {
+        as_text(Text) -> TextContent;
+        as_image(Image) -> ImageContent;
     }
 }
 
@@ -3226,19 +2818,12 @@ impl LettaUserMessageContentUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Image` variant's value, if it is that variant.
-    pub fn as_image(&self) -> ::std::option::Option<&crate::models::ImageContent> {
-        match self {
-            Self::Image(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaUserMessageContentUnion {
+        as_text(Text) -> TextContent;
+        as_image(Image) -> ImageContent;
     }
 }
 
@@ -3438,117 +3023,22 @@ impl StreamEvent {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `SystemMessage` variant's value, if it is that variant.
-    pub fn as_system_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SystemMessage> {
-        match self {
-            Self::SystemMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `UserMessage` variant's value, if it is that variant.
-    pub fn as_user_message(&self) -> ::std::option::Option<&crate::models::UserMessage> {
-        match self {
-            Self::UserMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ReasoningMessage` variant's value, if it is that variant.
-    pub fn as_reasoning_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ReasoningMessage> {
-        match self {
-            Self::ReasoningMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `HiddenReasoningMessage` variant's value, if it is that variant.
-    pub fn as_hidden_reasoning_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::HiddenReasoningMessage> {
-        match self {
-            Self::HiddenReasoningMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCallMessage` variant's value, if it is that variant.
-    pub fn as_tool_call_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallMessage> {
-        match self {
-            Self::ToolCallMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturnMessage` variant's value, if it is that variant.
-    pub fn as_tool_return_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnMessage> {
-        match self {
-            Self::ToolReturnMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `AssistantMessage` variant's value, if it is that variant.
-    pub fn as_assistant_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::AssistantMessage> {
-        match self {
-            Self::AssistantMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ApprovalRequestMessage` variant's value, if it is that variant.
-    pub fn as_approval_request_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ApprovalRequestMessage> {
-        match self {
-            Self::ApprovalRequestMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ApprovalResponseMessage` variant's value, if it is that variant.
-    pub fn as_approval_response_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ApprovalResponseMessage> {
-        match self {
-            Self::ApprovalResponseMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Ping` variant's value, if it is that variant.
-    pub fn as_ping(&self) -> ::std::option::Option<&crate::models::LettaPing> {
-        match self {
-            Self::Ping(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ErrorMessage` variant's value, if it is that variant.
-    pub fn as_error_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::LettaErrorMessage> {
-        match self {
-            Self::ErrorMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `StopReason` variant's value, if it is that variant.
-    pub fn as_stop_reason(
-        &self,
-    ) -> ::std::option::Option<&crate::models::LettaStopReason> {
-        match self {
-            Self::StopReason(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `UsageStatistics` variant's value, if it is that variant.
-    pub fn as_usage_statistics(
-        &self,
-    ) -> ::std::option::Option<&crate::models::LettaUsageStatistics> {
-        match self {
-            Self::UsageStatistics(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl StreamEvent {
+        as_system_message(SystemMessage) -> SystemMessage;
+        as_user_message(UserMessage) -> UserMessage;
+        as_reasoning_message(ReasoningMessage) -> ReasoningMessage;
+        as_hidden_reasoning_message(HiddenReasoningMessage) -> HiddenReasoningMessage;
+        as_tool_call_message(ToolCallMessage) -> ToolCallMessage;
+        as_tool_return_message(ToolReturnMessage) -> ToolReturnMessage;
+        as_assistant_message(AssistantMessage) -> AssistantMessage;
+        as_approval_request_message(ApprovalRequestMessage) -> ApprovalRequestMessage;
+        as_approval_response_message(ApprovalResponseMessage) -> ApprovalResponseMessage;
+        as_ping(Ping) -> LettaPing;
+        as_error_message(ErrorMessage) -> LettaErrorMessage;
+        as_stop_reason(StopReason) -> LettaStopReason;
+        as_usage_statistics(UsageStatistics) -> LettaUsageStatistics;
     }
 }

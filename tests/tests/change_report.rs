@@ -38,7 +38,7 @@ fn baseten_fork_and_override_system() {
             "breaking   field `ConversationMessageRequest.override_system`: added: Option<String> (`override_system`); request literals that list every field must add it",
             "additive   struct `BasetenModelSettings`: added (4 members)",
             "additive   variant `ModelSettings::Baseten`: added: BasetenModelSettings, tag `baseten`",
-            "additive   operation `fork_conversation`: added: POST /v1/conversations/{conversation_id}/fork, conversations().fork → ForkConversation (2 members)",
+            "additive   operation `fork_conversation`: added: POST /v1/conversations/{conversation_id}/fork, conversations().fork → ForkConversationBuilder (2 members)",
         ]
     );
 }

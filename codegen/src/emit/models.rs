@@ -241,6 +241,10 @@ pub fn preamble(model: &Model, spelling: &Spelling) -> String {
             }
             TypeKind::Union(u) => {
                 macros.insert("union");
+                let accessors = model.find(&def.name).and_then(|id| model.accessors_of(id));
+                if accessors.is_some_and(|a| !a.as_variant.is_empty()) {
+                    macros.insert("as_variants");
+                }
                 for v in u.variants() {
                     uses(&v.ty, &mut used);
                 }
@@ -368,6 +372,7 @@ pub fn emit_types(model: &Model, ids: &[TypeId], spelling: &Spelling) -> Result<
             out.push('\n');
             out.push_str(&super::format_items(accessors, "accessors")?);
         }
+        out.push_str(&super::accessors::as_variants(model, *id, spelling));
     }
     Ok(out)
 }

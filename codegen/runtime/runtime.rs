@@ -1,5 +1,6 @@
-//! Hand-written support for the generated models: timestamps, PATCH fields and the helpers
-//! the generated serde impls call. Copied into every generated crate by the generator.
+//! Hand-written support for the generated models: timestamps, PATCH fields, kept unknown
+//! properties, and the macros that turn each model's declaration into its type and serde impls.
+//! Copied into every generated crate by the generator.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -694,22 +695,63 @@ pub mod private {
     }
 
     /// Decodes a string into an open enum, borrowing when possible.
-    pub fn deserialize_open_enum<'de, D, T>(deserializer: D, expecting: &'static str) -> Result<T, D::Error>
+    pub fn deserialize_open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
     where
         D: Deserializer<'de>,
         T: for<'a> From<&'a str>,
     {
-        struct OpenEnumVisitor<T>(&'static str, std::marker::PhantomData<T>);
+        struct OpenEnumVisitor<T>(std::marker::PhantomData<T>);
         impl<T: for<'a> From<&'a str>> Visitor<'_> for OpenEnumVisitor<T> {
             type Value = T;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.0)
+                expecting::<T>(f, "string")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
                 Ok(T::from(v))
             }
         }
-        deserializer.deserialize_str(OpenEnumVisitor(expecting, std::marker::PhantomData))
+        deserializer.deserialize_str(OpenEnumVisitor(std::marker::PhantomData))
+    }
+
+    /// What a visitor expects: `an OpenAIModelSettings object`, from the type's own name.
+    pub fn expecting<T>(f: &mut fmt::Formatter<'_>, what: &str) -> fmt::Result {
+        let name = short_name::<T>();
+        write!(f, "{} {name} {what}", article(name))
+    }
+
+    /// The indefinite article a type name is read with: `an OpenAIModelSettings` (an
+    /// initialism is read letter by letter), `a UserMessage`, `an Update…`, `a Url…`.
+    fn article(name: &str) -> &'static str {
+        let lower: Vec<char> = name.chars().map(|c| c.to_ascii_lowercase()).collect();
+        let is_vowel = |c: Option<&char>| c.is_some_and(|c| "aeiou".contains(*c));
+        let initialism = name.chars().take(2).all(|c| c.is_ascii_uppercase()) && lower.len() > 1;
+        let vowel_sound = match lower.first() {
+            // A letter's name: "an S…", "a U…".
+            Some(&first) if initialism => "aefhilmnorsx".contains(first),
+            Some('a' | 'i') => true,
+            // "a Euro…".
+            Some('e') => lower.get(1) != Some(&'u'),
+            // "a One…".
+            Some('o') => !lower[1..].starts_with(&['n', 'e']),
+            // "a Url…", "a User…", "a Union…", but "an Update…", "an Unknown…".
+            Some('u') => {
+                let reads_you = matches!(lower.get(1), Some('r')) || (!is_vowel(lower.get(1)) && is_vowel(lower.get(2)));
+                !reads_you
+            }
+            _ => false,
+        };
+        if vowel_sound { "an" } else { "a" }
+    }
+
+    /// A type's name without its path: `Conversation`.
+    fn short_name<T>() -> &'static str {
+        let name = std::any::type_name::<T>();
+        name.rsplit("::").next().unwrap_or(name)
+    }
+
+    /// The error for a payload of the union `U` without its tag, naming the values it could take.
+    pub fn missing_tag<E: de::Error, U>(property: &str, tags: &[&str]) -> E {
+        E::custom(format_args!("{} needs the `{property}` property, one of: {}", short_name::<U>(), tags.join(", ")))
     }
 
     /// Reads an object's members up to its tag, keeping those before it, so that the variant the
@@ -774,11 +816,15 @@ pub mod private {
             Members { early: early.into_iter(), rest, pending: None, current: None }
         }
 
-        /// Decodes the variant `tag` selected; the error names the union, the tag and the member.
-        pub fn decode<T: Deserialize<'de>>(mut self, union: &str, tag: &str) -> Result<T, A::Error> {
-            T::deserialize(&mut self).map_err(|e| match &self.current {
-                Some(key) => de::Error::custom(format_args!("invalid `{tag}` variant of {union} at `{}`: {e}", key.as_str())),
-                None => de::Error::custom(format_args!("invalid `{tag}` variant of {union}: {e}")),
+        /// Decodes the variant `tag` selected; the error names the union `U`, the tag and the member.
+        pub fn decode<T: Deserialize<'de>, U>(mut self, tag: &str) -> Result<T, A::Error> {
+            T::deserialize(&mut self).map_err(|e| {
+                // The name is only worked out for the error.
+                let union = short_name::<U>();
+                match &self.current {
+                    Some(key) => de::Error::custom(format_args!("invalid `{tag}` variant of {union} at `{}`: {e}", key.as_str())),
+                    None => de::Error::custom(format_args!("invalid `{tag}` variant of {union}: {e}")),
+                }
             })
         }
 
@@ -896,5 +942,545 @@ pub mod private {
             object.insert(property.to_owned(), Value::String(tag.to_owned()));
         }
         encoded.serialize(serializer)
+    }
+
+    /// What each presence does to a field, named by the presence in an `object!` expansion
+    /// (`optional::write`; `models.rs` imports the modules it uses): written, read into its slot,
+    /// taken from the slot. Plain generic functions, inlined into the impls, so a field costs no
+    /// macro expansion and its paths are short to resolve.
+    pub mod presence {
+        use serde::de::{self, Deserialize, MapAccess};
+        use serde::ser::{Serialize, SerializeMap};
+
+        /// Always present, never null: `T`.
+        pub mod required {
+            use super::*;
+
+            #[inline]
+            pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &T) -> Result<(), M::Error> {
+                map.serialize_entry(key, value)
+            }
+
+            /// The slot a decoder reads into: empty until the property comes.
+            #[inline]
+            pub fn slot<T>() -> Option<T> {
+                None
+            }
+
+            #[inline]
+            pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
+                map.next_value().map(Some)
+            }
+
+            #[inline]
+            pub fn take<'de, A: MapAccess<'de>, T>(slot: Option<T>, key: &'static str, _: &A) -> Result<T, A::Error> {
+                slot.ok_or_else(|| de::Error::missing_field(key))
+            }
+        }
+
+        /// Always present, may be null: `Option<T>`, written as `null` when `None`.
+        pub mod nullable {
+            pub use super::optional::{read, slot, take};
+            pub use super::required::write;
+        }
+
+        /// May be absent: `Option<T>`, left out when `None`.
+        pub mod optional {
+            use super::*;
+
+            #[inline]
+            pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+                match value {
+                    Some(value) => map.serialize_entry(key, value),
+                    None => Ok(()),
+                }
+            }
+
+            /// The slot a decoder reads into: the field's unset value.
+            #[inline]
+            pub fn slot<T: Default>() -> T {
+                T::default()
+            }
+
+            #[inline]
+            pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<T, A::Error> {
+                map.next_value()
+            }
+
+            #[inline]
+            pub fn take<'de, A: MapAccess<'de>, T>(slot: T, _key: &'static str, _: &A) -> Result<T, A::Error> {
+                Ok(slot)
+            }
+        }
+
+        /// A PATCH body's property: `Patch<T>`, left out when unchanged.
+        pub mod patch {
+            use super::*;
+            pub use super::optional::{read, slot, take};
+
+            #[inline]
+            pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &crate::Patch<T>) -> Result<(), M::Error> {
+                if value.is_unchanged() { Ok(()) } else { map.serialize_entry(key, value) }
+            }
+        }
+    }
+
+    /// The macros `models.rs` declares its types with. Each expands to what a hand-specialised
+    /// serde impl would be (no `#[serde(flatten)]` buffering, no trying of variants where a tag
+    /// decides), so that a declaration states each field once and the machinery lives here.
+    ///
+    /// Every path in an expansion is absolute (`::core::…`, `$crate::…`): a schema may name a type
+    /// `Option` or `Value`, and the expansion lands in the module that holds it. Locals are safe
+    /// from property names by hygiene; the generic parameters and the visitor type, which are not,
+    /// start with `__`, which no type name does. The work per field is done by functions
+    /// (`presence`), the docs are written by the generator, and attributes are matched as token
+    /// trees, so that a declaration costs the compiler few expansions: a rebuild of the crate is
+    /// as quick as when the impls were written out.
+    // A document without enums or unions leaves their macros unused.
+    #[allow(unused_macros, unused_imports)]
+    pub mod declare {
+        /// An object: its struct (fields in spec order, then the map of undeclared properties,
+        /// named in the header: `pub struct Name ..extra { … }`), `const` properties as
+        /// associated constants, and serde impls that write the constants first, skip absent
+        /// values and keep unknown keys.
+        ///
+        /// A field is `pub name: Type = presence("wire"),`, where presence is `required` (`T`),
+        /// `nullable` (`Option<T>`, always written, `null` for `None`), `optional` (`Option<T>`,
+        /// left out when `None`) or `patch` (`Patch<T>`, left out when unchanged). A constant is
+        /// `const NAME: &str = "value" for "wire";`. A struct with required fields ends with
+        /// `fn new(…);`, their constructor; one without is `Default`.
+        macro_rules! object {
+            (
+                $(#$attr:tt)*
+                pub struct $name:ident ..$extra:ident {
+                    $( $(#$field_attr:tt)* pub $field:ident: $ty:ty = $presence:ident($wire:literal), )*
+                }
+                $( $(#$const_attr:tt)* const $const:ident: $const_ty:ty = $value:literal for $const_wire:literal; )*
+                $(fn new($($arg:ident: $arg_ty:ty),* $(,)?);)?
+            ) => {
+                $crate::__private::declare::definition! {
+                    [$(#$attr)*] $name $extra [$( [$(#$field_attr)*] $field: $ty = $presence, )*] $(($($arg: $arg_ty),*))?
+                }
+
+                impl $name {
+                    $( $(#$const_attr)* pub const $const: $const_ty = $value; )*
+                }
+
+                impl ::serde::Serialize for $name {
+                    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                        use ::serde::ser::SerializeMap as _;
+                        let mut map = serializer.serialize_map(::core::option::Option::None)?;
+                        $( map.serialize_entry($const_wire, &Self::$const)?; )*
+                        $( $presence::write(&mut map, $wire, &self.$field)?; )*
+                        for (key, value) in $crate::__private::extra_entries(&self.$extra) {
+                            map.serialize_entry(key, &value)?;
+                        }
+                        map.end()
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for $name {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                        struct __Visitor;
+                        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                            type Value = $name;
+                            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                                $crate::__private::expecting::<$name>(f, "object")
+                            }
+                            fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::core::result::Result<$name, __A::Error> {
+                                // Each slot's type is inferred from the struct it builds.
+                                $( let mut $field = $presence::slot(); )*
+                                let mut extra = $crate::Extra::new();
+                                while let ::core::option::Option::Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
+                                    match key.as_str() {
+                                        $( $const_wire => $crate::__private::check_const(map.next_value()?, $name::$const, $const_wire)?, )*
+                                        $( $wire => $field = $presence::read(&mut map)?, )*
+                                        _ => $crate::__private::keep_extra(&mut extra, key.into_string(), map.next_value()?),
+                                    }
+                                }
+                                ::core::result::Result::Ok($name {
+                                    $( $field: $presence::take($field, $wire, &map)?, )*
+                                    $extra: extra,
+                                })
+                            }
+                        }
+                        deserializer.deserialize_map(__Visitor)
+                    }
+                }
+            };
+        }
+
+        /// An object's struct, with `new` when it has required fields and `Default` otherwise.
+        macro_rules! definition {
+            ([$(#$attr:tt)*] $name:ident $extra:ident [$( [$(#$field_attr:tt)*] $field:ident: $ty:ty = $presence:ident, )*]) => {
+                $(#$attr)*
+                #[derive(Clone, Debug, Default, PartialEq)]
+                pub struct $name {
+                    $( $(#$field_attr)* pub $field: $ty, )*
+                    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
+                    pub $extra: $crate::Extra,
+                }
+            };
+            (
+                [$(#$attr:tt)*] $name:ident $extra:ident [$( [$(#$field_attr:tt)*] $field:ident: $ty:ty = $presence:ident, )*]
+                ($($arg:ident: $arg_ty:ty),*)
+            ) => {
+                $(#$attr)*
+                #[derive(Clone, Debug, PartialEq)]
+                pub struct $name {
+                    $( $(#$field_attr)* pub $field: $ty, )*
+                    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
+                    pub $extra: $crate::Extra,
+                }
+
+                impl $name {
+                    /// Builds a value from its required properties; the others start unset.
+                    pub fn new($($arg: $arg_ty),*) -> Self {
+                        $name {
+                            $( $field: $crate::__private::declare::unset_unless_required!($presence $field), )*
+                            $extra: $crate::Extra::new(),
+                        }
+                    }
+                }
+            };
+        }
+
+        /// A union's `as_<variant>()` read paths, a line each: `as_name(Variant) -> Type;`.
+        macro_rules! as_variants {
+            (impl $name:ident { $( $method:ident($variant:ident) -> $ty:ty; )* }) => {
+                impl $name {
+                    $(
+                        #[doc = ::core::concat!(" The `", ::core::stringify!($variant), "` variant's value, if it is that variant.")]
+                        #[allow(unreachable_patterns)]
+                        pub fn $method(&self) -> ::core::option::Option<&$ty> {
+                            match self {
+                                Self::$variant(value) => ::core::option::Option::Some(value),
+                                _ => ::core::option::Option::None,
+                            }
+                        }
+                    )*
+                }
+            };
+        }
+
+        /// A field's value in `new`: the argument of a required field, unset for the others.
+        macro_rules! unset_unless_required {
+            (required $field:ident) => {
+                $field
+            };
+            ($presence:ident $field:ident) => {
+                ::core::default::Default::default()
+            };
+        }
+
+        /// An open string enum: one variant per value, documented with it, and the variant the
+        /// header names (`pub enum Name ..Unknown { … }`) for values this client does not know,
+        /// kept as sent. A variant is `Name = "wire",`.
+        macro_rules! string_enum {
+            (
+                $(#$attr:tt)*
+                pub enum $name:ident ..$unknown:ident {
+                    $( $(#$variant_attr:tt)* $variant:ident = $wire:literal, )*
+                }
+            ) => {
+                $(#$attr)*
+                #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum $name {
+                    $(
+                        #[doc = ::core::concat!(" `` ", $wire, " ``")]
+                        $(#$variant_attr)*
+                        $variant,
+                    )*
+                    /// A value this client does not know yet, kept as sent.
+                    $unknown(::std::string::String),
+                }
+
+                impl $name {
+                    /// The value as it is written on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            $( Self::$variant => $wire, )*
+                            Self::$unknown(value) => value,
+                        }
+                    }
+                }
+
+                impl ::core::convert::From<&str> for $name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            $( $wire => Self::$variant, )*
+                            other => Self::$unknown(::std::borrow::ToOwned::to_owned(other)),
+                        }
+                    }
+                }
+
+                impl ::core::fmt::Display for $name {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl ::serde::Serialize for $name {
+                    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for $name {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                        $crate::__private::deserialize_open_enum(deserializer)
+                    }
+                }
+            };
+        }
+
+        /// A union of newtype variants and the variant the header names for what this client
+        /// does not know (`pub enum Name ..Unknown by …`):
+        /// - `by accessor = "property"`: dispatched on the tag property; a payload without it is
+        ///   an error. Each variant is `Name(Type) = "tag",`.
+        /// - `by accessor = "property" or shape`: the same, but every variant fixes the tag by
+        ///   `const`, and a payload without it takes the first variant that accepts it.
+        /// - `by shape`: no tag; the first variant that accepts the payload. Each variant is
+        ///   `Name(Type),`.
+        ///
+        /// A variant may end with `adds_tag` (its type does not write the tag, so the union adds
+        /// it) and `no_from` (its type is another variant's too, so it gets no `From`).
+        ///
+        /// A tagged union may end with `reads ["id", …];`: the properties every variant declares,
+        /// which are read as values when they come before the tag (any other keeps its text).
+        macro_rules! union {
+            // No variant has a flag (the common case): `From` and plain encoding, no helper.
+            (@tagged
+                [$(#$attr:tt)*]
+                $name:ident $unknown:ident $accessor:ident $property:literal [$($shared:literal),*]
+                [$( [$(#$variant_attr:tt)*] $variant:ident($ty:ty) $tag:literal [] )*]
+                |$members:ident| $untagged:block
+            ) => {
+                $crate::__private::declare::union! { @tagged_body
+                    [$(#$attr)*] $name $unknown $accessor $property [$($shared),*]
+                    [$( [$(#$variant_attr)*] $variant($ty) $tag )*]
+                    |$members| $untagged
+                    serialize |value, serializer| {
+                        match value {
+                            $( $name::$variant(value) => ::serde::Serialize::serialize(value, serializer), )*
+                            $name::$unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                        }
+                    }
+                }
+
+                $(
+                    impl ::core::convert::From<$ty> for $name {
+                        fn from(value: $ty) -> Self {
+                            Self::$variant(value)
+                        }
+                    }
+                )*
+            };
+            (@tagged
+                [$(#$attr:tt)*]
+                $name:ident $unknown:ident $accessor:ident $property:literal [$($shared:literal),*]
+                [$( [$(#$variant_attr:tt)*] $variant:ident($ty:ty) $tag:literal [$($flag:ident)*] )*]
+                |$members:ident| $untagged:block
+            ) => {
+                $crate::__private::declare::union! { @tagged_body
+                    [$(#$attr)*] $name $unknown $accessor $property [$($shared),*]
+                    [$( [$(#$variant_attr)*] $variant($ty) $tag )*]
+                    |$members| $untagged
+                    serialize |value, serializer| {
+                        match value {
+                            $( $name::$variant(value) => $crate::__private::declare::variant!(@serialize value, serializer, $property, $tag, $($flag)*), )*
+                            $name::$unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                        }
+                    }
+                }
+
+                $( $crate::__private::declare::variant!(@from $name $variant($ty) $($flag)*); )*
+            };
+            (@tagged_body
+                [$(#$attr:tt)*]
+                $name:ident $unknown:ident $accessor:ident $property:literal [$($shared:literal),*]
+                [$( [$(#$variant_attr:tt)*] $variant:ident($ty:ty) $tag:literal )*]
+                |$members:ident| $untagged:block
+                serialize |$value:ident, $serializer:ident| $serialize:block
+            ) => {
+                $(#$attr)*
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum $name {
+                    $( $(#$variant_attr)* $variant($ty), )*
+                    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
+                    $unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+                }
+
+                impl $name {
+                    #[doc = ::core::concat!(" The `", $property, "` value of this variant, or of the unknown payload when it has one.")]
+                    pub fn $accessor(&self) -> ::core::option::Option<&str> {
+                        match self {
+                            $( Self::$variant(_) => ::core::option::Option::Some($tag), )*
+                            Self::$unknown(object) => object.get($property).and_then(::serde_json::Value::as_str),
+                        }
+                    }
+                }
+
+                impl ::serde::Serialize for $name {
+                    fn serialize<__S: ::serde::Serializer>(&self, $serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                        let $value = self;
+                        $serialize
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for $name {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                        struct __Visitor;
+                        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                            type Value = $name;
+                            fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                                $crate::__private::expecting::<$name>(f, "object")
+                            }
+                            fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, map: __A) -> ::core::result::Result<$name, __A::Error> {
+                                let (tag, $members) = $crate::__private::find_tag(map, $property, &[$($shared),*])?;
+                                match tag.as_ref().map($crate::__private::Key::as_str) {
+                                    $(
+                                        ::core::option::Option::Some($tag) => {
+                                            $members.decode::<_, $name>($tag).map($name::$variant)
+                                        }
+                                    )*
+                                    ::core::option::Option::Some(_) => $members.into_object().map($name::$unknown),
+                                    ::core::option::Option::None => $untagged,
+                                }
+                            }
+                        }
+                        deserializer.deserialize_map(__Visitor)
+                    }
+                }
+            };
+            (
+                $(#$attr:tt)*
+                pub enum $name:ident ..$unknown:ident by shape {
+                    $( $(#$variant_attr:tt)* $variant:ident($ty:ty), )*
+                }
+            ) => {
+                $crate::__private::declare::union! {
+                    $(#$attr)* pub enum $name ..$unknown by shape with_from {
+                        $( $(#$variant_attr)* $variant($ty) [], )*
+                    }
+                }
+
+                $(
+                    impl ::core::convert::From<$ty> for $name {
+                        fn from(value: $ty) -> Self {
+                            Self::$variant(value)
+                        }
+                    }
+                )*
+            };
+            (
+                $(#$attr:tt)*
+                pub enum $name:ident ..$unknown:ident by shape {
+                    $( $(#$variant_attr:tt)* $variant:ident($ty:ty) $($flag:ident)*, )*
+                }
+            ) => {
+                $crate::__private::declare::union! {
+                    $(#$attr)* pub enum $name ..$unknown by shape with_from {
+                        $( $(#$variant_attr)* $variant($ty) [$($flag)*], )*
+                    }
+                }
+
+                $( $crate::__private::declare::variant!(@from $name $variant($ty) $($flag)*); )*
+            };
+            (
+                $(#$attr:tt)*
+                pub enum $name:ident ..$unknown:ident by shape with_from {
+                    $( $(#$variant_attr:tt)* $variant:ident($ty:ty) [$($flag:ident)*], )*
+                }
+            ) => {
+                $(#$attr)*
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum $name {
+                    $( $(#$variant_attr)* $variant($ty), )*
+                    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
+                    $unknown(::serde_json::Value),
+                }
+
+                impl ::serde::Serialize for $name {
+                    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                        match self {
+                            $( Self::$variant(value) => ::serde::Serialize::serialize(value, serializer), )*
+                            Self::$unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                        }
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for $name {
+                    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                        $(
+                            if let ::core::option::Option::Some(value) = $crate::__private::try_variant_value(&value) {
+                                return ::core::result::Result::Ok(Self::$variant(value));
+                            }
+                        )*
+                        ::core::result::Result::Ok(Self::$unknown(value))
+                    }
+                }
+            };
+            (
+                $(#$attr:tt)*
+                pub enum $name:ident ..$unknown:ident by $accessor:ident = $property:literal or shape {
+                    $( $(#$variant_attr:tt)* $variant:ident($ty:ty) = $tag:literal $($flag:ident)*, )*
+                }
+                $(reads [$($shared:literal),*];)?
+            ) => {
+                $crate::__private::declare::union! { @tagged
+                    [$(#$attr)*]
+                    $name $unknown $accessor $property [$($($shared),*)?]
+                    [$( [$(#$variant_attr)*] $variant($ty) $tag [$($flag)*] )*]
+                    // Without the tag: the first variant the object fits.
+                    |members| {
+                        let object = members.into_object()?;
+                        $(
+                            if let ::core::option::Option::Some(value) = $crate::__private::try_variant_object(&object) {
+                                return ::core::result::Result::Ok($name::$variant(value));
+                            }
+                        )*
+                        ::core::result::Result::Ok($name::$unknown(object))
+                    }
+                }
+            };
+            (
+                $(#$attr:tt)*
+                pub enum $name:ident ..$unknown:ident by $accessor:ident = $property:literal {
+                    $( $(#$variant_attr:tt)* $variant:ident($ty:ty) = $tag:literal $($flag:ident)*, )*
+                }
+                $(reads [$($shared:literal),*];)?
+            ) => {
+                $crate::__private::declare::union! { @tagged
+                    [$(#$attr)*]
+                    $name $unknown $accessor $property [$($($shared),*)?]
+                    [$( [$(#$variant_attr)*] $variant($ty) $tag [$($flag)*] )*]
+                    |members| {
+                        ::core::result::Result::Err($crate::__private::missing_tag::<_, $name>($property, &[$($tag),*]))
+                    }
+                }
+            };
+        }
+
+        /// What a union's variant flags do: `From` unless `no_from`; the tag added if `adds_tag`.
+        macro_rules! variant {
+            (@from $name:ident $variant:ident($ty:ty) $(adds_tag)?) => {
+                impl ::core::convert::From<$ty> for $name {
+                    fn from(value: $ty) -> Self {
+                        Self::$variant(value)
+                    }
+                }
+            };
+            (@from $name:ident $variant:ident($ty:ty) $(adds_tag)? no_from) => {};
+            (@serialize $value:ident, $serializer:ident, $property:literal, $tag:literal, adds_tag $(no_from)?) => {
+                $crate::__private::serialize_with_tag($value, $property, $tag, $serializer)
+            };
+            (@serialize $value:ident, $serializer:ident, $property:literal, $tag:literal, $(no_from)?) => {
+                ::serde::Serialize::serialize($value, $serializer)
+            };
+        }
+
+        pub(crate) use {as_variants, definition, object, string_enum, union, unset_unless_required, variant};
     }
 }

@@ -8,8 +8,10 @@
 //! The public surface is what the xtask, the suites and users need: [`generate`] (and
 //! [`generate_with_warnings`]), [`model()`],
 //! [`subset`] and [`normalised`], their [`Options`], [`Selection`], [`File`] and [`Error`], the
-//! [`model`](mod@model) types, and the [`normalise`] pass on its own.
+//! [`model`](mod@model) types, the [`normalise`] pass on its own, and [`changes`], which compares
+//! the APIs of two models for the report `cargo xtask codegen` prints.
 
+pub mod changes;
 mod emit;
 pub mod error;
 mod load;

@@ -110,7 +110,7 @@ async fn bodies_are_sent_as_their_media_type_says() {
     assert_eq!(content_type, "application/x-www-form-urlencoded");
     assert_eq!(text(&body), "name=x%3Dy&count=3&tags=a+b&tags=c%26d&meta=%7B%22k%22%3A%22v%22%7D");
 
-    let upload = serde_json::from_value(serde_json::to_value(fields()).expect("json")).expect("same shape");
+    let upload: UploadBody = serde_json::from_value(serde_json::to_value(fields()).expect("json")).expect("same shape");
     client.upload(upload).send().await.expect("multipart");
     let (target, content_type, body) = requests.recv().expect("a request");
     assert_eq!(target, "POST /upload");
@@ -136,13 +136,13 @@ async fn bodies_are_sent_as_their_media_type_says() {
     assert_eq!(content_type, "text/xml; charset=utf-8");
     assert_eq!(text(&body), "<a>1</a>");
 
-    let merge = serde_json::from_value(serde_json::json!({"name": "n"})).expect("a body");
+    let merge: MergeBody = serde_json::from_value(serde_json::json!({"name": "n"})).expect("a body");
     client.merge(merge).send().await.expect("merge patch");
     let (target, content_type, body) = requests.recv().expect("a request");
     assert_eq!((target.as_str(), content_type.as_str()), ("PATCH /merge", "application/merge-patch+json"));
     assert_eq!(text(&body), "{\"name\":\"n\"}");
 
-    let both = serde_json::from_value(serde_json::json!({"name": "n"})).expect("a body");
+    let both: BothBody = serde_json::from_value(serde_json::json!({"name": "n"})).expect("a body");
     client.both(both).send().await.expect("json of two");
     let (_, content_type, _) = requests.recv().expect("a request");
     assert_eq!(content_type, "application/json", "JSON is chosen over XML");
@@ -165,24 +165,15 @@ fn bodies_are_sent_as_their_media_type_says() {
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
         std::fs::write(&path, &file.contents).expect("write");
     }
-    // The test's own needs: a runtime to drive the client, beside the crate's own
-    // dev-dependencies when it has a section for them.
+    // The test's own needs: a runtime to drive the client (the methods take `impl Into<T>`,
+    // so the test names the body types it decodes).
     let manifest = dir.join("Cargo.toml");
     let text = std::fs::read_to_string(&manifest).expect("manifest");
-    let tokio = "tokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n";
-    let text = if text.contains("\n[dev-dependencies]\n") {
-        text.replacen(
-            "\n[dev-dependencies]\n",
-            &format!("\n[dev-dependencies]\n{tokio}"),
-            1,
-        )
-    } else {
-        text.replacen(
-            "\n[workspace]\n",
-            &format!("\n[dev-dependencies]\n{tokio}\n[workspace]\n"),
-            1,
-        )
-    };
+    // Beside the crate's own dev-dependencies (the front page's doctest needs some).
+    let text = text.replace(
+        "\n[dev-dependencies]\n",
+        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
+    );
     std::fs::write(&manifest, text).expect("manifest");
     std::fs::create_dir_all(dir.join("tests")).expect("mkdir");
     std::fs::write(dir.join("tests/bodies.rs"), CLIENT_TEST).expect("write");

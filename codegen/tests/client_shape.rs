@@ -147,28 +147,32 @@ fn a_required_body_is_an_argument_and_an_optional_one_a_setter() {
         .expect("a client")
         .contents;
     let flat: String = client.split_whitespace().collect::<Vec<_>>().join(" ");
-    // `update_thing` requires its body: an argument of the method, and no setter.
+    // `update_thing` requires its body: an argument of the method (before the builder's
+    // options block), and no setter.
     assert!(
-        flat.contains("pub fn update( &self, body: crate::models::UpdateThing, ) -> builders::UpdateThingBuilder"),
+        flat.contains("::update( body: models::UpdateThing = body(\"application/json\"), ) -> UpdateThingBuilder ="),
         "{flat}"
     );
-    // `create_thing`'s body is optional: no argument, a `.body()` setter.
+    // `create_thing`'s body is optional: no argument, a `.body()` setter in the options block.
     assert!(
-        flat.contains("pub fn create(&self) -> builders::CreateThingBuilder2"),
+        flat.contains("::create() -> CreateThingBuilder2 ="),
         "{flat}"
     );
-    assert!(flat.contains("pub fn body(mut self, value: crate::models::CreateThing) -> Self"));
+    assert!(
+        flat.contains("body: models::CreateThing = body(\"application/json\"), }"),
+        "{flat}"
+    );
     assert_eq!(
-        flat.matches("pub fn body(").count(),
-        1,
-        "only the optional body has a setter"
+        flat.matches("body: models::").count(),
+        2,
+        "one body each: an argument and a setter"
     );
     // Builder docs name the ways each sends; a stream-only builder has no `send()`.
+    assert!(flat.contains("sent by \"`stream()`\""), "{flat}");
     assert!(
-        flat.contains("made by `watch`, sent by `stream()`."),
+        flat.contains("::create() -> CreateThingBuilder2 = POST \"/things\" sent by \"`send()`\""),
         "{flat}"
     );
-    assert!(flat.contains("made by `create`, sent by `send()`."));
 }
 
 #[test]

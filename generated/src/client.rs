@@ -15,8 +15,6 @@ pub use crate::client_runtime::{
     TimeoutError, TimeoutKind, TransportError, Truncation, HOSTED_BASE_URL,
     LOCAL_BASE_URL,
 };
-#[allow(unused_imports)]
-use crate::client_runtime::private::{self as rt, Request};
 /// The error bodies the schema declares, decoded when an error answer fits one.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -135,1528 +133,434 @@ impl Client {
 pub struct Conversations {
     client: Client,
 }
-impl Conversations {
-    /// Create Conversation
-    ///
-    /// Create a new conversation for an agent.
-    ///
-    /// `POST /v1/conversations/`
-    pub fn create(
-        &self,
-        agent_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::CreateConversationBuilder {
-        builders::CreateConversationBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            agent_id: agent_id.into(),
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
-    }
-    /// List Conversations
-    ///
-    /// List all conversations for an agent (or all conversations if agent_id not provided).
-    ///
-    /// `GET /v1/conversations/`
-    pub fn list(&self) -> builders::ListConversationsBuilder {
-        builders::ListConversationsBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            agent_id: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            summary_search: ::std::option::Option::None,
-            order: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-        }
-    }
-    /// Retrieve Conversation
-    ///
-    /// Retrieve a specific conversation.
-    ///
-    /// `GET /v1/conversations/{conversation_id}`
-    pub fn retrieve(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::RetrieveConversationBuilder {
-        builders::RetrieveConversationBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-        }
-    }
-    /// Update Conversation
-    ///
-    /// Update a conversation.
-    ///
-    /// `PATCH /v1/conversations/{conversation_id}`
-    pub fn update(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-        body: crate::models::UpdateConversation,
-    ) -> builders::UpdateConversationBuilder {
-        builders::UpdateConversationBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-            body,
-        }
-    }
-    /// Delete Conversation
-    ///
-    /// Delete a conversation (soft delete).
-    ///
-    /// This marks the conversation as deleted but does not permanently remove it from the database.
-    /// The conversation will no longer appear in list operations.
-    /// Any isolated blocks associated with the conversation will be permanently deleted.
-    ///
-    /// `DELETE /v1/conversations/{conversation_id}`
-    pub fn delete(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::DeleteConversationBuilder {
-        builders::DeleteConversationBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-        }
-    }
-    /// Fork Conversation
-    ///
-    /// Fork an existing conversation.
-    ///
-    /// Creates a new conversation that shares the same in-context messages as the source
-    /// conversation, but with a newly compiled system message reflecting the latest memory
-    /// block values. The forked conversation belongs to the same agent as the source.
-    ///
-    /// **Agent-direct mode**: Pass conversation_id="default" with agent_id query parameter
-    /// to fork the agent's default (agent-direct) message history into a new conversation.
-    ///
-    /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
-    ///
-    /// `POST /v1/conversations/{conversation_id}/fork`
-    pub fn fork(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::ForkConversationBuilder {
-        builders::ForkConversationBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            agent_id: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-        }
-    }
-    /// List Conversation Messages
-    ///
-    /// List all messages in a conversation.
-    ///
-    /// Returns LettaMessage objects (UserMessage, AssistantMessage, etc.) for all
-    /// messages in the conversation, with support for cursor-based pagination.
-    ///
-    /// **Agent-direct mode**: Pass conversation_id="default" with agent_id parameter
-    /// to list messages from the agent's default conversation.
-    ///
-    /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
-    ///
-    /// `GET /v1/conversations/{conversation_id}/messages`
-    pub fn list_messages(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::ListConversationMessagesBuilder {
-        builders::ListConversationMessagesBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            agent_id: ::std::option::Option::None,
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            order: ::std::option::Option::None,
-            order_by: ::std::option::Option::None,
-            group_id: ::std::option::Option::None,
-            include_err: ::std::option::Option::None,
-            include_return_message_types: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-        }
-    }
-    /// Send Conversation Message
-    ///
-    /// Send a message to a conversation and get a response.
-    ///
-    /// This endpoint sends a message to an existing conversation.
-    /// By default (streaming=true), returns a streaming response (Server-Sent Events).
-    /// Set streaming=false to get a complete JSON response.
-    ///
-    /// **Agent-direct mode**: Pass conversation_id="default" with agent_id in request body
-    /// to send messages to the agent's default conversation with locking.
-    ///
-    /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
-    ///
-    /// `POST /v1/conversations/{conversation_id}/messages`
-    pub fn send_message(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-        body: crate::models::ConversationMessageRequest,
-    ) -> builders::SendConversationMessageBuilder {
-        builders::SendConversationMessageBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-            body,
-        }
-    }
-    /// Preview Conversation Model Request
-    ///
-    /// Inspect the raw LLM request payload for a conversation message without sending it.
-    ///
-    /// This endpoint processes the message through the same path as send_conversation_message
-    /// (including conversation-scoped messages, isolated blocks, model overrides, and
-    /// client tools/skills) but stops before the LLM call and returns the raw request
-    /// payload. Useful for debugging and verifying what the LLM will actually see.
-    ///
-    /// `POST /v1/conversations/{conversation_id}/messages/preview-raw-payload`
-    pub fn preview_model_request(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-        body: crate::models::ConversationMessageRequest,
-    ) -> builders::PreviewConversationModelRequestBuilder {
-        builders::PreviewConversationModelRequestBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-            body,
-        }
-    }
-    /// Retrieve Conversation Stream
-    ///
-    /// Resume the stream for the most recent active run in a conversation.
-    ///
-    /// This endpoint allows you to reconnect to an active background stream
-    /// for a conversation, enabling recovery from network interruptions.
-    ///
-    /// **Agent-direct mode**: Pass conversation_id="default" with agent_id in request body
-    /// to retrieve the stream for the agent's most recent active run.
-    ///
-    /// **Direct run access**: Pass run_id directly to skip run lookup entirely.
-    /// Useful for recovery from duplicate request 409 errors.
-    ///
-    /// **OTID lookup**: Pass otid to look up the run_id from Redis.
-    /// Useful when you have the otid from a 409 error response.
-    ///
-    /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
-    ///
-    /// `POST /v1/conversations/{conversation_id}/stream`
-    pub fn retrieve_stream(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::RetrieveConversationStreamBuilder {
-        builders::RetrieveConversationStreamBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
-    }
-    /// Cancel Conversation
-    ///
-    /// Cancel runs associated with a conversation.
-    ///
-    /// Note: To cancel active runs, Redis is required.
-    ///
-    /// **Agent-direct mode**: Pass conversation_id="default" with agent_id query parameter
-    /// to cancel runs for the agent's default conversation.
-    ///
-    /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
-    ///
-    /// `POST /v1/conversations/{conversation_id}/cancel`
-    pub fn cancel(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::CancelConversationBuilder {
-        builders::CancelConversationBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            agent_id: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-        }
-    }
-    /// Recompile Conversation
-    ///
-    /// Manually trigger system prompt recompilation for a conversation.
-    ///
-    /// `POST /v1/conversations/{conversation_id}/recompile`
-    pub fn recompile(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::RecompileConversationBuilder {
-        builders::RecompileConversationBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            dry_run: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
-    }
-    /// Compact Conversation
-    ///
-    /// Compact (summarize) a conversation's message history.
-    ///
-    /// This endpoint summarizes the in-context messages for a specific conversation,
-    /// reducing the message count while preserving important context.
-    ///
-    /// **Agent-direct mode**: Pass conversation_id="default" with agent_id in request body
-    /// to compact the agent's default conversation messages.
-    ///
-    /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
-    ///
-    /// `POST /v1/conversations/{conversation_id}/compact`
-    pub fn compact(
-        &self,
-        conversation_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> builders::CompactConversationBuilder {
-        builders::CompactConversationBuilder {
-            client: self.client.clone(),
-            options: ::std::default::Default::default(),
-            conversation_id: conversation_id.into(),
-            user_id: ::std::option::Option::None,
-            user_agent: ::std::option::Option::None,
-            x_project_id: ::std::option::Option::None,
-            body: ::std::option::Option::None,
-        }
-    }
-}
+
 /// The builders the operations return; call `send()` (or `stream()`) to make the request.
 pub mod builders {
+    // The operations may name no model.
     #[allow(unused_imports)]
-    use super::*;
-    /// `POST /v1/conversations/`: made by `create`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct CreateConversationBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) agent_id: ::std::string::String,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-        pub(super) body: ::std::option::Option<crate::models::CreateConversation>,
-    }
-    impl CreateConversationBuilder {
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// The request body, optional in the schema; without it none is sent.
-        pub fn body(mut self, value: crate::models::CreateConversation) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::POST,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"),
-                    ::std::string::String::new()
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            request.query.push(("agent_id", self.agent_id.clone()));
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            let request = match &self.body {
-                ::std::option::Option::Some(body) => request.json(body)?,
-                ::std::option::Option::None => request,
-            };
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<crate::models::Conversation, Error> {
-            rt::send_json(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for CreateConversationBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `GET /v1/conversations/`: made by `list`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct ListConversationsBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) agent_id: ::std::option::Option<::std::string::String>,
-        pub(super) limit: ::std::option::Option<i64>,
-        pub(super) after: ::std::option::Option<::std::string::String>,
-        pub(super) summary_search: ::std::option::Option<::std::string::String>,
-        pub(super) order: ::std::option::Option<crate::models::ListConversationsOrder>,
-        pub(super) order_by: ::std::option::Option<
-            crate::models::ListConversationsOrderBy,
-        >,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ListConversationsBuilder {
-        /// The agent ID to list conversations for (optional - returns all conversations if not provided)
-        pub fn agent_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.agent_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Maximum number of conversations to return
+    use crate::models;
+    use crate::operation::operation;
+    use crate::operation::location::{body, header, path, query};
+
+    operation! {
+        /// Create Conversation
         ///
-        /// Server default: `50`.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
-            self
-        }
-        /// Cursor for pagination (conversation ID)
-        pub fn after(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.after = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Search for text within conversation summaries
-        pub fn summary_search(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.summary_search = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sort order for conversations. 'asc' for oldest first, 'desc' for newest first
+        /// Create a new conversation for an agent.
         ///
-        /// Server default: `"desc"`.
-        pub fn order(mut self, value: crate::models::ListConversationsOrder) -> Self {
-            self.order = ::std::option::Option::Some(value);
-            self
+        /// `POST /v1/conversations/`
+        pub fn Conversations::create(
+            agent_id: String = query("agent_id"),
+        ) -> CreateConversationBuilder = POST "/v1/conversations/" sent by "`send()`" {
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
+            /// The request body; without it none is sent.
+            body: models::CreateConversation = body("application/json"),
         }
-        /// Field to sort by
+        errors: declared_errors_1;
+        send -> models::Conversation;
+    }
+
+    operation! {
+        /// List Conversations
         ///
-        /// Server default: `"created_at"`.
-        pub fn order_by(
-            mut self,
-            value: crate::models::ListConversationsOrderBy,
-        ) -> Self {
-            self.order_by = ::std::option::Option::Some(value);
-            self
-        }
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::GET,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"),
-                    ::std::string::String::new()
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.agent_id {
-                request.query.push(("agent_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.limit {
-                request.query.push(("limit", value.to_string()));
-            }
-            if let ::std::option::Option::Some(value) = &self.after {
-                request.query.push(("after", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.summary_search {
-                request.query.push(("summary_search", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.order {
-                request.query.push(("order", crate::__private::query_value(&value)));
-            }
-            if let ::std::option::Option::Some(value) = &self.order_by {
-                request.query.push(("order_by", crate::__private::query_value(&value)));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<::std::vec::Vec<crate::models::Conversation>, Error> {
-            rt::send_json(&self.client, self.request()?).await
-        }
-        /// Every item of every page, fetched lazily by following the `after` cursor; stops
-        /// after a page shorter than the limit without asking for another.
-        pub fn into_stream(
-            self,
-        ) -> impl ::futures_core::Stream<
-            Item = ::std::result::Result<crate::models::Conversation, Error>,
-        > + Send + 'static {
-            let limit = self.limit.or(::std::option::Option::Some(50i64));
-            rt::paginate(
-                limit,
-                move |cursor| {
-                    let mut page = self.clone();
-                    if cursor.is_some() {
-                        page.after = cursor;
-                    }
-                    page.send()
-                },
-            )
-        }
-    }
-    impl crate::client_runtime::CallOptions for ListConversationsBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `GET /v1/conversations/{conversation_id}`: made by `retrieve`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct RetrieveConversationBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-    }
-    impl RetrieveConversationBuilder {
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::GET,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone()
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<crate::models::Conversation, Error> {
-            rt::send_json(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for RetrieveConversationBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `PATCH /v1/conversations/{conversation_id}`: made by `update`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct UpdateConversationBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-        pub(super) body: crate::models::UpdateConversation,
-    }
-    impl UpdateConversationBuilder {
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::PATCH,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone()
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            let request = request.json(&self.body)?;
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<crate::models::Conversation, Error> {
-            rt::send_json(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for UpdateConversationBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `DELETE /v1/conversations/{conversation_id}`: made by `delete`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct DeleteConversationBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-    }
-    impl DeleteConversationBuilder {
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::DELETE,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone()
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(self) -> ::std::result::Result<::serde_json::Value, Error> {
-            rt::send_json(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for DeleteConversationBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `POST /v1/conversations/{conversation_id}/fork`: made by `fork`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct ForkConversationBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) agent_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ForkConversationBuilder {
-        /// Agent ID for agent-direct mode with 'default' conversation
-        pub fn agent_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.agent_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::POST,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone(), ::std::string::String::from("fork")
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.agent_id {
-                request.query.push(("agent_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<crate::models::Conversation, Error> {
-            rt::send_json(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for ForkConversationBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `GET /v1/conversations/{conversation_id}/messages`: made by `list_messages`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct ListConversationMessagesBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) agent_id: ::std::option::Option<::std::string::String>,
-        pub(super) before: ::std::option::Option<::std::string::String>,
-        pub(super) after: ::std::option::Option<::std::string::String>,
-        pub(super) limit: ::std::option::Option<i64>,
-        pub(super) order: ::std::option::Option<
-            crate::models::ListConversationMessagesOrder,
-        >,
-        pub(super) order_by: ::std::option::Option<::std::string::String>,
-        pub(super) group_id: ::std::option::Option<::std::string::String>,
-        pub(super) include_err: ::std::option::Option<bool>,
-        pub(super) include_return_message_types: ::std::option::Option<
-            ::std::vec::Vec<crate::models::MessageType>,
-        >,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-    }
-    impl ListConversationMessagesBuilder {
-        /// Agent ID for agent-direct mode with 'default' conversation
-        pub fn agent_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.agent_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Message ID cursor for pagination. Returns messages that come before this message ID in the specified sort order
-        pub fn before(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.before = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Message ID cursor for pagination. Returns messages that come after this message ID in the specified sort order
-        pub fn after(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.after = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Maximum number of messages to return
+        /// List all conversations for an agent (or all conversations if agent_id not provided).
         ///
-        /// Server default: `100`.
-        pub fn limit(mut self, value: i64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
-            self
+        /// `GET /v1/conversations/`
+        pub fn Conversations::list() -> ListConversationsBuilder = GET "/v1/conversations/" sent by "`send()`" {
+            /// The agent ID to list conversations for (optional - returns all conversations if not provided)
+            ///
+            /// Sent as the `agent_id` query parameter.
+            agent_id: String = query("agent_id"),
+            /// Maximum number of conversations to return
+            ///
+            /// Server default: `50`.
+            ///
+            /// Sent as the `limit` query parameter.
+            limit: i64 = query("limit"),
+            /// Cursor for pagination (conversation ID)
+            ///
+            /// Sent as the `after` query parameter.
+            after: String = query("after"),
+            /// Search for text within conversation summaries
+            ///
+            /// Sent as the `summary_search` query parameter.
+            summary_search: String = query("summary_search"),
+            /// Sort order for conversations. 'asc' for oldest first, 'desc' for newest first
+            ///
+            /// Server default: `"desc"`.
+            ///
+            /// Sent as the `order` query parameter.
+            order: models::ListConversationsOrder = query("order"),
+            /// Field to sort by
+            ///
+            /// Server default: `"created_at"`.
+            ///
+            /// Sent as the `order_by` query parameter.
+            order_by: models::ListConversationsOrderBy = query("order_by"),
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
         }
-        /// Sort order for messages by creation time. 'asc' for oldest first, 'desc' for newest first
+        errors: declared_errors_1;
+        send -> Vec<models::Conversation>;
+        into_stream(after, limit = 50) -> models::Conversation;
+    }
+
+    operation! {
+        /// Retrieve Conversation
         ///
-        /// Server default: `"desc"`.
-        pub fn order(
-            mut self,
-            value: crate::models::ListConversationMessagesOrder,
-        ) -> Self {
-            self.order = ::std::option::Option::Some(value);
-            self
-        }
-        /// Field to sort by
+        /// Retrieve a specific conversation.
         ///
-        /// Server default: `"created_at"`.
-        pub fn order_by(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.order_by = ::std::option::Option::Some(value.into());
-            self
+        /// `GET /v1/conversations/{conversation_id}`
+        pub fn Conversations::retrieve(
+            conversation_id: String = path("conversation_id"),
+        ) -> RetrieveConversationBuilder = GET "/v1/conversations/{conversation_id}" sent by "`send()`" {
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
         }
-        /// Group ID to filter messages by.
-        pub fn group_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.group_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Whether to include error messages and error statuses. For debugging purposes only.
-        pub fn include_err(mut self, value: bool) -> Self {
-            self.include_err = ::std::option::Option::Some(value);
-            self
-        }
-        /// Message types to include in response. When null, all message types are returned.
-        pub fn include_return_message_types(
-            mut self,
-            value: ::std::vec::Vec<crate::models::MessageType>,
-        ) -> Self {
-            self.include_return_message_types = ::std::option::Option::Some(value);
-            self
-        }
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::GET,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone(), ::std::string::String::from("messages")
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.agent_id {
-                request.query.push(("agent_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.before {
-                request.query.push(("before", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.after {
-                request.query.push(("after", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.limit {
-                request.query.push(("limit", value.to_string()));
-            }
-            if let ::std::option::Option::Some(value) = &self.order {
-                request.query.push(("order", crate::__private::query_value(&value)));
-            }
-            if let ::std::option::Option::Some(value) = &self.order_by {
-                request.query.push(("order_by", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.group_id {
-                request.query.push(("group_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.include_err {
-                request.query.push(("include_err", value.to_string()));
-            }
-            for item in self.include_return_message_types.iter().flatten() {
-                request
-                    .query
-                    .push((
-                        "include_return_message_types",
-                        crate::__private::query_value(&item),
-                    ));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            ::std::vec::Vec<crate::models::LettaMessageUnion>,
-            Error,
-        > {
-            rt::send_json(&self.client, self.request()?).await
-        }
-        /// Every item of every page, fetched lazily by following the `after` cursor; stops
-        /// after a page shorter than the limit without asking for another.
-        pub fn into_stream(
-            self,
-        ) -> impl ::futures_core::Stream<
-            Item = ::std::result::Result<crate::models::LettaMessageUnion, Error>,
-        > + Send + 'static {
-            let limit = self.limit.or(::std::option::Option::Some(100i64));
-            rt::paginate(
-                limit,
-                move |cursor| {
-                    let mut page = self.clone();
-                    if cursor.is_some() {
-                        page.after = cursor;
-                    }
-                    page.send()
-                },
-            )
-        }
+        errors: declared_errors_1;
+        send -> models::Conversation;
     }
-    impl crate::client_runtime::CallOptions for ListConversationMessagesBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `POST /v1/conversations/{conversation_id}/messages`: made by `send_message`, sent by `send()` or `stream()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct SendConversationMessageBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-        pub(super) body: crate::models::ConversationMessageRequest,
-    }
-    impl SendConversationMessageBuilder {
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::POST,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone(), ::std::string::String::from("messages")
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            let request = request.json(&self.body)?;
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer (with `streaming: false`).
-        pub async fn send(
-            mut self,
-        ) -> ::std::result::Result<crate::models::LettaResponse, Error> {
-            self.body.streaming = ::std::option::Option::Some(false);
-            rt::send_json(&self.client, self.request()?).await
-        }
-        /// Sends the request with `streaming: true` and returns the answer's events.
-        pub async fn stream(
-            mut self,
-        ) -> ::std::result::Result<EventStream<crate::models::StreamEvent>, Error> {
-            self.body.streaming = ::std::option::Option::Some(true);
-            rt::send_events(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for SendConversationMessageBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `POST /v1/conversations/{conversation_id}/messages/preview-raw-payload`: made by `preview_model_request`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct PreviewConversationModelRequestBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-        pub(super) body: crate::models::ConversationMessageRequest,
-    }
-    impl PreviewConversationModelRequestBuilder {
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::POST,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone(), ::std::string::String::from("messages"),
-                    ::std::string::String::from("preview-raw-payload")
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            let request = request.json(&self.body)?;
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer (with `streaming: false`).
-        pub async fn send(
-            mut self,
-        ) -> ::std::result::Result<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            Error,
-        > {
-            self.body.streaming = ::std::option::Option::Some(false);
-            rt::send_json(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for PreviewConversationModelRequestBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `POST /v1/conversations/{conversation_id}/stream`: made by `retrieve_stream`, sent by `stream()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct RetrieveConversationStreamBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-        pub(super) body: ::std::option::Option<crate::models::RetrieveStreamRequest>,
-    }
-    impl RetrieveConversationStreamBuilder {
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// The request body, optional in the schema; without it none is sent.
-        pub fn body(mut self, value: crate::models::RetrieveStreamRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::POST,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone(), ::std::string::String::from("stream")
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            let request = match &self.body {
-                ::std::option::Option::Some(body) => request.json(body)?,
-                ::std::option::Option::None => request,
-            };
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and returns the answer's events.
-        pub async fn stream(
-            self,
-        ) -> ::std::result::Result<EventStream<crate::models::StreamEvent>, Error> {
-            rt::send_events(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for RetrieveConversationStreamBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `POST /v1/conversations/{conversation_id}/cancel`: made by `cancel`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct CancelConversationBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) agent_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-    }
-    impl CancelConversationBuilder {
-        /// Agent ID for agent-direct mode with 'default' conversation
-        pub fn agent_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.agent_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::POST,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone(), ::std::string::String::from("cancel")
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.agent_id {
-                request.query.push(("agent_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            Error,
-        > {
-            rt::send_json(&self.client, self.request()?).await
-        }
-    }
-    impl crate::client_runtime::CallOptions for CancelConversationBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
-        }
-    }
-    /// `POST /v1/conversations/{conversation_id}/recompile`: made by `recompile`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct RecompileConversationBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) dry_run: ::std::option::Option<bool>,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-        pub(super) body: ::std::option::Option<crate::models::CompactionRequest>,
-    }
-    impl RecompileConversationBuilder {
-        /// If True, do not persist changes; still returns the compiled system prompt.
+
+    operation! {
+        /// Update Conversation
         ///
-        /// Server default: `false`.
-        pub fn dry_run(mut self, value: bool) -> Self {
-            self.dry_run = ::std::option::Option::Some(value);
-            self
+        /// Update a conversation.
+        ///
+        /// `PATCH /v1/conversations/{conversation_id}`
+        pub fn Conversations::update(
+            conversation_id: String = path("conversation_id"),
+            body: models::UpdateConversation = body("application/json"),
+        ) -> UpdateConversationBuilder = PATCH "/v1/conversations/{conversation_id}" sent by "`send()`" {
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
         }
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// The request body, optional in the schema; without it none is sent.
-        pub fn body(mut self, value: crate::models::CompactionRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::POST,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone(), ::std::string::String::from("recompile")
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.dry_run {
-                request.query.push(("dry_run", value.to_string()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            let request = match &self.body {
-                ::std::option::Option::Some(body) => request.json(body)?,
-                ::std::option::Option::None => request,
-            };
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(self) -> ::std::result::Result<::std::string::String, Error> {
-            rt::send_json(&self.client, self.request()?).await
-        }
+        errors: declared_errors_1;
+        send -> models::Conversation;
     }
-    impl crate::client_runtime::CallOptions for RecompileConversationBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
+
+    operation! {
+        /// Delete Conversation
+        ///
+        /// Delete a conversation (soft delete).
+        ///
+        /// This marks the conversation as deleted but does not permanently remove it from the database.
+        /// The conversation will no longer appear in list operations.
+        /// Any isolated blocks associated with the conversation will be permanently deleted.
+        ///
+        /// `DELETE /v1/conversations/{conversation_id}`
+        pub fn Conversations::delete(
+            conversation_id: String = path("conversation_id"),
+        ) -> DeleteConversationBuilder = DELETE "/v1/conversations/{conversation_id}" sent by "`send()`" {
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
         }
+        errors: declared_errors_1;
+        send -> ::serde_json::Value;
     }
-    /// `POST /v1/conversations/{conversation_id}/compact`: made by `compact`, sent by `send()`.
-    #[derive(Clone, Debug)]
-    #[must_use = "a request does nothing until it is sent"]
-    pub struct CompactConversationBuilder {
-        pub(super) client: Client,
-        pub(super) options: crate::client_runtime::RequestOptions,
-        pub(super) conversation_id: ::std::string::String,
-        pub(super) user_id: ::std::option::Option<::std::string::String>,
-        pub(super) user_agent: ::std::option::Option<::std::string::String>,
-        pub(super) x_project_id: ::std::option::Option<::std::string::String>,
-        pub(super) body: ::std::option::Option<crate::models::CompactionRequest>,
+
+    operation! {
+        /// Fork Conversation
+        ///
+        /// Fork an existing conversation.
+        ///
+        /// Creates a new conversation that shares the same in-context messages as the source
+        /// conversation, but with a newly compiled system message reflecting the latest memory
+        /// block values. The forked conversation belongs to the same agent as the source.
+        ///
+        /// **Agent-direct mode**: Pass conversation_id="default" with agent_id query parameter
+        /// to fork the agent's default (agent-direct) message history into a new conversation.
+        ///
+        /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
+        ///
+        /// `POST /v1/conversations/{conversation_id}/fork`
+        pub fn Conversations::fork(
+            conversation_id: String = path("conversation_id"),
+        ) -> ForkConversationBuilder = POST "/v1/conversations/{conversation_id}/fork" sent by "`send()`" {
+            /// Agent ID for agent-direct mode with 'default' conversation
+            ///
+            /// Sent as the `agent_id` query parameter.
+            agent_id: String = query("agent_id"),
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
+        }
+        errors: declared_errors_1;
+        send -> models::Conversation;
     }
-    impl CompactConversationBuilder {
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
-            self
+
+    operation! {
+        /// List Conversation Messages
+        ///
+        /// List all messages in a conversation.
+        ///
+        /// Returns LettaMessage objects (UserMessage, AssistantMessage, etc.) for all
+        /// messages in the conversation, with support for cursor-based pagination.
+        ///
+        /// **Agent-direct mode**: Pass conversation_id="default" with agent_id parameter
+        /// to list messages from the agent's default conversation.
+        ///
+        /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
+        ///
+        /// `GET /v1/conversations/{conversation_id}/messages`
+        pub fn Conversations::list_messages(
+            conversation_id: String = path("conversation_id"),
+        ) -> ListConversationMessagesBuilder = GET "/v1/conversations/{conversation_id}/messages" sent by "`send()`" {
+            /// Agent ID for agent-direct mode with 'default' conversation
+            ///
+            /// Sent as the `agent_id` query parameter.
+            agent_id: String = query("agent_id"),
+            /// Message ID cursor for pagination. Returns messages that come before this message ID in the specified sort order
+            ///
+            /// Sent as the `before` query parameter.
+            before: String = query("before"),
+            /// Message ID cursor for pagination. Returns messages that come after this message ID in the specified sort order
+            ///
+            /// Sent as the `after` query parameter.
+            after: String = query("after"),
+            /// Maximum number of messages to return
+            ///
+            /// Server default: `100`.
+            ///
+            /// Sent as the `limit` query parameter.
+            limit: i64 = query("limit"),
+            /// Sort order for messages by creation time. 'asc' for oldest first, 'desc' for newest first
+            ///
+            /// Server default: `"desc"`.
+            ///
+            /// Sent as the `order` query parameter.
+            order: models::ListConversationMessagesOrder = query("order"),
+            /// Field to sort by
+            ///
+            /// Server default: `"created_at"`.
+            ///
+            /// Sent as the `order_by` query parameter.
+            order_by: String = query("order_by"),
+            /// Group ID to filter messages by.
+            ///
+            /// Sent as the `group_id` query parameter.
+            group_id: String = query("group_id"),
+            /// Whether to include error messages and error statuses. For debugging purposes only.
+            ///
+            /// Sent as the `include_err` query parameter.
+            include_err: bool = query("include_err"),
+            /// Message types to include in response. When null, all message types are returned.
+            ///
+            /// Sent as the `include_return_message_types` query parameter.
+            include_return_message_types: Vec<models::MessageType> = query("include_return_message_types"),
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
         }
-        pub fn user_agent(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_agent = ::std::option::Option::Some(value.into());
-            self
-        }
-        pub fn x_project_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.x_project_id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// The request body, optional in the schema; without it none is sent.
-        pub fn body(mut self, value: crate::models::CompactionRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let mut request = Request::new(
-                ::reqwest::Method::POST,
-                ::std::vec![
-                    ::std::string::String::from("v1"),
-                    ::std::string::String::from("conversations"), self.conversation_id
-                    .clone(), ::std::string::String::from("compact")
-                ],
-                super::declared_errors_1,
-                &self.options,
-            );
-            if let ::std::option::Option::Some(value) = &self.user_id {
-                request.headers.push(("user_id", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.user_agent {
-                request.headers.push(("User-Agent", value.clone()));
-            }
-            if let ::std::option::Option::Some(value) = &self.x_project_id {
-                request.headers.push(("X-Project-Id", value.clone()));
-            }
-            let request = match &self.body {
-                ::std::option::Option::Some(body) => request.json(body)?,
-                ::std::option::Option::None => request,
-            };
-            ::std::result::Result::Ok(request)
-        }
-        /// Sends the request and decodes the JSON answer.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<crate::models::CompactionResponse, Error> {
-            rt::send_json(&self.client, self.request()?).await
-        }
+        errors: declared_errors_1;
+        send -> Vec<models::LettaMessageUnion>;
+        into_stream(after, limit = 100) -> models::LettaMessageUnion;
     }
-    impl crate::client_runtime::CallOptions for CompactConversationBuilder {
-        fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions {
-            &mut self.options
+
+    operation! {
+        /// Send Conversation Message
+        ///
+        /// Send a message to a conversation and get a response.
+        ///
+        /// This endpoint sends a message to an existing conversation.
+        /// By default (streaming=true), returns a streaming response (Server-Sent Events).
+        /// Set streaming=false to get a complete JSON response.
+        ///
+        /// **Agent-direct mode**: Pass conversation_id="default" with agent_id in request body
+        /// to send messages to the agent's default conversation with locking.
+        ///
+        /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
+        ///
+        /// `POST /v1/conversations/{conversation_id}/messages`
+        pub fn Conversations::send_message(
+            conversation_id: String = path("conversation_id"),
+            body: models::ConversationMessageRequest = body("application/json"),
+        ) -> SendConversationMessageBuilder = POST "/v1/conversations/{conversation_id}/messages" sent by "`send()` or `stream()`" {
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
         }
+        errors: declared_errors_1;
+        send(streaming = false in body) -> models::LettaResponse;
+        stream(streaming = true in body) -> models::StreamEvent;
+    }
+
+    operation! {
+        /// Preview Conversation Model Request
+        ///
+        /// Inspect the raw LLM request payload for a conversation message without sending it.
+        ///
+        /// This endpoint processes the message through the same path as send_conversation_message
+        /// (including conversation-scoped messages, isolated blocks, model overrides, and
+        /// client tools/skills) but stops before the LLM call and returns the raw request
+        /// payload. Useful for debugging and verifying what the LLM will actually see.
+        ///
+        /// `POST /v1/conversations/{conversation_id}/messages/preview-raw-payload`
+        pub fn Conversations::preview_model_request(
+            conversation_id: String = path("conversation_id"),
+            body: models::ConversationMessageRequest = body("application/json"),
+        ) -> PreviewConversationModelRequestBuilder = POST "/v1/conversations/{conversation_id}/messages/preview-raw-payload" sent by "`send()`" {
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
+        }
+        errors: declared_errors_1;
+        send(streaming = false in body) -> ::serde_json::Map<String, ::serde_json::Value>;
+    }
+
+    operation! {
+        /// Retrieve Conversation Stream
+        ///
+        /// Resume the stream for the most recent active run in a conversation.
+        ///
+        /// This endpoint allows you to reconnect to an active background stream
+        /// for a conversation, enabling recovery from network interruptions.
+        ///
+        /// **Agent-direct mode**: Pass conversation_id="default" with agent_id in request body
+        /// to retrieve the stream for the agent's most recent active run.
+        ///
+        /// **Direct run access**: Pass run_id directly to skip run lookup entirely.
+        /// Useful for recovery from duplicate request 409 errors.
+        ///
+        /// **OTID lookup**: Pass otid to look up the run_id from Redis.
+        /// Useful when you have the otid from a 409 error response.
+        ///
+        /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
+        ///
+        /// `POST /v1/conversations/{conversation_id}/stream`
+        pub fn Conversations::retrieve_stream(
+            conversation_id: String = path("conversation_id"),
+        ) -> RetrieveConversationStreamBuilder = POST "/v1/conversations/{conversation_id}/stream" sent by "`stream()`" {
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
+            /// The request body; without it none is sent.
+            body: models::RetrieveStreamRequest = body("application/json"),
+        }
+        errors: declared_errors_1;
+        stream -> models::StreamEvent;
+    }
+
+    operation! {
+        /// Cancel Conversation
+        ///
+        /// Cancel runs associated with a conversation.
+        ///
+        /// Note: To cancel active runs, Redis is required.
+        ///
+        /// **Agent-direct mode**: Pass conversation_id="default" with agent_id query parameter
+        /// to cancel runs for the agent's default conversation.
+        ///
+        /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
+        ///
+        /// `POST /v1/conversations/{conversation_id}/cancel`
+        pub fn Conversations::cancel(
+            conversation_id: String = path("conversation_id"),
+        ) -> CancelConversationBuilder = POST "/v1/conversations/{conversation_id}/cancel" sent by "`send()`" {
+            /// Agent ID for agent-direct mode with 'default' conversation
+            ///
+            /// Sent as the `agent_id` query parameter.
+            agent_id: String = query("agent_id"),
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
+        }
+        errors: declared_errors_1;
+        send -> ::serde_json::Map<String, ::serde_json::Value>;
+    }
+
+    operation! {
+        /// Recompile Conversation
+        ///
+        /// Manually trigger system prompt recompilation for a conversation.
+        ///
+        /// `POST /v1/conversations/{conversation_id}/recompile`
+        pub fn Conversations::recompile(
+            conversation_id: String = path("conversation_id"),
+        ) -> RecompileConversationBuilder = POST "/v1/conversations/{conversation_id}/recompile" sent by "`send()`" {
+            /// If True, do not persist changes; still returns the compiled system prompt.
+            ///
+            /// Server default: `false`.
+            ///
+            /// Sent as the `dry_run` query parameter.
+            dry_run: bool = query("dry_run"),
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
+            /// The request body; without it none is sent.
+            body: models::CompactionRequest = body("application/json"),
+        }
+        errors: declared_errors_1;
+        send -> String;
+    }
+
+    operation! {
+        /// Compact Conversation
+        ///
+        /// Compact (summarize) a conversation's message history.
+        ///
+        /// This endpoint summarizes the in-context messages for a specific conversation,
+        /// reducing the message count while preserving important context.
+        ///
+        /// **Agent-direct mode**: Pass conversation_id="default" with agent_id in request body
+        /// to compact the agent's default conversation messages.
+        ///
+        /// **Deprecated**: Passing an agent ID as conversation_id still works but will be removed.
+        ///
+        /// `POST /v1/conversations/{conversation_id}/compact`
+        pub fn Conversations::compact(
+            conversation_id: String = path("conversation_id"),
+        ) -> CompactConversationBuilder = POST "/v1/conversations/{conversation_id}/compact" sent by "`send()`" {
+            /// Sent as the `user_id` header.
+            user_id: String = header("user_id"),
+            /// Sent as the `User-Agent` header.
+            user_agent: String = header("User-Agent"),
+            /// Sent as the `X-Project-Id` header.
+            x_project_id: String = header("X-Project-Id"),
+            /// The request body; without it none is sent.
+            body: models::CompactionRequest = body("application/json"),
+        }
+        errors: declared_errors_1;
+        send -> models::CompactionResponse;
     }
 }

@@ -32,6 +32,9 @@ pub mod client;
 #[rustfmt::skip]
 mod client_runtime;
 #[cfg(feature = "client")]
+#[rustfmt::skip]
+mod operation;
+#[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Error};
 #[doc(hidden)]
 pub use runtime::private as __private;

@@ -3,1741 +3,353 @@
 
 //! The request and response types of the API.
 #![allow(deprecated)]
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct AnthropicModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `1.0`
-    pub temperature: ::std::option::Option<f64>,
-    /// The thinking configuration for the model.
-    ///
-    /// Server default: `{"type":"enabled","budget_tokens":1024}`
-    pub thinking: ::std::option::Option<crate::models::AnthropicThinking>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Soft control for how verbose model output should be, used for GPT-5 models.
-    pub verbosity: ::std::option::Option<crate::models::AnthropicModelSettingsVerbosity>,
-    /// Effort level for supported Anthropic models (controls token spending). 'max' is only available on Opus 4.6. Not setting this gives similar performance to 'high'.
-    pub effort: ::std::option::Option<crate::models::AnthropicModelSettingsEffort>,
-    /// Enable strict mode for tool calling. When true, tool outputs are guaranteed to match JSON schemas.
-    ///
-    /// Server default: `false`
-    pub strict: ::std::option::Option<bool>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl AnthropicModelSettings {
+
+use crate::{Patch, Timestamp};
+use crate::__private::declare::{as_variants, object, string_enum, union};
+use crate::__private::presence::{optional, patch, required};
+use serde_json::{Map, Value};
+
+object! {
+    /// Schema: `#/components/schemas/AnthropicModelSettings`
+    pub struct AnthropicModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `1.0`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The thinking configuration for the model.
+        ///
+        /// Server default: `{"type":"enabled","budget_tokens":1024}`
+        pub thinking: Option<AnthropicThinking> = optional("thinking"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
+        /// Soft control for how verbose model output should be, used for GPT-5 models.
+        pub verbosity: Option<AnthropicModelSettingsVerbosity> = optional("verbosity"),
+        /// Effort level for supported Anthropic models (controls token spending). 'max' is only available on Opus 4.6. Not setting this gives similar performance to 'high'.
+        pub effort: Option<AnthropicModelSettingsEffort> = optional("effort"),
+        /// Enable strict mode for tool calling. When true, tool outputs are guaranteed to match JSON schemas.
+        ///
+        /// Server default: `false`
+        pub strict: Option<bool> = optional("strict"),
+    }
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "anthropic";
+    const PROVIDER_TYPE: &str = "anthropic" for "provider_type";
 }
-impl ::serde::Serialize for AnthropicModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.thinking {
-            map.serialize_entry("thinking", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.verbosity {
-            map.serialize_entry("verbosity", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.effort {
-            map.serialize_entry("effort", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.strict {
-            map.serialize_entry("strict", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AnthropicModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an AnthropicModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<AnthropicModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_thinking = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut field_verbosity = ::std::option::Option::None;
-                let mut field_effort = ::std::option::Option::None;
-                let mut field_strict = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                AnthropicModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "thinking" => field_thinking = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        "verbosity" => field_verbosity = __map.next_value()?,
-                        "effort" => field_effort = __map.next_value()?,
-                        "strict" => field_strict = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(AnthropicModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    thinking: field_thinking,
-                    response_format: field_response_format,
-                    verbosity: field_verbosity,
-                    effort: field_effort,
-                    strict: field_strict,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ResponseFormat::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ResponseFormat {
-    /// `type: "text"`
+
+union! {
+    /// Schema: `#/components/schemas/AnthropicModelSettings/properties/response_format`
     ///
-    /// Response format for plain text responses.
-    Text(crate::models::TextResponseFormat),
-    /// `type: "json_schema"`
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ResponseFormat::Unknown`, kept whole; a payload without the property is an error.
+    pub enum ResponseFormat ..Unknown by type_ = "type" {
+        /// `type: "text"`
+        ///
+        /// Response format for plain text responses.
+        Text(TextResponseFormat) = "text",
+        /// `type: "json_schema"`
+        ///
+        /// Response format for JSON schema-based responses.
+        JsonSchema(JsonSchemaResponseFormat) = "json_schema",
+        /// `type: "json_object"`
+        ///
+        /// Response format for JSON object responses.
+        JsonObject(JsonObjectResponseFormat) = "json_object",
+    }
+    reads ["type"];
+}
+
+as_variants! {
+    impl ResponseFormat {
+        as_text(Text) -> TextResponseFormat;
+        as_json_schema(JsonSchema) -> JsonSchemaResponseFormat;
+        as_json_object(JsonObject) -> JsonObjectResponseFormat;
+    }
+}
+
+string_enum! {
+    /// Soft control for how verbose model output should be, used for GPT-5 models.
     ///
-    /// Response format for JSON schema-based responses.
-    JsonSchema(crate::models::JsonSchemaResponseFormat),
-    /// `type: "json_object"`
+    /// Schema: `#/components/schemas/AnthropicModelSettings/properties/verbosity`
+    pub enum AnthropicModelSettingsVerbosity ..Unknown {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+    }
+}
+
+string_enum! {
+    /// Effort level for supported Anthropic models (controls token spending). 'max' is only available on Opus 4.6. Not setting this gives similar performance to 'high'.
     ///
-    /// Response format for JSON object responses.
-    JsonObject(crate::models::JsonObjectResponseFormat),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl ResponseFormat {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Text(_) => ::std::option::Option::Some("text"),
-            Self::JsonSchema(_) => ::std::option::Option::Some("json_schema"),
-            Self::JsonObject(_) => ::std::option::Option::Some("json_object"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
+    /// Schema: `#/components/schemas/AnthropicModelSettings/properties/effort`
+    pub enum AnthropicModelSettingsEffort ..Unknown {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+        Max = "max",
     }
 }
-impl ::std::convert::From<crate::models::TextResponseFormat> for ResponseFormat {
-    fn from(value: crate::models::TextResponseFormat) -> Self {
-        Self::Text(value)
+
+object! {
+    /// Schema: `#/components/schemas/AnthropicThinking`
+    pub struct AnthropicThinking ..extra {
+        /// The type of thinking to use.
+        ///
+        /// Server default: `"enabled"`
+        pub type_: Option<AnthropicThinkingType> = optional("type"),
+        /// The maximum number of tokens the model can use for extended thinking.
+        ///
+        /// Server default: `1024`
+        pub budget_tokens: Option<i64> = optional("budget_tokens"),
     }
 }
-impl ::std::convert::From<crate::models::JsonSchemaResponseFormat> for ResponseFormat {
-    fn from(value: crate::models::JsonSchemaResponseFormat) -> Self {
-        Self::JsonSchema(value)
-    }
-}
-impl ::std::convert::From<crate::models::JsonObjectResponseFormat> for ResponseFormat {
-    fn from(value: crate::models::JsonObjectResponseFormat) -> Self {
-        Self::JsonObject(value)
-    }
-}
-impl ::serde::Serialize for ResponseFormat {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::JsonSchema(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::JsonObject(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResponseFormat {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ResponseFormat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ResponseFormat object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<ResponseFormat, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("text") => {
-                        members
-                            .decode("ResponseFormat", "text")
-                            .map(ResponseFormat::Text)
-                    }
-                    ::std::option::Option::Some("json_schema") => {
-                        members
-                            .decode("ResponseFormat", "json_schema")
-                            .map(ResponseFormat::JsonSchema)
-                    }
-                    ::std::option::Option::Some("json_object") => {
-                        members
-                            .decode("ResponseFormat", "json_object")
-                            .map(ResponseFormat::JsonObject)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(ResponseFormat::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}", "ResponseFormat",
-                                    "type", "text, json_schema, json_object"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-impl ResponseFormat {
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextResponseFormat> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `JsonSchema` variant's value, if it is that variant.
-    pub fn as_json_schema(
-        &self,
-    ) -> ::std::option::Option<&crate::models::JsonSchemaResponseFormat> {
-        match self {
-            Self::JsonSchema(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `JsonObject` variant's value, if it is that variant.
-    pub fn as_json_object(
-        &self,
-    ) -> ::std::option::Option<&crate::models::JsonObjectResponseFormat> {
-        match self {
-            Self::JsonObject(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-/// Soft control for how verbose model output should be, used for GPT-5 models.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AnthropicModelSettingsVerbosity {
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl AnthropicModelSettingsVerbosity {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AnthropicModelSettingsVerbosity {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AnthropicModelSettingsVerbosity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AnthropicModelSettingsVerbosity {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettingsVerbosity {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "an AnthropicModelSettingsVerbosity string",
-        )
-    }
-}
-/// Effort level for supported Anthropic models (controls token spending). 'max' is only available on Opus 4.6. Not setting this gives similar performance to 'high'.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AnthropicModelSettingsEffort {
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// `max`
-    Max,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl AnthropicModelSettingsEffort {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Max => "max",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AnthropicModelSettingsEffort {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "max" => Self::Max,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AnthropicModelSettingsEffort {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AnthropicModelSettingsEffort {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AnthropicModelSettingsEffort {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "an AnthropicModelSettingsEffort string",
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct AnthropicThinking {
+
+string_enum! {
     /// The type of thinking to use.
     ///
-    /// Server default: `"enabled"`
-    pub type_: ::std::option::Option<crate::models::AnthropicThinkingType>,
-    /// The maximum number of tokens the model can use for extended thinking.
+    /// Schema: `#/components/schemas/AnthropicThinking/properties/type`
+    #[derive(Default)]
+    pub enum AnthropicThinkingType ..Unknown {
+        #[default] Enabled = "enabled",
+        Disabled = "disabled",
+    }
+}
+
+object! {
+    /// Input to approve or deny a tool call request
     ///
-    /// Server default: `1024`
-    pub budget_tokens: ::std::option::Option<i64>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl AnthropicThinking {}
-impl ::serde::Serialize for AnthropicThinking {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.budget_tokens {
-            map.serialize_entry("budget_tokens", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+    /// Schema: `#/components/schemas/ApprovalCreate`
+    pub struct ApprovalCreate ..extra {
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        /// The multi-agent group that the message was sent in
+        pub group_id: Option<String> = optional("group_id"),
+        /// The list of approval responses
+        pub approvals: Option<Vec<ApprovalCreateApprovalsItem>> = optional("approvals"),
+        /// Whether the tool has been approved
+        #[deprecated]
+        pub approve: Option<bool> = optional("approve"),
+        /// The message ID of the approval request
+        #[deprecated]
+        pub approval_request_id: Option<String> = optional("approval_request_id"),
+        /// An optional explanation for the provided approval status
+        #[deprecated]
+        pub reason: Option<String> = optional("reason"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for AnthropicThinking {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AnthropicThinking;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an AnthropicThinking object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<AnthropicThinking, __A::Error> {
-                let mut field_type_ = ::std::option::Option::None;
-                let mut field_budget_tokens = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => field_type_ = __map.next_value()?,
-                        "budget_tokens" => field_budget_tokens = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(AnthropicThinking {
-                    type_: field_type_,
-                    budget_tokens: field_budget_tokens,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// The type of thinking to use.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum AnthropicThinkingType {
-    /// `enabled`
-    #[default]
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl AnthropicThinkingType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for AnthropicThinkingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for AnthropicThinkingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for AnthropicThinkingType {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AnthropicThinkingType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "an AnthropicThinkingType string",
-        )
-    }
-}
-/// Input to approve or deny a tool call request
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ApprovalCreate {
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    /// The multi-agent group that the message was sent in
-    pub group_id: ::std::option::Option<::std::string::String>,
-    /// The list of approval responses
-    pub approvals: ::std::option::Option<
-        ::std::vec::Vec<crate::models::ApprovalCreateApprovalsItem>,
-    >,
-    /// Whether the tool has been approved
-    #[deprecated]
-    pub approve: ::std::option::Option<bool>,
-    /// The message ID of the approval request
-    #[deprecated]
-    pub approval_request_id: ::std::option::Option<::std::string::String>,
-    /// An optional explanation for the provided approval status
-    #[deprecated]
-    pub reason: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ApprovalCreate {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The message type to be created.
-    pub const TYPE: &'static str = "approval";
+    const TYPE: &str = "approval" for "type";
 }
-impl ::serde::Serialize for ApprovalCreate {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.group_id {
-            map.serialize_entry("group_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.approvals {
-            map.serialize_entry("approvals", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.approve {
-            map.serialize_entry("approve", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.approval_request_id {
-            map.serialize_entry("approval_request_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reason {
-            map.serialize_entry("reason", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+union! {
+    /// Schema: `#/components/schemas/ApprovalCreate/properties/approvals/items`
+    ///
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ApprovalCreateApprovalsItem::Unknown`, kept whole; a payload without the property is an error.
+    pub enum ApprovalCreateApprovalsItem ..Unknown by type_ = "type" {
+        /// `type: "approval"`
+        Approval(ApprovalReturn) = "approval",
+        /// `type: "tool"`
+        Tool(ToolReturn) = "tool",
+    }
+    reads ["type", "tool_call_id"];
+}
+
+as_variants! {
+    impl ApprovalCreateApprovalsItem {
+        as_approval(Approval) -> ApprovalReturn;
+        as_tool(Tool) -> ToolReturn;
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ApprovalCreate {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApprovalCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an ApprovalCreate object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ApprovalCreate, __A::Error> {
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_group_id = ::std::option::Option::None;
-                let mut field_approvals = ::std::option::Option::None;
-                let mut field_approve = ::std::option::Option::None;
-                let mut field_approval_request_id = ::std::option::Option::None;
-                let mut field_reason = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ApprovalCreate::TYPE,
-                                "type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "group_id" => field_group_id = __map.next_value()?,
-                        "approvals" => field_approvals = __map.next_value()?,
-                        "approve" => field_approve = __map.next_value()?,
-                        "approval_request_id" => {
-                            field_approval_request_id = __map.next_value()?;
-                        }
-                        "reason" => field_reason = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ApprovalCreate {
-                    otid: field_otid,
-                    group_id: field_group_id,
-                    approvals: field_approvals,
-                    approve: field_approve,
-                    approval_request_id: field_approval_request_id,
-                    reason: field_reason,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+
+object! {
+    /// A message representing a request for approval to call a tool (generated by the LLM to trigger tool execution).
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// tool_call (ToolCall): The tool call
+    ///
+    /// Schema: `#/components/schemas/ApprovalRequestMessage`
+    pub struct ApprovalRequestMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        /// The tool call that has been requested by the llm to run
+        #[deprecated]
+        pub tool_call: ApprovalRequestMessageToolCall = required("tool_call"),
+        /// The tool calls that have been requested by the llm to run, which are pending approval
+        pub tool_calls: Option<ApprovalRequestMessageToolCalls> = optional("tool_calls"),
     }
+    /// The fixed value of the `message_type` property, written on every encode.
+    ///
+    /// The type of the message.
+    const MESSAGE_TYPE: &str = "approval_request_message" for "message_type";
+    fn new(id: String, date: Timestamp, tool_call: ApprovalRequestMessageToolCall);
 }
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ApprovalCreateApprovalsItem::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApprovalCreateApprovalsItem {
-    /// `type: "approval"`
-    Approval(crate::models::ApprovalReturn),
-    /// `type: "tool"`
-    Tool(crate::models::ToolReturn),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl ApprovalCreateApprovalsItem {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Approval(_) => ::std::option::Option::Some("approval"),
-            Self::Tool(_) => ::std::option::Option::Some("tool"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
-    }
-}
-impl ::std::convert::From<crate::models::ApprovalReturn>
-for ApprovalCreateApprovalsItem {
-    fn from(value: crate::models::ApprovalReturn) -> Self {
-        Self::Approval(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolReturn> for ApprovalCreateApprovalsItem {
-    fn from(value: crate::models::ToolReturn) -> Self {
-        Self::Tool(value)
-    }
-}
-impl ::serde::Serialize for ApprovalCreateApprovalsItem {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Approval(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Tool(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApprovalCreateApprovalsItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApprovalCreateApprovalsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an ApprovalCreateApprovalsItem object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<ApprovalCreateApprovalsItem, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type", "tool_call_id"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("approval") => {
-                        members
-                            .decode("ApprovalCreateApprovalsItem", "approval")
-                            .map(ApprovalCreateApprovalsItem::Approval)
-                    }
-                    ::std::option::Option::Some("tool") => {
-                        members
-                            .decode("ApprovalCreateApprovalsItem", "tool")
-                            .map(ApprovalCreateApprovalsItem::Tool)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(ApprovalCreateApprovalsItem::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "ApprovalCreateApprovalsItem", "type", "approval, tool"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-impl ApprovalCreateApprovalsItem {
-    /// The `Approval` variant's value, if it is that variant.
-    pub fn as_approval(&self) -> ::std::option::Option<&crate::models::ApprovalReturn> {
-        match self {
-            Self::Approval(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Tool` variant's value, if it is that variant.
-    pub fn as_tool(&self) -> ::std::option::Option<&crate::models::ToolReturn> {
-        match self {
-            Self::Tool(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-/// A message representing a request for approval to call a tool (generated by the LLM to trigger tool execution).
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// tool_call (ToolCall): The tool call
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApprovalRequestMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
+
+union! {
     /// The tool call that has been requested by the llm to run
-    #[deprecated]
-    pub tool_call: crate::models::ApprovalRequestMessageToolCall,
+    ///
+    /// Schema: `#/components/schemas/ApprovalRequestMessage/properties/tool_call`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ApprovalRequestMessageToolCall::Unknown`, kept whole.
+    pub enum ApprovalRequestMessageToolCall ..Unknown by shape {
+        ToolCall(ToolCall),
+        ToolCallDelta(ToolCallDelta),
+    }
+}
+
+as_variants! {
+    impl ApprovalRequestMessageToolCall {
+        as_tool_call(ToolCall) -> ToolCall;
+        as_tool_call_delta(ToolCallDelta) -> ToolCallDelta;
+    }
+}
+
+union! {
     /// The tool calls that have been requested by the llm to run, which are pending approval
-    pub tool_calls: ::std::option::Option<
-        crate::models::ApprovalRequestMessageToolCalls,
-    >,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
+    ///
+    /// Schema: `#/components/schemas/ApprovalRequestMessage/properties/tool_calls`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ApprovalRequestMessageToolCalls::Unknown`, kept whole.
+    pub enum ApprovalRequestMessageToolCalls ..Unknown by shape {
+        ToolCallList(Vec<ToolCall>),
+        ToolCallDelta(ToolCallDelta),
+    }
 }
-impl ApprovalRequestMessage {
+
+as_variants! {
+    impl ApprovalRequestMessageToolCalls {
+        as_tool_call_delta(ToolCallDelta) -> ToolCallDelta;
+    }
+}
+
+object! {
+    /// A message representing a response form the user indicating whether a tool has been approved to run.
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// approve: (bool) Whether the tool has been approved
+    /// approval_request_id: The ID of the approval request
+    /// reason: (Optional\[str\]) An optional explanation for the provided approval status
+    ///
+    /// Schema: `#/components/schemas/ApprovalResponseMessage`
+    pub struct ApprovalResponseMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        /// The list of approval responses
+        pub approvals: Option<Vec<ApprovalResponseMessageApprovalsItem>> = optional("approvals"),
+        /// Whether the tool has been approved
+        #[deprecated]
+        pub approve: Option<bool> = optional("approve"),
+        /// The message ID of the approval request
+        #[deprecated]
+        pub approval_request_id: Option<String> = optional("approval_request_id"),
+        /// An optional explanation for the provided approval status
+        #[deprecated]
+        pub reason: Option<String> = optional("reason"),
+    }
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "approval_request_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        tool_call: crate::models::ApprovalRequestMessageToolCall,
-    ) -> Self {
-        ApprovalRequestMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            tool_call,
-            tool_calls: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
-    }
+    const MESSAGE_TYPE: &str = "approval_response_message" for "message_type";
+    fn new(id: String, date: Timestamp);
 }
-impl ::serde::Serialize for ApprovalRequestMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("tool_call", &self.tool_call)?;
-        if let ::std::option::Option::Some(value) = &self.tool_calls {
-            map.serialize_entry("tool_calls", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApprovalRequestMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an ApprovalRequestMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ApprovalRequestMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_tool_call = ::std::option::Option::None;
-                let mut field_tool_calls = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ApprovalRequestMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "tool_call" => {
-                            field_tool_call = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "tool_calls" => field_tool_calls = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ApprovalRequestMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    tool_call: field_tool_call
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_call",
-                        ))?,
-                    tool_calls: field_tool_calls,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// The tool call that has been requested by the llm to run
-///
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ApprovalRequestMessageToolCall::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApprovalRequestMessageToolCall {
-    ToolCall(crate::models::ToolCall),
-    ToolCallDelta(crate::models::ToolCallDelta),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<crate::models::ToolCall> for ApprovalRequestMessageToolCall {
-    fn from(value: crate::models::ToolCall) -> Self {
-        Self::ToolCall(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolCallDelta>
-for ApprovalRequestMessageToolCall {
-    fn from(value: crate::models::ToolCallDelta) -> Self {
-        Self::ToolCallDelta(value)
-    }
-}
-impl ::serde::Serialize for ApprovalRequestMessageToolCall {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::ToolCall(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolCallDelta(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessageToolCall {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::ToolCall(value));
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::ToolCallDelta(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ApprovalRequestMessageToolCall {
-    /// The `ToolCall` variant's value, if it is that variant.
-    pub fn as_tool_call(&self) -> ::std::option::Option<&crate::models::ToolCall> {
-        match self {
-            Self::ToolCall(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCallDelta` variant's value, if it is that variant.
-    pub fn as_tool_call_delta(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallDelta> {
-        match self {
-            Self::ToolCallDelta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-/// The tool calls that have been requested by the llm to run, which are pending approval
-///
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ApprovalRequestMessageToolCalls::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApprovalRequestMessageToolCalls {
-    ToolCallList(::std::vec::Vec<crate::models::ToolCall>),
-    ToolCallDelta(crate::models::ToolCallDelta),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<::std::vec::Vec<crate::models::ToolCall>>
-for ApprovalRequestMessageToolCalls {
-    fn from(value: ::std::vec::Vec<crate::models::ToolCall>) -> Self {
-        Self::ToolCallList(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolCallDelta>
-for ApprovalRequestMessageToolCalls {
-    fn from(value: crate::models::ToolCallDelta) -> Self {
-        Self::ToolCallDelta(value)
-    }
-}
-impl ::serde::Serialize for ApprovalRequestMessageToolCalls {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::ToolCallList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolCallDelta(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApprovalRequestMessageToolCalls {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::ToolCallList(value));
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::ToolCallDelta(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ApprovalRequestMessageToolCalls {
-    /// The `ToolCallDelta` variant's value, if it is that variant.
-    pub fn as_tool_call_delta(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallDelta> {
-        match self {
-            Self::ToolCallDelta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-/// A message representing a response form the user indicating whether a tool has been approved to run.
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// approve: (bool) Whether the tool has been approved
-/// approval_request_id: The ID of the approval request
-/// reason: (Optional\[str\]) An optional explanation for the provided approval status
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApprovalResponseMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    /// The list of approval responses
-    pub approvals: ::std::option::Option<
-        ::std::vec::Vec<crate::models::ApprovalResponseMessageApprovalsItem>,
-    >,
-    /// Whether the tool has been approved
-    #[deprecated]
-    pub approve: ::std::option::Option<bool>,
-    /// The message ID of the approval request
-    #[deprecated]
-    pub approval_request_id: ::std::option::Option<::std::string::String>,
-    /// An optional explanation for the provided approval status
-    #[deprecated]
-    pub reason: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ApprovalResponseMessage {
-    /// The fixed value of the `message_type` property, written on every encode.
+
+union! {
+    /// Schema: `#/components/schemas/ApprovalResponseMessage/properties/approvals/items`
     ///
-    /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "approval_response_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(id: ::std::string::String, date: crate::Timestamp) -> Self {
-        ApprovalResponseMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            approvals: ::std::default::Default::default(),
-            approve: ::std::default::Default::default(),
-            approval_request_id: ::std::default::Default::default(),
-            reason: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ApprovalResponseMessageApprovalsItem::Unknown`, kept whole; a payload without the property is an error.
+    pub enum ApprovalResponseMessageApprovalsItem ..Unknown by type_ = "type" {
+        /// `type: "approval"`
+        Approval(ApprovalReturn) = "approval",
+        /// `type: "tool"`
+        Tool(ToolReturn) = "tool",
+    }
+    reads ["type", "tool_call_id"];
+}
+
+as_variants! {
+    impl ApprovalResponseMessageApprovalsItem {
+        as_approval(Approval) -> ApprovalReturn;
+        as_tool(Tool) -> ToolReturn;
     }
 }
-impl ::serde::Serialize for ApprovalResponseMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.approvals {
-            map.serialize_entry("approvals", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.approve {
-            map.serialize_entry("approve", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.approval_request_id {
-            map.serialize_entry("approval_request_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reason {
-            map.serialize_entry("reason", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/ApprovalReturn`
+    pub struct ApprovalReturn ..extra {
+        /// The ID of the tool call that corresponds to this approval
+        pub tool_call_id: String = required("tool_call_id"),
+        /// Whether the tool has been approved
+        pub approve: bool = required("approve"),
+        /// An optional explanation for the provided approval status
+        pub reason: Option<String> = optional("reason"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApprovalResponseMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an ApprovalResponseMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ApprovalResponseMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_approvals = ::std::option::Option::None;
-                let mut field_approve = ::std::option::Option::None;
-                let mut field_approval_request_id = ::std::option::Option::None;
-                let mut field_reason = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ApprovalResponseMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "approvals" => field_approvals = __map.next_value()?,
-                        "approve" => field_approve = __map.next_value()?,
-                        "approval_request_id" => {
-                            field_approval_request_id = __map.next_value()?;
-                        }
-                        "reason" => field_reason = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ApprovalResponseMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    approvals: field_approvals,
-                    approve: field_approve,
-                    approval_request_id: field_approval_request_id,
-                    reason: field_reason,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ApprovalResponseMessageApprovalsItem::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ApprovalResponseMessageApprovalsItem {
-    /// `type: "approval"`
-    Approval(crate::models::ApprovalReturn),
-    /// `type: "tool"`
-    Tool(crate::models::ToolReturn),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl ApprovalResponseMessageApprovalsItem {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Approval(_) => ::std::option::Option::Some("approval"),
-            Self::Tool(_) => ::std::option::Option::Some("tool"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
-    }
-}
-impl ::std::convert::From<crate::models::ApprovalReturn>
-for ApprovalResponseMessageApprovalsItem {
-    fn from(value: crate::models::ApprovalReturn) -> Self {
-        Self::Approval(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolReturn>
-for ApprovalResponseMessageApprovalsItem {
-    fn from(value: crate::models::ToolReturn) -> Self {
-        Self::Tool(value)
-    }
-}
-impl ::serde::Serialize for ApprovalResponseMessageApprovalsItem {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Approval(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Tool(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApprovalResponseMessageApprovalsItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApprovalResponseMessageApprovalsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an ApprovalResponseMessageApprovalsItem object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<
-                ApprovalResponseMessageApprovalsItem,
-                __A::Error,
-            > {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type", "tool_call_id"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("approval") => {
-                        members
-                            .decode("ApprovalResponseMessageApprovalsItem", "approval")
-                            .map(ApprovalResponseMessageApprovalsItem::Approval)
-                    }
-                    ::std::option::Option::Some("tool") => {
-                        members
-                            .decode("ApprovalResponseMessageApprovalsItem", "tool")
-                            .map(ApprovalResponseMessageApprovalsItem::Tool)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members
-                            .into_object()
-                            .map(ApprovalResponseMessageApprovalsItem::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "ApprovalResponseMessageApprovalsItem", "type",
-                                    "approval, tool"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-impl ApprovalResponseMessageApprovalsItem {
-    /// The `Approval` variant's value, if it is that variant.
-    pub fn as_approval(&self) -> ::std::option::Option<&crate::models::ApprovalReturn> {
-        match self {
-            Self::Approval(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Tool` variant's value, if it is that variant.
-    pub fn as_tool(&self) -> ::std::option::Option<&crate::models::ToolReturn> {
-        match self {
-            Self::Tool(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct ApprovalReturn {
-    /// The ID of the tool call that corresponds to this approval
-    pub tool_call_id: ::std::string::String,
-    /// Whether the tool has been approved
-    pub approve: bool,
-    /// An optional explanation for the provided approval status
-    pub reason: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ApprovalReturn {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The message type to be created.
-    pub const TYPE: &'static str = "approval";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(tool_call_id: ::std::string::String, approve: bool) -> Self {
-        ApprovalReturn {
-            tool_call_id,
-            approve,
-            reason: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "approval" for "type";
+    fn new(tool_call_id: String, approve: bool);
+}
+
+object! {
+    /// A message sent by the LLM in response to user input. Used in the LLM context.
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// content (Union\[str, List\[LettaAssistantMessageContentUnion\]\]): The message content sent by the agent (can be a string or an array of content parts)
+    ///
+    /// Schema: `#/components/schemas/AssistantMessage`
+    pub struct AssistantMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        /// The message content sent by the agent (can be a string or an array of content parts)
+        pub content: AssistantMessageContent = required("content"),
     }
-}
-impl ::serde::Serialize for ApprovalReturn {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("tool_call_id", &self.tool_call_id)?;
-        map.serialize_entry("approve", &self.approve)?;
-        if let ::std::option::Option::Some(value) = &self.reason {
-            map.serialize_entry("reason", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApprovalReturn {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApprovalReturn;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an ApprovalReturn object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ApprovalReturn, __A::Error> {
-                let mut field_tool_call_id = ::std::option::Option::None;
-                let mut field_approve = ::std::option::Option::None;
-                let mut field_reason = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ApprovalReturn::TYPE,
-                                "type",
-                            )?
-                        }
-                        "tool_call_id" => {
-                            field_tool_call_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "approve" => {
-                            field_approve = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "reason" => field_reason = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ApprovalReturn {
-                    tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_call_id",
-                        ))?,
-                    approve: field_approve
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "approve",
-                        ))?,
-                    reason: field_reason,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// A message sent by the LLM in response to user input. Used in the LLM context.
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// content (Union\[str, List\[LettaAssistantMessageContentUnion\]\]): The message content sent by the agent (can be a string or an array of content parts)
-#[derive(Clone, Debug, PartialEq)]
-pub struct AssistantMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    /// The message content sent by the agent (can be a string or an array of content parts)
-    pub content: crate::models::AssistantMessageContent,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl AssistantMessage {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "assistant_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        content: crate::models::AssistantMessageContent,
-    ) -> Self {
-        AssistantMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            content,
-            extra: crate::Extra::new(),
-        }
-    }
+    const MESSAGE_TYPE: &str = "assistant_message" for "message_type";
+    fn new(id: String, date: Timestamp, content: AssistantMessageContent);
 }
-impl ::serde::Serialize for AssistantMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AssistantMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AssistantMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an AssistantMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<AssistantMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_content = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                AssistantMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "content" => {
-                            field_content = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(AssistantMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    content: field_content
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "content",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl AssistantMessage {
     /// The text this value holds: its `content`.
     #[allow(unused_variables)]
@@ -1745,68 +357,19 @@ impl AssistantMessage {
         self.content.text()
     }
 }
-/// The message content sent by the agent (can be a string or an array of content parts)
-///
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `AssistantMessageContent::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum AssistantMessageContent {
-    LettaAssistantMessageContentUnionList(
-        ::std::vec::Vec<crate::models::LettaAssistantMessageContentUnion>,
-    ),
-    String(::std::string::String),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<
-    ::std::vec::Vec<crate::models::LettaAssistantMessageContentUnion>,
-> for AssistantMessageContent {
-    fn from(
-        value: ::std::vec::Vec<crate::models::LettaAssistantMessageContentUnion>,
-    ) -> Self {
-        Self::LettaAssistantMessageContentUnionList(value)
+
+union! {
+    /// The message content sent by the agent (can be a string or an array of content parts)
+    ///
+    /// Schema: `#/components/schemas/AssistantMessage/properties/content`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `AssistantMessageContent::Unknown`, kept whole.
+    pub enum AssistantMessageContent ..Unknown by shape {
+        LettaAssistantMessageContentUnionList(Vec<LettaAssistantMessageContentUnion>),
+        String(String),
     }
 }
-impl ::std::convert::From<::std::string::String> for AssistantMessageContent {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::serde::Serialize for AssistantMessageContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::LettaAssistantMessageContentUnionList(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AssistantMessageContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(
-                Self::LettaAssistantMessageContentUnionList(value),
-            );
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::String(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
+
 impl AssistantMessageContent {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -1833,2412 +396,484 @@ impl ::std::convert::From<&str> for AssistantMessageContent {
         Self::String(value.to_owned())
     }
 }
-/// Azure OpenAI model configuration (OpenAI-compatible).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct AzureModelSettings {
-    /// The maximum number of tokens the model can generate.
+
+object! {
+    /// Azure OpenAI model configuration (OpenAI-compatible).
     ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl AzureModelSettings {
+    /// Schema: `#/components/schemas/AzureModelSettings`
+    pub struct AzureModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
+    }
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "azure";
+    const PROVIDER_TYPE: &str = "azure" for "provider_type";
 }
-impl ::serde::Serialize for AzureModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/Base64Image`
+    pub struct Base64Image ..extra {
+        /// The media type for the image.
+        pub media_type: String = required("media_type"),
+        /// The base64 encoded image data.
+        pub data: String = required("data"),
+        /// What level of detail to use when processing and understanding the image (low, high, or auto to let the model decide)
+        pub detail: Option<String> = optional("detail"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for AzureModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AzureModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an AzureModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<AzureModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                AzureModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(AzureModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    response_format: field_response_format,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct Base64Image {
-    /// The media type for the image.
-    pub media_type: ::std::string::String,
-    /// The base64 encoded image data.
-    pub data: ::std::string::String,
-    /// What level of detail to use when processing and understanding the image (low, high, or auto to let the model decide)
-    pub detail: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl Base64Image {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The source type for the image.
-    pub const TYPE: &'static str = "base64";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(media_type: ::std::string::String, data: ::std::string::String) -> Self {
-        Base64Image {
-            media_type,
-            data,
-            detail: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
-    }
+    const TYPE: &str = "base64" for "type";
+    fn new(media_type: String, data: String);
 }
-impl ::serde::Serialize for Base64Image {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("media_type", &self.media_type)?;
-        map.serialize_entry("data", &self.data)?;
-        if let ::std::option::Option::Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Base64Image {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Base64Image;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Base64Image object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<Base64Image, __A::Error> {
-                let mut field_media_type = ::std::option::Option::None;
-                let mut field_data = ::std::option::Option::None;
-                let mut field_detail = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                Base64Image::TYPE,
-                                "type",
-                            )?
-                        }
-                        "media_type" => {
-                            field_media_type = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "data" => {
-                            field_data = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "detail" => field_detail = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(Base64Image {
-                    media_type: field_media_type
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "media_type",
-                        ))?,
-                    data: field_data
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "data",
-                        ))?,
-                    detail: field_detail,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Baseten model configuration (OpenAI-compatible).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct BasetenModelSettings {
-    /// The maximum number of tokens the model can generate.
+
+object! {
+    /// Baseten model configuration (OpenAI-compatible).
     ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl BasetenModelSettings {
+    /// Schema: `#/components/schemas/BasetenModelSettings`
+    pub struct BasetenModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+    }
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "baseten";
+    const PROVIDER_TYPE: &str = "baseten" for "provider_type";
 }
-impl ::serde::Serialize for BasetenModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// AWS Bedrock model configuration.
+    ///
+    /// Schema: `#/components/schemas/BedrockModelSettings`
+    pub struct BedrockModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for BasetenModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BasetenModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BasetenModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<BasetenModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                BasetenModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(BasetenModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// AWS Bedrock model configuration.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct BedrockModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl BedrockModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "bedrock";
+    const PROVIDER_TYPE: &str = "bedrock" for "provider_type";
 }
-impl ::serde::Serialize for BedrockModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// ChatGPT OAuth model configuration (uses ChatGPT backend API).
+    ///
+    /// Schema: `#/components/schemas/ChatGPTOAuthModelSettings`
+    pub struct ChatGPTOAuthModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The reasoning configuration for the model.
+        ///
+        /// Server default: `{"reasoning_effort":"medium"}`
+        pub reasoning: Option<ChatGPTOAuthReasoning> = optional("reasoning"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for BedrockModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = BedrockModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a BedrockModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<BedrockModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                BedrockModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(BedrockModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    response_format: field_response_format,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// ChatGPT OAuth model configuration (uses ChatGPT backend API).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ChatGPTOAuthModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The reasoning configuration for the model.
-    ///
-    /// Server default: `{"reasoning_effort":"medium"}`
-    pub reasoning: ::std::option::Option<crate::models::ChatGPTOAuthReasoning>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ChatGPTOAuthModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "chatgpt_oauth";
+    const PROVIDER_TYPE: &str = "chatgpt_oauth" for "provider_type";
 }
-impl ::serde::Serialize for ChatGPTOAuthModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reasoning {
-            map.serialize_entry("reasoning", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Reasoning configuration for ChatGPT OAuth models (GPT-5.x, o-series).
+    ///
+    /// Schema: `#/components/schemas/ChatGPTOAuthReasoning`
+    pub struct ChatGPTOAuthReasoning ..extra {
+        /// The reasoning effort level for GPT-5.x and o-series models.
+        ///
+        /// Server default: `"medium"`
+        pub reasoning_effort: Option<ChatGPTOAuthReasoningReasoningEffort> = optional("reasoning_effort"),
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChatGPTOAuthModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ChatGPTOAuthModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ChatGPTOAuthModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_reasoning = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ChatGPTOAuthModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "reasoning" => field_reasoning = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ChatGPTOAuthModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    reasoning: field_reasoning,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Reasoning configuration for ChatGPT OAuth models (GPT-5.x, o-series).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ChatGPTOAuthReasoning {
+
+string_enum! {
     /// The reasoning effort level for GPT-5.x and o-series models.
     ///
-    /// Server default: `"medium"`
-    pub reasoning_effort: ::std::option::Option<
-        crate::models::ChatGPTOAuthReasoningReasoningEffort,
-    >,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ChatGPTOAuthReasoning {}
-impl ::serde::Serialize for ChatGPTOAuthReasoning {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.reasoning_effort {
-            map.serialize_entry("reasoning_effort", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+    /// Schema: `#/components/schemas/ChatGPTOAuthReasoning/properties/reasoning_effort`
+    #[derive(Default)]
+    pub enum ChatGPTOAuthReasoningReasoningEffort ..Unknown {
+        None = "none",
+        Low = "low",
+        #[default] Medium = "medium",
+        High = "high",
+        Xhigh = "xhigh",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoning {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChatGPTOAuthReasoning;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ChatGPTOAuthReasoning object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ChatGPTOAuthReasoning, __A::Error> {
-                let mut field_reasoning_effort = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "reasoning_effort" => {
-                            field_reasoning_effort = __map.next_value()?;
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ChatGPTOAuthReasoning {
-                    reasoning_effort: field_reasoning_effort,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// The reasoning effort level for GPT-5.x and o-series models.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum ChatGPTOAuthReasoningReasoningEffort {
-    /// `none`
-    None,
-    /// `low`
-    Low,
-    /// `medium`
-    #[default]
-    Medium,
-    /// `high`
-    High,
-    /// `xhigh`
-    Xhigh,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl ChatGPTOAuthReasoningReasoningEffort {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Xhigh => "xhigh",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ChatGPTOAuthReasoningReasoningEffort {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "xhigh" => Self::Xhigh,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ChatGPTOAuthReasoningReasoningEffort {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ChatGPTOAuthReasoningReasoningEffort {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatGPTOAuthReasoningReasoningEffort {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a ChatGPTOAuthReasoningReasoningEffort string",
-        )
-    }
-}
-/// Schema for a client-side skill passed in the request.
-///
-/// Client-side skills represent environment-provided capabilities (e.g. project-scoped
-/// skills) that are not stored in the agent's MemFS but should appear in the system
-/// prompt's available skills section.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClientSkillSchema {
-    /// The name of the skill
-    pub name: ::std::string::String,
-    /// Description of what the skill does
-    pub description: ::std::string::String,
-    /// Path or location hint for the skill (e.g. skills/my-skill/SKILL.md)
-    pub location: ::std::string::String,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ClientSkillSchema {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        name: ::std::string::String,
-        description: ::std::string::String,
-        location: ::std::string::String,
-    ) -> Self {
-        ClientSkillSchema {
-            name,
-            description,
-            location,
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for ClientSkillSchema {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("location", &self.location)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClientSkillSchema {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ClientSkillSchema;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ClientSkillSchema object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ClientSkillSchema, __A::Error> {
-                let mut field_name = ::std::option::Option::None;
-                let mut field_description = ::std::option::Option::None;
-                let mut field_location = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            field_name = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "description" => {
-                            field_description = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "location" => {
-                            field_location = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ClientSkillSchema {
-                    name: field_name
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    description: field_description
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "description",
-                        ))?,
-                    location: field_location
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "location",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Schema for a client-side tool passed in the request.
-///
-/// Client-side tools are executed by the client, not the server. When the agent
-/// calls a client-side tool, execution pauses and returns control to the client
-/// to execute the tool and provide the result.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ClientToolSchema {
-    /// The name of the tool function
-    pub name: ::std::string::String,
-    /// Description of what the tool does
-    pub description: ::std::option::Option<::std::string::String>,
-    /// JSON Schema for the function parameters
-    pub parameters: ::std::option::Option<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    >,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ClientToolSchema {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(name: ::std::string::String) -> Self {
-        ClientToolSchema {
-            name,
-            description: ::std::default::Default::default(),
-            parameters: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for ClientToolSchema {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("name", &self.name)?;
-        if let ::std::option::Option::Some(value) = &self.description {
-            map.serialize_entry("description", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parameters {
-            map.serialize_entry("parameters", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ClientToolSchema {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ClientToolSchema;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ClientToolSchema object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ClientToolSchema, __A::Error> {
-                let mut field_name = ::std::option::Option::None;
-                let mut field_description = ::std::option::Option::None;
-                let mut field_parameters = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            field_name = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "description" => field_description = __map.next_value()?,
-                        "parameters" => field_parameters = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ClientToolSchema {
-                    name: field_name
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    description: field_description,
-                    parameters: field_parameters,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct CompactionResponse {
-    pub summary: ::std::string::String,
-    pub num_messages_before: i64,
-    pub num_messages_after: i64,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl CompactionResponse {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        summary: ::std::string::String,
-        num_messages_before: i64,
-        num_messages_after: i64,
-    ) -> Self {
-        CompactionResponse {
-            summary,
-            num_messages_before,
-            num_messages_after,
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for CompactionResponse {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("summary", &self.summary)?;
-        map.serialize_entry("num_messages_before", &self.num_messages_before)?;
-        map.serialize_entry("num_messages_after", &self.num_messages_after)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompactionResponse {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CompactionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CompactionResponse object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CompactionResponse, __A::Error> {
-                let mut field_summary = ::std::option::Option::None;
-                let mut field_num_messages_before = ::std::option::Option::None;
-                let mut field_num_messages_after = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "summary" => {
-                            field_summary = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "num_messages_before" => {
-                            field_num_messages_before = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "num_messages_after" => {
-                            field_num_messages_after = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CompactionResponse {
-                    summary: field_summary
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "summary",
-                        ))?,
-                    num_messages_before: field_num_messages_before
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "num_messages_before",
-                        ))?,
-                    num_messages_after: field_num_messages_after
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "num_messages_after",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Configuration for conversation compaction / summarization.
-///
-/// Per-model settings (temperature,
-/// max tokens, etc.) are derived from the default configuration for that handle.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CompactionSettingsInput {
-    /// Model handle to use for sliding_window/all summarization (format: provider/model-name). If None, uses lightweight provider-specific defaults.
-    pub model: ::std::option::Option<::std::string::String>,
-    /// Optional model settings used to override defaults for the summarizer model.
-    pub model_settings: ::std::option::Option<crate::models::ModelSettings>,
-    /// The prompt to use for summarization. If None, uses mode-specific default.
-    pub prompt: ::std::option::Option<::std::string::String>,
-    /// Whether to include an acknowledgement post-prompt (helps prevent non-summary outputs).
+
+object! {
+    /// Schema for a client-side skill passed in the request.
     ///
-    /// Server default: `false`
-    pub prompt_acknowledgement: ::std::option::Option<bool>,
-    /// The maximum length of the summary in characters. If none, no clipping is performed.
+    /// Client-side skills represent environment-provided capabilities (e.g. project-scoped
+    /// skills) that are not stored in the agent's MemFS but should appear in the system
+    /// prompt's available skills section.
     ///
-    /// Server default: `50000`
-    pub clip_chars: ::std::option::Option<i64>,
+    /// Schema: `#/components/schemas/ClientSkillSchema`
+    pub struct ClientSkillSchema ..extra {
+        /// The name of the skill
+        pub name: String = required("name"),
+        /// Description of what the skill does
+        pub description: String = required("description"),
+        /// Path or location hint for the skill (e.g. skills/my-skill/SKILL.md)
+        pub location: String = required("location"),
+    }
+    fn new(name: String, description: String, location: String);
+}
+
+object! {
+    /// Schema for a client-side tool passed in the request.
+    ///
+    /// Client-side tools are executed by the client, not the server. When the agent
+    /// calls a client-side tool, execution pauses and returns control to the client
+    /// to execute the tool and provide the result.
+    ///
+    /// Schema: `#/components/schemas/ClientToolSchema`
+    pub struct ClientToolSchema ..extra {
+        /// The name of the tool function
+        pub name: String = required("name"),
+        /// Description of what the tool does
+        pub description: Option<String> = optional("description"),
+        /// JSON Schema for the function parameters
+        pub parameters: Option<Map<String, Value>> = optional("parameters"),
+    }
+    fn new(name: String);
+}
+
+object! {
+    /// Schema: `#/components/schemas/CompactionResponse`
+    pub struct CompactionResponse ..extra {
+        pub summary: String = required("summary"),
+        pub num_messages_before: i64 = required("num_messages_before"),
+        pub num_messages_after: i64 = required("num_messages_after"),
+    }
+    fn new(summary: String, num_messages_before: i64, num_messages_after: i64);
+}
+
+object! {
+    /// Configuration for conversation compaction / summarization.
+    ///
+    /// Per-model settings (temperature,
+    /// max tokens, etc.) are derived from the default configuration for that handle.
+    ///
+    /// Schema: `#/components/schemas/CompactionSettings-Input`
+    pub struct CompactionSettingsInput ..extra {
+        /// Model handle to use for sliding_window/all summarization (format: provider/model-name). If None, uses lightweight provider-specific defaults.
+        pub model: Option<String> = optional("model"),
+        /// Optional model settings used to override defaults for the summarizer model.
+        pub model_settings: Option<ModelSettings> = optional("model_settings"),
+        /// The prompt to use for summarization. If None, uses mode-specific default.
+        pub prompt: Option<String> = optional("prompt"),
+        /// Whether to include an acknowledgement post-prompt (helps prevent non-summary outputs).
+        ///
+        /// Server default: `false`
+        pub prompt_acknowledgement: Option<bool> = optional("prompt_acknowledgement"),
+        /// The maximum length of the summary in characters. If none, no clipping is performed.
+        ///
+        /// Server default: `50000`
+        pub clip_chars: Option<i64> = optional("clip_chars"),
+        /// The type of summarization technique use.
+        ///
+        /// Server default: `"sliding_window"`
+        pub mode: Option<CompactionSettingsInputMode> = optional("mode"),
+        /// The percentage of the context window to keep post-summarization (only used in sliding window modes).
+        pub sliding_window_percentage: Option<f64> = optional("sliding_window_percentage"),
+    }
+}
+
+union! {
+    /// Schema: `#/components/schemas/CompactionSettings-Input/properties/model_settings`
+    ///
+    /// Decoding dispatches on the `provider_type` property. A payload with a value this client does not know decodes into `ModelSettings::Unknown`, kept whole; a payload without the property is an error.
+    pub enum ModelSettings ..Unknown by provider_type = "provider_type" {
+        /// `provider_type: "openai"`
+        OpenAI(OpenAIModelSettings) = "openai",
+        /// `provider_type: "sglang"`
+        ///
+        /// SGLang model configuration (OpenAI-compatible runtime with SGLang-specific parsing).
+        SGLang(SGLangModelSettings) = "sglang",
+        /// `provider_type: "anthropic"`
+        Anthropic(AnthropicModelSettings) = "anthropic",
+        /// `provider_type: "google_ai"`
+        GoogleAI(GoogleAIModelSettings) = "google_ai",
+        /// `provider_type: "google_vertex"`
+        GoogleVertex(GoogleVertexModelSettings) = "google_vertex",
+        /// `provider_type: "azure"`
+        ///
+        /// Azure OpenAI model configuration (OpenAI-compatible).
+        Azure(AzureModelSettings) = "azure",
+        /// `provider_type: "xai"`
+        ///
+        /// xAI model configuration (OpenAI-compatible).
+        XAI(XAIModelSettings) = "xai",
+        /// `provider_type: "zai"`
+        ///
+        /// Z.ai (ZhipuAI) model configuration (OpenAI-compatible).
+        ZAI(ZAIModelSettings) = "zai",
+        /// `provider_type: "groq"`
+        ///
+        /// Groq model configuration (OpenAI-compatible).
+        Groq(GroqModelSettings) = "groq",
+        /// `provider_type: "deepseek"`
+        ///
+        /// Deepseek model configuration (OpenAI-compatible).
+        Deepseek(DeepseekModelSettings) = "deepseek",
+        /// `provider_type: "together"`
+        ///
+        /// Together AI model configuration (OpenAI-compatible).
+        Together(TogetherModelSettings) = "together",
+        /// `provider_type: "bedrock"`
+        ///
+        /// AWS Bedrock model configuration.
+        Bedrock(BedrockModelSettings) = "bedrock",
+        /// `provider_type: "baseten"`
+        ///
+        /// Baseten model configuration (OpenAI-compatible).
+        Baseten(BasetenModelSettings) = "baseten",
+        /// `provider_type: "openrouter"`
+        ///
+        /// OpenRouter model configuration (OpenAI-compatible).
+        OpenRouter(OpenRouterModelSettings) = "openrouter",
+        /// `provider_type: "chatgpt_oauth"`
+        ///
+        /// ChatGPT OAuth model configuration (uses ChatGPT backend API).
+        ChatGPTOAuth(ChatGPTOAuthModelSettings) = "chatgpt_oauth",
+    }
+    reads ["max_output_tokens", "parallel_tool_calls", "provider_type", "temperature"];
+}
+
+as_variants! {
+    impl ModelSettings {
+        as_openai(OpenAI) -> OpenAIModelSettings;
+        as_sglang(SGLang) -> SGLangModelSettings;
+        as_anthropic(Anthropic) -> AnthropicModelSettings;
+        as_google_ai(GoogleAI) -> GoogleAIModelSettings;
+        as_google_vertex(GoogleVertex) -> GoogleVertexModelSettings;
+        as_azure(Azure) -> AzureModelSettings;
+        as_xai(XAI) -> XAIModelSettings;
+        as_zai(ZAI) -> ZAIModelSettings;
+        as_groq(Groq) -> GroqModelSettings;
+        as_deepseek(Deepseek) -> DeepseekModelSettings;
+        as_together(Together) -> TogetherModelSettings;
+        as_bedrock(Bedrock) -> BedrockModelSettings;
+        as_baseten(Baseten) -> BasetenModelSettings;
+        as_openrouter(OpenRouter) -> OpenRouterModelSettings;
+        as_chatgpt_oauth(ChatGPTOAuth) -> ChatGPTOAuthModelSettings;
+    }
+}
+
+string_enum! {
     /// The type of summarization technique use.
     ///
-    /// Server default: `"sliding_window"`
-    pub mode: ::std::option::Option<crate::models::CompactionSettingsInputMode>,
-    /// The percentage of the context window to keep post-summarization (only used in sliding window modes).
-    pub sliding_window_percentage: ::std::option::Option<f64>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl CompactionSettingsInput {}
-impl ::serde::Serialize for CompactionSettingsInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.model_settings {
-            map.serialize_entry("model_settings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.prompt {
-            map.serialize_entry("prompt", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.prompt_acknowledgement {
-            map.serialize_entry("prompt_acknowledgement", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.clip_chars {
-            map.serialize_entry("clip_chars", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.mode {
-            map.serialize_entry("mode", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sliding_window_percentage {
-            map.serialize_entry("sliding_window_percentage", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+    /// Schema: `#/components/schemas/CompactionSettings-Input/properties/mode`
+    #[derive(Default)]
+    pub enum CompactionSettingsInputMode ..Unknown {
+        All = "all",
+        #[default] SlidingWindow = "sliding_window",
+        SelfCompactAll = "self_compact_all",
+        SelfCompactSlidingWindow = "self_compact_sliding_window",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CompactionSettingsInput;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CompactionSettingsInput object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CompactionSettingsInput, __A::Error> {
-                let mut field_model = ::std::option::Option::None;
-                let mut field_model_settings = ::std::option::Option::None;
-                let mut field_prompt = ::std::option::Option::None;
-                let mut field_prompt_acknowledgement = ::std::option::Option::None;
-                let mut field_clip_chars = ::std::option::Option::None;
-                let mut field_mode = ::std::option::Option::None;
-                let mut field_sliding_window_percentage = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "model" => field_model = __map.next_value()?,
-                        "model_settings" => field_model_settings = __map.next_value()?,
-                        "prompt" => field_prompt = __map.next_value()?,
-                        "prompt_acknowledgement" => {
-                            field_prompt_acknowledgement = __map.next_value()?;
-                        }
-                        "clip_chars" => field_clip_chars = __map.next_value()?,
-                        "mode" => field_mode = __map.next_value()?,
-                        "sliding_window_percentage" => {
-                            field_sliding_window_percentage = __map.next_value()?;
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CompactionSettingsInput {
-                    model: field_model,
-                    model_settings: field_model_settings,
-                    prompt: field_prompt,
-                    prompt_acknowledgement: field_prompt_acknowledgement,
-                    clip_chars: field_clip_chars,
-                    mode: field_mode,
-                    sliding_window_percentage: field_sliding_window_percentage,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Decoding dispatches on the `provider_type` property. A payload with a value this client does not know decodes into `ModelSettings::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ModelSettings {
-    /// `provider_type: "openai"`
-    OpenAI(crate::models::OpenAIModelSettings),
-    /// `provider_type: "sglang"`
+
+object! {
+    /// Statistics about a memory compaction operation.
     ///
-    /// SGLang model configuration (OpenAI-compatible runtime with SGLang-specific parsing).
-    SGLang(crate::models::SGLangModelSettings),
-    /// `provider_type: "anthropic"`
-    Anthropic(crate::models::AnthropicModelSettings),
-    /// `provider_type: "google_ai"`
-    GoogleAI(crate::models::GoogleAIModelSettings),
-    /// `provider_type: "google_vertex"`
-    GoogleVertex(crate::models::GoogleVertexModelSettings),
-    /// `provider_type: "azure"`
+    /// Schema: `#/components/schemas/CompactionStats`
+    pub struct CompactionStats ..extra {
+        /// What triggered the compaction (e.g., 'context_window_exceeded', 'post_step_context_check')
+        pub trigger: String = required("trigger"),
+        /// Token count before compaction (from LLM usage stats, includes full context sent to LLM)
+        pub context_tokens_before: Option<i64> = optional("context_tokens_before"),
+        /// Token count after compaction (message tokens only, does not include tool definitions)
+        pub context_tokens_after: Option<i64> = optional("context_tokens_after"),
+        /// The model's context window size
+        pub context_window: i64 = required("context_window"),
+        /// Number of messages before compaction
+        pub messages_count_before: i64 = required("messages_count_before"),
+        /// Number of messages after compaction
+        pub messages_count_after: i64 = required("messages_count_after"),
+    }
+    fn new(trigger: String, context_window: i64, messages_count_before: i64, messages_count_after: i64);
+}
+
+object! {
+    /// Represents a conversation on an agent for concurrent messaging.
     ///
-    /// Azure OpenAI model configuration (OpenAI-compatible).
-    Azure(crate::models::AzureModelSettings),
-    /// `provider_type: "xai"`
+    /// Schema: `#/components/schemas/Conversation`
+    pub struct Conversation ..extra {
+        /// The id of the user that made this object.
+        pub created_by_id: Option<String> = optional("created_by_id"),
+        /// The id of the user that made this object.
+        pub last_updated_by_id: Option<String> = optional("last_updated_by_id"),
+        /// The timestamp when the object was created.
+        pub created_at: Option<Timestamp> = optional("created_at"),
+        /// The timestamp when the object was last updated.
+        pub updated_at: Option<Timestamp> = optional("updated_at"),
+        /// The unique identifier of the conversation.
+        pub id: String = required("id"),
+        /// The ID of the agent this conversation belongs to.
+        pub agent_id: String = required("agent_id"),
+        /// A summary of the conversation.
+        pub summary: Option<String> = optional("summary"),
+        /// The IDs of in-context messages for the conversation.
+        pub in_context_message_ids: Option<Vec<String>> = optional("in_context_message_ids"),
+        /// IDs of blocks that are isolated (specific to this conversation, overriding agent defaults).
+        pub isolated_block_ids: Option<Vec<String>> = optional("isolated_block_ids"),
+        /// The model handle for this conversation (overrides agent's model). Format: provider/model-name.
+        pub model: Option<String> = optional("model"),
+        /// The model settings for this conversation (overrides agent's model settings).
+        pub model_settings: Option<ModelSettings> = optional("model_settings"),
+        /// Timestamp of the most recent message request sent to this conversation.
+        pub last_message_at: Option<Timestamp> = optional("last_message_at"),
+    }
+    fn new(id: String, agent_id: String);
+}
+
+object! {
+    /// Request for sending messages to a conversation. Streams by default.
     ///
-    /// xAI model configuration (OpenAI-compatible).
-    XAI(crate::models::XAIModelSettings),
-    /// `provider_type: "zai"`
+    /// Schema: `#/components/schemas/ConversationMessageRequest`
+    pub struct ConversationMessageRequest ..extra {
+        /// The messages to be sent to the agent.
+        pub messages: Option<Vec<ConversationMessageRequestMessagesItem>> = optional("messages"),
+        /// Syntactic sugar for a single user message. Equivalent to messages=\[{'role': 'user', 'content': input}\].
+        pub input: Option<ConversationMessageRequestInput> = optional("input"),
+        /// Maximum number of steps the agent should take to process the request.
+        ///
+        /// Server default: `50`
+        pub max_steps: Option<i64> = optional("max_steps"),
+        /// Whether the server should parse specific tool call arguments (default `send_message`) as `AssistantMessage` objects. Still supported for legacy agent types, but deprecated for letta_v1_agent onward.
+        ///
+        /// Server default: `true`
+        #[deprecated]
+        pub use_assistant_message: Option<bool> = optional("use_assistant_message"),
+        /// The name of the designated message tool. Still supported for legacy agent types, but deprecated for letta_v1_agent onward.
+        ///
+        /// Server default: `"send_message"`
+        #[deprecated]
+        pub assistant_message_tool_name: Option<String> = optional("assistant_message_tool_name"),
+        /// The name of the message argument in the designated message tool. Still supported for legacy agent types, but deprecated for letta_v1_agent onward.
+        ///
+        /// Server default: `"message"`
+        #[deprecated]
+        pub assistant_message_tool_kwarg: Option<String> = optional("assistant_message_tool_kwarg"),
+        /// Only return specified message types in the response. If `None` (default) returns all messages.
+        pub include_return_message_types: Option<Vec<MessageType>> = optional("include_return_message_types"),
+        /// If set to True, enables reasoning before responses or tool calls from the agent.
+        ///
+        /// Server default: `true`
+        #[deprecated]
+        pub enable_thinking: Option<String> = optional("enable_thinking"),
+        /// Client-side tools that the agent can call. When the agent calls a client-side tool, execution pauses and returns control to the client to execute the tool and provide the result via a ToolReturn.
+        pub client_tools: Option<Vec<ClientToolSchema>> = optional("client_tools"),
+        /// Client-side skills available in the environment. These are rendered in the system prompt's available skills section alongside agent-scoped skills from MemFS.
+        pub client_skills: Option<Vec<ClientSkillSchema>> = optional("client_skills"),
+        /// Model handle to use for this request instead of the agent's default model. This allows sending a message to a different model without changing the agent's configuration.
+        pub override_model: Option<String> = optional("override_model"),
+        /// If True, compaction events emit structured `SummaryMessage` and `EventMessage` types. If False (default), compaction messages are not included in the response.
+        ///
+        /// Server default: `false`
+        pub include_compaction_messages: Option<bool> = optional("include_compaction_messages"),
+        /// If True, returns log probabilities of the output tokens in the response. Useful for RL training. Only supported for OpenAI-compatible providers (including SGLang).
+        ///
+        /// Server default: `false`
+        pub return_logprobs: Option<bool> = optional("return_logprobs"),
+        /// Number of most likely tokens to return at each position (0-20). Requires return_logprobs=True.
+        pub top_logprobs: Option<i64> = optional("top_logprobs"),
+        /// If True, returns token IDs and logprobs for ALL LLM generations in the agent step, not just the last one. Uses SGLang native /generate endpoint. Returns 'turns' field with TurnTokenData for each assistant/tool turn. Required for proper multi-turn RL training with loss masking.
+        ///
+        /// Server default: `false`
+        pub return_token_ids: Option<bool> = optional("return_token_ids"),
+        /// Optional per-request system prompt override. When set, this is passed directly to the underlying LLM request and bypasses the persisted/compiled system message for that request.
+        pub override_system: Option<String> = optional("override_system"),
+        /// Agent ID for agent-direct mode with 'default' conversation. Use with conversation_id='default' in the URL path.
+        pub agent_id: Option<String> = optional("agent_id"),
+        /// If True (default), returns a streaming response (Server-Sent Events). If False, returns a complete JSON response.
+        ///
+        /// Server default: `true`
+        pub streaming: Option<bool> = optional("streaming"),
+        /// Flag to determine if individual tokens should be streamed, rather than streaming per step (only used when streaming=true).
+        ///
+        /// Server default: `false`
+        pub stream_tokens: Option<bool> = optional("stream_tokens"),
+        /// Whether to include periodic keepalive ping messages in the stream to prevent connection timeouts (only used when streaming=true).
+        ///
+        /// Server default: `true`
+        pub include_pings: Option<bool> = optional("include_pings"),
+        /// Whether to process the request in the background (only used when streaming=true).
+        ///
+        /// Server default: `false`
+        pub background: Option<bool> = optional("background"),
+    }
+}
+
+union! {
+    /// Schema: `#/components/schemas/ConversationMessageRequest/properties/messages/items`
     ///
-    /// Z.ai (ZhipuAI) model configuration (OpenAI-compatible).
-    ZAI(crate::models::ZAIModelSettings),
-    /// `provider_type: "groq"`
-    ///
-    /// Groq model configuration (OpenAI-compatible).
-    Groq(crate::models::GroqModelSettings),
-    /// `provider_type: "deepseek"`
-    ///
-    /// Deepseek model configuration (OpenAI-compatible).
-    Deepseek(crate::models::DeepseekModelSettings),
-    /// `provider_type: "together"`
-    ///
-    /// Together AI model configuration (OpenAI-compatible).
-    Together(crate::models::TogetherModelSettings),
-    /// `provider_type: "bedrock"`
-    ///
-    /// AWS Bedrock model configuration.
-    Bedrock(crate::models::BedrockModelSettings),
-    /// `provider_type: "baseten"`
-    ///
-    /// Baseten model configuration (OpenAI-compatible).
-    Baseten(crate::models::BasetenModelSettings),
-    /// `provider_type: "openrouter"`
-    ///
-    /// OpenRouter model configuration (OpenAI-compatible).
-    OpenRouter(crate::models::OpenRouterModelSettings),
-    /// `provider_type: "chatgpt_oauth"`
-    ///
-    /// ChatGPT OAuth model configuration (uses ChatGPT backend API).
-    ChatGPTOAuth(crate::models::ChatGPTOAuthModelSettings),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    /// Decoding dispatches on the `type` property, which each variant fixes. A payload without it is matched against the variants in order; one with an unknown value, or that matches none, decodes into `ConversationMessageRequestMessagesItem::Unknown`, kept whole.
+    pub enum ConversationMessageRequestMessagesItem ..Unknown by type_ = "type" or shape {
+        /// `type: "message"`
+        ///
+        /// Request to create a message
+        Message(MessageCreate) = "message",
+        /// `type: "approval"`
+        ///
+        /// Input to approve or deny a tool call request
+        Approval(ApprovalCreate) = "approval",
+        /// `type: "tool_return"`
+        ///
+        /// Submit tool return(s) from client-side tool execution.
+        ///
+        /// This is the preferred way to send tool results back to the agent after
+        /// client-side tool execution. It is equivalent to sending an ApprovalCreate
+        /// with tool return approvals, but provides a cleaner API for the common case.
+        ToolReturn(ToolReturnCreate) = "tool_return",
+    }
+    reads ["type", "otid", "group_id"];
 }
-impl ModelSettings {
-    /// The `provider_type` value of this variant, or of the unknown payload when it has one.
-    pub fn provider_type(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::OpenAI(_) => ::std::option::Option::Some("openai"),
-            Self::SGLang(_) => ::std::option::Option::Some("sglang"),
-            Self::Anthropic(_) => ::std::option::Option::Some("anthropic"),
-            Self::GoogleAI(_) => ::std::option::Option::Some("google_ai"),
-            Self::GoogleVertex(_) => ::std::option::Option::Some("google_vertex"),
-            Self::Azure(_) => ::std::option::Option::Some("azure"),
-            Self::XAI(_) => ::std::option::Option::Some("xai"),
-            Self::ZAI(_) => ::std::option::Option::Some("zai"),
-            Self::Groq(_) => ::std::option::Option::Some("groq"),
-            Self::Deepseek(_) => ::std::option::Option::Some("deepseek"),
-            Self::Together(_) => ::std::option::Option::Some("together"),
-            Self::Bedrock(_) => ::std::option::Option::Some("bedrock"),
-            Self::Baseten(_) => ::std::option::Option::Some("baseten"),
-            Self::OpenRouter(_) => ::std::option::Option::Some("openrouter"),
-            Self::ChatGPTOAuth(_) => ::std::option::Option::Some("chatgpt_oauth"),
-            Self::Unknown(object) => {
-                object.get("provider_type").and_then(::serde_json::Value::as_str)
-            }
-        }
-    }
-}
-impl ::std::convert::From<crate::models::OpenAIModelSettings> for ModelSettings {
-    fn from(value: crate::models::OpenAIModelSettings) -> Self {
-        Self::OpenAI(value)
-    }
-}
-impl ::std::convert::From<crate::models::SGLangModelSettings> for ModelSettings {
-    fn from(value: crate::models::SGLangModelSettings) -> Self {
-        Self::SGLang(value)
-    }
-}
-impl ::std::convert::From<crate::models::AnthropicModelSettings> for ModelSettings {
-    fn from(value: crate::models::AnthropicModelSettings) -> Self {
-        Self::Anthropic(value)
-    }
-}
-impl ::std::convert::From<crate::models::GoogleAIModelSettings> for ModelSettings {
-    fn from(value: crate::models::GoogleAIModelSettings) -> Self {
-        Self::GoogleAI(value)
-    }
-}
-impl ::std::convert::From<crate::models::GoogleVertexModelSettings> for ModelSettings {
-    fn from(value: crate::models::GoogleVertexModelSettings) -> Self {
-        Self::GoogleVertex(value)
-    }
-}
-impl ::std::convert::From<crate::models::AzureModelSettings> for ModelSettings {
-    fn from(value: crate::models::AzureModelSettings) -> Self {
-        Self::Azure(value)
-    }
-}
-impl ::std::convert::From<crate::models::XAIModelSettings> for ModelSettings {
-    fn from(value: crate::models::XAIModelSettings) -> Self {
-        Self::XAI(value)
-    }
-}
-impl ::std::convert::From<crate::models::ZAIModelSettings> for ModelSettings {
-    fn from(value: crate::models::ZAIModelSettings) -> Self {
-        Self::ZAI(value)
-    }
-}
-impl ::std::convert::From<crate::models::GroqModelSettings> for ModelSettings {
-    fn from(value: crate::models::GroqModelSettings) -> Self {
-        Self::Groq(value)
-    }
-}
-impl ::std::convert::From<crate::models::DeepseekModelSettings> for ModelSettings {
-    fn from(value: crate::models::DeepseekModelSettings) -> Self {
-        Self::Deepseek(value)
-    }
-}
-impl ::std::convert::From<crate::models::TogetherModelSettings> for ModelSettings {
-    fn from(value: crate::models::TogetherModelSettings) -> Self {
-        Self::Together(value)
-    }
-}
-impl ::std::convert::From<crate::models::BedrockModelSettings> for ModelSettings {
-    fn from(value: crate::models::BedrockModelSettings) -> Self {
-        Self::Bedrock(value)
-    }
-}
-impl ::std::convert::From<crate::models::BasetenModelSettings> for ModelSettings {
-    fn from(value: crate::models::BasetenModelSettings) -> Self {
-        Self::Baseten(value)
-    }
-}
-impl ::std::convert::From<crate::models::OpenRouterModelSettings> for ModelSettings {
-    fn from(value: crate::models::OpenRouterModelSettings) -> Self {
-        Self::OpenRouter(value)
-    }
-}
-impl ::std::convert::From<crate::models::ChatGPTOAuthModelSettings> for ModelSettings {
-    fn from(value: crate::models::ChatGPTOAuthModelSettings) -> Self {
-        Self::ChatGPTOAuth(value)
-    }
-}
-impl ::serde::Serialize for ModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::OpenAI(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::SGLang(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Anthropic(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::GoogleAI(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::GoogleVertex(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Azure(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::XAI(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ZAI(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Groq(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Deepseek(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Together(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Bedrock(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Baseten(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::OpenRouter(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ChatGPTOAuth(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<ModelSettings, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "provider_type",
-                    &[
-                        "max_output_tokens",
-                        "parallel_tool_calls",
-                        "provider_type",
-                        "temperature",
-                    ],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("openai") => {
-                        members
-                            .decode("ModelSettings", "openai")
-                            .map(ModelSettings::OpenAI)
-                    }
-                    ::std::option::Option::Some("sglang") => {
-                        members
-                            .decode("ModelSettings", "sglang")
-                            .map(ModelSettings::SGLang)
-                    }
-                    ::std::option::Option::Some("anthropic") => {
-                        members
-                            .decode("ModelSettings", "anthropic")
-                            .map(ModelSettings::Anthropic)
-                    }
-                    ::std::option::Option::Some("google_ai") => {
-                        members
-                            .decode("ModelSettings", "google_ai")
-                            .map(ModelSettings::GoogleAI)
-                    }
-                    ::std::option::Option::Some("google_vertex") => {
-                        members
-                            .decode("ModelSettings", "google_vertex")
-                            .map(ModelSettings::GoogleVertex)
-                    }
-                    ::std::option::Option::Some("azure") => {
-                        members
-                            .decode("ModelSettings", "azure")
-                            .map(ModelSettings::Azure)
-                    }
-                    ::std::option::Option::Some("xai") => {
-                        members.decode("ModelSettings", "xai").map(ModelSettings::XAI)
-                    }
-                    ::std::option::Option::Some("zai") => {
-                        members.decode("ModelSettings", "zai").map(ModelSettings::ZAI)
-                    }
-                    ::std::option::Option::Some("groq") => {
-                        members.decode("ModelSettings", "groq").map(ModelSettings::Groq)
-                    }
-                    ::std::option::Option::Some("deepseek") => {
-                        members
-                            .decode("ModelSettings", "deepseek")
-                            .map(ModelSettings::Deepseek)
-                    }
-                    ::std::option::Option::Some("together") => {
-                        members
-                            .decode("ModelSettings", "together")
-                            .map(ModelSettings::Together)
-                    }
-                    ::std::option::Option::Some("bedrock") => {
-                        members
-                            .decode("ModelSettings", "bedrock")
-                            .map(ModelSettings::Bedrock)
-                    }
-                    ::std::option::Option::Some("baseten") => {
-                        members
-                            .decode("ModelSettings", "baseten")
-                            .map(ModelSettings::Baseten)
-                    }
-                    ::std::option::Option::Some("openrouter") => {
-                        members
-                            .decode("ModelSettings", "openrouter")
-                            .map(ModelSettings::OpenRouter)
-                    }
-                    ::std::option::Option::Some("chatgpt_oauth") => {
-                        members
-                            .decode("ModelSettings", "chatgpt_oauth")
-                            .map(ModelSettings::ChatGPTOAuth)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(ModelSettings::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}", "ModelSettings",
-                                    "provider_type",
-                                    "openai, sglang, anthropic, google_ai, google_vertex, azure, xai, zai, groq, deepseek, together, bedrock, baseten, openrouter, chatgpt_oauth"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-impl ModelSettings {
-    /// The `OpenAI` variant's value, if it is that variant.
-    pub fn as_openai(
-        &self,
-    ) -> ::std::option::Option<&crate::models::OpenAIModelSettings> {
-        match self {
-            Self::OpenAI(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `SGLang` variant's value, if it is that variant.
-    pub fn as_sglang(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SGLangModelSettings> {
-        match self {
-            Self::SGLang(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Anthropic` variant's value, if it is that variant.
-    pub fn as_anthropic(
-        &self,
-    ) -> ::std::option::Option<&crate::models::AnthropicModelSettings> {
-        match self {
-            Self::Anthropic(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `GoogleAI` variant's value, if it is that variant.
-    pub fn as_google_ai(
-        &self,
-    ) -> ::std::option::Option<&crate::models::GoogleAIModelSettings> {
-        match self {
-            Self::GoogleAI(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `GoogleVertex` variant's value, if it is that variant.
-    pub fn as_google_vertex(
-        &self,
-    ) -> ::std::option::Option<&crate::models::GoogleVertexModelSettings> {
-        match self {
-            Self::GoogleVertex(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Azure` variant's value, if it is that variant.
-    pub fn as_azure(&self) -> ::std::option::Option<&crate::models::AzureModelSettings> {
-        match self {
-            Self::Azure(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `XAI` variant's value, if it is that variant.
-    pub fn as_xai(&self) -> ::std::option::Option<&crate::models::XAIModelSettings> {
-        match self {
-            Self::XAI(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ZAI` variant's value, if it is that variant.
-    pub fn as_zai(&self) -> ::std::option::Option<&crate::models::ZAIModelSettings> {
-        match self {
-            Self::ZAI(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Groq` variant's value, if it is that variant.
-    pub fn as_groq(&self) -> ::std::option::Option<&crate::models::GroqModelSettings> {
-        match self {
-            Self::Groq(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Deepseek` variant's value, if it is that variant.
-    pub fn as_deepseek(
-        &self,
-    ) -> ::std::option::Option<&crate::models::DeepseekModelSettings> {
-        match self {
-            Self::Deepseek(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Together` variant's value, if it is that variant.
-    pub fn as_together(
-        &self,
-    ) -> ::std::option::Option<&crate::models::TogetherModelSettings> {
-        match self {
-            Self::Together(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Bedrock` variant's value, if it is that variant.
-    pub fn as_bedrock(
-        &self,
-    ) -> ::std::option::Option<&crate::models::BedrockModelSettings> {
-        match self {
-            Self::Bedrock(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Baseten` variant's value, if it is that variant.
-    pub fn as_baseten(
-        &self,
-    ) -> ::std::option::Option<&crate::models::BasetenModelSettings> {
-        match self {
-            Self::Baseten(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `OpenRouter` variant's value, if it is that variant.
-    pub fn as_openrouter(
-        &self,
-    ) -> ::std::option::Option<&crate::models::OpenRouterModelSettings> {
-        match self {
-            Self::OpenRouter(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ChatGPTOAuth` variant's value, if it is that variant.
-    pub fn as_chatgpt_oauth(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ChatGPTOAuthModelSettings> {
-        match self {
-            Self::ChatGPTOAuth(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-/// The type of summarization technique use.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum CompactionSettingsInputMode {
-    /// `all`
-    All,
-    /// `sliding_window`
-    #[default]
-    SlidingWindow,
-    /// `self_compact_all`
-    SelfCompactAll,
-    /// `self_compact_sliding_window`
-    SelfCompactSlidingWindow,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl CompactionSettingsInputMode {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::SlidingWindow => "sliding_window",
-            Self::SelfCompactAll => "self_compact_all",
-            Self::SelfCompactSlidingWindow => "self_compact_sliding_window",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for CompactionSettingsInputMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "all" => Self::All,
-            "sliding_window" => Self::SlidingWindow,
-            "self_compact_all" => Self::SelfCompactAll,
-            "self_compact_sliding_window" => Self::SelfCompactSlidingWindow,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for CompactionSettingsInputMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for CompactionSettingsInputMode {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompactionSettingsInputMode {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a CompactionSettingsInputMode string",
-        )
-    }
-}
-/// Statistics about a memory compaction operation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CompactionStats {
-    /// What triggered the compaction (e.g., 'context_window_exceeded', 'post_step_context_check')
-    pub trigger: ::std::string::String,
-    /// Token count before compaction (from LLM usage stats, includes full context sent to LLM)
-    pub context_tokens_before: ::std::option::Option<i64>,
-    /// Token count after compaction (message tokens only, does not include tool definitions)
-    pub context_tokens_after: ::std::option::Option<i64>,
-    /// The model's context window size
-    pub context_window: i64,
-    /// Number of messages before compaction
-    pub messages_count_before: i64,
-    /// Number of messages after compaction
-    pub messages_count_after: i64,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl CompactionStats {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        trigger: ::std::string::String,
-        context_window: i64,
-        messages_count_before: i64,
-        messages_count_after: i64,
-    ) -> Self {
-        CompactionStats {
-            trigger,
-            context_tokens_before: ::std::default::Default::default(),
-            context_tokens_after: ::std::default::Default::default(),
-            context_window,
-            messages_count_before,
-            messages_count_after,
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for CompactionStats {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("trigger", &self.trigger)?;
-        if let ::std::option::Option::Some(value) = &self.context_tokens_before {
-            map.serialize_entry("context_tokens_before", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.context_tokens_after {
-            map.serialize_entry("context_tokens_after", value)?;
-        }
-        map.serialize_entry("context_window", &self.context_window)?;
-        map.serialize_entry("messages_count_before", &self.messages_count_before)?;
-        map.serialize_entry("messages_count_after", &self.messages_count_after)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompactionStats {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CompactionStats;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CompactionStats object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CompactionStats, __A::Error> {
-                let mut field_trigger = ::std::option::Option::None;
-                let mut field_context_tokens_before = ::std::option::Option::None;
-                let mut field_context_tokens_after = ::std::option::Option::None;
-                let mut field_context_window = ::std::option::Option::None;
-                let mut field_messages_count_before = ::std::option::Option::None;
-                let mut field_messages_count_after = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "trigger" => {
-                            field_trigger = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "context_tokens_before" => {
-                            field_context_tokens_before = __map.next_value()?;
-                        }
-                        "context_tokens_after" => {
-                            field_context_tokens_after = __map.next_value()?;
-                        }
-                        "context_window" => {
-                            field_context_window = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "messages_count_before" => {
-                            field_messages_count_before = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "messages_count_after" => {
-                            field_messages_count_after = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CompactionStats {
-                    trigger: field_trigger
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "trigger",
-                        ))?,
-                    context_tokens_before: field_context_tokens_before,
-                    context_tokens_after: field_context_tokens_after,
-                    context_window: field_context_window
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "context_window",
-                        ))?,
-                    messages_count_before: field_messages_count_before
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "messages_count_before",
-                        ))?,
-                    messages_count_after: field_messages_count_after
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "messages_count_after",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Represents a conversation on an agent for concurrent messaging.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Conversation {
-    /// The id of the user that made this object.
-    pub created_by_id: ::std::option::Option<::std::string::String>,
-    /// The id of the user that made this object.
-    pub last_updated_by_id: ::std::option::Option<::std::string::String>,
-    /// The timestamp when the object was created.
-    pub created_at: ::std::option::Option<crate::Timestamp>,
-    /// The timestamp when the object was last updated.
-    pub updated_at: ::std::option::Option<crate::Timestamp>,
-    /// The unique identifier of the conversation.
-    pub id: ::std::string::String,
-    /// The ID of the agent this conversation belongs to.
-    pub agent_id: ::std::string::String,
-    /// A summary of the conversation.
-    pub summary: ::std::option::Option<::std::string::String>,
-    /// The IDs of in-context messages for the conversation.
-    pub in_context_message_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// IDs of blocks that are isolated (specific to this conversation, overriding agent defaults).
-    pub isolated_block_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// The model handle for this conversation (overrides agent's model). Format: provider/model-name.
-    pub model: ::std::option::Option<::std::string::String>,
-    /// The model settings for this conversation (overrides agent's model settings).
-    pub model_settings: ::std::option::Option<crate::models::ModelSettings>,
-    /// Timestamp of the most recent message request sent to this conversation.
-    pub last_message_at: ::std::option::Option<crate::Timestamp>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl Conversation {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(id: ::std::string::String, agent_id: ::std::string::String) -> Self {
-        Conversation {
-            created_by_id: ::std::default::Default::default(),
-            last_updated_by_id: ::std::default::Default::default(),
-            created_at: ::std::default::Default::default(),
-            updated_at: ::std::default::Default::default(),
-            id,
-            agent_id,
-            summary: ::std::default::Default::default(),
-            in_context_message_ids: ::std::default::Default::default(),
-            isolated_block_ids: ::std::default::Default::default(),
-            model: ::std::default::Default::default(),
-            model_settings: ::std::default::Default::default(),
-            last_message_at: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for Conversation {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.created_by_id {
-            map.serialize_entry("created_by_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_updated_by_id {
-            map.serialize_entry("last_updated_by_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.created_at {
-            map.serialize_entry("created_at", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.updated_at {
-            map.serialize_entry("updated_at", value)?;
-        }
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("agent_id", &self.agent_id)?;
-        if let ::std::option::Option::Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.in_context_message_ids {
-            map.serialize_entry("in_context_message_ids", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.isolated_block_ids {
-            map.serialize_entry("isolated_block_ids", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.model_settings {
-            map.serialize_entry("model_settings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.last_message_at {
-            map.serialize_entry("last_message_at", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Conversation {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Conversation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a Conversation object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<Conversation, __A::Error> {
-                let mut field_created_by_id = ::std::option::Option::None;
-                let mut field_last_updated_by_id = ::std::option::Option::None;
-                let mut field_created_at = ::std::option::Option::None;
-                let mut field_updated_at = ::std::option::Option::None;
-                let mut field_id = ::std::option::Option::None;
-                let mut field_agent_id = ::std::option::Option::None;
-                let mut field_summary = ::std::option::Option::None;
-                let mut field_in_context_message_ids = ::std::option::Option::None;
-                let mut field_isolated_block_ids = ::std::option::Option::None;
-                let mut field_model = ::std::option::Option::None;
-                let mut field_model_settings = ::std::option::Option::None;
-                let mut field_last_message_at = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "created_by_id" => field_created_by_id = __map.next_value()?,
-                        "last_updated_by_id" => {
-                            field_last_updated_by_id = __map.next_value()?;
-                        }
-                        "created_at" => field_created_at = __map.next_value()?,
-                        "updated_at" => field_updated_at = __map.next_value()?,
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "agent_id" => {
-                            field_agent_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "summary" => field_summary = __map.next_value()?,
-                        "in_context_message_ids" => {
-                            field_in_context_message_ids = __map.next_value()?;
-                        }
-                        "isolated_block_ids" => {
-                            field_isolated_block_ids = __map.next_value()?;
-                        }
-                        "model" => field_model = __map.next_value()?,
-                        "model_settings" => field_model_settings = __map.next_value()?,
-                        "last_message_at" => field_last_message_at = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(Conversation {
-                    created_by_id: field_created_by_id,
-                    last_updated_by_id: field_last_updated_by_id,
-                    created_at: field_created_at,
-                    updated_at: field_updated_at,
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    agent_id: field_agent_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "agent_id",
-                        ))?,
-                    summary: field_summary,
-                    in_context_message_ids: field_in_context_message_ids,
-                    isolated_block_ids: field_isolated_block_ids,
-                    model: field_model,
-                    model_settings: field_model_settings,
-                    last_message_at: field_last_message_at,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Request for sending messages to a conversation. Streams by default.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ConversationMessageRequest {
-    /// The messages to be sent to the agent.
-    pub messages: ::std::option::Option<
-        ::std::vec::Vec<crate::models::ConversationMessageRequestMessagesItem>,
-    >,
-    /// Syntactic sugar for a single user message. Equivalent to messages=\[{'role': 'user', 'content': input}\].
-    pub input: ::std::option::Option<crate::models::ConversationMessageRequestInput>,
-    /// Maximum number of steps the agent should take to process the request.
-    ///
-    /// Server default: `50`
-    pub max_steps: ::std::option::Option<i64>,
-    /// Whether the server should parse specific tool call arguments (default `send_message`) as `AssistantMessage` objects. Still supported for legacy agent types, but deprecated for letta_v1_agent onward.
-    ///
-    /// Server default: `true`
-    #[deprecated]
-    pub use_assistant_message: ::std::option::Option<bool>,
-    /// The name of the designated message tool. Still supported for legacy agent types, but deprecated for letta_v1_agent onward.
-    ///
-    /// Server default: `"send_message"`
-    #[deprecated]
-    pub assistant_message_tool_name: ::std::option::Option<::std::string::String>,
-    /// The name of the message argument in the designated message tool. Still supported for legacy agent types, but deprecated for letta_v1_agent onward.
-    ///
-    /// Server default: `"message"`
-    #[deprecated]
-    pub assistant_message_tool_kwarg: ::std::option::Option<::std::string::String>,
-    /// Only return specified message types in the response. If `None` (default) returns all messages.
-    pub include_return_message_types: ::std::option::Option<
-        ::std::vec::Vec<crate::models::MessageType>,
-    >,
-    /// If set to True, enables reasoning before responses or tool calls from the agent.
-    ///
-    /// Server default: `true`
-    #[deprecated]
-    pub enable_thinking: ::std::option::Option<::std::string::String>,
-    /// Client-side tools that the agent can call. When the agent calls a client-side tool, execution pauses and returns control to the client to execute the tool and provide the result via a ToolReturn.
-    pub client_tools: ::std::option::Option<
-        ::std::vec::Vec<crate::models::ClientToolSchema>,
-    >,
-    /// Client-side skills available in the environment. These are rendered in the system prompt's available skills section alongside agent-scoped skills from MemFS.
-    pub client_skills: ::std::option::Option<
-        ::std::vec::Vec<crate::models::ClientSkillSchema>,
-    >,
-    /// Model handle to use for this request instead of the agent's default model. This allows sending a message to a different model without changing the agent's configuration.
-    pub override_model: ::std::option::Option<::std::string::String>,
-    /// If True, compaction events emit structured `SummaryMessage` and `EventMessage` types. If False (default), compaction messages are not included in the response.
-    ///
-    /// Server default: `false`
-    pub include_compaction_messages: ::std::option::Option<bool>,
-    /// If True, returns log probabilities of the output tokens in the response. Useful for RL training. Only supported for OpenAI-compatible providers (including SGLang).
-    ///
-    /// Server default: `false`
-    pub return_logprobs: ::std::option::Option<bool>,
-    /// Number of most likely tokens to return at each position (0-20). Requires return_logprobs=True.
-    pub top_logprobs: ::std::option::Option<i64>,
-    /// If True, returns token IDs and logprobs for ALL LLM generations in the agent step, not just the last one. Uses SGLang native /generate endpoint. Returns 'turns' field with TurnTokenData for each assistant/tool turn. Required for proper multi-turn RL training with loss masking.
-    ///
-    /// Server default: `false`
-    pub return_token_ids: ::std::option::Option<bool>,
-    /// Optional per-request system prompt override. When set, this is passed directly to the underlying LLM request and bypasses the persisted/compiled system message for that request.
-    pub override_system: ::std::option::Option<::std::string::String>,
-    /// Agent ID for agent-direct mode with 'default' conversation. Use with conversation_id='default' in the URL path.
-    pub agent_id: ::std::option::Option<::std::string::String>,
-    /// If True (default), returns a streaming response (Server-Sent Events). If False, returns a complete JSON response.
-    ///
-    /// Server default: `true`
-    pub streaming: ::std::option::Option<bool>,
-    /// Flag to determine if individual tokens should be streamed, rather than streaming per step (only used when streaming=true).
-    ///
-    /// Server default: `false`
-    pub stream_tokens: ::std::option::Option<bool>,
-    /// Whether to include periodic keepalive ping messages in the stream to prevent connection timeouts (only used when streaming=true).
-    ///
-    /// Server default: `true`
-    pub include_pings: ::std::option::Option<bool>,
-    /// Whether to process the request in the background (only used when streaming=true).
-    ///
-    /// Server default: `false`
-    pub background: ::std::option::Option<bool>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ConversationMessageRequest {}
-impl ::serde::Serialize for ConversationMessageRequest {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.messages {
-            map.serialize_entry("messages", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.input {
-            map.serialize_entry("input", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.max_steps {
-            map.serialize_entry("max_steps", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.use_assistant_message {
-            map.serialize_entry("use_assistant_message", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.assistant_message_tool_name {
-            map.serialize_entry("assistant_message_tool_name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.assistant_message_tool_kwarg {
-            map.serialize_entry("assistant_message_tool_kwarg", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.include_return_message_types {
-            map.serialize_entry("include_return_message_types", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.enable_thinking {
-            map.serialize_entry("enable_thinking", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_tools {
-            map.serialize_entry("client_tools", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.client_skills {
-            map.serialize_entry("client_skills", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.override_model {
-            map.serialize_entry("override_model", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.include_compaction_messages {
-            map.serialize_entry("include_compaction_messages", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.return_logprobs {
-            map.serialize_entry("return_logprobs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.top_logprobs {
-            map.serialize_entry("top_logprobs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.return_token_ids {
-            map.serialize_entry("return_token_ids", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.override_system {
-            map.serialize_entry("override_system", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.streaming {
-            map.serialize_entry("streaming", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.stream_tokens {
-            map.serialize_entry("stream_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.include_pings {
-            map.serialize_entry("include_pings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.background {
-            map.serialize_entry("background", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequest {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConversationMessageRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ConversationMessageRequest object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ConversationMessageRequest, __A::Error> {
-                let mut field_messages = ::std::option::Option::None;
-                let mut field_input = ::std::option::Option::None;
-                let mut field_max_steps = ::std::option::Option::None;
-                let mut field_use_assistant_message = ::std::option::Option::None;
-                let mut field_assistant_message_tool_name = ::std::option::Option::None;
-                let mut field_assistant_message_tool_kwarg = ::std::option::Option::None;
-                let mut field_include_return_message_types = ::std::option::Option::None;
-                let mut field_enable_thinking = ::std::option::Option::None;
-                let mut field_client_tools = ::std::option::Option::None;
-                let mut field_client_skills = ::std::option::Option::None;
-                let mut field_override_model = ::std::option::Option::None;
-                let mut field_include_compaction_messages = ::std::option::Option::None;
-                let mut field_return_logprobs = ::std::option::Option::None;
-                let mut field_top_logprobs = ::std::option::Option::None;
-                let mut field_return_token_ids = ::std::option::Option::None;
-                let mut field_override_system = ::std::option::Option::None;
-                let mut field_agent_id = ::std::option::Option::None;
-                let mut field_streaming = ::std::option::Option::None;
-                let mut field_stream_tokens = ::std::option::Option::None;
-                let mut field_include_pings = ::std::option::Option::None;
-                let mut field_background = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "messages" => field_messages = __map.next_value()?,
-                        "input" => field_input = __map.next_value()?,
-                        "max_steps" => field_max_steps = __map.next_value()?,
-                        "use_assistant_message" => {
-                            field_use_assistant_message = __map.next_value()?;
-                        }
-                        "assistant_message_tool_name" => {
-                            field_assistant_message_tool_name = __map.next_value()?;
-                        }
-                        "assistant_message_tool_kwarg" => {
-                            field_assistant_message_tool_kwarg = __map.next_value()?;
-                        }
-                        "include_return_message_types" => {
-                            field_include_return_message_types = __map.next_value()?;
-                        }
-                        "enable_thinking" => field_enable_thinking = __map.next_value()?,
-                        "client_tools" => field_client_tools = __map.next_value()?,
-                        "client_skills" => field_client_skills = __map.next_value()?,
-                        "override_model" => field_override_model = __map.next_value()?,
-                        "include_compaction_messages" => {
-                            field_include_compaction_messages = __map.next_value()?;
-                        }
-                        "return_logprobs" => field_return_logprobs = __map.next_value()?,
-                        "top_logprobs" => field_top_logprobs = __map.next_value()?,
-                        "return_token_ids" => {
-                            field_return_token_ids = __map.next_value()?;
-                        }
-                        "override_system" => field_override_system = __map.next_value()?,
-                        "agent_id" => field_agent_id = __map.next_value()?,
-                        "streaming" => field_streaming = __map.next_value()?,
-                        "stream_tokens" => field_stream_tokens = __map.next_value()?,
-                        "include_pings" => field_include_pings = __map.next_value()?,
-                        "background" => field_background = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ConversationMessageRequest {
-                    messages: field_messages,
-                    input: field_input,
-                    max_steps: field_max_steps,
-                    use_assistant_message: field_use_assistant_message,
-                    assistant_message_tool_name: field_assistant_message_tool_name,
-                    assistant_message_tool_kwarg: field_assistant_message_tool_kwarg,
-                    include_return_message_types: field_include_return_message_types,
-                    enable_thinking: field_enable_thinking,
-                    client_tools: field_client_tools,
-                    client_skills: field_client_skills,
-                    override_model: field_override_model,
-                    include_compaction_messages: field_include_compaction_messages,
-                    return_logprobs: field_return_logprobs,
-                    top_logprobs: field_top_logprobs,
-                    return_token_ids: field_return_token_ids,
-                    override_system: field_override_system,
-                    agent_id: field_agent_id,
-                    streaming: field_streaming,
-                    stream_tokens: field_stream_tokens,
-                    include_pings: field_include_pings,
-                    background: field_background,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Decoding dispatches on the `type` property, which each variant fixes. A payload without it is matched against the variants in order; one with an unknown value, or that matches none, decodes into `ConversationMessageRequestMessagesItem::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ConversationMessageRequestMessagesItem {
-    /// `type: "message"`
-    ///
-    /// Request to create a message
-    Message(crate::models::MessageCreate),
-    /// `type: "approval"`
-    ///
-    /// Input to approve or deny a tool call request
-    Approval(crate::models::ApprovalCreate),
-    /// `type: "tool_return"`
-    ///
-    /// Submit tool return(s) from client-side tool execution.
-    ///
-    /// This is the preferred way to send tool results back to the agent after
-    /// client-side tool execution. It is equivalent to sending an ApprovalCreate
-    /// with tool return approvals, but provides a cleaner API for the common case.
-    ToolReturn(crate::models::ToolReturnCreate),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl ConversationMessageRequestMessagesItem {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Message(_) => ::std::option::Option::Some("message"),
-            Self::Approval(_) => ::std::option::Option::Some("approval"),
-            Self::ToolReturn(_) => ::std::option::Option::Some("tool_return"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
-    }
-}
-impl ::std::convert::From<crate::models::MessageCreate>
-for ConversationMessageRequestMessagesItem {
-    fn from(value: crate::models::MessageCreate) -> Self {
-        Self::Message(value)
-    }
-}
-impl ::std::convert::From<crate::models::ApprovalCreate>
-for ConversationMessageRequestMessagesItem {
-    fn from(value: crate::models::ApprovalCreate) -> Self {
-        Self::Approval(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolReturnCreate>
-for ConversationMessageRequestMessagesItem {
-    fn from(value: crate::models::ToolReturnCreate) -> Self {
-        Self::ToolReturn(value)
-    }
-}
-impl ::serde::Serialize for ConversationMessageRequestMessagesItem {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Message(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Approval(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolReturn(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestMessagesItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConversationMessageRequestMessagesItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ConversationMessageRequestMessagesItem object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<
-                ConversationMessageRequestMessagesItem,
-                __A::Error,
-            > {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type", "otid", "group_id"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("message") => {
-                        members
-                            .decode("ConversationMessageRequestMessagesItem", "message")
-                            .map(ConversationMessageRequestMessagesItem::Message)
-                    }
-                    ::std::option::Option::Some("approval") => {
-                        members
-                            .decode("ConversationMessageRequestMessagesItem", "approval")
-                            .map(ConversationMessageRequestMessagesItem::Approval)
-                    }
-                    ::std::option::Option::Some("tool_return") => {
-                        members
-                            .decode(
-                                "ConversationMessageRequestMessagesItem",
-                                "tool_return",
-                            )
-                            .map(ConversationMessageRequestMessagesItem::ToolReturn)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members
-                            .into_object()
-                            .map(ConversationMessageRequestMessagesItem::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        let object = members.into_object()?;
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                ConversationMessageRequestMessagesItem::Message(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                ConversationMessageRequestMessagesItem::Approval(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                ConversationMessageRequestMessagesItem::ToolReturn(value),
-                            );
-                        }
-                        ::std::result::Result::Ok(
-                            ConversationMessageRequestMessagesItem::Unknown(object),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl ConversationMessageRequestMessagesItem {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -4250,92 +885,28 @@ impl ConversationMessageRequestMessagesItem {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Message` variant's value, if it is that variant.
-    pub fn as_message(&self) -> ::std::option::Option<&crate::models::MessageCreate> {
-        match self {
-            Self::Message(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Approval` variant's value, if it is that variant.
-    pub fn as_approval(&self) -> ::std::option::Option<&crate::models::ApprovalCreate> {
-        match self {
-            Self::Approval(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturn` variant's value, if it is that variant.
-    pub fn as_tool_return(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnCreate> {
-        match self {
-            Self::ToolReturn(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl ConversationMessageRequestMessagesItem {
+        as_message(Message) -> MessageCreate;
+        as_approval(Approval) -> ApprovalCreate;
+        as_tool_return(ToolReturn) -> ToolReturnCreate;
     }
 }
-/// Syntactic sugar for a single user message. Equivalent to messages=\[{'role': 'user', 'content': input}\].
-///
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ConversationMessageRequestInput::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ConversationMessageRequestInput {
-    String(::std::string::String),
-    ConversationMessageRequestInputItemList(
-        ::std::vec::Vec<crate::models::ConversationMessageRequestInputItem>,
-    ),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<::std::string::String> for ConversationMessageRequestInput {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
+
+union! {
+    /// Syntactic sugar for a single user message. Equivalent to messages=\[{'role': 'user', 'content': input}\].
+    ///
+    /// Schema: `#/components/schemas/ConversationMessageRequest/properties/input`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ConversationMessageRequestInput::Unknown`, kept whole.
+    pub enum ConversationMessageRequestInput ..Unknown by shape {
+        String(String),
+        ConversationMessageRequestInputItemList(Vec<ConversationMessageRequestInputItem>),
     }
 }
-impl ::std::convert::From<
-    ::std::vec::Vec<crate::models::ConversationMessageRequestInputItem>,
-> for ConversationMessageRequestInput {
-    fn from(
-        value: ::std::vec::Vec<crate::models::ConversationMessageRequestInputItem>,
-    ) -> Self {
-        Self::ConversationMessageRequestInputItemList(value)
-    }
-}
-impl ::serde::Serialize for ConversationMessageRequestInput {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ConversationMessageRequestInputItemList(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInput {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::String(value));
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(
-                Self::ConversationMessageRequestInputItemList(value),
-            );
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
+
 impl ConversationMessageRequestInput {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -4362,226 +933,40 @@ impl ::std::convert::From<&str> for ConversationMessageRequestInput {
         Self::String(value.to_owned())
     }
 }
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ConversationMessageRequestInputItem::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ConversationMessageRequestInputItem {
-    /// `type: "text"`
-    Text(crate::models::TextContent),
-    /// `type: "image"`
-    Image(crate::models::ImageContent),
-    /// `type: "tool_call"`
-    ToolCall(crate::models::ToolCallContent),
-    /// `type: "tool_return"`
-    ToolReturn(crate::models::ToolReturnContent),
-    /// `type: "reasoning"`
+
+union! {
+    /// Schema: `#/components/schemas/ConversationMessageRequest/properties/input/anyOf/1/items`
     ///
-    /// Sent via the Anthropic Messages API
-    Reasoning(crate::models::ReasoningContent),
-    /// `type: "redacted_reasoning"`
-    ///
-    /// Sent via the Anthropic Messages API
-    RedactedReasoning(crate::models::RedactedReasoningContent),
-    /// `type: "omitted_reasoning"`
-    ///
-    /// A placeholder for reasoning content we know is present, but isn't returned by the provider (e.g. OpenAI GPT-5 on ChatCompletions)
-    OmittedReasoning(crate::models::OmittedReasoningContent),
-    /// `type: "summarized_reasoning"`
-    ///
-    /// The style of reasoning content returned by the OpenAI Responses API
-    SummarizedReasoning(crate::models::SummarizedReasoningContent),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl ConversationMessageRequestInputItem {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Text(_) => ::std::option::Option::Some("text"),
-            Self::Image(_) => ::std::option::Option::Some("image"),
-            Self::ToolCall(_) => ::std::option::Option::Some("tool_call"),
-            Self::ToolReturn(_) => ::std::option::Option::Some("tool_return"),
-            Self::Reasoning(_) => ::std::option::Option::Some("reasoning"),
-            Self::RedactedReasoning(_) => {
-                ::std::option::Option::Some("redacted_reasoning")
-            }
-            Self::OmittedReasoning(_) => ::std::option::Option::Some("omitted_reasoning"),
-            Self::SummarizedReasoning(_) => {
-                ::std::option::Option::Some("summarized_reasoning")
-            }
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ConversationMessageRequestInputItem::Unknown`, kept whole; a payload without the property is an error.
+    pub enum ConversationMessageRequestInputItem ..Unknown by type_ = "type" {
+        /// `type: "text"`
+        Text(TextContent) = "text",
+        /// `type: "image"`
+        Image(ImageContent) = "image",
+        /// `type: "tool_call"`
+        ToolCall(ToolCallContent) = "tool_call",
+        /// `type: "tool_return"`
+        ToolReturn(ToolReturnContent) = "tool_return",
+        /// `type: "reasoning"`
+        ///
+        /// Sent via the Anthropic Messages API
+        Reasoning(ReasoningContent) = "reasoning",
+        /// `type: "redacted_reasoning"`
+        ///
+        /// Sent via the Anthropic Messages API
+        RedactedReasoning(RedactedReasoningContent) = "redacted_reasoning",
+        /// `type: "omitted_reasoning"`
+        ///
+        /// A placeholder for reasoning content we know is present, but isn't returned by the provider (e.g. OpenAI GPT-5 on ChatCompletions)
+        OmittedReasoning(OmittedReasoningContent) = "omitted_reasoning",
+        /// `type: "summarized_reasoning"`
+        ///
+        /// The style of reasoning content returned by the OpenAI Responses API
+        SummarizedReasoning(SummarizedReasoningContent) = "summarized_reasoning",
     }
+    reads ["type"];
 }
-impl ::std::convert::From<crate::models::TextContent>
-for ConversationMessageRequestInputItem {
-    fn from(value: crate::models::TextContent) -> Self {
-        Self::Text(value)
-    }
-}
-impl ::std::convert::From<crate::models::ImageContent>
-for ConversationMessageRequestInputItem {
-    fn from(value: crate::models::ImageContent) -> Self {
-        Self::Image(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolCallContent>
-for ConversationMessageRequestInputItem {
-    fn from(value: crate::models::ToolCallContent) -> Self {
-        Self::ToolCall(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolReturnContent>
-for ConversationMessageRequestInputItem {
-    fn from(value: crate::models::ToolReturnContent) -> Self {
-        Self::ToolReturn(value)
-    }
-}
-impl ::std::convert::From<crate::models::ReasoningContent>
-for ConversationMessageRequestInputItem {
-    fn from(value: crate::models::ReasoningContent) -> Self {
-        Self::Reasoning(value)
-    }
-}
-impl ::std::convert::From<crate::models::RedactedReasoningContent>
-for ConversationMessageRequestInputItem {
-    fn from(value: crate::models::RedactedReasoningContent) -> Self {
-        Self::RedactedReasoning(value)
-    }
-}
-impl ::std::convert::From<crate::models::OmittedReasoningContent>
-for ConversationMessageRequestInputItem {
-    fn from(value: crate::models::OmittedReasoningContent) -> Self {
-        Self::OmittedReasoning(value)
-    }
-}
-impl ::std::convert::From<crate::models::SummarizedReasoningContent>
-for ConversationMessageRequestInputItem {
-    fn from(value: crate::models::SummarizedReasoningContent) -> Self {
-        Self::SummarizedReasoning(value)
-    }
-}
-impl ::serde::Serialize for ConversationMessageRequestInputItem {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Image(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolCall(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolReturn(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Reasoning(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::RedactedReasoning(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::OmittedReasoning(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::SummarizedReasoning(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConversationMessageRequestInputItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConversationMessageRequestInputItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ConversationMessageRequestInputItem object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<ConversationMessageRequestInputItem, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("text") => {
-                        members
-                            .decode("ConversationMessageRequestInputItem", "text")
-                            .map(ConversationMessageRequestInputItem::Text)
-                    }
-                    ::std::option::Option::Some("image") => {
-                        members
-                            .decode("ConversationMessageRequestInputItem", "image")
-                            .map(ConversationMessageRequestInputItem::Image)
-                    }
-                    ::std::option::Option::Some("tool_call") => {
-                        members
-                            .decode("ConversationMessageRequestInputItem", "tool_call")
-                            .map(ConversationMessageRequestInputItem::ToolCall)
-                    }
-                    ::std::option::Option::Some("tool_return") => {
-                        members
-                            .decode("ConversationMessageRequestInputItem", "tool_return")
-                            .map(ConversationMessageRequestInputItem::ToolReturn)
-                    }
-                    ::std::option::Option::Some("reasoning") => {
-                        members
-                            .decode("ConversationMessageRequestInputItem", "reasoning")
-                            .map(ConversationMessageRequestInputItem::Reasoning)
-                    }
-                    ::std::option::Option::Some("redacted_reasoning") => {
-                        members
-                            .decode(
-                                "ConversationMessageRequestInputItem",
-                                "redacted_reasoning",
-                            )
-                            .map(ConversationMessageRequestInputItem::RedactedReasoning)
-                    }
-                    ::std::option::Option::Some("omitted_reasoning") => {
-                        members
-                            .decode(
-                                "ConversationMessageRequestInputItem",
-                                "omitted_reasoning",
-                            )
-                            .map(ConversationMessageRequestInputItem::OmittedReasoning)
-                    }
-                    ::std::option::Option::Some("summarized_reasoning") => {
-                        members
-                            .decode(
-                                "ConversationMessageRequestInputItem",
-                                "summarized_reasoning",
-                            )
-                            .map(
-                                ConversationMessageRequestInputItem::SummarizedReasoning,
-                            )
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members
-                            .into_object()
-                            .map(ConversationMessageRequestInputItem::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "ConversationMessageRequestInputItem", "type",
-                                    "text, image, tool_call, tool_return, reasoning, redacted_reasoning, omitted_reasoning, summarized_reasoning"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl ConversationMessageRequestInputItem {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -4598,2573 +983,476 @@ impl ConversationMessageRequestInputItem {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Image` variant's value, if it is that variant.
-    pub fn as_image(&self) -> ::std::option::Option<&crate::models::ImageContent> {
-        match self {
-            Self::Image(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCall` variant's value, if it is that variant.
-    pub fn as_tool_call(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallContent> {
-        match self {
-            Self::ToolCall(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturn` variant's value, if it is that variant.
-    pub fn as_tool_return(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnContent> {
-        match self {
-            Self::ToolReturn(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Reasoning` variant's value, if it is that variant.
-    pub fn as_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ReasoningContent> {
-        match self {
-            Self::Reasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `RedactedReasoning` variant's value, if it is that variant.
-    pub fn as_redacted_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::RedactedReasoningContent> {
-        match self {
-            Self::RedactedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `OmittedReasoning` variant's value, if it is that variant.
-    pub fn as_omitted_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::OmittedReasoningContent> {
-        match self {
-            Self::OmittedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `SummarizedReasoning` variant's value, if it is that variant.
-    pub fn as_summarized_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SummarizedReasoningContent> {
-        match self {
-            Self::SummarizedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl ConversationMessageRequestInputItem {
+        as_text(Text) -> TextContent;
+        as_image(Image) -> ImageContent;
+        as_tool_call(ToolCall) -> ToolCallContent;
+        as_tool_return(ToolReturn) -> ToolReturnContent;
+        as_reasoning(Reasoning) -> ReasoningContent;
+        as_redacted_reasoning(RedactedReasoning) -> RedactedReasoningContent;
+        as_omitted_reasoning(OmittedReasoning) -> OmittedReasoningContent;
+        as_summarized_reasoning(SummarizedReasoning) -> SummarizedReasoningContent;
     }
 }
-/// Request model for creating a new conversation.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CreateConversation {
-    /// A summary of the conversation.
-    pub summary: ::std::option::Option<::std::string::String>,
-    /// List of block labels that should be isolated (conversation-specific) rather than shared across conversations. New blocks will be created as copies of the agent's blocks with these labels.
-    pub isolated_block_labels: ::std::option::Option<
-        ::std::vec::Vec<::std::string::String>,
-    >,
-    /// The model handle for this conversation (overrides agent's model). Format: provider/model-name.
-    pub model: ::std::option::Option<::std::string::String>,
-    /// The model settings for this conversation (overrides agent's model settings).
-    pub model_settings: ::std::option::Option<crate::models::ModelSettings>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl CreateConversation {}
-impl ::serde::Serialize for CreateConversation {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.summary {
-            map.serialize_entry("summary", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.isolated_block_labels {
-            map.serialize_entry("isolated_block_labels", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.model {
-            map.serialize_entry("model", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.model_settings {
-            map.serialize_entry("model_settings", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateConversation {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateConversation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CreateConversation object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CreateConversation, __A::Error> {
-                let mut field_summary = ::std::option::Option::None;
-                let mut field_isolated_block_labels = ::std::option::Option::None;
-                let mut field_model = ::std::option::Option::None;
-                let mut field_model_settings = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "summary" => field_summary = __map.next_value()?,
-                        "isolated_block_labels" => {
-                            field_isolated_block_labels = __map.next_value()?;
-                        }
-                        "model" => field_model = __map.next_value()?,
-                        "model_settings" => field_model_settings = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CreateConversation {
-                    summary: field_summary,
-                    isolated_block_labels: field_isolated_block_labels,
-                    model: field_model,
-                    model_settings: field_model_settings,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Deepseek model configuration (OpenAI-compatible).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct DeepseekModelSettings {
-    /// The maximum number of tokens the model can generate.
+
+object! {
+    /// Request model for creating a new conversation.
     ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
+    /// Schema: `#/components/schemas/CreateConversation`
+    pub struct CreateConversation ..extra {
+        /// A summary of the conversation.
+        pub summary: Option<String> = optional("summary"),
+        /// List of block labels that should be isolated (conversation-specific) rather than shared across conversations. New blocks will be created as copies of the agent's blocks with these labels.
+        pub isolated_block_labels: Option<Vec<String>> = optional("isolated_block_labels"),
+        /// The model handle for this conversation (overrides agent's model). Format: provider/model-name.
+        pub model: Option<String> = optional("model"),
+        /// The model settings for this conversation (overrides agent's model settings).
+        pub model_settings: Option<ModelSettings> = optional("model_settings"),
+    }
 }
-impl DeepseekModelSettings {
+
+object! {
+    /// Deepseek model configuration (OpenAI-compatible).
+    ///
+    /// Schema: `#/components/schemas/DeepseekModelSettings`
+    pub struct DeepseekModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
+    }
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "deepseek";
+    const PROVIDER_TYPE: &str = "deepseek" for "provider_type";
 }
-impl ::serde::Serialize for DeepseekModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// A message for notifying the developer that an event that has occured (e.g. a compaction). Events are NOT part of the context window.
+    ///
+    /// Schema: `#/components/schemas/EventMessage`
+    pub struct EventMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        pub event_data: Map<String, Value> = required("event_data"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for DeepseekModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeepseekModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a DeepseekModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<DeepseekModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                DeepseekModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(DeepseekModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    response_format: field_response_format,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// A message for notifying the developer that an event that has occured (e.g. a compaction). Events are NOT part of the context window.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EventMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    pub event_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl EventMessage {
     /// The fixed value of the `message_type` property, written on every encode.
-    pub const MESSAGE_TYPE: &'static str = "event_message";
+    const MESSAGE_TYPE: &str = "event_message" for "message_type";
     /// The fixed value of the `event_type` property, written on every encode.
-    pub const EVENT_TYPE: &'static str = "compaction";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        event_data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
-        EventMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            event_data,
-            extra: crate::Extra::new(),
-        }
+    const EVENT_TYPE: &str = "compaction" for "event_type";
+    fn new(id: String, date: Timestamp, event_data: Map<String, Value>);
+}
+
+object! {
+    /// Schema: `#/components/schemas/GeminiThinkingConfig`
+    pub struct GeminiThinkingConfig ..extra {
+        /// Whether to include thoughts in the model's response.
+        ///
+        /// Server default: `true`
+        pub include_thoughts: Option<bool> = optional("include_thoughts"),
+        /// The thinking budget for the model.
+        ///
+        /// Server default: `1024`
+        pub thinking_budget: Option<i64> = optional("thinking_budget"),
     }
 }
-impl ::serde::Serialize for EventMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("event_type", &Self::EVENT_TYPE)?;
-        map.serialize_entry("event_data", &self.event_data)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/GoogleAIModelSettings`
+    pub struct GoogleAIModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `65536`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The thinking configuration for the model.
+        ///
+        /// Server default: `{"include_thoughts":true,"thinking_budget":1024}`
+        pub thinking_config: Option<GeminiThinkingConfig> = optional("thinking_config"),
+        /// The response schema for the model.
+        pub response_schema: Option<ResponseFormat> = optional("response_schema"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for EventMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EventMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an EventMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<EventMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_event_data = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                EventMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "event_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                EventMessage::EVENT_TYPE,
-                                "event_type",
-                            )?
-                        }
-                        "event_data" => {
-                            field_event_data = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(EventMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    event_data: field_event_data
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "event_data",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GeminiThinkingConfig {
-    /// Whether to include thoughts in the model's response.
-    ///
-    /// Server default: `true`
-    pub include_thoughts: ::std::option::Option<bool>,
-    /// The thinking budget for the model.
-    ///
-    /// Server default: `1024`
-    pub thinking_budget: ::std::option::Option<i64>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl GeminiThinkingConfig {}
-impl ::serde::Serialize for GeminiThinkingConfig {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.include_thoughts {
-            map.serialize_entry("include_thoughts", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.thinking_budget {
-            map.serialize_entry("thinking_budget", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GeminiThinkingConfig {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GeminiThinkingConfig;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GeminiThinkingConfig object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<GeminiThinkingConfig, __A::Error> {
-                let mut field_include_thoughts = ::std::option::Option::None;
-                let mut field_thinking_budget = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "include_thoughts" => {
-                            field_include_thoughts = __map.next_value()?;
-                        }
-                        "thinking_budget" => field_thinking_budget = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(GeminiThinkingConfig {
-                    include_thoughts: field_include_thoughts,
-                    thinking_budget: field_thinking_budget,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GoogleAIModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `65536`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The thinking configuration for the model.
-    ///
-    /// Server default: `{"include_thoughts":true,"thinking_budget":1024}`
-    pub thinking_config: ::std::option::Option<crate::models::GeminiThinkingConfig>,
-    /// The response schema for the model.
-    pub response_schema: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl GoogleAIModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "google_ai";
+    const PROVIDER_TYPE: &str = "google_ai" for "provider_type";
 }
-impl ::serde::Serialize for GoogleAIModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.thinking_config {
-            map.serialize_entry("thinking_config", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_schema {
-            map.serialize_entry("response_schema", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/GoogleVertexModelSettings`
+    pub struct GoogleVertexModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `65536`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The thinking configuration for the model.
+        ///
+        /// Server default: `{"include_thoughts":true,"thinking_budget":1024}`
+        pub thinking_config: Option<GeminiThinkingConfig> = optional("thinking_config"),
+        /// The response schema for the model.
+        pub response_schema: Option<ResponseFormat> = optional("response_schema"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for GoogleAIModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GoogleAIModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GoogleAIModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<GoogleAIModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_thinking_config = ::std::option::Option::None;
-                let mut field_response_schema = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                GoogleAIModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "thinking_config" => field_thinking_config = __map.next_value()?,
-                        "response_schema" => field_response_schema = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(GoogleAIModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    thinking_config: field_thinking_config,
-                    response_schema: field_response_schema,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GoogleVertexModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `65536`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The thinking configuration for the model.
-    ///
-    /// Server default: `{"include_thoughts":true,"thinking_budget":1024}`
-    pub thinking_config: ::std::option::Option<crate::models::GeminiThinkingConfig>,
-    /// The response schema for the model.
-    pub response_schema: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl GoogleVertexModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "google_vertex";
+    const PROVIDER_TYPE: &str = "google_vertex" for "provider_type";
 }
-impl ::serde::Serialize for GoogleVertexModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.thinking_config {
-            map.serialize_entry("thinking_config", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_schema {
-            map.serialize_entry("response_schema", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Groq model configuration (OpenAI-compatible).
+    ///
+    /// Schema: `#/components/schemas/GroqModelSettings`
+    pub struct GroqModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for GoogleVertexModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GoogleVertexModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GoogleVertexModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<GoogleVertexModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_thinking_config = ::std::option::Option::None;
-                let mut field_response_schema = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                GoogleVertexModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "thinking_config" => field_thinking_config = __map.next_value()?,
-                        "response_schema" => field_response_schema = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(GoogleVertexModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    thinking_config: field_thinking_config,
-                    response_schema: field_response_schema,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Groq model configuration (OpenAI-compatible).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct GroqModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl GroqModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "groq";
+    const PROVIDER_TYPE: &str = "groq" for "provider_type";
 }
-impl ::serde::Serialize for GroqModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/HTTPValidationError`
+    pub struct HTTPValidationError ..extra {
+        pub detail: Option<Vec<ValidationError>> = optional("detail"),
     }
 }
-impl<'de> ::serde::Deserialize<'de> for GroqModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroqModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a GroqModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<GroqModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                GroqModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(GroqModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    response_format: field_response_format,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+
+object! {
+    /// Representation of an agent's internal reasoning where reasoning content
+    /// has been hidden from the response.
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// state (Literal\["redacted", "omitted"\]): Whether the reasoning
+    /// content was redacted by the provider or simply omitted by the API
+    /// hidden_reasoning (Optional\[str\]): The internal reasoning of the agent
+    ///
+    /// Schema: `#/components/schemas/HiddenReasoningMessage`
+    pub struct HiddenReasoningMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        pub state: HiddenReasoningMessageState = required("state"),
+        pub hidden_reasoning: Option<String> = optional("hidden_reasoning"),
     }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct HTTPValidationError {
-    pub detail: ::std::option::Option<::std::vec::Vec<crate::models::ValidationError>>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl HTTPValidationError {}
-impl ::serde::Serialize for HTTPValidationError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HTTPValidationError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = HTTPValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an HTTPValidationError object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<HTTPValidationError, __A::Error> {
-                let mut field_detail = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "detail" => field_detail = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(HTTPValidationError {
-                    detail: field_detail,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Representation of an agent's internal reasoning where reasoning content
-/// has been hidden from the response.
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// state (Literal\["redacted", "omitted"\]): Whether the reasoning
-/// content was redacted by the provider or simply omitted by the API
-/// hidden_reasoning (Optional\[str\]): The internal reasoning of the agent
-#[derive(Clone, Debug, PartialEq)]
-pub struct HiddenReasoningMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    pub state: crate::models::HiddenReasoningMessageState,
-    pub hidden_reasoning: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl HiddenReasoningMessage {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "hidden_reasoning_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        state: crate::models::HiddenReasoningMessageState,
-    ) -> Self {
-        HiddenReasoningMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            state,
-            hidden_reasoning: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const MESSAGE_TYPE: &str = "hidden_reasoning_message" for "message_type";
+    fn new(id: String, date: Timestamp, state: HiddenReasoningMessageState);
+}
+
+string_enum! {
+    /// Schema: `#/components/schemas/HiddenReasoningMessage/properties/state`
+    pub enum HiddenReasoningMessageState ..Unknown {
+        Redacted = "redacted",
+        Omitted = "omitted",
     }
 }
-impl ::serde::Serialize for HiddenReasoningMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("state", &self.state)?;
-        if let ::std::option::Option::Some(value) = &self.hidden_reasoning {
-            map.serialize_entry("hidden_reasoning", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/ImageContent`
+    pub struct ImageContent ..extra {
+        /// The source of the image.
+        pub source: ImageContentSource = required("source"),
     }
+    /// The fixed value of the `type` property, written on every encode.
+    ///
+    /// The type of the message.
+    const TYPE: &str = "image" for "type";
+    fn new(source: ImageContentSource);
 }
-impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = HiddenReasoningMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a HiddenReasoningMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<HiddenReasoningMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_state = ::std::option::Option::None;
-                let mut field_hidden_reasoning = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                HiddenReasoningMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "state" => {
-                            field_state = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "hidden_reasoning" => {
-                            field_hidden_reasoning = __map.next_value()?;
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(HiddenReasoningMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    state: field_state
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "state",
-                        ))?,
-                    hidden_reasoning: field_hidden_reasoning,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HiddenReasoningMessageState {
-    /// `redacted`
-    Redacted,
-    /// `omitted`
-    Omitted,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl HiddenReasoningMessageState {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Redacted => "redacted",
-            Self::Omitted => "omitted",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for HiddenReasoningMessageState {
-    fn from(value: &str) -> Self {
-        match value {
-            "redacted" => Self::Redacted,
-            "omitted" => Self::Omitted,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for HiddenReasoningMessageState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for HiddenReasoningMessageState {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HiddenReasoningMessageState {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a HiddenReasoningMessageState string",
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct ImageContent {
+
+union! {
     /// The source of the image.
-    pub source: crate::models::ImageContentSource,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ImageContent {
-    /// The fixed value of the `type` property, written on every encode.
     ///
-    /// The type of the message.
-    pub const TYPE: &'static str = "image";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(source: crate::models::ImageContentSource) -> Self {
-        ImageContent {
-            source,
-            extra: crate::Extra::new(),
-        }
+    /// Schema: `#/components/schemas/ImageContent/properties/source`
+    ///
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ImageContentSource::Unknown`, kept whole; a payload without the property is an error.
+    pub enum ImageContentSource ..Unknown by type_ = "type" {
+        /// `type: "url"`
+        Url(UrlImage) = "url",
+        /// `type: "base64"`
+        Base64(Base64Image) = "base64",
+        /// `type: "letta"`
+        Letta(LettaImage) = "letta",
+    }
+    reads ["type"];
+}
+
+as_variants! {
+    impl ImageContentSource {
+        as_url(Url) -> UrlImage;
+        as_base64(Base64) -> Base64Image;
+        as_letta(Letta) -> LettaImage;
     }
 }
-impl ::serde::Serialize for ImageContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("source", &self.source)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Response format for JSON object responses.
+    ///
+    /// Schema: `#/components/schemas/JsonObjectResponseFormat`
+    pub struct JsonObjectResponseFormat ..extra {
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ImageContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ImageContent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an ImageContent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ImageContent, __A::Error> {
-                let mut field_source = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ImageContent::TYPE,
-                                "type",
-                            )?
-                        }
-                        "source" => {
-                            field_source = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ImageContent {
-                    source: field_source
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "source",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// The source of the image.
-///
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `ImageContentSource::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ImageContentSource {
-    /// `type: "url"`
-    Url(crate::models::UrlImage),
-    /// `type: "base64"`
-    Base64(crate::models::Base64Image),
-    /// `type: "letta"`
-    Letta(crate::models::LettaImage),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl ImageContentSource {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Url(_) => ::std::option::Option::Some("url"),
-            Self::Base64(_) => ::std::option::Option::Some("base64"),
-            Self::Letta(_) => ::std::option::Option::Some("letta"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
-    }
-}
-impl ::std::convert::From<crate::models::UrlImage> for ImageContentSource {
-    fn from(value: crate::models::UrlImage) -> Self {
-        Self::Url(value)
-    }
-}
-impl ::std::convert::From<crate::models::Base64Image> for ImageContentSource {
-    fn from(value: crate::models::Base64Image) -> Self {
-        Self::Base64(value)
-    }
-}
-impl ::std::convert::From<crate::models::LettaImage> for ImageContentSource {
-    fn from(value: crate::models::LettaImage) -> Self {
-        Self::Letta(value)
-    }
-}
-impl ::serde::Serialize for ImageContentSource {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Url(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Base64(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Letta(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ImageContentSource {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ImageContentSource;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an ImageContentSource object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<ImageContentSource, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("url") => {
-                        members
-                            .decode("ImageContentSource", "url")
-                            .map(ImageContentSource::Url)
-                    }
-                    ::std::option::Option::Some("base64") => {
-                        members
-                            .decode("ImageContentSource", "base64")
-                            .map(ImageContentSource::Base64)
-                    }
-                    ::std::option::Option::Some("letta") => {
-                        members
-                            .decode("ImageContentSource", "letta")
-                            .map(ImageContentSource::Letta)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(ImageContentSource::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "ImageContentSource", "type", "url, base64, letta"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-impl ImageContentSource {
-    /// The `Url` variant's value, if it is that variant.
-    pub fn as_url(&self) -> ::std::option::Option<&crate::models::UrlImage> {
-        match self {
-            Self::Url(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Base64` variant's value, if it is that variant.
-    pub fn as_base64(&self) -> ::std::option::Option<&crate::models::Base64Image> {
-        match self {
-            Self::Base64(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Letta` variant's value, if it is that variant.
-    pub fn as_letta(&self) -> ::std::option::Option<&crate::models::LettaImage> {
-        match self {
-            Self::Letta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-/// Response format for JSON object responses.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct JsonObjectResponseFormat {
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl JsonObjectResponseFormat {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The type of the response format.
-    pub const TYPE: &'static str = "json_object";
+    const TYPE: &str = "json_object" for "type";
 }
-impl ::serde::Serialize for JsonObjectResponseFormat {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Response format for JSON schema-based responses.
+    ///
+    /// Schema: `#/components/schemas/JsonSchemaResponseFormat`
+    pub struct JsonSchemaResponseFormat ..extra {
+        /// The JSON schema of the response.
+        pub json_schema: Map<String, Value> = required("json_schema"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for JsonObjectResponseFormat {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JsonObjectResponseFormat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JsonObjectResponseFormat object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<JsonObjectResponseFormat, __A::Error> {
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                JsonObjectResponseFormat::TYPE,
-                                "type",
-                            )?
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(JsonObjectResponseFormat {
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Response format for JSON schema-based responses.
-#[derive(Clone, Debug, PartialEq)]
-pub struct JsonSchemaResponseFormat {
-    /// The JSON schema of the response.
-    pub json_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl JsonSchemaResponseFormat {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The type of the response format.
-    pub const TYPE: &'static str = "json_schema";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        json_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
-        JsonSchemaResponseFormat {
-            json_schema,
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "json_schema" for "type";
+    fn new(json_schema: Map<String, Value>);
+}
+
+object! {
+    /// Error messages are used to notify the client of an error that occurred during the agent's execution.
+    ///
+    /// Schema: `#/components/schemas/LettaErrorMessage`
+    pub struct LettaErrorMessage ..extra {
+        /// The ID of the run.
+        pub run_id: String = required("run_id"),
+        /// The type of error.
+        pub error_type: String = required("error_type"),
+        /// The error message.
+        pub message: String = required("message"),
+        /// An optional error detail.
+        pub detail: Option<String> = optional("detail"),
+        /// The sequence ID for cursor-based pagination.
+        pub seq_id: Option<i64> = optional("seq_id"),
     }
-}
-impl ::serde::Serialize for JsonSchemaResponseFormat {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("json_schema", &self.json_schema)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JsonSchemaResponseFormat {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JsonSchemaResponseFormat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a JsonSchemaResponseFormat object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<JsonSchemaResponseFormat, __A::Error> {
-                let mut field_json_schema = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                JsonSchemaResponseFormat::TYPE,
-                                "type",
-                            )?
-                        }
-                        "json_schema" => {
-                            field_json_schema = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(JsonSchemaResponseFormat {
-                    json_schema: field_json_schema
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "json_schema",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Error messages are used to notify the client of an error that occurred during the agent's execution.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LettaErrorMessage {
-    /// The ID of the run.
-    pub run_id: ::std::string::String,
-    /// The type of error.
-    pub error_type: ::std::string::String,
-    /// The error message.
-    pub message: ::std::string::String,
-    /// An optional error detail.
-    pub detail: ::std::option::Option<::std::string::String>,
-    /// The sequence ID for cursor-based pagination.
-    pub seq_id: ::std::option::Option<i64>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl LettaErrorMessage {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "error_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        run_id: ::std::string::String,
-        error_type: ::std::string::String,
-        message: ::std::string::String,
-    ) -> Self {
-        LettaErrorMessage {
-            run_id,
-            error_type,
-            message,
-            detail: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const MESSAGE_TYPE: &str = "error_message" for "message_type";
+    fn new(run_id: String, error_type: String, message: String);
+}
+
+object! {
+    /// Schema: `#/components/schemas/LettaImage`
+    pub struct LettaImage ..extra {
+        /// The unique identifier of the image file persisted in storage.
+        pub file_id: String = required("file_id"),
+        /// The media type for the image.
+        pub media_type: Option<String> = optional("media_type"),
+        /// The base64 encoded image data.
+        pub data: Option<String> = optional("data"),
+        /// What level of detail to use when processing and understanding the image (low, high, or auto to let the model decide)
+        pub detail: Option<String> = optional("detail"),
     }
-}
-impl ::serde::Serialize for LettaErrorMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        map.serialize_entry("run_id", &self.run_id)?;
-        map.serialize_entry("error_type", &self.error_type)?;
-        map.serialize_entry("message", &self.message)?;
-        if let ::std::option::Option::Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaErrorMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaErrorMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaErrorMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<LettaErrorMessage, __A::Error> {
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_error_type = ::std::option::Option::None;
-                let mut field_message = ::std::option::Option::None;
-                let mut field_detail = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                LettaErrorMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "run_id" => {
-                            field_run_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "error_type" => {
-                            field_error_type = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "message" => {
-                            field_message = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "detail" => field_detail = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(LettaErrorMessage {
-                    run_id: field_run_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "run_id",
-                        ))?,
-                    error_type: field_error_type
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "error_type",
-                        ))?,
-                    message: field_message
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "message",
-                        ))?,
-                    detail: field_detail,
-                    seq_id: field_seq_id,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct LettaImage {
-    /// The unique identifier of the image file persisted in storage.
-    pub file_id: ::std::string::String,
-    /// The media type for the image.
-    pub media_type: ::std::option::Option<::std::string::String>,
-    /// The base64 encoded image data.
-    pub data: ::std::option::Option<::std::string::String>,
-    /// What level of detail to use when processing and understanding the image (low, high, or auto to let the model decide)
-    pub detail: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl LettaImage {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The source type for the image.
-    pub const TYPE: &'static str = "letta";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(file_id: ::std::string::String) -> Self {
-        LettaImage {
-            file_id,
-            media_type: ::std::default::Default::default(),
-            data: ::std::default::Default::default(),
-            detail: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "letta" for "type";
+    fn new(file_id: String);
+}
+
+object! {
+    /// A ping message used as a keepalive to prevent SSE streams from timing out during long running requests.
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    ///
+    /// Schema: `#/components/schemas/LettaPing`
+    pub struct LettaPing ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
     }
-}
-impl ::serde::Serialize for LettaImage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("file_id", &self.file_id)?;
-        if let ::std::option::Option::Some(value) = &self.media_type {
-            map.serialize_entry("media_type", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.data {
-            map.serialize_entry("data", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.detail {
-            map.serialize_entry("detail", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaImage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaImage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaImage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<LettaImage, __A::Error> {
-                let mut field_file_id = ::std::option::Option::None;
-                let mut field_media_type = ::std::option::Option::None;
-                let mut field_data = ::std::option::Option::None;
-                let mut field_detail = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                LettaImage::TYPE,
-                                "type",
-                            )?
-                        }
-                        "file_id" => {
-                            field_file_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "media_type" => field_media_type = __map.next_value()?,
-                        "data" => field_data = __map.next_value()?,
-                        "detail" => field_detail = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(LettaImage {
-                    file_id: field_file_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "file_id",
-                        ))?,
-                    media_type: field_media_type,
-                    data: field_data,
-                    detail: field_detail,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// A ping message used as a keepalive to prevent SSE streams from timing out during long running requests.
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-#[derive(Clone, Debug, PartialEq)]
-pub struct LettaPing {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl LettaPing {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message. Ping messages are a keep-alive to prevent SSE streams from timing out during long running requests.
-    pub const MESSAGE_TYPE: &'static str = "ping";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(id: ::std::string::String, date: crate::Timestamp) -> Self {
-        LettaPing {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const MESSAGE_TYPE: &str = "ping" for "message_type";
+    fn new(id: String, date: Timestamp);
+}
+
+object! {
+    /// Response object from an agent interaction, consisting of the new messages generated by the agent and usage statistics.
+    /// The type of the returned messages can be either `Message` or `LettaMessage`, depending on what was specified in the request.
+    ///
+    /// Attributes:
+    /// messages (List\[Union\[Message, LettaMessage\]\]): The messages returned by the agent.
+    /// usage (LettaUsageStatistics): The usage statistics
+    ///
+    /// Schema: `#/components/schemas/LettaResponse`
+    pub struct LettaResponse ..extra {
+        /// The messages returned by the agent.
+        pub messages: Vec<LettaMessageUnion> = required("messages"),
+        pub stop_reason: LettaStopReason = required("stop_reason"),
+        /// The usage statistics of the agent.
+        pub usage: LettaUsageStatistics = required("usage"),
+        /// Log probabilities of the output tokens from the last LLM call. Only present if return_logprobs was enabled.
+        pub logprobs: Option<ChoiceLogprobs> = optional("logprobs"),
+        /// Token data for all LLM generations in multi-turn agent interaction. Includes token IDs and logprobs for each assistant turn, plus tool result content. Only present if return_token_ids was enabled. Used for RL training with loss masking.
+        pub turns: Option<Vec<TurnTokenData>> = optional("turns"),
     }
+    fn new(messages: Vec<LettaMessageUnion>, stop_reason: LettaStopReason, usage: LettaUsageStatistics);
 }
-impl ::serde::Serialize for LettaPing {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// The stop reason from Letta indicating why agent loop stopped execution.
+    ///
+    /// Schema: `#/components/schemas/LettaStopReason`
+    pub struct LettaStopReason ..extra {
+        /// The reason why execution stopped.
+        pub stop_reason: StopReasonType = required("stop_reason"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaPing {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaPing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaPing object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<LettaPing, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                LettaPing::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(LettaPing {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Response object from an agent interaction, consisting of the new messages generated by the agent and usage statistics.
-/// The type of the returned messages can be either `Message` or `LettaMessage`, depending on what was specified in the request.
-///
-/// Attributes:
-/// messages (List\[Union\[Message, LettaMessage\]\]): The messages returned by the agent.
-/// usage (LettaUsageStatistics): The usage statistics
-#[derive(Clone, Debug, PartialEq)]
-pub struct LettaResponse {
-    /// The messages returned by the agent.
-    pub messages: ::std::vec::Vec<crate::models::LettaMessageUnion>,
-    pub stop_reason: crate::models::LettaStopReason,
-    /// The usage statistics of the agent.
-    pub usage: crate::models::LettaUsageStatistics,
-    /// Log probabilities of the output tokens from the last LLM call. Only present if return_logprobs was enabled.
-    pub logprobs: ::std::option::Option<crate::models::ChoiceLogprobs>,
-    /// Token data for all LLM generations in multi-turn agent interaction. Includes token IDs and logprobs for each assistant turn, plus tool result content. Only present if return_token_ids was enabled. Used for RL training with loss masking.
-    pub turns: ::std::option::Option<::std::vec::Vec<crate::models::TurnTokenData>>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl LettaResponse {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        messages: ::std::vec::Vec<crate::models::LettaMessageUnion>,
-        stop_reason: crate::models::LettaStopReason,
-        usage: crate::models::LettaUsageStatistics,
-    ) -> Self {
-        LettaResponse {
-            messages,
-            stop_reason,
-            usage,
-            logprobs: ::std::default::Default::default(),
-            turns: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for LettaResponse {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("messages", &self.messages)?;
-        map.serialize_entry("stop_reason", &self.stop_reason)?;
-        map.serialize_entry("usage", &self.usage)?;
-        if let ::std::option::Option::Some(value) = &self.logprobs {
-            map.serialize_entry("logprobs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.turns {
-            map.serialize_entry("turns", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaResponse {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaResponse object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<LettaResponse, __A::Error> {
-                let mut field_messages = ::std::option::Option::None;
-                let mut field_stop_reason = ::std::option::Option::None;
-                let mut field_usage = ::std::option::Option::None;
-                let mut field_logprobs = ::std::option::Option::None;
-                let mut field_turns = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "messages" => {
-                            field_messages = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "stop_reason" => {
-                            field_stop_reason = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "usage" => {
-                            field_usage = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "logprobs" => field_logprobs = __map.next_value()?,
-                        "turns" => field_turns = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(LettaResponse {
-                    messages: field_messages
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "messages",
-                        ))?,
-                    stop_reason: field_stop_reason
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "stop_reason",
-                        ))?,
-                    usage: field_usage
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "usage",
-                        ))?,
-                    logprobs: field_logprobs,
-                    turns: field_turns,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// The stop reason from Letta indicating why agent loop stopped execution.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LettaStopReason {
-    /// The reason why execution stopped.
-    pub stop_reason: crate::models::StopReasonType,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl LettaStopReason {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "stop_reason";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(stop_reason: crate::models::StopReasonType) -> Self {
-        LettaStopReason {
-            stop_reason,
-            extra: crate::Extra::new(),
-        }
+    const MESSAGE_TYPE: &str = "stop_reason" for "message_type";
+    fn new(stop_reason: StopReasonType);
+}
+
+object! {
+    /// Usage statistics for the agent interaction.
+    ///
+    /// Attributes:
+    /// completion_tokens (int): The number of tokens generated by the agent.
+    /// prompt_tokens (int): The number of tokens in the prompt.
+    /// total_tokens (int): The total number of tokens processed by the agent.
+    /// step_count (int): The number of steps taken by the agent.
+    /// cached_input_tokens (Optional\[int\]): The number of input tokens served from cache. None if not reported.
+    /// cache_write_tokens (Optional\[int\]): The number of input tokens written to cache. None if not reported.
+    /// reasoning_tokens (Optional\[int\]): The number of reasoning/thinking tokens generated. None if not reported.
+    ///
+    /// Schema: `#/components/schemas/LettaUsageStatistics`
+    pub struct LettaUsageStatistics ..extra {
+        /// The number of tokens generated by the agent.
+        ///
+        /// Server default: `0`
+        pub completion_tokens: Option<i64> = optional("completion_tokens"),
+        /// The number of tokens in the prompt.
+        ///
+        /// Server default: `0`
+        pub prompt_tokens: Option<i64> = optional("prompt_tokens"),
+        /// The total number of tokens processed by the agent.
+        ///
+        /// Server default: `0`
+        pub total_tokens: Option<i64> = optional("total_tokens"),
+        /// The number of steps taken by the agent.
+        ///
+        /// Server default: `0`
+        pub step_count: Option<i64> = optional("step_count"),
+        /// The background task run IDs associated with the agent interaction
+        pub run_ids: Option<Vec<String>> = optional("run_ids"),
+        /// The number of input tokens served from cache. None if not reported by provider.
+        pub cached_input_tokens: Option<i64> = optional("cached_input_tokens"),
+        /// The number of input tokens written to cache (Anthropic only). None if not reported by provider.
+        pub cache_write_tokens: Option<i64> = optional("cache_write_tokens"),
+        /// The number of reasoning/thinking tokens generated. None if not reported by provider.
+        pub reasoning_tokens: Option<i64> = optional("reasoning_tokens"),
+        /// Estimate of tokens currently in the context window.
+        pub context_tokens: Option<i64> = optional("context_tokens"),
     }
-}
-impl ::serde::Serialize for LettaStopReason {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        map.serialize_entry("stop_reason", &self.stop_reason)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaStopReason {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaStopReason;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaStopReason object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<LettaStopReason, __A::Error> {
-                let mut field_stop_reason = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                LettaStopReason::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "stop_reason" => {
-                            field_stop_reason = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(LettaStopReason {
-                    stop_reason: field_stop_reason
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "stop_reason",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Usage statistics for the agent interaction.
-///
-/// Attributes:
-/// completion_tokens (int): The number of tokens generated by the agent.
-/// prompt_tokens (int): The number of tokens in the prompt.
-/// total_tokens (int): The total number of tokens processed by the agent.
-/// step_count (int): The number of steps taken by the agent.
-/// cached_input_tokens (Optional\[int\]): The number of input tokens served from cache. None if not reported.
-/// cache_write_tokens (Optional\[int\]): The number of input tokens written to cache. None if not reported.
-/// reasoning_tokens (Optional\[int\]): The number of reasoning/thinking tokens generated. None if not reported.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct LettaUsageStatistics {
-    /// The number of tokens generated by the agent.
-    ///
-    /// Server default: `0`
-    pub completion_tokens: ::std::option::Option<i64>,
-    /// The number of tokens in the prompt.
-    ///
-    /// Server default: `0`
-    pub prompt_tokens: ::std::option::Option<i64>,
-    /// The total number of tokens processed by the agent.
-    ///
-    /// Server default: `0`
-    pub total_tokens: ::std::option::Option<i64>,
-    /// The number of steps taken by the agent.
-    ///
-    /// Server default: `0`
-    pub step_count: ::std::option::Option<i64>,
-    /// The background task run IDs associated with the agent interaction
-    pub run_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The number of input tokens served from cache. None if not reported by provider.
-    pub cached_input_tokens: ::std::option::Option<i64>,
-    /// The number of input tokens written to cache (Anthropic only). None if not reported by provider.
-    pub cache_write_tokens: ::std::option::Option<i64>,
-    /// The number of reasoning/thinking tokens generated. None if not reported by provider.
-    pub reasoning_tokens: ::std::option::Option<i64>,
-    /// Estimate of tokens currently in the context window.
-    pub context_tokens: ::std::option::Option<i64>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl LettaUsageStatistics {
     /// The fixed value of the `message_type` property, written on every encode.
-    pub const MESSAGE_TYPE: &'static str = "usage_statistics";
+    const MESSAGE_TYPE: &str = "usage_statistics" for "message_type";
 }
-impl ::serde::Serialize for LettaUsageStatistics {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.completion_tokens {
-            map.serialize_entry("completion_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.prompt_tokens {
-            map.serialize_entry("prompt_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.total_tokens {
-            map.serialize_entry("total_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_count {
-            map.serialize_entry("step_count", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_ids {
-            map.serialize_entry("run_ids", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.cached_input_tokens {
-            map.serialize_entry("cached_input_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.cache_write_tokens {
-            map.serialize_entry("cache_write_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reasoning_tokens {
-            map.serialize_entry("reasoning_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.context_tokens {
-            map.serialize_entry("context_tokens", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Request to create a message
+    ///
+    /// Schema: `#/components/schemas/MessageCreate`
+    pub struct MessageCreate ..extra {
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        /// The multi-agent group that the message was sent in
+        pub group_id: Option<String> = optional("group_id"),
+        /// The role of the participant.
+        pub role: MessageCreateRole = required("role"),
+        /// The content of the message.
+        pub content: MessageCreateContent = required("content"),
+        /// The name of the participant.
+        pub name: Option<String> = optional("name"),
+        /// The id of the sender of the message, can be an identity id or agent id
+        pub sender_id: Option<String> = optional("sender_id"),
+        /// The id of the LLMBatchItem that this message is associated with
+        pub batch_item_id: Option<String> = optional("batch_item_id"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaUsageStatistics {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaUsageStatistics;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaUsageStatistics object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<LettaUsageStatistics, __A::Error> {
-                let mut field_completion_tokens = ::std::option::Option::None;
-                let mut field_prompt_tokens = ::std::option::Option::None;
-                let mut field_total_tokens = ::std::option::Option::None;
-                let mut field_step_count = ::std::option::Option::None;
-                let mut field_run_ids = ::std::option::Option::None;
-                let mut field_cached_input_tokens = ::std::option::Option::None;
-                let mut field_cache_write_tokens = ::std::option::Option::None;
-                let mut field_reasoning_tokens = ::std::option::Option::None;
-                let mut field_context_tokens = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                LettaUsageStatistics::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "completion_tokens" => {
-                            field_completion_tokens = __map.next_value()?;
-                        }
-                        "prompt_tokens" => field_prompt_tokens = __map.next_value()?,
-                        "total_tokens" => field_total_tokens = __map.next_value()?,
-                        "step_count" => field_step_count = __map.next_value()?,
-                        "run_ids" => field_run_ids = __map.next_value()?,
-                        "cached_input_tokens" => {
-                            field_cached_input_tokens = __map.next_value()?;
-                        }
-                        "cache_write_tokens" => {
-                            field_cache_write_tokens = __map.next_value()?;
-                        }
-                        "reasoning_tokens" => {
-                            field_reasoning_tokens = __map.next_value()?;
-                        }
-                        "context_tokens" => field_context_tokens = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(LettaUsageStatistics {
-                    completion_tokens: field_completion_tokens,
-                    prompt_tokens: field_prompt_tokens,
-                    total_tokens: field_total_tokens,
-                    step_count: field_step_count,
-                    run_ids: field_run_ids,
-                    cached_input_tokens: field_cached_input_tokens,
-                    cache_write_tokens: field_cache_write_tokens,
-                    reasoning_tokens: field_reasoning_tokens,
-                    context_tokens: field_context_tokens,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Request to create a message
-#[derive(Clone, Debug, PartialEq)]
-pub struct MessageCreate {
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    /// The multi-agent group that the message was sent in
-    pub group_id: ::std::option::Option<::std::string::String>,
-    /// The role of the participant.
-    pub role: crate::models::MessageCreateRole,
-    /// The content of the message.
-    pub content: crate::models::MessageCreateContent,
-    /// The name of the participant.
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The id of the sender of the message, can be an identity id or agent id
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    /// The id of the LLMBatchItem that this message is associated with
-    pub batch_item_id: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl MessageCreate {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The message type to be created.
-    pub const TYPE: &'static str = "message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        role: crate::models::MessageCreateRole,
-        content: crate::models::MessageCreateContent,
-    ) -> Self {
-        MessageCreate {
-            otid: ::std::default::Default::default(),
-            group_id: ::std::default::Default::default(),
-            role,
-            content,
-            name: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            batch_item_id: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
-    }
+    const TYPE: &str = "message" for "type";
+    fn new(role: MessageCreateRole, content: MessageCreateContent);
 }
-impl ::serde::Serialize for MessageCreate {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.group_id {
-            map.serialize_entry("group_id", value)?;
-        }
-        map.serialize_entry("role", &self.role)?;
-        map.serialize_entry("content", &self.content)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.batch_item_id {
-            map.serialize_entry("batch_item_id", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageCreate {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = MessageCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a MessageCreate object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<MessageCreate, __A::Error> {
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_group_id = ::std::option::Option::None;
-                let mut field_role = ::std::option::Option::None;
-                let mut field_content = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_batch_item_id = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                MessageCreate::TYPE,
-                                "type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "group_id" => field_group_id = __map.next_value()?,
-                        "role" => {
-                            field_role = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "content" => {
-                            field_content = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "batch_item_id" => field_batch_item_id = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(MessageCreate {
-                    otid: field_otid,
-                    group_id: field_group_id,
-                    role: field_role
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "role",
-                        ))?,
-                    content: field_content
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "content",
-                        ))?,
-                    name: field_name,
-                    sender_id: field_sender_id,
-                    batch_item_id: field_batch_item_id,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl MessageCreate {
     /// The text this value holds: its `content`.
     #[allow(unused_variables)]
@@ -7172,119 +1460,30 @@ impl MessageCreate {
         self.content.text()
     }
 }
-/// The role of the participant.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MessageCreateRole {
-    /// `user`
-    User,
-    /// `system`
-    System,
-    /// `assistant`
-    Assistant,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl MessageCreateRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::System => "system",
-            Self::Assistant => "assistant",
-            Self::Unknown(value) => value,
-        }
+
+string_enum! {
+    /// The role of the participant.
+    ///
+    /// Schema: `#/components/schemas/MessageCreate/properties/role`
+    pub enum MessageCreateRole ..Unknown {
+        User = "user",
+        System = "system",
+        Assistant = "assistant",
     }
 }
-impl ::std::convert::From<&str> for MessageCreateRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "system" => Self::System,
-            "assistant" => Self::Assistant,
-            other => Self::Unknown(other.to_owned()),
-        }
+
+union! {
+    /// The content of the message.
+    ///
+    /// Schema: `#/components/schemas/MessageCreate/properties/content`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `MessageCreateContent::Unknown`, kept whole.
+    pub enum MessageCreateContent ..Unknown by shape {
+        LettaMessageContentUnionList(Vec<LettaMessageContentUnion>),
+        String(String),
     }
 }
-impl ::std::fmt::Display for MessageCreateRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageCreateRole {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageCreateRole {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a MessageCreateRole string",
-        )
-    }
-}
-/// The content of the message.
-///
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `MessageCreateContent::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum MessageCreateContent {
-    LettaMessageContentUnionList(
-        ::std::vec::Vec<crate::models::LettaMessageContentUnion>,
-    ),
-    String(::std::string::String),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<::std::vec::Vec<crate::models::LettaMessageContentUnion>>
-for MessageCreateContent {
-    fn from(value: ::std::vec::Vec<crate::models::LettaMessageContentUnion>) -> Self {
-        Self::LettaMessageContentUnionList(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for MessageCreateContent {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::serde::Serialize for MessageCreateContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::LettaMessageContentUnionList(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageCreateContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::LettaMessageContentUnionList(value));
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::String(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
+
 impl MessageCreateContent {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -7311,1586 +1510,313 @@ impl ::std::convert::From<&str> for MessageCreateContent {
         Self::String(value.to_owned())
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MessageType {
-    /// `system_message`
-    SystemMessage,
-    /// `user_message`
-    UserMessage,
-    /// `assistant_message`
-    AssistantMessage,
-    /// `reasoning_message`
-    ReasoningMessage,
-    /// `hidden_reasoning_message`
-    HiddenReasoningMessage,
-    /// `tool_call_message`
-    ToolCallMessage,
-    /// `tool_return_message`
-    ToolReturnMessage,
-    /// `approval_request_message`
-    ApprovalRequestMessage,
-    /// `approval_response_message`
-    ApprovalResponseMessage,
-    /// `summary_message`
-    SummaryMessage,
-    /// `event_message`
-    EventMessage,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl MessageType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SystemMessage => "system_message",
-            Self::UserMessage => "user_message",
-            Self::AssistantMessage => "assistant_message",
-            Self::ReasoningMessage => "reasoning_message",
-            Self::HiddenReasoningMessage => "hidden_reasoning_message",
-            Self::ToolCallMessage => "tool_call_message",
-            Self::ToolReturnMessage => "tool_return_message",
-            Self::ApprovalRequestMessage => "approval_request_message",
-            Self::ApprovalResponseMessage => "approval_response_message",
-            Self::SummaryMessage => "summary_message",
-            Self::EventMessage => "event_message",
-            Self::Unknown(value) => value,
-        }
+
+string_enum! {
+    /// Schema: `#/components/schemas/MessageType`
+    pub enum MessageType ..Unknown {
+        SystemMessage = "system_message",
+        UserMessage = "user_message",
+        AssistantMessage = "assistant_message",
+        ReasoningMessage = "reasoning_message",
+        HiddenReasoningMessage = "hidden_reasoning_message",
+        ToolCallMessage = "tool_call_message",
+        ToolReturnMessage = "tool_return_message",
+        ApprovalRequestMessage = "approval_request_message",
+        ApprovalResponseMessage = "approval_response_message",
+        SummaryMessage = "summary_message",
+        EventMessage = "event_message",
     }
 }
-impl ::std::convert::From<&str> for MessageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "system_message" => Self::SystemMessage,
-            "user_message" => Self::UserMessage,
-            "assistant_message" => Self::AssistantMessage,
-            "reasoning_message" => Self::ReasoningMessage,
-            "hidden_reasoning_message" => Self::HiddenReasoningMessage,
-            "tool_call_message" => Self::ToolCallMessage,
-            "tool_return_message" => Self::ToolReturnMessage,
-            "approval_request_message" => Self::ApprovalRequestMessage,
-            "approval_response_message" => Self::ApprovalResponseMessage,
-            "summary_message" => Self::SummaryMessage,
-            "event_message" => Self::EventMessage,
-            other => Self::Unknown(other.to_owned()),
-        }
+
+object! {
+    /// A placeholder for reasoning content we know is present, but isn't returned by the provider (e.g. OpenAI GPT-5 on ChatCompletions)
+    ///
+    /// Schema: `#/components/schemas/OmittedReasoningContent`
+    pub struct OmittedReasoningContent ..extra {
+        /// A unique identifier for this reasoning step.
+        pub signature: Option<String> = optional("signature"),
     }
-}
-impl ::std::fmt::Display for MessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MessageType {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(deserializer, "a MessageType string")
-    }
-}
-/// A placeholder for reasoning content we know is present, but isn't returned by the provider (e.g. OpenAI GPT-5 on ChatCompletions)
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OmittedReasoningContent {
-    /// A unique identifier for this reasoning step.
-    pub signature: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl OmittedReasoningContent {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// Indicates this is an omitted reasoning step.
-    pub const TYPE: &'static str = "omitted_reasoning";
+    const TYPE: &str = "omitted_reasoning" for "type";
 }
-impl ::serde::Serialize for OmittedReasoningContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.signature {
-            map.serialize_entry("signature", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/OpenAIModelSettings`
+    pub struct OpenAIModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The reasoning configuration for the model.
+        ///
+        /// Server default: `{"reasoning_effort":"high"}`
+        pub reasoning: Option<OpenAIReasoning> = optional("reasoning"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
+        /// Enable strict mode for tool calling. When true, tool outputs are guaranteed to match JSON schemas.
+        ///
+        /// Server default: `true`
+        pub strict: Option<bool> = optional("strict"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for OmittedReasoningContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OmittedReasoningContent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an OmittedReasoningContent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<OmittedReasoningContent, __A::Error> {
-                let mut field_signature = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                OmittedReasoningContent::TYPE,
-                                "type",
-                            )?
-                        }
-                        "signature" => field_signature = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(OmittedReasoningContent {
-                    signature: field_signature,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OpenAIModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The reasoning configuration for the model.
-    ///
-    /// Server default: `{"reasoning_effort":"high"}`
-    pub reasoning: ::std::option::Option<crate::models::OpenAIReasoning>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Enable strict mode for tool calling. When true, tool outputs are guaranteed to match JSON schemas.
-    ///
-    /// Server default: `true`
-    pub strict: ::std::option::Option<bool>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl OpenAIModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "openai";
+    const PROVIDER_TYPE: &str = "openai" for "provider_type";
 }
-impl ::serde::Serialize for OpenAIModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reasoning {
-            map.serialize_entry("reasoning", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.strict {
-            map.serialize_entry("strict", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/OpenAIReasoning`
+    pub struct OpenAIReasoning ..extra {
+        /// The reasoning effort to use when generating text reasoning models
+        ///
+        /// Server default: `"minimal"`
+        pub reasoning_effort: Option<OpenAIReasoningReasoningEffort> = optional("reasoning_effort"),
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OpenAIModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OpenAIModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an OpenAIModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<OpenAIModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_reasoning = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut field_strict = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                OpenAIModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "reasoning" => field_reasoning = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        "strict" => field_strict = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(OpenAIModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    reasoning: field_reasoning,
-                    response_format: field_response_format,
-                    strict: field_strict,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OpenAIReasoning {
+
+string_enum! {
     /// The reasoning effort to use when generating text reasoning models
     ///
-    /// Server default: `"minimal"`
-    pub reasoning_effort: ::std::option::Option<
-        crate::models::OpenAIReasoningReasoningEffort,
-    >,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl OpenAIReasoning {}
-impl ::serde::Serialize for OpenAIReasoning {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.reasoning_effort {
-            map.serialize_entry("reasoning_effort", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+    /// Schema: `#/components/schemas/OpenAIReasoning/properties/reasoning_effort`
+    #[derive(Default)]
+    pub enum OpenAIReasoningReasoningEffort ..Unknown {
+        None = "none",
+        #[default] Minimal = "minimal",
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+        Xhigh = "xhigh",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for OpenAIReasoning {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OpenAIReasoning;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an OpenAIReasoning object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<OpenAIReasoning, __A::Error> {
-                let mut field_reasoning_effort = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "reasoning_effort" => {
-                            field_reasoning_effort = __map.next_value()?;
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(OpenAIReasoning {
-                    reasoning_effort: field_reasoning_effort,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// The reasoning effort to use when generating text reasoning models
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum OpenAIReasoningReasoningEffort {
-    /// `none`
-    None,
-    /// `minimal`
-    #[default]
-    Minimal,
-    /// `low`
-    Low,
-    /// `medium`
-    Medium,
-    /// `high`
-    High,
-    /// `xhigh`
-    Xhigh,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl OpenAIReasoningReasoningEffort {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Minimal => "minimal",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Xhigh => "xhigh",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for OpenAIReasoningReasoningEffort {
-    fn from(value: &str) -> Self {
-        match value {
-            "none" => Self::None,
-            "minimal" => Self::Minimal,
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "xhigh" => Self::Xhigh,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for OpenAIReasoningReasoningEffort {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpenAIReasoningReasoningEffort {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpenAIReasoningReasoningEffort {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "an OpenAIReasoningReasoningEffort string",
-        )
-    }
-}
-/// OpenRouter model configuration (OpenAI-compatible).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct OpenRouterModelSettings {
-    /// The maximum number of tokens the model can generate.
+
+object! {
+    /// OpenRouter model configuration (OpenAI-compatible).
     ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl OpenRouterModelSettings {
+    /// Schema: `#/components/schemas/OpenRouterModelSettings`
+    pub struct OpenRouterModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
+    }
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "openrouter";
+    const PROVIDER_TYPE: &str = "openrouter" for "provider_type";
 }
-impl ::serde::Serialize for OpenRouterModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Sent via the Anthropic Messages API
+    ///
+    /// Schema: `#/components/schemas/ReasoningContent`
+    pub struct ReasoningContent ..extra {
+        /// Whether the reasoning content was generated by a reasoner model that processed this step.
+        pub is_native: bool = required("is_native"),
+        /// The intermediate reasoning or thought process content.
+        pub reasoning: String = required("reasoning"),
+        /// A unique identifier for this reasoning step.
+        pub signature: Option<String> = optional("signature"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for OpenRouterModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OpenRouterModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an OpenRouterModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<OpenRouterModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                OpenRouterModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(OpenRouterModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    response_format: field_response_format,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Sent via the Anthropic Messages API
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReasoningContent {
-    /// Whether the reasoning content was generated by a reasoner model that processed this step.
-    pub is_native: bool,
-    /// The intermediate reasoning or thought process content.
-    pub reasoning: ::std::string::String,
-    /// A unique identifier for this reasoning step.
-    pub signature: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ReasoningContent {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// Indicates this is a reasoning/intermediate step.
-    pub const TYPE: &'static str = "reasoning";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(is_native: bool, reasoning: ::std::string::String) -> Self {
-        ReasoningContent {
-            is_native,
-            reasoning,
-            signature: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "reasoning" for "type";
+    fn new(is_native: bool, reasoning: String);
+}
+
+object! {
+    /// Representation of an agent's internal reasoning.
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// source (Literal\["reasoner_model", "non_reasoner_model"\]): Whether the reasoning
+    /// content was generated natively by a reasoner model or derived via prompting
+    /// reasoning (str): The internal reasoning of the agent
+    /// signature (Optional\[str\]): The model-generated signature of the reasoning step
+    ///
+    /// Schema: `#/components/schemas/ReasoningMessage`
+    pub struct ReasoningMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        /// Server default: `"non_reasoner_model"`
+        pub source: Option<ReasoningMessageSource> = optional("source"),
+        pub reasoning: String = required("reasoning"),
+        pub signature: Option<String> = optional("signature"),
     }
-}
-impl ::serde::Serialize for ReasoningContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("is_native", &self.is_native)?;
-        map.serialize_entry("reasoning", &self.reasoning)?;
-        if let ::std::option::Option::Some(value) = &self.signature {
-            map.serialize_entry("signature", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReasoningContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReasoningContent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ReasoningContent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ReasoningContent, __A::Error> {
-                let mut field_is_native = ::std::option::Option::None;
-                let mut field_reasoning = ::std::option::Option::None;
-                let mut field_signature = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ReasoningContent::TYPE,
-                                "type",
-                            )?
-                        }
-                        "is_native" => {
-                            field_is_native = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "reasoning" => {
-                            field_reasoning = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "signature" => field_signature = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ReasoningContent {
-                    is_native: field_is_native
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "is_native",
-                        ))?,
-                    reasoning: field_reasoning
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "reasoning",
-                        ))?,
-                    signature: field_signature,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Representation of an agent's internal reasoning.
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// source (Literal\["reasoner_model", "non_reasoner_model"\]): Whether the reasoning
-/// content was generated natively by a reasoner model or derived via prompting
-/// reasoning (str): The internal reasoning of the agent
-/// signature (Optional\[str\]): The model-generated signature of the reasoning step
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReasoningMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    /// Server default: `"non_reasoner_model"`
-    pub source: ::std::option::Option<crate::models::ReasoningMessageSource>,
-    pub reasoning: ::std::string::String,
-    pub signature: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ReasoningMessage {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "reasoning_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        reasoning: ::std::string::String,
-    ) -> Self {
-        ReasoningMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            source: ::std::default::Default::default(),
-            reasoning,
-            signature: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const MESSAGE_TYPE: &str = "reasoning_message" for "message_type";
+    fn new(id: String, date: Timestamp, reasoning: String);
+}
+
+string_enum! {
+    /// Schema: `#/components/schemas/ReasoningMessage/properties/source`
+    #[derive(Default)]
+    pub enum ReasoningMessageSource ..Unknown {
+        ReasonerModel = "reasoner_model",
+        #[default] NonReasonerModel = "non_reasoner_model",
     }
 }
-impl ::serde::Serialize for ReasoningMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.source {
-            map.serialize_entry("source", value)?;
-        }
-        map.serialize_entry("reasoning", &self.reasoning)?;
-        if let ::std::option::Option::Some(value) = &self.signature {
-            map.serialize_entry("signature", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Sent via the Anthropic Messages API
+    ///
+    /// Schema: `#/components/schemas/RedactedReasoningContent`
+    pub struct RedactedReasoningContent ..extra {
+        /// The redacted or filtered intermediate reasoning content.
+        pub data: String = required("data"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ReasoningMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReasoningMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ReasoningMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ReasoningMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_source = ::std::option::Option::None;
-                let mut field_reasoning = ::std::option::Option::None;
-                let mut field_signature = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ReasoningMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "source" => field_source = __map.next_value()?,
-                        "reasoning" => {
-                            field_reasoning = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "signature" => field_signature = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ReasoningMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    source: field_source,
-                    reasoning: field_reasoning
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "reasoning",
-                        ))?,
-                    signature: field_signature,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum ReasoningMessageSource {
-    /// `reasoner_model`
-    ReasonerModel,
-    /// `non_reasoner_model`
-    #[default]
-    NonReasonerModel,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl ReasoningMessageSource {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReasonerModel => "reasoner_model",
-            Self::NonReasonerModel => "non_reasoner_model",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ReasoningMessageSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "reasoner_model" => Self::ReasonerModel,
-            "non_reasoner_model" => Self::NonReasonerModel,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ReasoningMessageSource {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ReasoningMessageSource {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReasoningMessageSource {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a ReasoningMessageSource string",
-        )
-    }
-}
-/// Sent via the Anthropic Messages API
-#[derive(Clone, Debug, PartialEq)]
-pub struct RedactedReasoningContent {
-    /// The redacted or filtered intermediate reasoning content.
-    pub data: ::std::string::String,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl RedactedReasoningContent {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// Indicates this is a redacted thinking step.
-    pub const TYPE: &'static str = "redacted_reasoning";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(data: ::std::string::String) -> Self {
-        RedactedReasoningContent {
-            data,
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "redacted_reasoning" for "type";
+    fn new(data: String);
+}
+
+object! {
+    /// Schema: `#/components/schemas/RetrieveStreamRequest`
+    pub struct RetrieveStreamRequest ..extra {
+        /// Agent ID for agent-direct mode with 'default' conversation. Use with conversation_id='default' in the URL path.
+        pub agent_id: Option<String> = optional("agent_id"),
+        /// Run ID to stream directly, bypassing run lookup. Use for recovery from duplicate requests.
+        pub run_id: Option<String> = optional("run_id"),
+        /// Offline threading ID to look up the run_id. Bypasses active run lookup if run_id not provided.
+        pub otid: Option<String> = optional("otid"),
+        /// Sequence id to use as a cursor for pagination. Response will start streaming after this chunk sequence id
+        ///
+        /// Server default: `0`
+        pub starting_after: Option<i64> = optional("starting_after"),
+        /// Whether to include periodic keepalive ping messages in the stream to prevent connection timeouts.
+        ///
+        /// Server default: `true`
+        pub include_pings: Option<bool> = optional("include_pings"),
+        /// Seconds to wait between polls when no new data.
+        ///
+        /// Server default: `0.1`
+        pub poll_interval: Option<f64> = optional("poll_interval"),
+        /// Number of entries to read per batch.
+        ///
+        /// Server default: `100`
+        pub batch_size: Option<i64> = optional("batch_size"),
     }
 }
-impl ::serde::Serialize for RedactedReasoningContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("data", &self.data)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// SGLang model configuration (OpenAI-compatible runtime with SGLang-specific parsing).
+    ///
+    /// Schema: `#/components/schemas/SGLangModelSettings`
+    pub struct SGLangModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The reasoning configuration for the model.
+        ///
+        /// Server default: `{"reasoning_effort":"high"}`
+        pub reasoning: Option<OpenAIReasoning> = optional("reasoning"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
+        /// Enable strict mode for tool calling. When true, tool outputs are guaranteed to match JSON schemas.
+        ///
+        /// Server default: `true`
+        pub strict: Option<bool> = optional("strict"),
+        /// SGLang tool call parser name (for example 'glm47', 'qwen25', or 'hermes').
+        pub tool_call_parser: Option<String> = optional("tool_call_parser"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for RedactedReasoningContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RedactedReasoningContent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a RedactedReasoningContent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<RedactedReasoningContent, __A::Error> {
-                let mut field_data = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                RedactedReasoningContent::TYPE,
-                                "type",
-                            )?
-                        }
-                        "data" => {
-                            field_data = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RedactedReasoningContent {
-                    data: field_data
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "data",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct RetrieveStreamRequest {
-    /// Agent ID for agent-direct mode with 'default' conversation. Use with conversation_id='default' in the URL path.
-    pub agent_id: ::std::option::Option<::std::string::String>,
-    /// Run ID to stream directly, bypassing run lookup. Use for recovery from duplicate requests.
-    pub run_id: ::std::option::Option<::std::string::String>,
-    /// Offline threading ID to look up the run_id. Bypasses active run lookup if run_id not provided.
-    pub otid: ::std::option::Option<::std::string::String>,
-    /// Sequence id to use as a cursor for pagination. Response will start streaming after this chunk sequence id
-    ///
-    /// Server default: `0`
-    pub starting_after: ::std::option::Option<i64>,
-    /// Whether to include periodic keepalive ping messages in the stream to prevent connection timeouts.
-    ///
-    /// Server default: `true`
-    pub include_pings: ::std::option::Option<bool>,
-    /// Seconds to wait between polls when no new data.
-    ///
-    /// Server default: `0.1`
-    pub poll_interval: ::std::option::Option<f64>,
-    /// Number of entries to read per batch.
-    ///
-    /// Server default: `100`
-    pub batch_size: ::std::option::Option<i64>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl RetrieveStreamRequest {}
-impl ::serde::Serialize for RetrieveStreamRequest {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.starting_after {
-            map.serialize_entry("starting_after", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.include_pings {
-            map.serialize_entry("include_pings", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.poll_interval {
-            map.serialize_entry("poll_interval", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.batch_size {
-            map.serialize_entry("batch_size", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RetrieveStreamRequest {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RetrieveStreamRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a RetrieveStreamRequest object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<RetrieveStreamRequest, __A::Error> {
-                let mut field_agent_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_starting_after = ::std::option::Option::None;
-                let mut field_include_pings = ::std::option::Option::None;
-                let mut field_poll_interval = ::std::option::Option::None;
-                let mut field_batch_size = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "agent_id" => field_agent_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "otid" => field_otid = __map.next_value()?,
-                        "starting_after" => field_starting_after = __map.next_value()?,
-                        "include_pings" => field_include_pings = __map.next_value()?,
-                        "poll_interval" => field_poll_interval = __map.next_value()?,
-                        "batch_size" => field_batch_size = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(RetrieveStreamRequest {
-                    agent_id: field_agent_id,
-                    run_id: field_run_id,
-                    otid: field_otid,
-                    starting_after: field_starting_after,
-                    include_pings: field_include_pings,
-                    poll_interval: field_poll_interval,
-                    batch_size: field_batch_size,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// SGLang model configuration (OpenAI-compatible runtime with SGLang-specific parsing).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct SGLangModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The reasoning configuration for the model.
-    ///
-    /// Server default: `{"reasoning_effort":"high"}`
-    pub reasoning: ::std::option::Option<crate::models::OpenAIReasoning>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Enable strict mode for tool calling. When true, tool outputs are guaranteed to match JSON schemas.
-    ///
-    /// Server default: `true`
-    pub strict: ::std::option::Option<bool>,
-    /// SGLang tool call parser name (for example 'glm47', 'qwen25', or 'hermes').
-    pub tool_call_parser: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl SGLangModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "sglang";
+    const PROVIDER_TYPE: &str = "sglang" for "provider_type";
 }
-impl ::serde::Serialize for SGLangModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.reasoning {
-            map.serialize_entry("reasoning", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.strict {
-            map.serialize_entry("strict", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.tool_call_parser {
-            map.serialize_entry("tool_call_parser", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+string_enum! {
+    /// Schema: `#/components/schemas/StopReasonType`
+    pub enum StopReasonType ..Unknown {
+        EndTurn = "end_turn",
+        Error = "error",
+        LlmApiError = "llm_api_error",
+        InvalidLlmResponse = "invalid_llm_response",
+        InvalidToolCall = "invalid_tool_call",
+        MaxSteps = "max_steps",
+        MaxTokensExceeded = "max_tokens_exceeded",
+        NoToolCall = "no_tool_call",
+        ToolRule = "tool_rule",
+        Cancelled = "cancelled",
+        InsufficientCredits = "insufficient_credits",
+        RequiresApproval = "requires_approval",
+        ContextWindowOverflowInSystemPrompt = "context_window_overflow_in_system_prompt",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for SGLangModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SGLangModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an SGLangModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<SGLangModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_reasoning = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut field_strict = ::std::option::Option::None;
-                let mut field_tool_call_parser = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                SGLangModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "reasoning" => field_reasoning = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        "strict" => field_strict = __map.next_value()?,
-                        "tool_call_parser" => {
-                            field_tool_call_parser = __map.next_value()?;
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(SGLangModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    reasoning: field_reasoning,
-                    response_format: field_response_format,
-                    strict: field_strict,
-                    tool_call_parser: field_tool_call_parser,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+
+object! {
+    /// The style of reasoning content returned by the OpenAI Responses API
+    ///
+    /// Schema: `#/components/schemas/SummarizedReasoningContent`
+    pub struct SummarizedReasoningContent ..extra {
+        /// The unique identifier for this reasoning step.
+        pub id: String = required("id"),
+        /// Summaries of the reasoning content.
+        pub summary: Vec<SummarizedReasoningContentPart> = required("summary"),
+        /// The encrypted reasoning content.
+        pub encrypted_content: Option<String> = optional("encrypted_content"),
     }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StopReasonType {
-    /// `end_turn`
-    EndTurn,
-    /// `error`
-    Error,
-    /// `llm_api_error`
-    LlmApiError,
-    /// `invalid_llm_response`
-    InvalidLlmResponse,
-    /// `invalid_tool_call`
-    InvalidToolCall,
-    /// `max_steps`
-    MaxSteps,
-    /// `max_tokens_exceeded`
-    MaxTokensExceeded,
-    /// `no_tool_call`
-    NoToolCall,
-    /// `tool_rule`
-    ToolRule,
-    /// `cancelled`
-    Cancelled,
-    /// `insufficient_credits`
-    InsufficientCredits,
-    /// `requires_approval`
-    RequiresApproval,
-    /// `context_window_overflow_in_system_prompt`
-    ContextWindowOverflowInSystemPrompt,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl StopReasonType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EndTurn => "end_turn",
-            Self::Error => "error",
-            Self::LlmApiError => "llm_api_error",
-            Self::InvalidLlmResponse => "invalid_llm_response",
-            Self::InvalidToolCall => "invalid_tool_call",
-            Self::MaxSteps => "max_steps",
-            Self::MaxTokensExceeded => "max_tokens_exceeded",
-            Self::NoToolCall => "no_tool_call",
-            Self::ToolRule => "tool_rule",
-            Self::Cancelled => "cancelled",
-            Self::InsufficientCredits => "insufficient_credits",
-            Self::RequiresApproval => "requires_approval",
-            Self::ContextWindowOverflowInSystemPrompt => {
-                "context_window_overflow_in_system_prompt"
-            }
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for StopReasonType {
-    fn from(value: &str) -> Self {
-        match value {
-            "end_turn" => Self::EndTurn,
-            "error" => Self::Error,
-            "llm_api_error" => Self::LlmApiError,
-            "invalid_llm_response" => Self::InvalidLlmResponse,
-            "invalid_tool_call" => Self::InvalidToolCall,
-            "max_steps" => Self::MaxSteps,
-            "max_tokens_exceeded" => Self::MaxTokensExceeded,
-            "no_tool_call" => Self::NoToolCall,
-            "tool_rule" => Self::ToolRule,
-            "cancelled" => Self::Cancelled,
-            "insufficient_credits" => Self::InsufficientCredits,
-            "requires_approval" => Self::RequiresApproval,
-            "context_window_overflow_in_system_prompt" => {
-                Self::ContextWindowOverflowInSystemPrompt
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for StopReasonType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for StopReasonType {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StopReasonType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(deserializer, "a StopReasonType string")
-    }
-}
-/// The style of reasoning content returned by the OpenAI Responses API
-#[derive(Clone, Debug, PartialEq)]
-pub struct SummarizedReasoningContent {
-    /// The unique identifier for this reasoning step.
-    pub id: ::std::string::String,
-    /// Summaries of the reasoning content.
-    pub summary: ::std::vec::Vec<crate::models::SummarizedReasoningContentPart>,
-    /// The encrypted reasoning content.
-    pub encrypted_content: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl SummarizedReasoningContent {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// Indicates this is a summarized reasoning step.
-    pub const TYPE: &'static str = "summarized_reasoning";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        summary: ::std::vec::Vec<crate::models::SummarizedReasoningContentPart>,
-    ) -> Self {
-        SummarizedReasoningContent {
-            id,
-            summary,
-            encrypted_content: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "summarized_reasoning" for "type";
+    fn new(id: String, summary: Vec<SummarizedReasoningContentPart>);
+}
+
+object! {
+    /// Schema: `#/components/schemas/SummarizedReasoningContentPart`
+    pub struct SummarizedReasoningContentPart ..extra {
+        /// The index of the summary part.
+        pub index: i64 = required("index"),
+        /// The text of the summary part.
+        pub text: String = required("text"),
     }
+    fn new(index: i64, text: String);
 }
-impl ::serde::Serialize for SummarizedReasoningContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("summary", &self.summary)?;
-        if let ::std::option::Option::Some(value) = &self.encrypted_content {
-            map.serialize_entry("encrypted_content", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SummarizedReasoningContent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a SummarizedReasoningContent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<SummarizedReasoningContent, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_summary = ::std::option::Option::None;
-                let mut field_encrypted_content = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                SummarizedReasoningContent::TYPE,
-                                "type",
-                            )?
-                        }
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "summary" => {
-                            field_summary = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "encrypted_content" => {
-                            field_encrypted_content = __map.next_value()?;
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(SummarizedReasoningContent {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    summary: field_summary
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "summary",
-                        ))?,
-                    encrypted_content: field_encrypted_content,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct SummarizedReasoningContentPart {
-    /// The index of the summary part.
-    pub index: i64,
-    /// The text of the summary part.
-    pub text: ::std::string::String,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl SummarizedReasoningContentPart {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(index: i64, text: ::std::string::String) -> Self {
-        SummarizedReasoningContentPart {
-            index,
-            text,
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for SummarizedReasoningContentPart {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("index", &self.index)?;
-        map.serialize_entry("text", &self.text)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SummarizedReasoningContentPart {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SummarizedReasoningContentPart;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a SummarizedReasoningContentPart object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<SummarizedReasoningContentPart, __A::Error> {
-                let mut field_index = ::std::option::Option::None;
-                let mut field_text = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "index" => {
-                            field_index = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "text" => {
-                            field_text = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(SummarizedReasoningContentPart {
-                    index: field_index
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "index",
-                        ))?,
-                    text: field_text
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "text",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl SummarizedReasoningContentPart {
     /// The text this value holds: its `text`.
     #[allow(unused_variables)]
@@ -8898,369 +1824,61 @@ impl SummarizedReasoningContentPart {
         ::std::option::Option::Some(self.text.clone())
     }
 }
-/// A message representing a summary of the conversation. Sent to the LLM as a user or system message depending on the provider.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SummaryMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    pub summary: ::std::string::String,
-    pub compaction_stats: ::std::option::Option<crate::models::CompactionStats>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl SummaryMessage {
+
+object! {
+    /// A message representing a summary of the conversation. Sent to the LLM as a user or system message depending on the provider.
+    ///
+    /// Schema: `#/components/schemas/SummaryMessage`
+    pub struct SummaryMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        pub summary: String = required("summary"),
+        pub compaction_stats: Option<CompactionStats> = optional("compaction_stats"),
+    }
     /// The fixed value of the `message_type` property, written on every encode.
-    pub const MESSAGE_TYPE: &'static str = "summary_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        summary: ::std::string::String,
-    ) -> Self {
-        SummaryMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            summary,
-            compaction_stats: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const MESSAGE_TYPE: &str = "summary_message" for "message_type";
+    fn new(id: String, date: Timestamp, summary: String);
+}
+
+object! {
+    /// A message generated by the system. Never streamed back on a response, only used for cursor pagination.
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// content (str): The message content sent by the system
+    ///
+    /// Schema: `#/components/schemas/SystemMessage`
+    pub struct SystemMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        /// The message content sent by the system
+        pub content: String = required("content"),
     }
-}
-impl ::serde::Serialize for SummaryMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("summary", &self.summary)?;
-        if let ::std::option::Option::Some(value) = &self.compaction_stats {
-            map.serialize_entry("compaction_stats", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SummaryMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SummaryMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a SummaryMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<SummaryMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_summary = ::std::option::Option::None;
-                let mut field_compaction_stats = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                SummaryMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "summary" => {
-                            field_summary = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "compaction_stats" => {
-                            field_compaction_stats = __map.next_value()?;
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(SummaryMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    summary: field_summary
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "summary",
-                        ))?,
-                    compaction_stats: field_compaction_stats,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// A message generated by the system. Never streamed back on a response, only used for cursor pagination.
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// content (str): The message content sent by the system
-#[derive(Clone, Debug, PartialEq)]
-pub struct SystemMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    /// The message content sent by the system
-    pub content: ::std::string::String,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl SystemMessage {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "system_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        content: ::std::string::String,
-    ) -> Self {
-        SystemMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            content,
-            extra: crate::Extra::new(),
-        }
-    }
+    const MESSAGE_TYPE: &str = "system_message" for "message_type";
+    fn new(id: String, date: Timestamp, content: String);
 }
-impl ::serde::Serialize for SystemMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SystemMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SystemMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a SystemMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<SystemMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_content = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                SystemMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "content" => {
-                            field_content = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(SystemMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    content: field_content
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "content",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl SystemMessage {
     /// The text this value holds: its `content`.
     #[allow(unused_variables)]
@@ -9268,104 +1886,22 @@ impl SystemMessage {
         ::std::option::Option::Some(self.content.clone())
     }
 }
-#[derive(Clone, Debug, PartialEq)]
-pub struct TextContent {
-    /// The text content of the message.
-    pub text: ::std::string::String,
-    /// Stores a unique identifier for any reasoning associated with this text content.
-    pub signature: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl TextContent {
+
+object! {
+    /// Schema: `#/components/schemas/TextContent`
+    pub struct TextContent ..extra {
+        /// The text content of the message.
+        pub text: String = required("text"),
+        /// Stores a unique identifier for any reasoning associated with this text content.
+        pub signature: Option<String> = optional("signature"),
+    }
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const TYPE: &'static str = "text";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(text: ::std::string::String) -> Self {
-        TextContent {
-            text,
-            signature: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
-    }
+    const TYPE: &str = "text" for "type";
+    fn new(text: String);
 }
-impl ::serde::Serialize for TextContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("text", &self.text)?;
-        if let ::std::option::Option::Some(value) = &self.signature {
-            map.serialize_entry("signature", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TextContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TextContent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a TextContent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<TextContent, __A::Error> {
-                let mut field_text = ::std::option::Option::None;
-                let mut field_signature = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                TextContent::TYPE,
-                                "type",
-                            )?
-                        }
-                        "text" => {
-                            field_text = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "signature" => field_signature = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(TextContent {
-                    text: field_text
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "text",
-                        ))?,
-                    signature: field_signature,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl TextContent {
     /// The text this value holds: its `text`.
     #[allow(unused_variables)]
@@ -9373,951 +1909,165 @@ impl TextContent {
         ::std::option::Option::Some(self.text.clone())
     }
 }
-/// Response format for plain text responses.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct TextResponseFormat {
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl TextResponseFormat {
+
+object! {
+    /// Response format for plain text responses.
+    ///
+    /// Schema: `#/components/schemas/TextResponseFormat`
+    pub struct TextResponseFormat ..extra {
+    }
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The type of the response format.
-    pub const TYPE: &'static str = "text";
+    const TYPE: &str = "text" for "type";
 }
-impl ::serde::Serialize for TextResponseFormat {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Together AI model configuration (OpenAI-compatible).
+    ///
+    /// Schema: `#/components/schemas/TogetherModelSettings`
+    pub struct TogetherModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for TextResponseFormat {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TextResponseFormat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a TextResponseFormat object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<TextResponseFormat, __A::Error> {
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                TextResponseFormat::TYPE,
-                                "type",
-                            )?
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(TextResponseFormat {
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Together AI model configuration (OpenAI-compatible).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct TogetherModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl TogetherModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "together";
+    const PROVIDER_TYPE: &str = "together" for "provider_type";
 }
-impl ::serde::Serialize for TogetherModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Schema: `#/components/schemas/ToolCall`
+    pub struct ToolCall ..extra {
+        pub name: String = required("name"),
+        pub arguments: String = required("arguments"),
+        pub tool_call_id: String = required("tool_call_id"),
     }
+    fn new(name: String, arguments: String, tool_call_id: String);
 }
-impl<'de> ::serde::Deserialize<'de> for TogetherModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TogetherModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a TogetherModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<TogetherModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                TogetherModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(TogetherModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    response_format: field_response_format,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+
+object! {
+    /// Schema: `#/components/schemas/ToolCallContent`
+    pub struct ToolCallContent ..extra {
+        /// A unique identifier for this specific tool call instance.
+        pub id: String = required("id"),
+        /// The name of the tool being called.
+        pub name: String = required("name"),
+        /// The parameters being passed to the tool, structured as a dictionary of parameter names to values.
+        pub input: Map<String, Value> = required("input"),
+        /// Stores a unique identifier for any reasoning associated with this tool call.
+        pub signature: Option<String> = optional("signature"),
     }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct ToolCall {
-    pub name: ::std::string::String,
-    pub arguments: ::std::string::String,
-    pub tool_call_id: ::std::string::String,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ToolCall {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        name: ::std::string::String,
-        arguments: ::std::string::String,
-        tool_call_id: ::std::string::String,
-    ) -> Self {
-        ToolCall {
-            name,
-            arguments,
-            tool_call_id,
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for ToolCall {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("arguments", &self.arguments)?;
-        map.serialize_entry("tool_call_id", &self.tool_call_id)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolCall {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ToolCall;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ToolCall object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ToolCall, __A::Error> {
-                let mut field_name = ::std::option::Option::None;
-                let mut field_arguments = ::std::option::Option::None;
-                let mut field_tool_call_id = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => {
-                            field_name = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "arguments" => {
-                            field_arguments = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "tool_call_id" => {
-                            field_tool_call_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ToolCall {
-                    name: field_name
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    arguments: field_arguments
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "arguments",
-                        ))?,
-                    tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_call_id",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct ToolCallContent {
-    /// A unique identifier for this specific tool call instance.
-    pub id: ::std::string::String,
-    /// The name of the tool being called.
-    pub name: ::std::string::String,
-    /// The parameters being passed to the tool, structured as a dictionary of parameter names to values.
-    pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    /// Stores a unique identifier for any reasoning associated with this tool call.
-    pub signature: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ToolCallContent {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// Indicates this content represents a tool call event.
-    pub const TYPE: &'static str = "tool_call";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        name: ::std::string::String,
-        input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    ) -> Self {
-        ToolCallContent {
-            id,
-            name,
-            input,
-            signature: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "tool_call" for "type";
+    fn new(id: String, name: String, input: Map<String, Value>);
+}
+
+object! {
+    /// Schema: `#/components/schemas/ToolCallDelta`
+    pub struct ToolCallDelta ..extra {
+        pub name: Option<String> = optional("name"),
+        pub arguments: Option<String> = optional("arguments"),
+        pub tool_call_id: Option<String> = optional("tool_call_id"),
     }
 }
-impl ::serde::Serialize for ToolCallContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("name", &self.name)?;
-        map.serialize_entry("input", &self.input)?;
-        if let ::std::option::Option::Some(value) = &self.signature {
-            map.serialize_entry("signature", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// A message representing a request to call a tool (generated by the LLM to trigger tool execution).
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// tool_call (Union\[ToolCall, ToolCallDelta\]): The tool call
+    ///
+    /// Schema: `#/components/schemas/ToolCallMessage`
+    pub struct ToolCallMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        #[deprecated]
+        pub tool_call: ToolCallMessageToolCall = required("tool_call"),
+        pub tool_calls: Option<ToolCallMessageToolCalls> = optional("tool_calls"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolCallContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ToolCallContent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ToolCallContent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ToolCallContent, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_input = ::std::option::Option::None;
-                let mut field_signature = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ToolCallContent::TYPE,
-                                "type",
-                            )?
-                        }
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => {
-                            field_name = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "input" => {
-                            field_input = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "signature" => field_signature = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ToolCallContent {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    name: field_name
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "name",
-                        ))?,
-                    input: field_input
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "input",
-                        ))?,
-                    signature: field_signature,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ToolCallDelta {
-    pub name: ::std::option::Option<::std::string::String>,
-    pub arguments: ::std::option::Option<::std::string::String>,
-    pub tool_call_id: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ToolCallDelta {}
-impl ::serde::Serialize for ToolCallDelta {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.arguments {
-            map.serialize_entry("arguments", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.tool_call_id {
-            map.serialize_entry("tool_call_id", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolCallDelta {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ToolCallDelta;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ToolCallDelta object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ToolCallDelta, __A::Error> {
-                let mut field_name = ::std::option::Option::None;
-                let mut field_arguments = ::std::option::Option::None;
-                let mut field_tool_call_id = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "name" => field_name = __map.next_value()?,
-                        "arguments" => field_arguments = __map.next_value()?,
-                        "tool_call_id" => field_tool_call_id = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ToolCallDelta {
-                    name: field_name,
-                    arguments: field_arguments,
-                    tool_call_id: field_tool_call_id,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// A message representing a request to call a tool (generated by the LLM to trigger tool execution).
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// tool_call (Union\[ToolCall, ToolCallDelta\]): The tool call
-#[derive(Clone, Debug, PartialEq)]
-pub struct ToolCallMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    #[deprecated]
-    pub tool_call: crate::models::ToolCallMessageToolCall,
-    pub tool_calls: ::std::option::Option<crate::models::ToolCallMessageToolCalls>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ToolCallMessage {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "tool_call_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        tool_call: crate::models::ToolCallMessageToolCall,
-    ) -> Self {
-        ToolCallMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            tool_call,
-            tool_calls: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const MESSAGE_TYPE: &str = "tool_call_message" for "message_type";
+    fn new(id: String, date: Timestamp, tool_call: ToolCallMessageToolCall);
+}
+
+union! {
+    /// Schema: `#/components/schemas/ToolCallMessage/properties/tool_call`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ToolCallMessageToolCall::Unknown`, kept whole.
+    pub enum ToolCallMessageToolCall ..Unknown by shape {
+        ToolCall(ToolCall),
+        ToolCallDelta(ToolCallDelta),
     }
 }
-impl ::serde::Serialize for ToolCallMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("tool_call", &self.tool_call)?;
-        if let ::std::option::Option::Some(value) = &self.tool_calls {
-            map.serialize_entry("tool_calls", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+as_variants! {
+    impl ToolCallMessageToolCall {
+        as_tool_call(ToolCall) -> ToolCall;
+        as_tool_call_delta(ToolCallDelta) -> ToolCallDelta;
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ToolCallMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ToolCallMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ToolCallMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ToolCallMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_tool_call = ::std::option::Option::None;
-                let mut field_tool_calls = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ToolCallMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "tool_call" => {
-                            field_tool_call = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "tool_calls" => field_tool_calls = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ToolCallMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    tool_call: field_tool_call
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_call",
-                        ))?,
-                    tool_calls: field_tool_calls,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+
+union! {
+    /// Schema: `#/components/schemas/ToolCallMessage/properties/tool_calls`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ToolCallMessageToolCalls::Unknown`, kept whole.
+    pub enum ToolCallMessageToolCalls ..Unknown by shape {
+        ToolCallList(Vec<ToolCall>),
+        ToolCallDelta(ToolCallDelta),
     }
 }
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ToolCallMessageToolCall::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ToolCallMessageToolCall {
-    ToolCall(crate::models::ToolCall),
-    ToolCallDelta(crate::models::ToolCallDelta),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<crate::models::ToolCall> for ToolCallMessageToolCall {
-    fn from(value: crate::models::ToolCall) -> Self {
-        Self::ToolCall(value)
+
+as_variants! {
+    impl ToolCallMessageToolCalls {
+        as_tool_call_delta(ToolCallDelta) -> ToolCallDelta;
     }
 }
-impl ::std::convert::From<crate::models::ToolCallDelta> for ToolCallMessageToolCall {
-    fn from(value: crate::models::ToolCallDelta) -> Self {
-        Self::ToolCallDelta(value)
+
+object! {
+    /// Schema: `#/components/schemas/ToolReturnContent`
+    pub struct ToolReturnContent ..extra {
+        /// References the ID of the ToolCallContent that initiated this tool call.
+        pub tool_call_id: String = required("tool_call_id"),
+        /// The content returned by the tool execution.
+        pub content: String = required("content"),
+        /// Indicates whether the tool execution resulted in an error.
+        pub is_error: bool = required("is_error"),
     }
-}
-impl ::serde::Serialize for ToolCallMessageToolCall {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::ToolCall(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolCallDelta(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolCallMessageToolCall {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::ToolCall(value));
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::ToolCallDelta(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ToolCallMessageToolCall {
-    /// The `ToolCall` variant's value, if it is that variant.
-    pub fn as_tool_call(&self) -> ::std::option::Option<&crate::models::ToolCall> {
-        match self {
-            Self::ToolCall(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCallDelta` variant's value, if it is that variant.
-    pub fn as_tool_call_delta(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallDelta> {
-        match self {
-            Self::ToolCallDelta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ToolCallMessageToolCalls::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ToolCallMessageToolCalls {
-    ToolCallList(::std::vec::Vec<crate::models::ToolCall>),
-    ToolCallDelta(crate::models::ToolCallDelta),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<::std::vec::Vec<crate::models::ToolCall>>
-for ToolCallMessageToolCalls {
-    fn from(value: ::std::vec::Vec<crate::models::ToolCall>) -> Self {
-        Self::ToolCallList(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolCallDelta> for ToolCallMessageToolCalls {
-    fn from(value: crate::models::ToolCallDelta) -> Self {
-        Self::ToolCallDelta(value)
-    }
-}
-impl ::serde::Serialize for ToolCallMessageToolCalls {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::ToolCallList(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolCallDelta(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolCallMessageToolCalls {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::ToolCallList(value));
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::ToolCallDelta(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
-impl ToolCallMessageToolCalls {
-    /// The `ToolCallDelta` variant's value, if it is that variant.
-    pub fn as_tool_call_delta(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallDelta> {
-        match self {
-            Self::ToolCallDelta(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct ToolReturnContent {
-    /// References the ID of the ToolCallContent that initiated this tool call.
-    pub tool_call_id: ::std::string::String,
-    /// The content returned by the tool execution.
-    pub content: ::std::string::String,
-    /// Indicates whether the tool execution resulted in an error.
-    pub is_error: bool,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ToolReturnContent {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// Indicates this content represents a tool return event.
-    pub const TYPE: &'static str = "tool_return";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        tool_call_id: ::std::string::String,
-        content: ::std::string::String,
-        is_error: bool,
-    ) -> Self {
-        ToolReturnContent {
-            tool_call_id,
-            content,
-            is_error,
-            extra: crate::Extra::new(),
-        }
-    }
+    const TYPE: &str = "tool_return" for "type";
+    fn new(tool_call_id: String, content: String, is_error: bool);
 }
-impl ::serde::Serialize for ToolReturnContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("tool_call_id", &self.tool_call_id)?;
-        map.serialize_entry("content", &self.content)?;
-        map.serialize_entry("is_error", &self.is_error)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolReturnContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ToolReturnContent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ToolReturnContent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ToolReturnContent, __A::Error> {
-                let mut field_tool_call_id = ::std::option::Option::None;
-                let mut field_content = ::std::option::Option::None;
-                let mut field_is_error = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ToolReturnContent::TYPE,
-                                "type",
-                            )?
-                        }
-                        "tool_call_id" => {
-                            field_tool_call_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "content" => {
-                            field_content = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "is_error" => {
-                            field_is_error = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ToolReturnContent {
-                    tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_call_id",
-                        ))?,
-                    content: field_content
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "content",
-                        ))?,
-                    is_error: field_is_error
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "is_error",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl ToolReturnContent {
     /// The text this value holds: its `content`.
     #[allow(unused_variables)]
@@ -10325,535 +2075,106 @@ impl ToolReturnContent {
         ::std::option::Option::Some(self.content.clone())
     }
 }
-/// Submit tool return(s) from client-side tool execution.
-///
-/// This is the preferred way to send tool results back to the agent after
-/// client-side tool execution. It is equivalent to sending an ApprovalCreate
-/// with tool return approvals, but provides a cleaner API for the common case.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ToolReturnCreate {
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    /// The multi-agent group that the message was sent in
-    pub group_id: ::std::option::Option<::std::string::String>,
-    /// List of tool returns from client-side execution
-    pub tool_returns: ::std::vec::Vec<crate::models::ToolReturn>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ToolReturnCreate {
+
+object! {
+    /// Submit tool return(s) from client-side tool execution.
+    ///
+    /// This is the preferred way to send tool results back to the agent after
+    /// client-side tool execution. It is equivalent to sending an ApprovalCreate
+    /// with tool return approvals, but provides a cleaner API for the common case.
+    ///
+    /// Schema: `#/components/schemas/ToolReturnCreate`
+    pub struct ToolReturnCreate ..extra {
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        /// The multi-agent group that the message was sent in
+        pub group_id: Option<String> = optional("group_id"),
+        /// List of tool returns from client-side execution
+        pub tool_returns: Vec<ToolReturn> = required("tool_returns"),
+    }
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The message type to be created.
-    pub const TYPE: &'static str = "tool_return";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(tool_returns: ::std::vec::Vec<crate::models::ToolReturn>) -> Self {
-        ToolReturnCreate {
-            otid: ::std::default::Default::default(),
-            group_id: ::std::default::Default::default(),
-            tool_returns,
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "tool_return" for "type";
+    fn new(tool_returns: Vec<ToolReturn>);
+}
+
+object! {
+    /// A message representing the return value of a tool call (generated by Letta executing the requested tool).
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// tool_return (str): The return value of the tool (deprecated, use tool_returns)
+    /// status (Literal\["success", "error"\]): The status of the tool call (deprecated, use tool_returns)
+    /// tool_call_id (str): A unique identifier for the tool call that generated this message (deprecated, use tool_returns)
+    /// stdout (Optional\[List(str)\]): Captured stdout (e.g. prints, logs) from the tool invocation (deprecated, use tool_returns)
+    /// stderr (Optional\[List(str)\]): Captured stderr from the tool invocation (deprecated, use tool_returns)
+    /// tool_returns (Optional\[List\[ToolReturn\]\]): List of tool returns for multi-tool support
+    ///
+    /// Schema: `#/components/schemas/ToolReturnMessage`
+    pub struct ToolReturnMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        #[deprecated]
+        pub tool_return: String = required("tool_return"),
+        #[deprecated]
+        pub status: ToolReturnMessageStatus = required("status"),
+        #[deprecated]
+        pub tool_call_id: String = required("tool_call_id"),
+        #[deprecated]
+        pub stdout: Option<Vec<String>> = optional("stdout"),
+        #[deprecated]
+        pub stderr: Option<Vec<String>> = optional("stderr"),
+        pub tool_returns: Option<Vec<ToolReturn>> = optional("tool_returns"),
     }
-}
-impl ::serde::Serialize for ToolReturnCreate {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.group_id {
-            map.serialize_entry("group_id", value)?;
-        }
-        map.serialize_entry("tool_returns", &self.tool_returns)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolReturnCreate {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ToolReturnCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ToolReturnCreate object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ToolReturnCreate, __A::Error> {
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_group_id = ::std::option::Option::None;
-                let mut field_tool_returns = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ToolReturnCreate::TYPE,
-                                "type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "group_id" => field_group_id = __map.next_value()?,
-                        "tool_returns" => {
-                            field_tool_returns = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ToolReturnCreate {
-                    otid: field_otid,
-                    group_id: field_group_id,
-                    tool_returns: field_tool_returns
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_returns",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// A message representing the return value of a tool call (generated by Letta executing the requested tool).
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// tool_return (str): The return value of the tool (deprecated, use tool_returns)
-/// status (Literal\["success", "error"\]): The status of the tool call (deprecated, use tool_returns)
-/// tool_call_id (str): A unique identifier for the tool call that generated this message (deprecated, use tool_returns)
-/// stdout (Optional\[List(str)\]): Captured stdout (e.g. prints, logs) from the tool invocation (deprecated, use tool_returns)
-/// stderr (Optional\[List(str)\]): Captured stderr from the tool invocation (deprecated, use tool_returns)
-/// tool_returns (Optional\[List\[ToolReturn\]\]): List of tool returns for multi-tool support
-#[derive(Clone, Debug, PartialEq)]
-pub struct ToolReturnMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    #[deprecated]
-    pub tool_return: ::std::string::String,
-    #[deprecated]
-    pub status: crate::models::ToolReturnMessageStatus,
-    #[deprecated]
-    pub tool_call_id: ::std::string::String,
-    #[deprecated]
-    pub stdout: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[deprecated]
-    pub stderr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub tool_returns: ::std::option::Option<::std::vec::Vec<crate::models::ToolReturn>>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ToolReturnMessage {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "tool_return_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        tool_return: ::std::string::String,
-        status: crate::models::ToolReturnMessageStatus,
-        tool_call_id: ::std::string::String,
-    ) -> Self {
-        ToolReturnMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            tool_return,
-            status,
-            tool_call_id,
-            stdout: ::std::default::Default::default(),
-            stderr: ::std::default::Default::default(),
-            tool_returns: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const MESSAGE_TYPE: &str = "tool_return_message" for "message_type";
+    fn new(id: String, date: Timestamp, tool_return: String, status: ToolReturnMessageStatus, tool_call_id: String);
+}
+
+string_enum! {
+    /// Schema: `#/components/schemas/ToolReturnMessage/properties/status`
+    pub enum ToolReturnMessageStatus ..Unknown {
+        Success = "success",
+        Error = "error",
     }
 }
-impl ::serde::Serialize for ToolReturnMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("tool_return", &self.tool_return)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("tool_call_id", &self.tool_call_id)?;
-        if let ::std::option::Option::Some(value) = &self.stdout {
-            map.serialize_entry("stdout", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.stderr {
-            map.serialize_entry("stderr", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.tool_returns {
-            map.serialize_entry("tool_returns", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Token data for a single LLM generation turn in a multi-turn agent interaction.
+    ///
+    /// Used for RL training to track token IDs and logprobs across all LLM calls,
+    /// not just the final one. Tool results are included so the client can tokenize
+    /// them with loss_mask=0 (non-trainable).
+    ///
+    /// Schema: `#/components/schemas/TurnTokenData`
+    pub struct TurnTokenData ..extra {
+        /// Role of this turn: 'assistant' for LLM generations (trainable), 'tool' for tool results (non-trainable).
+        pub role: TurnTokenDataRole = required("role"),
+        /// Token IDs from SGLang native endpoint. Only present for assistant turns.
+        pub output_ids: Option<Vec<i64>> = optional("output_ids"),
+        /// Logprobs from SGLang: \[\[logprob, token_id, top_logprob_or_null\], ...\]. Only present for assistant turns.
+        pub output_token_logprobs: Option<Vec<Vec<Value>>> = optional("output_token_logprobs"),
+        /// Text content. For tool turns, client tokenizes this with loss_mask=0.
+        pub content: Option<String> = optional("content"),
+        /// Name of the tool called. Only present for tool turns.
+        pub tool_name: Option<String> = optional("tool_name"),
     }
+    fn new(role: TurnTokenDataRole);
 }
-impl<'de> ::serde::Deserialize<'de> for ToolReturnMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ToolReturnMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ToolReturnMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ToolReturnMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_tool_return = ::std::option::Option::None;
-                let mut field_status = ::std::option::Option::None;
-                let mut field_tool_call_id = ::std::option::Option::None;
-                let mut field_stdout = ::std::option::Option::None;
-                let mut field_stderr = ::std::option::Option::None;
-                let mut field_tool_returns = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ToolReturnMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "tool_return" => {
-                            field_tool_return = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "status" => {
-                            field_status = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "tool_call_id" => {
-                            field_tool_call_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "stdout" => field_stdout = __map.next_value()?,
-                        "stderr" => field_stderr = __map.next_value()?,
-                        "tool_returns" => field_tool_returns = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ToolReturnMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    tool_return: field_tool_return
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_return",
-                        ))?,
-                    status: field_status
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
-                    tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_call_id",
-                        ))?,
-                    stdout: field_stdout,
-                    stderr: field_stderr,
-                    tool_returns: field_tool_returns,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ToolReturnMessageStatus {
-    /// `success`
-    Success,
-    /// `error`
-    Error,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl ToolReturnMessageStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Error => "error",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ToolReturnMessageStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ToolReturnMessageStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ToolReturnMessageStatus {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolReturnMessageStatus {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a ToolReturnMessageStatus string",
-        )
-    }
-}
-/// Token data for a single LLM generation turn in a multi-turn agent interaction.
-///
-/// Used for RL training to track token IDs and logprobs across all LLM calls,
-/// not just the final one. Tool results are included so the client can tokenize
-/// them with loss_mask=0 (non-trainable).
-#[derive(Clone, Debug, PartialEq)]
-pub struct TurnTokenData {
-    /// Role of this turn: 'assistant' for LLM generations (trainable), 'tool' for tool results (non-trainable).
-    pub role: crate::models::TurnTokenDataRole,
-    /// Token IDs from SGLang native endpoint. Only present for assistant turns.
-    pub output_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// Logprobs from SGLang: \[\[logprob, token_id, top_logprob_or_null\], ...\]. Only present for assistant turns.
-    pub output_token_logprobs: ::std::option::Option<
-        ::std::vec::Vec<::std::vec::Vec<::serde_json::Value>>,
-    >,
-    /// Text content. For tool turns, client tokenizes this with loss_mask=0.
-    pub content: ::std::option::Option<::std::string::String>,
-    /// Name of the tool called. Only present for tool turns.
-    pub tool_name: ::std::option::Option<::std::string::String>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl TurnTokenData {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(role: crate::models::TurnTokenDataRole) -> Self {
-        TurnTokenData {
-            role,
-            output_ids: ::std::default::Default::default(),
-            output_token_logprobs: ::std::default::Default::default(),
-            content: ::std::default::Default::default(),
-            tool_name: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for TurnTokenData {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("role", &self.role)?;
-        if let ::std::option::Option::Some(value) = &self.output_ids {
-            map.serialize_entry("output_ids", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.output_token_logprobs {
-            map.serialize_entry("output_token_logprobs", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.tool_name {
-            map.serialize_entry("tool_name", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TurnTokenData {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TurnTokenData;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a TurnTokenData object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<TurnTokenData, __A::Error> {
-                let mut field_role = ::std::option::Option::None;
-                let mut field_output_ids = ::std::option::Option::None;
-                let mut field_output_token_logprobs = ::std::option::Option::None;
-                let mut field_content = ::std::option::Option::None;
-                let mut field_tool_name = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "role" => {
-                            field_role = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "output_ids" => field_output_ids = __map.next_value()?,
-                        "output_token_logprobs" => {
-                            field_output_token_logprobs = __map.next_value()?;
-                        }
-                        "content" => field_content = __map.next_value()?,
-                        "tool_name" => field_tool_name = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(TurnTokenData {
-                    role: field_role
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "role",
-                        ))?,
-                    output_ids: field_output_ids,
-                    output_token_logprobs: field_output_token_logprobs,
-                    content: field_content,
-                    tool_name: field_tool_name,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl TurnTokenData {
     /// The text this value holds: its `content`.
     #[allow(unused_variables)]
@@ -10861,427 +2182,85 @@ impl TurnTokenData {
         self.content.clone()
     }
 }
-/// Role of this turn: 'assistant' for LLM generations (trainable), 'tool' for tool results (non-trainable).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TurnTokenDataRole {
-    /// `assistant`
-    Assistant,
-    /// `tool`
-    Tool,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl TurnTokenDataRole {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assistant => "assistant",
-            Self::Tool => "tool",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for TurnTokenDataRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "assistant" => Self::Assistant,
-            "tool" => Self::Tool,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for TurnTokenDataRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for TurnTokenDataRole {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TurnTokenDataRole {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a TurnTokenDataRole string",
-        )
-    }
-}
-/// Request model for updating a conversation.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct UpdateConversation {
-    /// A summary of the conversation.
+
+string_enum! {
+    /// Role of this turn: 'assistant' for LLM generations (trainable), 'tool' for tool results (non-trainable).
     ///
-    /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
-    pub summary: crate::Patch<::std::string::String>,
-    /// The model handle for this conversation (overrides agent's model). Format: provider/model-name.
-    ///
-    /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
-    pub model: crate::Patch<::std::string::String>,
-    /// The model settings for this conversation (overrides agent's model settings).
-    ///
-    /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
-    pub model_settings: crate::Patch<crate::models::ModelSettings>,
-    /// Timestamp of the most recent message request sent to this conversation.
-    ///
-    /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
-    pub last_message_at: crate::Patch<crate::Timestamp>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl UpdateConversation {}
-impl ::serde::Serialize for UpdateConversation {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if !self.summary.is_unchanged() {
-            map.serialize_entry("summary", &self.summary)?;
-        }
-        if !self.model.is_unchanged() {
-            map.serialize_entry("model", &self.model)?;
-        }
-        if !self.model_settings.is_unchanged() {
-            map.serialize_entry("model_settings", &self.model_settings)?;
-        }
-        if !self.last_message_at.is_unchanged() {
-            map.serialize_entry("last_message_at", &self.last_message_at)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+    /// Schema: `#/components/schemas/TurnTokenData/properties/role`
+    pub enum TurnTokenDataRole ..Unknown {
+        Assistant = "assistant",
+        Tool = "tool",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for UpdateConversation {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateConversation;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an UpdateConversation object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<UpdateConversation, __A::Error> {
-                let mut field_summary = ::std::default::Default::default();
-                let mut field_model = ::std::default::Default::default();
-                let mut field_model_settings = ::std::default::Default::default();
-                let mut field_last_message_at = ::std::default::Default::default();
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "summary" => field_summary = __map.next_value()?,
-                        "model" => field_model = __map.next_value()?,
-                        "model_settings" => field_model_settings = __map.next_value()?,
-                        "last_message_at" => field_last_message_at = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(UpdateConversation {
-                    summary: field_summary,
-                    model: field_model,
-                    model_settings: field_model_settings,
-                    last_message_at: field_last_message_at,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+
+object! {
+    /// Request model for updating a conversation.
+    ///
+    /// Schema: `#/components/schemas/UpdateConversation`
+    pub struct UpdateConversation ..extra {
+        /// A summary of the conversation.
+        ///
+        /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
+        pub summary: Patch<String> = patch("summary"),
+        /// The model handle for this conversation (overrides agent's model). Format: provider/model-name.
+        ///
+        /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
+        pub model: Patch<String> = patch("model"),
+        /// The model settings for this conversation (overrides agent's model settings).
+        ///
+        /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
+        pub model_settings: Patch<ModelSettings> = patch("model_settings"),
+        /// Timestamp of the most recent message request sent to this conversation.
+        ///
+        /// Leave as `Patch::Unchanged` to keep the current value, `Patch::Clear` to send `null`.
+        pub last_message_at: Patch<Timestamp> = patch("last_message_at"),
     }
 }
-#[derive(Clone, Debug, PartialEq)]
-pub struct UrlImage {
-    /// The URL of the image.
-    pub url: ::std::string::String,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl UrlImage {
+
+object! {
+    /// Schema: `#/components/schemas/UrlImage`
+    pub struct UrlImage ..extra {
+        /// The URL of the image.
+        pub url: String = required("url"),
+    }
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The source type for the image.
-    pub const TYPE: &'static str = "url";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(url: ::std::string::String) -> Self {
-        UrlImage {
-            url,
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "url" for "type";
+    fn new(url: String);
+}
+
+object! {
+    /// A message sent by the user. Never streamed back on a response, only used for cursor pagination.
+    ///
+    /// Args:
+    /// id (str): The ID of the message
+    /// date (datetime): The date the message was created in ISO format
+    /// name (Optional\[str\]): The name of the sender of the message
+    /// content (Union\[str, List\[LettaUserMessageContentUnion\]\]): The message content sent by the user (can be a string or an array of multi-modal content parts)
+    ///
+    /// Schema: `#/components/schemas/UserMessage`
+    pub struct UserMessage ..extra {
+        pub id: String = required("id"),
+        pub date: Timestamp = required("date"),
+        pub name: Option<String> = optional("name"),
+        /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
+        pub otid: Option<String> = optional("otid"),
+        pub sender_id: Option<String> = optional("sender_id"),
+        pub step_id: Option<String> = optional("step_id"),
+        pub is_err: Option<bool> = optional("is_err"),
+        pub seq_id: Option<i64> = optional("seq_id"),
+        pub run_id: Option<String> = optional("run_id"),
+        /// The message content sent by the user (can be a string or an array of multi-modal content parts)
+        pub content: UserMessageContent = required("content"),
     }
-}
-impl ::serde::Serialize for UrlImage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("url", &self.url)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UrlImage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UrlImage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a UrlImage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<UrlImage, __A::Error> {
-                let mut field_url = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                UrlImage::TYPE,
-                                "type",
-                            )?
-                        }
-                        "url" => {
-                            field_url = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(UrlImage {
-                    url: field_url
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "url",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// A message sent by the user. Never streamed back on a response, only used for cursor pagination.
-///
-/// Args:
-/// id (str): The ID of the message
-/// date (datetime): The date the message was created in ISO format
-/// name (Optional\[str\]): The name of the sender of the message
-/// content (Union\[str, List\[LettaUserMessageContentUnion\]\]): The message content sent by the user (can be a string or an array of multi-modal content parts)
-#[derive(Clone, Debug, PartialEq)]
-pub struct UserMessage {
-    pub id: ::std::string::String,
-    pub date: crate::Timestamp,
-    pub name: ::std::option::Option<::std::string::String>,
-    /// The offline threading id (OTID). Set by the client to deduplicate requests. Used for idempotency in background streaming mode — each message in a request must have a unique OTID. Retries of the same request should reuse the same OTIDs.
-    pub otid: ::std::option::Option<::std::string::String>,
-    pub sender_id: ::std::option::Option<::std::string::String>,
-    pub step_id: ::std::option::Option<::std::string::String>,
-    pub is_err: ::std::option::Option<bool>,
-    pub seq_id: ::std::option::Option<i64>,
-    pub run_id: ::std::option::Option<::std::string::String>,
-    /// The message content sent by the user (can be a string or an array of multi-modal content parts)
-    pub content: crate::models::UserMessageContent,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl UserMessage {
     /// The fixed value of the `message_type` property, written on every encode.
     ///
     /// The type of the message.
-    pub const MESSAGE_TYPE: &'static str = "user_message";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        id: ::std::string::String,
-        date: crate::Timestamp,
-        content: crate::models::UserMessageContent,
-    ) -> Self {
-        UserMessage {
-            id,
-            date,
-            name: ::std::default::Default::default(),
-            otid: ::std::default::Default::default(),
-            sender_id: ::std::default::Default::default(),
-            step_id: ::std::default::Default::default(),
-            is_err: ::std::default::Default::default(),
-            seq_id: ::std::default::Default::default(),
-            run_id: ::std::default::Default::default(),
-            content,
-            extra: crate::Extra::new(),
-        }
-    }
+    const MESSAGE_TYPE: &str = "user_message" for "message_type";
+    fn new(id: String, date: Timestamp, content: UserMessageContent);
 }
-impl ::serde::Serialize for UserMessage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("id", &self.id)?;
-        map.serialize_entry("date", &self.date)?;
-        if let ::std::option::Option::Some(value) = &self.name {
-            map.serialize_entry("name", value)?;
-        }
-        map.serialize_entry("message_type", &Self::MESSAGE_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.otid {
-            map.serialize_entry("otid", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.sender_id {
-            map.serialize_entry("sender_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.step_id {
-            map.serialize_entry("step_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.is_err {
-            map.serialize_entry("is_err", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.seq_id {
-            map.serialize_entry("seq_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.run_id {
-            map.serialize_entry("run_id", value)?;
-        }
-        map.serialize_entry("content", &self.content)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserMessage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UserMessage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a UserMessage object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<UserMessage, __A::Error> {
-                let mut field_id = ::std::option::Option::None;
-                let mut field_date = ::std::option::Option::None;
-                let mut field_name = ::std::option::Option::None;
-                let mut field_otid = ::std::option::Option::None;
-                let mut field_sender_id = ::std::option::Option::None;
-                let mut field_step_id = ::std::option::Option::None;
-                let mut field_is_err = ::std::option::Option::None;
-                let mut field_seq_id = ::std::option::Option::None;
-                let mut field_run_id = ::std::option::Option::None;
-                let mut field_content = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "id" => {
-                            field_id = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "date" => {
-                            field_date = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "name" => field_name = __map.next_value()?,
-                        "message_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                UserMessage::MESSAGE_TYPE,
-                                "message_type",
-                            )?
-                        }
-                        "otid" => field_otid = __map.next_value()?,
-                        "sender_id" => field_sender_id = __map.next_value()?,
-                        "step_id" => field_step_id = __map.next_value()?,
-                        "is_err" => field_is_err = __map.next_value()?,
-                        "seq_id" => field_seq_id = __map.next_value()?,
-                        "run_id" => field_run_id = __map.next_value()?,
-                        "content" => {
-                            field_content = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(UserMessage {
-                    id: field_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "id",
-                        ))?,
-                    date: field_date
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "date",
-                        ))?,
-                    name: field_name,
-                    otid: field_otid,
-                    sender_id: field_sender_id,
-                    step_id: field_step_id,
-                    is_err: field_is_err,
-                    seq_id: field_seq_id,
-                    run_id: field_run_id,
-                    content: field_content
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "content",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl UserMessage {
     /// The text this value holds: its `content`.
     #[allow(unused_variables)]
@@ -11289,67 +2268,19 @@ impl UserMessage {
         self.content.text()
     }
 }
-/// The message content sent by the user (can be a string or an array of multi-modal content parts)
-///
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `UserMessageContent::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum UserMessageContent {
-    LettaUserMessageContentUnionList(
-        ::std::vec::Vec<crate::models::LettaUserMessageContentUnion>,
-    ),
-    String(::std::string::String),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<::std::vec::Vec<crate::models::LettaUserMessageContentUnion>>
-for UserMessageContent {
-    fn from(
-        value: ::std::vec::Vec<crate::models::LettaUserMessageContentUnion>,
-    ) -> Self {
-        Self::LettaUserMessageContentUnionList(value)
+
+union! {
+    /// The message content sent by the user (can be a string or an array of multi-modal content parts)
+    ///
+    /// Schema: `#/components/schemas/UserMessage/properties/content`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `UserMessageContent::Unknown`, kept whole.
+    pub enum UserMessageContent ..Unknown by shape {
+        LettaUserMessageContentUnionList(Vec<LettaUserMessageContentUnion>),
+        String(String),
     }
 }
-impl ::std::convert::From<::std::string::String> for UserMessageContent {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::serde::Serialize for UserMessageContent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::LettaUserMessageContentUnionList(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserMessageContent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(
-                Self::LettaUserMessageContentUnionList(value),
-            );
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::String(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
+
 impl UserMessageContent {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -11376,728 +2307,145 @@ impl ::std::convert::From<&str> for UserMessageContent {
         Self::String(value.to_owned())
     }
 }
-#[derive(Clone, Debug, PartialEq)]
-pub struct ValidationError {
-    pub loc: ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
-    pub msg: ::std::string::String,
-    pub type_: ::std::string::String,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
+
+object! {
+    /// Schema: `#/components/schemas/ValidationError`
+    pub struct ValidationError ..extra {
+        pub loc: Vec<ValidationErrorLocItem> = required("loc"),
+        pub msg: String = required("msg"),
+        pub type_: String = required("type"),
+    }
+    fn new(loc: Vec<ValidationErrorLocItem>, msg: String, type_: String);
 }
-impl ValidationError {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        loc: ::std::vec::Vec<crate::models::ValidationErrorLocItem>,
-        msg: ::std::string::String,
-        type_: ::std::string::String,
-    ) -> Self {
-        ValidationError {
-            loc,
-            msg,
-            type_,
-            extra: crate::Extra::new(),
-        }
+
+union! {
+    /// Schema: `#/components/schemas/ValidationError/properties/loc/items`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ValidationErrorLocItem::Unknown`, kept whole.
+    pub enum ValidationErrorLocItem ..Unknown by shape {
+        String(String),
+        Integer(i64),
     }
 }
-impl ::serde::Serialize for ValidationError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("loc", &self.loc)?;
-        map.serialize_entry("msg", &self.msg)?;
-        map.serialize_entry("type", &self.type_)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ValidationError object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ValidationError, __A::Error> {
-                let mut field_loc = ::std::option::Option::None;
-                let mut field_msg = ::std::option::Option::None;
-                let mut field_type_ = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "loc" => {
-                            field_loc = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "msg" => {
-                            field_msg = ::std::option::Option::Some(__map.next_value()?);
-                        }
-                        "type" => {
-                            field_type_ = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ValidationError {
-                    loc: field_loc
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "loc",
-                        ))?,
-                    msg: field_msg
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "msg",
-                        ))?,
-                    type_: field_type_
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "type",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ValidationErrorLocItem::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ValidationErrorLocItem {
-    String(::std::string::String),
-    Integer(i64),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<::std::string::String> for ValidationErrorLocItem {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::std::convert::From<i64> for ValidationErrorLocItem {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-impl ::serde::Serialize for ValidationErrorLocItem {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Integer(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ValidationErrorLocItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::String(value));
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::Integer(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
+
 impl ::std::convert::From<&str> for ValidationErrorLocItem {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
-/// xAI model configuration (OpenAI-compatible).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct XAIModelSettings {
-    /// The maximum number of tokens the model can generate.
+
+object! {
+    /// xAI model configuration (OpenAI-compatible).
     ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl XAIModelSettings {
+    /// Schema: `#/components/schemas/XAIModelSettings`
+    pub struct XAIModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
+    }
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "xai";
+    const PROVIDER_TYPE: &str = "xai" for "provider_type";
 }
-impl ::serde::Serialize for XAIModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Z.ai (ZhipuAI) model configuration (OpenAI-compatible).
+    ///
+    /// Schema: `#/components/schemas/ZAIModelSettings`
+    pub struct ZAIModelSettings ..extra {
+        /// The maximum number of tokens the model can generate.
+        ///
+        /// Server default: `4096`
+        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        /// Whether to enable parallel tool calling.
+        ///
+        /// Server default: `true`
+        pub parallel_tool_calls: Option<bool> = optional("parallel_tool_calls"),
+        /// The temperature of the model.
+        ///
+        /// Server default: `0.7`
+        pub temperature: Option<f64> = optional("temperature"),
+        /// The response format for the model.
+        pub response_format: Option<ResponseFormat> = optional("response_format"),
+        /// The thinking configuration for GLM-4.5+ models.
+        ///
+        /// Server default: `{"type":"enabled","clear_thinking":false}`
+        pub thinking: Option<ZAIThinking> = optional("thinking"),
     }
-}
-impl<'de> ::serde::Deserialize<'de> for XAIModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = XAIModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("an XAIModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<XAIModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                XAIModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(XAIModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    response_format: field_response_format,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Z.ai (ZhipuAI) model configuration (OpenAI-compatible).
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ZAIModelSettings {
-    /// The maximum number of tokens the model can generate.
-    ///
-    /// Server default: `4096`
-    pub max_output_tokens: ::std::option::Option<i64>,
-    /// Whether to enable parallel tool calling.
-    ///
-    /// Server default: `true`
-    pub parallel_tool_calls: ::std::option::Option<bool>,
-    /// The temperature of the model.
-    ///
-    /// Server default: `0.7`
-    pub temperature: ::std::option::Option<f64>,
-    /// The response format for the model.
-    pub response_format: ::std::option::Option<crate::models::ResponseFormat>,
-    /// The thinking configuration for GLM-4.5+ models.
-    ///
-    /// Server default: `{"type":"enabled","clear_thinking":false}`
-    pub thinking: ::std::option::Option<crate::models::ZAIThinking>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ZAIModelSettings {
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
     /// The type of the provider.
-    pub const PROVIDER_TYPE: &'static str = "zai";
+    const PROVIDER_TYPE: &str = "zai" for "provider_type";
 }
-impl ::serde::Serialize for ZAIModelSettings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.max_output_tokens {
-            map.serialize_entry("max_output_tokens", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.parallel_tool_calls {
-            map.serialize_entry("parallel_tool_calls", value)?;
-        }
-        map.serialize_entry("provider_type", &Self::PROVIDER_TYPE)?;
-        if let ::std::option::Option::Some(value) = &self.temperature {
-            map.serialize_entry("temperature", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.response_format {
-            map.serialize_entry("response_format", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.thinking {
-            map.serialize_entry("thinking", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+
+object! {
+    /// Thinking configuration for ZAI GLM-4.5+ models.
+    ///
+    /// Schema: `#/components/schemas/ZAIThinking`
+    pub struct ZAIThinking ..extra {
+        /// Whether thinking is enabled or disabled.
+        ///
+        /// Server default: `"enabled"`
+        pub type_: Option<ZAIThinkingType> = optional("type"),
+        /// If False, preserved thinking is used (recommended for agents).
+        ///
+        /// Server default: `false`
+        pub clear_thinking: Option<bool> = optional("clear_thinking"),
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ZAIModelSettings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ZAIModelSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ZAIModelSettings object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ZAIModelSettings, __A::Error> {
-                let mut field_max_output_tokens = ::std::option::Option::None;
-                let mut field_parallel_tool_calls = ::std::option::Option::None;
-                let mut field_temperature = ::std::option::Option::None;
-                let mut field_response_format = ::std::option::Option::None;
-                let mut field_thinking = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "max_output_tokens" => {
-                            field_max_output_tokens = __map.next_value()?;
-                        }
-                        "parallel_tool_calls" => {
-                            field_parallel_tool_calls = __map.next_value()?;
-                        }
-                        "provider_type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ZAIModelSettings::PROVIDER_TYPE,
-                                "provider_type",
-                            )?
-                        }
-                        "temperature" => field_temperature = __map.next_value()?,
-                        "response_format" => field_response_format = __map.next_value()?,
-                        "thinking" => field_thinking = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ZAIModelSettings {
-                    max_output_tokens: field_max_output_tokens,
-                    parallel_tool_calls: field_parallel_tool_calls,
-                    temperature: field_temperature,
-                    response_format: field_response_format,
-                    thinking: field_thinking,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Thinking configuration for ZAI GLM-4.5+ models.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ZAIThinking {
+
+string_enum! {
     /// Whether thinking is enabled or disabled.
     ///
-    /// Server default: `"enabled"`
-    pub type_: ::std::option::Option<crate::models::ZAIThinkingType>,
-    /// If False, preserved thinking is used (recommended for agents).
-    ///
-    /// Server default: `false`
-    pub clear_thinking: ::std::option::Option<bool>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ZAIThinking {}
-impl ::serde::Serialize for ZAIThinking {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.type_ {
-            map.serialize_entry("type", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.clear_thinking {
-            map.serialize_entry("clear_thinking", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
+    /// Schema: `#/components/schemas/ZAIThinking/properties/type`
+    #[derive(Default)]
+    pub enum ZAIThinkingType ..Unknown {
+        #[default] Enabled = "enabled",
+        Disabled = "disabled",
     }
 }
-impl<'de> ::serde::Deserialize<'de> for ZAIThinking {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ZAIThinking;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ZAIThinking object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ZAIThinking, __A::Error> {
-                let mut field_type_ = ::std::option::Option::None;
-                let mut field_clear_thinking = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => field_type_ = __map.next_value()?,
-                        "clear_thinking" => field_clear_thinking = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ZAIThinking {
-                    type_: field_type_,
-                    clear_thinking: field_clear_thinking,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
+
+object! {
+    /// Schema: `#/components/schemas/letta__schemas__letta_message__ToolReturn`
+    pub struct ToolReturn ..extra {
+        /// The tool return value - either a string or list of content parts (text/image)
+        pub tool_return: ToolReturnToolReturn = required("tool_return"),
+        pub status: ToolReturnStatus = required("status"),
+        pub tool_call_id: String = required("tool_call_id"),
+        pub stdout: Option<Vec<String>> = optional("stdout"),
+        pub stderr: Option<Vec<String>> = optional("stderr"),
     }
-}
-/// Whether thinking is enabled or disabled.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum ZAIThinkingType {
-    /// `enabled`
-    #[default]
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl ZAIThinkingType {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ZAIThinkingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ZAIThinkingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ZAIThinkingType {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ZAIThinkingType {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(deserializer, "a ZAIThinkingType string")
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct ToolReturn {
-    /// The tool return value - either a string or list of content parts (text/image)
-    pub tool_return: crate::models::ToolReturnToolReturn,
-    pub status: crate::models::ToolReturnStatus,
-    pub tool_call_id: ::std::string::String,
-    pub stdout: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub stderr: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ToolReturn {
     /// The fixed value of the `type` property, written on every encode.
     ///
     /// The message type to be created.
-    pub const TYPE: &'static str = "tool";
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        tool_return: crate::models::ToolReturnToolReturn,
-        status: crate::models::ToolReturnStatus,
-        tool_call_id: ::std::string::String,
-    ) -> Self {
-        ToolReturn {
-            tool_return,
-            status,
-            tool_call_id,
-            stdout: ::std::default::Default::default(),
-            stderr: ::std::default::Default::default(),
-            extra: crate::Extra::new(),
-        }
+    const TYPE: &str = "tool" for "type";
+    fn new(tool_return: ToolReturnToolReturn, status: ToolReturnStatus, tool_call_id: String);
+}
+
+union! {
+    /// The tool return value - either a string or list of content parts (text/image)
+    ///
+    /// Schema: `#/components/schemas/letta__schemas__letta_message__ToolReturn/properties/tool_return`
+    ///
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ToolReturnToolReturn::Unknown`, kept whole.
+    pub enum ToolReturnToolReturn ..Unknown by shape {
+        LettaToolReturnContentUnionList(Vec<LettaToolReturnContentUnion>),
+        String(String),
     }
 }
-impl ::serde::Serialize for ToolReturn {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("type", &Self::TYPE)?;
-        map.serialize_entry("tool_return", &self.tool_return)?;
-        map.serialize_entry("status", &self.status)?;
-        map.serialize_entry("tool_call_id", &self.tool_call_id)?;
-        if let ::std::option::Option::Some(value) = &self.stdout {
-            map.serialize_entry("stdout", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.stderr {
-            map.serialize_entry("stderr", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolReturn {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ToolReturn;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ToolReturn object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ToolReturn, __A::Error> {
-                let mut field_tool_return = ::std::option::Option::None;
-                let mut field_status = ::std::option::Option::None;
-                let mut field_tool_call_id = ::std::option::Option::None;
-                let mut field_stdout = ::std::option::Option::None;
-                let mut field_stderr = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "type" => {
-                            crate::__private::check_const(
-                                __map.next_value()?,
-                                ToolReturn::TYPE,
-                                "type",
-                            )?
-                        }
-                        "tool_return" => {
-                            field_tool_return = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "status" => {
-                            field_status = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "tool_call_id" => {
-                            field_tool_call_id = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "stdout" => field_stdout = __map.next_value()?,
-                        "stderr" => field_stderr = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ToolReturn {
-                    tool_return: field_tool_return
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_return",
-                        ))?,
-                    status: field_status
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "status",
-                        ))?,
-                    tool_call_id: field_tool_call_id
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "tool_call_id",
-                        ))?,
-                    stdout: field_stdout,
-                    stderr: field_stderr,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// The tool return value - either a string or list of content parts (text/image)
-///
-/// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ToolReturnToolReturn::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ToolReturnToolReturn {
-    LettaToolReturnContentUnionList(
-        ::std::vec::Vec<crate::models::LettaToolReturnContentUnion>,
-    ),
-    String(::std::string::String),
-    /// A shape this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Value),
-}
-impl ::std::convert::From<::std::vec::Vec<crate::models::LettaToolReturnContentUnion>>
-for ToolReturnToolReturn {
-    fn from(value: ::std::vec::Vec<crate::models::LettaToolReturnContentUnion>) -> Self {
-        Self::LettaToolReturnContentUnionList(value)
-    }
-}
-impl ::std::convert::From<::std::string::String> for ToolReturnToolReturn {
-    fn from(value: ::std::string::String) -> Self {
-        Self::String(value)
-    }
-}
-impl ::serde::Serialize for ToolReturnToolReturn {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::LettaToolReturnContentUnionList(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::String(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolReturnToolReturn {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(
-                Self::LettaToolReturnContentUnionList(value),
-            );
-        }
-        if let ::std::option::Option::Some(value) = crate::__private::try_variant_value(
-            &value,
-        ) {
-            return ::std::result::Result::Ok(Self::String(value));
-        }
-        ::std::result::Result::Ok(Self::Unknown(value))
-    }
-}
+
 impl ToolReturnToolReturn {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -12124,775 +2472,174 @@ impl ::std::convert::From<&str> for ToolReturnToolReturn {
         Self::String(value.to_owned())
     }
 }
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ToolReturnStatus {
-    /// `success`
-    Success,
-    /// `error`
-    Error,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl ToolReturnStatus {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Success => "success",
-            Self::Error => "error",
-            Self::Unknown(value) => value,
-        }
+
+string_enum! {
+    /// Schema: `#/components/schemas/letta__schemas__letta_message__ToolReturn/properties/status`
+    pub enum ToolReturnStatus ..Unknown {
+        Success = "success",
+        Error = "error",
     }
 }
-impl ::std::convert::From<&str> for ToolReturnStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "success" => Self::Success,
-            "error" => Self::Error,
-            other => Self::Unknown(other.to_owned()),
-        }
+
+object! {
+    /// Schema: `#/components/schemas/letta__schemas__openai__chat_completion_response__ChatCompletionTokenLogprob`
+    pub struct ChatCompletionTokenLogprob ..extra {
+        pub token: String = required("token"),
+        pub bytes: Option<Vec<i64>> = optional("bytes"),
+        pub logprob: f64 = required("logprob"),
+        pub top_logprobs: Vec<TopLogprob> = required("top_logprobs"),
+    }
+    fn new(token: String, logprob: f64, top_logprobs: Vec<TopLogprob>);
+}
+
+object! {
+    /// Schema: `#/components/schemas/letta__schemas__openai__chat_completion_response__ChoiceLogprobs`
+    pub struct ChoiceLogprobs ..extra {
+        pub content: Option<Vec<ChatCompletionTokenLogprob>> = optional("content"),
+        pub refusal: Option<Vec<ChatCompletionTokenLogprob>> = optional("refusal"),
     }
 }
-impl ::std::fmt::Display for ToolReturnStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+
+object! {
+    /// Schema: `#/components/schemas/letta__schemas__openai__chat_completion_response__TopLogprob`
+    pub struct TopLogprob ..extra {
+        pub token: String = required("token"),
+        pub bytes: Option<Vec<i64>> = optional("bytes"),
+        pub logprob: f64 = required("logprob"),
+    }
+    fn new(token: String, logprob: f64);
+}
+
+object! {
+    /// Schema: `#/components/schemas/letta__server__rest_api__routers__v1__conversations__CompactionRequest`
+    pub struct CompactionRequest ..extra {
+        /// Agent ID for agent-direct mode with 'default' conversation. Use with conversation_id='default' in the URL path.
+        pub agent_id: Option<String> = optional("agent_id"),
+        /// Optional compaction settings to use for this summarization request. If not provided, the agent's default settings will be used.
+        pub compaction_settings: Option<CompactionSettingsInput> = optional("compaction_settings"),
     }
 }
-impl ::serde::Serialize for ToolReturnStatus {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ToolReturnStatus {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a ToolReturnStatus string",
-        )
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct ChatCompletionTokenLogprob {
-    pub token: ::std::string::String,
-    pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
-    pub logprob: f64,
-    pub top_logprobs: ::std::vec::Vec<crate::models::TopLogprob>,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ChatCompletionTokenLogprob {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(
-        token: ::std::string::String,
-        logprob: f64,
-        top_logprobs: ::std::vec::Vec<crate::models::TopLogprob>,
-    ) -> Self {
-        ChatCompletionTokenLogprob {
-            token,
-            bytes: ::std::default::Default::default(),
-            logprob,
-            top_logprobs,
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for ChatCompletionTokenLogprob {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("token", &self.token)?;
-        if let ::std::option::Option::Some(value) = &self.bytes {
-            map.serialize_entry("bytes", value)?;
-        }
-        map.serialize_entry("logprob", &self.logprob)?;
-        map.serialize_entry("top_logprobs", &self.top_logprobs)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChatCompletionTokenLogprob {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChatCompletionTokenLogprob;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ChatCompletionTokenLogprob object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ChatCompletionTokenLogprob, __A::Error> {
-                let mut field_token = ::std::option::Option::None;
-                let mut field_bytes = ::std::option::Option::None;
-                let mut field_logprob = ::std::option::Option::None;
-                let mut field_top_logprobs = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "token" => {
-                            field_token = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "bytes" => field_bytes = __map.next_value()?,
-                        "logprob" => {
-                            field_logprob = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "top_logprobs" => {
-                            field_top_logprobs = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ChatCompletionTokenLogprob {
-                    token: field_token
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "token",
-                        ))?,
-                    bytes: field_bytes,
-                    logprob: field_logprob
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "logprob",
-                        ))?,
-                    top_logprobs: field_top_logprobs
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "top_logprobs",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct ChoiceLogprobs {
-    pub content: ::std::option::Option<
-        ::std::vec::Vec<crate::models::ChatCompletionTokenLogprob>,
-    >,
-    pub refusal: ::std::option::Option<
-        ::std::vec::Vec<crate::models::ChatCompletionTokenLogprob>,
-    >,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl ChoiceLogprobs {}
-impl ::serde::Serialize for ChoiceLogprobs {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.content {
-            map.serialize_entry("content", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.refusal {
-            map.serialize_entry("refusal", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChoiceLogprobs {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChoiceLogprobs;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a ChoiceLogprobs object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<ChoiceLogprobs, __A::Error> {
-                let mut field_content = ::std::option::Option::None;
-                let mut field_refusal = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "content" => field_content = __map.next_value()?,
-                        "refusal" => field_refusal = __map.next_value()?,
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(ChoiceLogprobs {
-                    content: field_content,
-                    refusal: field_refusal,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq)]
-pub struct TopLogprob {
-    pub token: ::std::string::String,
-    pub bytes: ::std::option::Option<::std::vec::Vec<i64>>,
-    pub logprob: f64,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl TopLogprob {
-    /// Builds a value from its required properties; the others start unset.
-    pub fn new(token: ::std::string::String, logprob: f64) -> Self {
-        TopLogprob {
-            token,
-            bytes: ::std::default::Default::default(),
-            logprob,
-            extra: crate::Extra::new(),
-        }
-    }
-}
-impl ::serde::Serialize for TopLogprob {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        map.serialize_entry("token", &self.token)?;
-        if let ::std::option::Option::Some(value) = &self.bytes {
-            map.serialize_entry("bytes", value)?;
-        }
-        map.serialize_entry("logprob", &self.logprob)?;
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TopLogprob {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TopLogprob;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a TopLogprob object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<TopLogprob, __A::Error> {
-                let mut field_token = ::std::option::Option::None;
-                let mut field_bytes = ::std::option::Option::None;
-                let mut field_logprob = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "token" => {
-                            field_token = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        "bytes" => field_bytes = __map.next_value()?,
-                        "logprob" => {
-                            field_logprob = ::std::option::Option::Some(
-                                __map.next_value()?,
-                            );
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(TopLogprob {
-                    token: field_token
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "token",
-                        ))?,
-                    bytes: field_bytes,
-                    logprob: field_logprob
-                        .ok_or_else(|| <__A::Error as ::serde::de::Error>::missing_field(
-                            "logprob",
-                        ))?,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct CompactionRequest {
-    /// Agent ID for agent-direct mode with 'default' conversation. Use with conversation_id='default' in the URL path.
-    pub agent_id: ::std::option::Option<::std::string::String>,
-    /// Optional compaction settings to use for this summarization request. If not provided, the agent's default settings will be used.
-    pub compaction_settings: ::std::option::Option<
-        crate::models::CompactionSettingsInput,
-    >,
-    /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
-    pub extra: crate::Extra,
-}
-impl CompactionRequest {}
-impl ::serde::Serialize for CompactionRequest {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        use ::serde::ser::SerializeMap as _;
-        let mut map = serializer.serialize_map(::std::option::Option::None)?;
-        if let ::std::option::Option::Some(value) = &self.agent_id {
-            map.serialize_entry("agent_id", value)?;
-        }
-        if let ::std::option::Option::Some(value) = &self.compaction_settings {
-            map.serialize_entry("compaction_settings", value)?;
-        }
-        for (key, value) in crate::__private::extra_entries(&self.extra) {
-            map.serialize_entry(key, &value)?;
-        }
-        map.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CompactionRequest {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CompactionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a CompactionRequest object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> ::std::result::Result<CompactionRequest, __A::Error> {
-                let mut field_agent_id = ::std::option::Option::None;
-                let mut field_compaction_settings = ::std::option::Option::None;
-                let mut __extra = crate::Extra::new();
-                while let ::std::option::Option::Some(__key) = __map
-                    .next_key::<crate::__private::Key<'de>>()?
-                {
-                    match __key.as_str() {
-                        "agent_id" => field_agent_id = __map.next_value()?,
-                        "compaction_settings" => {
-                            field_compaction_settings = __map.next_value()?;
-                        }
-                        _ => {
-                            crate::__private::keep_extra(
-                                &mut __extra,
-                                __key.into_string(),
-                                __map.next_value()?,
-                            )
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(CompactionRequest {
-                    agent_id: field_agent_id,
-                    compaction_settings: field_compaction_settings,
-                    extra: __extra,
-                })
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
-/// Decoding dispatches on the `message_type` property. A payload with a value this client does not know decodes into `LettaMessageUnion::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LettaMessageUnion {
-    /// `message_type: "system_message"`
+
+union! {
+    /// Schema: `#/components/schemas/LettaMessageUnion`
     ///
-    /// A message generated by the system. Never streamed back on a response, only used for cursor pagination.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// content (str): The message content sent by the system
-    SystemMessage(crate::models::SystemMessage),
-    /// `message_type: "user_message"`
-    ///
-    /// A message sent by the user. Never streamed back on a response, only used for cursor pagination.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// content (Union\[str, List\[LettaUserMessageContentUnion\]\]): The message content sent by the user (can be a string or an array of multi-modal content parts)
-    UserMessage(crate::models::UserMessage),
-    /// `message_type: "reasoning_message"`
-    ///
-    /// Representation of an agent's internal reasoning.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// source (Literal\["reasoner_model", "non_reasoner_model"\]): Whether the reasoning
-    /// content was generated natively by a reasoner model or derived via prompting
-    /// reasoning (str): The internal reasoning of the agent
-    /// signature (Optional\[str\]): The model-generated signature of the reasoning step
-    ReasoningMessage(crate::models::ReasoningMessage),
-    /// `message_type: "hidden_reasoning_message"`
-    ///
-    /// Representation of an agent's internal reasoning where reasoning content
-    /// has been hidden from the response.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// state (Literal\["redacted", "omitted"\]): Whether the reasoning
-    /// content was redacted by the provider or simply omitted by the API
-    /// hidden_reasoning (Optional\[str\]): The internal reasoning of the agent
-    HiddenReasoningMessage(crate::models::HiddenReasoningMessage),
-    /// `message_type: "tool_call_message"`
-    ///
-    /// A message representing a request to call a tool (generated by the LLM to trigger tool execution).
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// tool_call (Union\[ToolCall, ToolCallDelta\]): The tool call
-    ToolCallMessage(crate::models::ToolCallMessage),
-    /// `message_type: "tool_return_message"`
-    ///
-    /// A message representing the return value of a tool call (generated by Letta executing the requested tool).
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// tool_return (str): The return value of the tool (deprecated, use tool_returns)
-    /// status (Literal\["success", "error"\]): The status of the tool call (deprecated, use tool_returns)
-    /// tool_call_id (str): A unique identifier for the tool call that generated this message (deprecated, use tool_returns)
-    /// stdout (Optional\[List(str)\]): Captured stdout (e.g. prints, logs) from the tool invocation (deprecated, use tool_returns)
-    /// stderr (Optional\[List(str)\]): Captured stderr from the tool invocation (deprecated, use tool_returns)
-    /// tool_returns (Optional\[List\[ToolReturn\]\]): List of tool returns for multi-tool support
-    ToolReturnMessage(crate::models::ToolReturnMessage),
-    /// `message_type: "assistant_message"`
-    ///
-    /// A message sent by the LLM in response to user input. Used in the LLM context.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// content (Union\[str, List\[LettaAssistantMessageContentUnion\]\]): The message content sent by the agent (can be a string or an array of content parts)
-    AssistantMessage(crate::models::AssistantMessage),
-    /// `message_type: "approval_request_message"`
-    ///
-    /// A message representing a request for approval to call a tool (generated by the LLM to trigger tool execution).
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// tool_call (ToolCall): The tool call
-    ApprovalRequestMessage(crate::models::ApprovalRequestMessage),
-    /// `message_type: "approval_response_message"`
-    ///
-    /// A message representing a response form the user indicating whether a tool has been approved to run.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// approve: (bool) Whether the tool has been approved
-    /// approval_request_id: The ID of the approval request
-    /// reason: (Optional\[str\]) An optional explanation for the provided approval status
-    ApprovalResponseMessage(crate::models::ApprovalResponseMessage),
-    /// `message_type: "summary_message"`
-    ///
-    /// A message representing a summary of the conversation. Sent to the LLM as a user or system message depending on the provider.
-    SummaryMessage(crate::models::SummaryMessage),
-    /// `message_type: "event_message"`
-    ///
-    /// A message for notifying the developer that an event that has occured (e.g. a compaction). Events are NOT part of the context window.
-    EventMessage(crate::models::EventMessage),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl LettaMessageUnion {
-    /// The `message_type` value of this variant, or of the unknown payload when it has one.
-    pub fn message_type(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::SystemMessage(_) => ::std::option::Option::Some("system_message"),
-            Self::UserMessage(_) => ::std::option::Option::Some("user_message"),
-            Self::ReasoningMessage(_) => ::std::option::Option::Some("reasoning_message"),
-            Self::HiddenReasoningMessage(_) => {
-                ::std::option::Option::Some("hidden_reasoning_message")
-            }
-            Self::ToolCallMessage(_) => ::std::option::Option::Some("tool_call_message"),
-            Self::ToolReturnMessage(_) => {
-                ::std::option::Option::Some("tool_return_message")
-            }
-            Self::AssistantMessage(_) => ::std::option::Option::Some("assistant_message"),
-            Self::ApprovalRequestMessage(_) => {
-                ::std::option::Option::Some("approval_request_message")
-            }
-            Self::ApprovalResponseMessage(_) => {
-                ::std::option::Option::Some("approval_response_message")
-            }
-            Self::SummaryMessage(_) => ::std::option::Option::Some("summary_message"),
-            Self::EventMessage(_) => ::std::option::Option::Some("event_message"),
-            Self::Unknown(object) => {
-                object.get("message_type").and_then(::serde_json::Value::as_str)
-            }
-        }
+    /// Decoding dispatches on the `message_type` property. A payload with a value this client does not know decodes into `LettaMessageUnion::Unknown`, kept whole; a payload without the property is an error.
+    pub enum LettaMessageUnion ..Unknown by message_type = "message_type" {
+        /// `message_type: "system_message"`
+        ///
+        /// A message generated by the system. Never streamed back on a response, only used for cursor pagination.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// content (str): The message content sent by the system
+        SystemMessage(SystemMessage) = "system_message",
+        /// `message_type: "user_message"`
+        ///
+        /// A message sent by the user. Never streamed back on a response, only used for cursor pagination.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// content (Union\[str, List\[LettaUserMessageContentUnion\]\]): The message content sent by the user (can be a string or an array of multi-modal content parts)
+        UserMessage(UserMessage) = "user_message",
+        /// `message_type: "reasoning_message"`
+        ///
+        /// Representation of an agent's internal reasoning.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// source (Literal\["reasoner_model", "non_reasoner_model"\]): Whether the reasoning
+        /// content was generated natively by a reasoner model or derived via prompting
+        /// reasoning (str): The internal reasoning of the agent
+        /// signature (Optional\[str\]): The model-generated signature of the reasoning step
+        ReasoningMessage(ReasoningMessage) = "reasoning_message",
+        /// `message_type: "hidden_reasoning_message"`
+        ///
+        /// Representation of an agent's internal reasoning where reasoning content
+        /// has been hidden from the response.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// state (Literal\["redacted", "omitted"\]): Whether the reasoning
+        /// content was redacted by the provider or simply omitted by the API
+        /// hidden_reasoning (Optional\[str\]): The internal reasoning of the agent
+        HiddenReasoningMessage(HiddenReasoningMessage) = "hidden_reasoning_message",
+        /// `message_type: "tool_call_message"`
+        ///
+        /// A message representing a request to call a tool (generated by the LLM to trigger tool execution).
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// tool_call (Union\[ToolCall, ToolCallDelta\]): The tool call
+        ToolCallMessage(ToolCallMessage) = "tool_call_message",
+        /// `message_type: "tool_return_message"`
+        ///
+        /// A message representing the return value of a tool call (generated by Letta executing the requested tool).
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// tool_return (str): The return value of the tool (deprecated, use tool_returns)
+        /// status (Literal\["success", "error"\]): The status of the tool call (deprecated, use tool_returns)
+        /// tool_call_id (str): A unique identifier for the tool call that generated this message (deprecated, use tool_returns)
+        /// stdout (Optional\[List(str)\]): Captured stdout (e.g. prints, logs) from the tool invocation (deprecated, use tool_returns)
+        /// stderr (Optional\[List(str)\]): Captured stderr from the tool invocation (deprecated, use tool_returns)
+        /// tool_returns (Optional\[List\[ToolReturn\]\]): List of tool returns for multi-tool support
+        ToolReturnMessage(ToolReturnMessage) = "tool_return_message",
+        /// `message_type: "assistant_message"`
+        ///
+        /// A message sent by the LLM in response to user input. Used in the LLM context.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// content (Union\[str, List\[LettaAssistantMessageContentUnion\]\]): The message content sent by the agent (can be a string or an array of content parts)
+        AssistantMessage(AssistantMessage) = "assistant_message",
+        /// `message_type: "approval_request_message"`
+        ///
+        /// A message representing a request for approval to call a tool (generated by the LLM to trigger tool execution).
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// tool_call (ToolCall): The tool call
+        ApprovalRequestMessage(ApprovalRequestMessage) = "approval_request_message",
+        /// `message_type: "approval_response_message"`
+        ///
+        /// A message representing a response form the user indicating whether a tool has been approved to run.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// approve: (bool) Whether the tool has been approved
+        /// approval_request_id: The ID of the approval request
+        /// reason: (Optional\[str\]) An optional explanation for the provided approval status
+        ApprovalResponseMessage(ApprovalResponseMessage) = "approval_response_message",
+        /// `message_type: "summary_message"`
+        ///
+        /// A message representing a summary of the conversation. Sent to the LLM as a user or system message depending on the provider.
+        SummaryMessage(SummaryMessage) = "summary_message",
+        /// `message_type: "event_message"`
+        ///
+        /// A message for notifying the developer that an event that has occured (e.g. a compaction). Events are NOT part of the context window.
+        EventMessage(EventMessage) = "event_message",
     }
+    reads ["id", "date", "name", "message_type", "otid", "sender_id", "step_id", "is_err", "seq_id", "run_id"];
 }
-impl ::std::convert::From<crate::models::SystemMessage> for LettaMessageUnion {
-    fn from(value: crate::models::SystemMessage) -> Self {
-        Self::SystemMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::UserMessage> for LettaMessageUnion {
-    fn from(value: crate::models::UserMessage) -> Self {
-        Self::UserMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ReasoningMessage> for LettaMessageUnion {
-    fn from(value: crate::models::ReasoningMessage) -> Self {
-        Self::ReasoningMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::HiddenReasoningMessage> for LettaMessageUnion {
-    fn from(value: crate::models::HiddenReasoningMessage) -> Self {
-        Self::HiddenReasoningMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolCallMessage> for LettaMessageUnion {
-    fn from(value: crate::models::ToolCallMessage) -> Self {
-        Self::ToolCallMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolReturnMessage> for LettaMessageUnion {
-    fn from(value: crate::models::ToolReturnMessage) -> Self {
-        Self::ToolReturnMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::AssistantMessage> for LettaMessageUnion {
-    fn from(value: crate::models::AssistantMessage) -> Self {
-        Self::AssistantMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ApprovalRequestMessage> for LettaMessageUnion {
-    fn from(value: crate::models::ApprovalRequestMessage) -> Self {
-        Self::ApprovalRequestMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ApprovalResponseMessage> for LettaMessageUnion {
-    fn from(value: crate::models::ApprovalResponseMessage) -> Self {
-        Self::ApprovalResponseMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::SummaryMessage> for LettaMessageUnion {
-    fn from(value: crate::models::SummaryMessage) -> Self {
-        Self::SummaryMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::EventMessage> for LettaMessageUnion {
-    fn from(value: crate::models::EventMessage) -> Self {
-        Self::EventMessage(value)
-    }
-}
-impl ::serde::Serialize for LettaMessageUnion {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::SystemMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::UserMessage(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ReasoningMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::HiddenReasoningMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ToolCallMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ToolReturnMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::AssistantMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ApprovalRequestMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ApprovalResponseMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::SummaryMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::EventMessage(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaMessageUnion {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaMessageUnion;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaMessageUnion object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<LettaMessageUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "message_type",
-                    &[
-                        "id",
-                        "date",
-                        "name",
-                        "message_type",
-                        "otid",
-                        "sender_id",
-                        "step_id",
-                        "is_err",
-                        "seq_id",
-                        "run_id",
-                    ],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("system_message") => {
-                        members
-                            .decode("LettaMessageUnion", "system_message")
-                            .map(LettaMessageUnion::SystemMessage)
-                    }
-                    ::std::option::Option::Some("user_message") => {
-                        members
-                            .decode("LettaMessageUnion", "user_message")
-                            .map(LettaMessageUnion::UserMessage)
-                    }
-                    ::std::option::Option::Some("reasoning_message") => {
-                        members
-                            .decode("LettaMessageUnion", "reasoning_message")
-                            .map(LettaMessageUnion::ReasoningMessage)
-                    }
-                    ::std::option::Option::Some("hidden_reasoning_message") => {
-                        members
-                            .decode("LettaMessageUnion", "hidden_reasoning_message")
-                            .map(LettaMessageUnion::HiddenReasoningMessage)
-                    }
-                    ::std::option::Option::Some("tool_call_message") => {
-                        members
-                            .decode("LettaMessageUnion", "tool_call_message")
-                            .map(LettaMessageUnion::ToolCallMessage)
-                    }
-                    ::std::option::Option::Some("tool_return_message") => {
-                        members
-                            .decode("LettaMessageUnion", "tool_return_message")
-                            .map(LettaMessageUnion::ToolReturnMessage)
-                    }
-                    ::std::option::Option::Some("assistant_message") => {
-                        members
-                            .decode("LettaMessageUnion", "assistant_message")
-                            .map(LettaMessageUnion::AssistantMessage)
-                    }
-                    ::std::option::Option::Some("approval_request_message") => {
-                        members
-                            .decode("LettaMessageUnion", "approval_request_message")
-                            .map(LettaMessageUnion::ApprovalRequestMessage)
-                    }
-                    ::std::option::Option::Some("approval_response_message") => {
-                        members
-                            .decode("LettaMessageUnion", "approval_response_message")
-                            .map(LettaMessageUnion::ApprovalResponseMessage)
-                    }
-                    ::std::option::Option::Some("summary_message") => {
-                        members
-                            .decode("LettaMessageUnion", "summary_message")
-                            .map(LettaMessageUnion::SummaryMessage)
-                    }
-                    ::std::option::Option::Some("event_message") => {
-                        members
-                            .decode("LettaMessageUnion", "event_message")
-                            .map(LettaMessageUnion::EventMessage)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(LettaMessageUnion::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "LettaMessageUnion", "message_type",
-                                    "system_message, user_message, reasoning_message, hidden_reasoning_message, tool_call_message, tool_return_message, assistant_message, approval_request_message, approval_response_message, summary_message, event_message"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl LettaMessageUnion {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -12912,286 +2659,53 @@ impl LettaMessageUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `SystemMessage` variant's value, if it is that variant.
-    pub fn as_system_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SystemMessage> {
-        match self {
-            Self::SystemMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `UserMessage` variant's value, if it is that variant.
-    pub fn as_user_message(&self) -> ::std::option::Option<&crate::models::UserMessage> {
-        match self {
-            Self::UserMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ReasoningMessage` variant's value, if it is that variant.
-    pub fn as_reasoning_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ReasoningMessage> {
-        match self {
-            Self::ReasoningMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `HiddenReasoningMessage` variant's value, if it is that variant.
-    pub fn as_hidden_reasoning_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::HiddenReasoningMessage> {
-        match self {
-            Self::HiddenReasoningMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCallMessage` variant's value, if it is that variant.
-    pub fn as_tool_call_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallMessage> {
-        match self {
-            Self::ToolCallMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturnMessage` variant's value, if it is that variant.
-    pub fn as_tool_return_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnMessage> {
-        match self {
-            Self::ToolReturnMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `AssistantMessage` variant's value, if it is that variant.
-    pub fn as_assistant_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::AssistantMessage> {
-        match self {
-            Self::AssistantMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ApprovalRequestMessage` variant's value, if it is that variant.
-    pub fn as_approval_request_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ApprovalRequestMessage> {
-        match self {
-            Self::ApprovalRequestMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ApprovalResponseMessage` variant's value, if it is that variant.
-    pub fn as_approval_response_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ApprovalResponseMessage> {
-        match self {
-            Self::ApprovalResponseMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `SummaryMessage` variant's value, if it is that variant.
-    pub fn as_summary_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SummaryMessage> {
-        match self {
-            Self::SummaryMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `EventMessage` variant's value, if it is that variant.
-    pub fn as_event_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::EventMessage> {
-        match self {
-            Self::EventMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaMessageUnion {
+        as_system_message(SystemMessage) -> SystemMessage;
+        as_user_message(UserMessage) -> UserMessage;
+        as_reasoning_message(ReasoningMessage) -> ReasoningMessage;
+        as_hidden_reasoning_message(HiddenReasoningMessage) -> HiddenReasoningMessage;
+        as_tool_call_message(ToolCallMessage) -> ToolCallMessage;
+        as_tool_return_message(ToolReturnMessage) -> ToolReturnMessage;
+        as_assistant_message(AssistantMessage) -> AssistantMessage;
+        as_approval_request_message(ApprovalRequestMessage) -> ApprovalRequestMessage;
+        as_approval_response_message(ApprovalResponseMessage) -> ApprovalResponseMessage;
+        as_summary_message(SummaryMessage) -> SummaryMessage;
+        as_event_message(EventMessage) -> EventMessage;
     }
 }
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LettaMessageContentUnion {
-    /// `type: "text"`
-    Text(crate::models::TextContent),
-    /// `type: "image"`
-    Image(crate::models::ImageContent),
-    /// `type: "tool_call"`
-    ToolCall(crate::models::ToolCallContent),
-    /// `type: "tool_return"`
-    ToolReturn(crate::models::ToolReturnContent),
-    /// `type: "reasoning"`
+
+union! {
+    /// Schema: `#/components/schemas/LettaMessageContentUnion`
     ///
-    /// Sent via the Anthropic Messages API
-    Reasoning(crate::models::ReasoningContent),
-    /// `type: "redacted_reasoning"`
-    ///
-    /// Sent via the Anthropic Messages API
-    RedactedReasoning(crate::models::RedactedReasoningContent),
-    /// `type: "omitted_reasoning"`
-    ///
-    /// A placeholder for reasoning content we know is present, but isn't returned by the provider (e.g. OpenAI GPT-5 on ChatCompletions)
-    OmittedReasoning(crate::models::OmittedReasoningContent),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl LettaMessageContentUnion {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Text(_) => ::std::option::Option::Some("text"),
-            Self::Image(_) => ::std::option::Option::Some("image"),
-            Self::ToolCall(_) => ::std::option::Option::Some("tool_call"),
-            Self::ToolReturn(_) => ::std::option::Option::Some("tool_return"),
-            Self::Reasoning(_) => ::std::option::Option::Some("reasoning"),
-            Self::RedactedReasoning(_) => {
-                ::std::option::Option::Some("redacted_reasoning")
-            }
-            Self::OmittedReasoning(_) => ::std::option::Option::Some("omitted_reasoning"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
+    pub enum LettaMessageContentUnion ..Unknown by type_ = "type" {
+        /// `type: "text"`
+        Text(TextContent) = "text",
+        /// `type: "image"`
+        Image(ImageContent) = "image",
+        /// `type: "tool_call"`
+        ToolCall(ToolCallContent) = "tool_call",
+        /// `type: "tool_return"`
+        ToolReturn(ToolReturnContent) = "tool_return",
+        /// `type: "reasoning"`
+        ///
+        /// Sent via the Anthropic Messages API
+        Reasoning(ReasoningContent) = "reasoning",
+        /// `type: "redacted_reasoning"`
+        ///
+        /// Sent via the Anthropic Messages API
+        RedactedReasoning(RedactedReasoningContent) = "redacted_reasoning",
+        /// `type: "omitted_reasoning"`
+        ///
+        /// A placeholder for reasoning content we know is present, but isn't returned by the provider (e.g. OpenAI GPT-5 on ChatCompletions)
+        OmittedReasoning(OmittedReasoningContent) = "omitted_reasoning",
     }
+    reads ["type"];
 }
-impl ::std::convert::From<crate::models::TextContent> for LettaMessageContentUnion {
-    fn from(value: crate::models::TextContent) -> Self {
-        Self::Text(value)
-    }
-}
-impl ::std::convert::From<crate::models::ImageContent> for LettaMessageContentUnion {
-    fn from(value: crate::models::ImageContent) -> Self {
-        Self::Image(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolCallContent> for LettaMessageContentUnion {
-    fn from(value: crate::models::ToolCallContent) -> Self {
-        Self::ToolCall(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolReturnContent>
-for LettaMessageContentUnion {
-    fn from(value: crate::models::ToolReturnContent) -> Self {
-        Self::ToolReturn(value)
-    }
-}
-impl ::std::convert::From<crate::models::ReasoningContent> for LettaMessageContentUnion {
-    fn from(value: crate::models::ReasoningContent) -> Self {
-        Self::Reasoning(value)
-    }
-}
-impl ::std::convert::From<crate::models::RedactedReasoningContent>
-for LettaMessageContentUnion {
-    fn from(value: crate::models::RedactedReasoningContent) -> Self {
-        Self::RedactedReasoning(value)
-    }
-}
-impl ::std::convert::From<crate::models::OmittedReasoningContent>
-for LettaMessageContentUnion {
-    fn from(value: crate::models::OmittedReasoningContent) -> Self {
-        Self::OmittedReasoning(value)
-    }
-}
-impl ::serde::Serialize for LettaMessageContentUnion {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Image(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolCall(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ToolReturn(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Reasoning(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::RedactedReasoning(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::OmittedReasoning(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaMessageContentUnion {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaMessageContentUnion;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaMessageContentUnion object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<LettaMessageContentUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("text") => {
-                        members
-                            .decode("LettaMessageContentUnion", "text")
-                            .map(LettaMessageContentUnion::Text)
-                    }
-                    ::std::option::Option::Some("image") => {
-                        members
-                            .decode("LettaMessageContentUnion", "image")
-                            .map(LettaMessageContentUnion::Image)
-                    }
-                    ::std::option::Option::Some("tool_call") => {
-                        members
-                            .decode("LettaMessageContentUnion", "tool_call")
-                            .map(LettaMessageContentUnion::ToolCall)
-                    }
-                    ::std::option::Option::Some("tool_return") => {
-                        members
-                            .decode("LettaMessageContentUnion", "tool_return")
-                            .map(LettaMessageContentUnion::ToolReturn)
-                    }
-                    ::std::option::Option::Some("reasoning") => {
-                        members
-                            .decode("LettaMessageContentUnion", "reasoning")
-                            .map(LettaMessageContentUnion::Reasoning)
-                    }
-                    ::std::option::Option::Some("redacted_reasoning") => {
-                        members
-                            .decode("LettaMessageContentUnion", "redacted_reasoning")
-                            .map(LettaMessageContentUnion::RedactedReasoning)
-                    }
-                    ::std::option::Option::Some("omitted_reasoning") => {
-                        members
-                            .decode("LettaMessageContentUnion", "omitted_reasoning")
-                            .map(LettaMessageContentUnion::OmittedReasoning)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(LettaMessageContentUnion::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "LettaMessageContentUnion", "type",
-                                    "text, image, tool_call, tool_return, reasoning, redacted_reasoning, omitted_reasoning"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl LettaMessageContentUnion {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -13207,151 +2721,31 @@ impl LettaMessageContentUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Image` variant's value, if it is that variant.
-    pub fn as_image(&self) -> ::std::option::Option<&crate::models::ImageContent> {
-        match self {
-            Self::Image(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCall` variant's value, if it is that variant.
-    pub fn as_tool_call(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallContent> {
-        match self {
-            Self::ToolCall(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturn` variant's value, if it is that variant.
-    pub fn as_tool_return(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnContent> {
-        match self {
-            Self::ToolReturn(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Reasoning` variant's value, if it is that variant.
-    pub fn as_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ReasoningContent> {
-        match self {
-            Self::Reasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `RedactedReasoning` variant's value, if it is that variant.
-    pub fn as_redacted_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::RedactedReasoningContent> {
-        match self {
-            Self::RedactedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `OmittedReasoning` variant's value, if it is that variant.
-    pub fn as_omitted_reasoning(
-        &self,
-    ) -> ::std::option::Option<&crate::models::OmittedReasoningContent> {
-        match self {
-            Self::OmittedReasoning(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaMessageContentUnion {
+        as_text(Text) -> TextContent;
+        as_image(Image) -> ImageContent;
+        as_tool_call(ToolCall) -> ToolCallContent;
+        as_tool_return(ToolReturn) -> ToolReturnContent;
+        as_reasoning(Reasoning) -> ReasoningContent;
+        as_redacted_reasoning(RedactedReasoning) -> RedactedReasoningContent;
+        as_omitted_reasoning(OmittedReasoning) -> OmittedReasoningContent;
     }
 }
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaAssistantMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LettaAssistantMessageContentUnion {
-    /// `type: "text"`
-    Text(crate::models::TextContent),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl LettaAssistantMessageContentUnion {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Text(_) => ::std::option::Option::Some("text"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
+
+union! {
+    /// Schema: `#/components/schemas/LettaAssistantMessageContentUnion`
+    ///
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaAssistantMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
+    pub enum LettaAssistantMessageContentUnion ..Unknown by type_ = "type" {
+        /// `type: "text"`
+        Text(TextContent) = "text",
     }
+    reads ["type", "text", "signature"];
 }
-impl ::std::convert::From<crate::models::TextContent>
-for LettaAssistantMessageContentUnion {
-    fn from(value: crate::models::TextContent) -> Self {
-        Self::Text(value)
-    }
-}
-impl ::serde::Serialize for LettaAssistantMessageContentUnion {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaAssistantMessageContentUnion {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaAssistantMessageContentUnion;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaAssistantMessageContentUnion object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<LettaAssistantMessageContentUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type", "text", "signature"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("text") => {
-                        members
-                            .decode("LettaAssistantMessageContentUnion", "text")
-                            .map(LettaAssistantMessageContentUnion::Text)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members
-                            .into_object()
-                            .map(LettaAssistantMessageContentUnion::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "LettaAssistantMessageContentUnion", "type", "text"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl LettaAssistantMessageContentUnion {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -13361,110 +2755,27 @@ impl LettaAssistantMessageContentUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaAssistantMessageContentUnion {
+        as_text(Text) -> TextContent;
     }
 }
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaToolReturnContentUnion::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LettaToolReturnContentUnion {
-    /// `type: "text"`
-    Text(crate::models::TextContent),
-    /// `type: "image"`
-    Image(crate::models::ImageContent),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl LettaToolReturnContentUnion {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Text(_) => ::std::option::Option::Some("text"),
-            Self::Image(_) => ::std::option::Option::Some("image"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
+
+union! {
+    /// Schema: `#/components/schemas/LettaToolReturnContentUnion`
+    ///
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaToolReturnContentUnion::Unknown`, kept whole; a payload without the property is an error.
+    pub enum LettaToolReturnContentUnion ..Unknown by type_ = "type" {
+        /// `type: "text"`
+        Text(TextContent) = "text",
+        /// `type: "image"`
+        Image(ImageContent) = "image",
     }
+    reads ["type"];
 }
-impl ::std::convert::From<crate::models::TextContent> for LettaToolReturnContentUnion {
-    fn from(value: crate::models::TextContent) -> Self {
-        Self::Text(value)
-    }
-}
-impl ::std::convert::From<crate::models::ImageContent> for LettaToolReturnContentUnion {
-    fn from(value: crate::models::ImageContent) -> Self {
-        Self::Image(value)
-    }
-}
-impl ::serde::Serialize for LettaToolReturnContentUnion {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Image(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaToolReturnContentUnion {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaToolReturnContentUnion;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaToolReturnContentUnion object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<LettaToolReturnContentUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("text") => {
-                        members
-                            .decode("LettaToolReturnContentUnion", "text")
-                            .map(LettaToolReturnContentUnion::Text)
-                    }
-                    ::std::option::Option::Some("image") => {
-                        members
-                            .decode("LettaToolReturnContentUnion", "image")
-                            .map(LettaToolReturnContentUnion::Image)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(LettaToolReturnContentUnion::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "LettaToolReturnContentUnion", "type", "text, image"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl LettaToolReturnContentUnion {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -13475,117 +2786,28 @@ impl LettaToolReturnContentUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Image` variant's value, if it is that variant.
-    pub fn as_image(&self) -> ::std::option::Option<&crate::models::ImageContent> {
-        match self {
-            Self::Image(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaToolReturnContentUnion {
+        as_text(Text) -> TextContent;
+        as_image(Image) -> ImageContent;
     }
 }
-/// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaUserMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
-#[derive(Clone, Debug, PartialEq)]
-pub enum LettaUserMessageContentUnion {
-    /// `type: "text"`
-    Text(crate::models::TextContent),
-    /// `type: "image"`
-    Image(crate::models::ImageContent),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl LettaUserMessageContentUnion {
-    /// The `type` value of this variant, or of the unknown payload when it has one.
-    pub fn type_(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::Text(_) => ::std::option::Option::Some("text"),
-            Self::Image(_) => ::std::option::Option::Some("image"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(::serde_json::Value::as_str)
-            }
-        }
+
+union! {
+    /// Schema: `#/components/schemas/LettaUserMessageContentUnion`
+    ///
+    /// Decoding dispatches on the `type` property. A payload with a value this client does not know decodes into `LettaUserMessageContentUnion::Unknown`, kept whole; a payload without the property is an error.
+    pub enum LettaUserMessageContentUnion ..Unknown by type_ = "type" {
+        /// `type: "text"`
+        Text(TextContent) = "text",
+        /// `type: "image"`
+        Image(ImageContent) = "image",
     }
+    reads ["type"];
 }
-impl ::std::convert::From<crate::models::TextContent> for LettaUserMessageContentUnion {
-    fn from(value: crate::models::TextContent) -> Self {
-        Self::Text(value)
-    }
-}
-impl ::std::convert::From<crate::models::ImageContent> for LettaUserMessageContentUnion {
-    fn from(value: crate::models::ImageContent) -> Self {
-        Self::Image(value)
-    }
-}
-impl ::serde::Serialize for LettaUserMessageContentUnion {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::Text(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Image(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LettaUserMessageContentUnion {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LettaUserMessageContentUnion;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a LettaUserMessageContentUnion object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<LettaUserMessageContentUnion, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "type",
-                    &["type"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("text") => {
-                        members
-                            .decode("LettaUserMessageContentUnion", "text")
-                            .map(LettaUserMessageContentUnion::Text)
-                    }
-                    ::std::option::Option::Some("image") => {
-                        members
-                            .decode("LettaUserMessageContentUnion", "image")
-                            .map(LettaUserMessageContentUnion::Image)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(LettaUserMessageContentUnion::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        ::std::result::Result::Err(
-                            <__A::Error as ::serde::de::Error>::custom(
-                                ::std::format_args!(
-                                    "{} needs the `{}` property, one of: {}",
-                                    "LettaUserMessageContentUnion", "type", "text, image"
-                                ),
-                            ),
-                        )
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl LettaUserMessageContentUnion {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -13596,647 +2818,190 @@ impl LettaUserMessageContentUnion {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `Text` variant's value, if it is that variant.
-    pub fn as_text(&self) -> ::std::option::Option<&crate::models::TextContent> {
-        match self {
-            Self::Text(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Image` variant's value, if it is that variant.
-    pub fn as_image(&self) -> ::std::option::Option<&crate::models::ImageContent> {
-        match self {
-            Self::Image(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl LettaUserMessageContentUnion {
+        as_text(Text) -> TextContent;
+        as_image(Image) -> ImageContent;
     }
 }
-/// Sort order for conversations. 'asc' for oldest first, 'desc' for newest first
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum ListConversationsOrder {
-    /// `asc`
-    Asc,
-    /// `desc`
-    #[default]
-    Desc,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl ListConversationsOrder {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ListConversationsOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ListConversationsOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ListConversationsOrder {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListConversationsOrder {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a ListConversationsOrder string",
-        )
-    }
-}
-/// Field to sort by
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum ListConversationsOrderBy {
-    /// `created_at`
-    #[default]
-    CreatedAt,
-    /// `last_run_completion`
-    LastRunCompletion,
-    /// `last_message_at`
-    LastMessageAt,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl ListConversationsOrderBy {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::LastRunCompletion => "last_run_completion",
-            Self::LastMessageAt => "last_message_at",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ListConversationsOrderBy {
-    fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "last_run_completion" => Self::LastRunCompletion,
-            "last_message_at" => Self::LastMessageAt,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ListConversationsOrderBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ListConversationsOrderBy {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListConversationsOrderBy {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a ListConversationsOrderBy string",
-        )
-    }
-}
-/// Sort order for messages by creation time. 'asc' for oldest first, 'desc' for newest first
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum ListConversationMessagesOrder {
-    /// `asc`
-    Asc,
-    /// `desc`
-    #[default]
-    Desc,
-    /// A value this client does not know yet, kept as sent.
-    Unknown(::std::string::String),
-}
-impl ListConversationMessagesOrder {
-    /// The value as it is written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-impl ::std::convert::From<&str> for ListConversationMessagesOrder {
-    fn from(value: &str) -> Self {
-        match value {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for ListConversationMessagesOrder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for ListConversationMessagesOrder {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListConversationMessagesOrder {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        crate::__private::deserialize_open_enum(
-            deserializer,
-            "a ListConversationMessagesOrder string",
-        )
-    }
-}
-/// Decoding dispatches on the `message_type` property, which each variant fixes. A payload without it is matched against the variants in order; one with an unknown value, or that matches none, decodes into `StreamEvent::Unknown`, kept whole.
-#[derive(Clone, Debug, PartialEq)]
-pub enum StreamEvent {
-    /// `message_type: "system_message"`
+
+string_enum! {
+    /// Sort order for conversations. 'asc' for oldest first, 'desc' for newest first
     ///
-    /// A message generated by the system. Never streamed back on a response, only used for cursor pagination.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// content (str): The message content sent by the system
-    SystemMessage(crate::models::SystemMessage),
-    /// `message_type: "user_message"`
-    ///
-    /// A message sent by the user. Never streamed back on a response, only used for cursor pagination.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// content (Union\[str, List\[LettaUserMessageContentUnion\]\]): The message content sent by the user (can be a string or an array of multi-modal content parts)
-    UserMessage(crate::models::UserMessage),
-    /// `message_type: "reasoning_message"`
-    ///
-    /// Representation of an agent's internal reasoning.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// source (Literal\["reasoner_model", "non_reasoner_model"\]): Whether the reasoning
-    /// content was generated natively by a reasoner model or derived via prompting
-    /// reasoning (str): The internal reasoning of the agent
-    /// signature (Optional\[str\]): The model-generated signature of the reasoning step
-    ReasoningMessage(crate::models::ReasoningMessage),
-    /// `message_type: "hidden_reasoning_message"`
-    ///
-    /// Representation of an agent's internal reasoning where reasoning content
-    /// has been hidden from the response.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// state (Literal\["redacted", "omitted"\]): Whether the reasoning
-    /// content was redacted by the provider or simply omitted by the API
-    /// hidden_reasoning (Optional\[str\]): The internal reasoning of the agent
-    HiddenReasoningMessage(crate::models::HiddenReasoningMessage),
-    /// `message_type: "tool_call_message"`
-    ///
-    /// A message representing a request to call a tool (generated by the LLM to trigger tool execution).
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// tool_call (Union\[ToolCall, ToolCallDelta\]): The tool call
-    ToolCallMessage(crate::models::ToolCallMessage),
-    /// `message_type: "tool_return_message"`
-    ///
-    /// A message representing the return value of a tool call (generated by Letta executing the requested tool).
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// tool_return (str): The return value of the tool (deprecated, use tool_returns)
-    /// status (Literal\["success", "error"\]): The status of the tool call (deprecated, use tool_returns)
-    /// tool_call_id (str): A unique identifier for the tool call that generated this message (deprecated, use tool_returns)
-    /// stdout (Optional\[List(str)\]): Captured stdout (e.g. prints, logs) from the tool invocation (deprecated, use tool_returns)
-    /// stderr (Optional\[List(str)\]): Captured stderr from the tool invocation (deprecated, use tool_returns)
-    /// tool_returns (Optional\[List\[ToolReturn\]\]): List of tool returns for multi-tool support
-    ToolReturnMessage(crate::models::ToolReturnMessage),
-    /// `message_type: "assistant_message"`
-    ///
-    /// A message sent by the LLM in response to user input. Used in the LLM context.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// content (Union\[str, List\[LettaAssistantMessageContentUnion\]\]): The message content sent by the agent (can be a string or an array of content parts)
-    AssistantMessage(crate::models::AssistantMessage),
-    /// `message_type: "approval_request_message"`
-    ///
-    /// A message representing a request for approval to call a tool (generated by the LLM to trigger tool execution).
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// tool_call (ToolCall): The tool call
-    ApprovalRequestMessage(crate::models::ApprovalRequestMessage),
-    /// `message_type: "approval_response_message"`
-    ///
-    /// A message representing a response form the user indicating whether a tool has been approved to run.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    /// name (Optional\[str\]): The name of the sender of the message
-    /// approve: (bool) Whether the tool has been approved
-    /// approval_request_id: The ID of the approval request
-    /// reason: (Optional\[str\]) An optional explanation for the provided approval status
-    ApprovalResponseMessage(crate::models::ApprovalResponseMessage),
-    /// `message_type: "ping"`
-    ///
-    /// A ping message used as a keepalive to prevent SSE streams from timing out during long running requests.
-    ///
-    /// Args:
-    /// id (str): The ID of the message
-    /// date (datetime): The date the message was created in ISO format
-    Ping(crate::models::LettaPing),
-    /// `message_type: "error_message"`
-    ///
-    /// Error messages are used to notify the client of an error that occurred during the agent's execution.
-    ErrorMessage(crate::models::LettaErrorMessage),
-    /// `message_type: "stop_reason"`
-    ///
-    /// The stop reason from Letta indicating why agent loop stopped execution.
-    StopReason(crate::models::LettaStopReason),
-    /// `message_type: "usage_statistics"`
-    ///
-    /// Usage statistics for the agent interaction.
-    ///
-    /// Attributes:
-    /// completion_tokens (int): The number of tokens generated by the agent.
-    /// prompt_tokens (int): The number of tokens in the prompt.
-    /// total_tokens (int): The total number of tokens processed by the agent.
-    /// step_count (int): The number of steps taken by the agent.
-    /// cached_input_tokens (Optional\[int\]): The number of input tokens served from cache. None if not reported.
-    /// cache_write_tokens (Optional\[int\]): The number of input tokens written to cache. None if not reported.
-    /// reasoning_tokens (Optional\[int\]): The number of reasoning/thinking tokens generated. None if not reported.
-    UsageStatistics(crate::models::LettaUsageStatistics),
-    /// A variant this client does not know (from a newer server, say), kept exactly as sent.
-    Unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-}
-impl StreamEvent {
-    /// The `message_type` value of this variant, or of the unknown payload when it has one.
-    pub fn message_type(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::SystemMessage(_) => ::std::option::Option::Some("system_message"),
-            Self::UserMessage(_) => ::std::option::Option::Some("user_message"),
-            Self::ReasoningMessage(_) => ::std::option::Option::Some("reasoning_message"),
-            Self::HiddenReasoningMessage(_) => {
-                ::std::option::Option::Some("hidden_reasoning_message")
-            }
-            Self::ToolCallMessage(_) => ::std::option::Option::Some("tool_call_message"),
-            Self::ToolReturnMessage(_) => {
-                ::std::option::Option::Some("tool_return_message")
-            }
-            Self::AssistantMessage(_) => ::std::option::Option::Some("assistant_message"),
-            Self::ApprovalRequestMessage(_) => {
-                ::std::option::Option::Some("approval_request_message")
-            }
-            Self::ApprovalResponseMessage(_) => {
-                ::std::option::Option::Some("approval_response_message")
-            }
-            Self::Ping(_) => ::std::option::Option::Some("ping"),
-            Self::ErrorMessage(_) => ::std::option::Option::Some("error_message"),
-            Self::StopReason(_) => ::std::option::Option::Some("stop_reason"),
-            Self::UsageStatistics(_) => ::std::option::Option::Some("usage_statistics"),
-            Self::Unknown(object) => {
-                object.get("message_type").and_then(::serde_json::Value::as_str)
-            }
-        }
+    /// Schema: `#/paths/~1v1~1conversations~1/get/parameters/4/schema`
+    #[derive(Default)]
+    pub enum ListConversationsOrder ..Unknown {
+        Asc = "asc",
+        #[default] Desc = "desc",
     }
 }
-impl ::std::convert::From<crate::models::SystemMessage> for StreamEvent {
-    fn from(value: crate::models::SystemMessage) -> Self {
-        Self::SystemMessage(value)
+
+string_enum! {
+    /// Field to sort by
+    ///
+    /// Schema: `#/paths/~1v1~1conversations~1/get/parameters/5/schema`
+    #[derive(Default)]
+    pub enum ListConversationsOrderBy ..Unknown {
+        #[default] CreatedAt = "created_at",
+        LastRunCompletion = "last_run_completion",
+        LastMessageAt = "last_message_at",
     }
 }
-impl ::std::convert::From<crate::models::UserMessage> for StreamEvent {
-    fn from(value: crate::models::UserMessage) -> Self {
-        Self::UserMessage(value)
+
+string_enum! {
+    /// Sort order for messages by creation time. 'asc' for oldest first, 'desc' for newest first
+    ///
+    /// Schema: `#/paths/~1v1~1conversations~1%7Bconversation_id%7D~1messages/get/parameters/5/schema`
+    #[derive(Default)]
+    pub enum ListConversationMessagesOrder ..Unknown {
+        Asc = "asc",
+        #[default] Desc = "desc",
     }
 }
-impl ::std::convert::From<crate::models::ReasoningMessage> for StreamEvent {
-    fn from(value: crate::models::ReasoningMessage) -> Self {
-        Self::ReasoningMessage(value)
+
+union! {
+    /// Schema: `#/paths/~1v1~1conversations~1%7Bconversation_id%7D~1stream/post/responses/200/content/text~1event-stream/schema`
+    ///
+    /// Decoding dispatches on the `message_type` property, which each variant fixes. A payload without it is matched against the variants in order; one with an unknown value, or that matches none, decodes into `StreamEvent::Unknown`, kept whole.
+    pub enum StreamEvent ..Unknown by message_type = "message_type" or shape {
+        /// `message_type: "system_message"`
+        ///
+        /// A message generated by the system. Never streamed back on a response, only used for cursor pagination.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// content (str): The message content sent by the system
+        SystemMessage(SystemMessage) = "system_message",
+        /// `message_type: "user_message"`
+        ///
+        /// A message sent by the user. Never streamed back on a response, only used for cursor pagination.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// content (Union\[str, List\[LettaUserMessageContentUnion\]\]): The message content sent by the user (can be a string or an array of multi-modal content parts)
+        UserMessage(UserMessage) = "user_message",
+        /// `message_type: "reasoning_message"`
+        ///
+        /// Representation of an agent's internal reasoning.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// source (Literal\["reasoner_model", "non_reasoner_model"\]): Whether the reasoning
+        /// content was generated natively by a reasoner model or derived via prompting
+        /// reasoning (str): The internal reasoning of the agent
+        /// signature (Optional\[str\]): The model-generated signature of the reasoning step
+        ReasoningMessage(ReasoningMessage) = "reasoning_message",
+        /// `message_type: "hidden_reasoning_message"`
+        ///
+        /// Representation of an agent's internal reasoning where reasoning content
+        /// has been hidden from the response.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// state (Literal\["redacted", "omitted"\]): Whether the reasoning
+        /// content was redacted by the provider or simply omitted by the API
+        /// hidden_reasoning (Optional\[str\]): The internal reasoning of the agent
+        HiddenReasoningMessage(HiddenReasoningMessage) = "hidden_reasoning_message",
+        /// `message_type: "tool_call_message"`
+        ///
+        /// A message representing a request to call a tool (generated by the LLM to trigger tool execution).
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// tool_call (Union\[ToolCall, ToolCallDelta\]): The tool call
+        ToolCallMessage(ToolCallMessage) = "tool_call_message",
+        /// `message_type: "tool_return_message"`
+        ///
+        /// A message representing the return value of a tool call (generated by Letta executing the requested tool).
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// tool_return (str): The return value of the tool (deprecated, use tool_returns)
+        /// status (Literal\["success", "error"\]): The status of the tool call (deprecated, use tool_returns)
+        /// tool_call_id (str): A unique identifier for the tool call that generated this message (deprecated, use tool_returns)
+        /// stdout (Optional\[List(str)\]): Captured stdout (e.g. prints, logs) from the tool invocation (deprecated, use tool_returns)
+        /// stderr (Optional\[List(str)\]): Captured stderr from the tool invocation (deprecated, use tool_returns)
+        /// tool_returns (Optional\[List\[ToolReturn\]\]): List of tool returns for multi-tool support
+        ToolReturnMessage(ToolReturnMessage) = "tool_return_message",
+        /// `message_type: "assistant_message"`
+        ///
+        /// A message sent by the LLM in response to user input. Used in the LLM context.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// content (Union\[str, List\[LettaAssistantMessageContentUnion\]\]): The message content sent by the agent (can be a string or an array of content parts)
+        AssistantMessage(AssistantMessage) = "assistant_message",
+        /// `message_type: "approval_request_message"`
+        ///
+        /// A message representing a request for approval to call a tool (generated by the LLM to trigger tool execution).
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// tool_call (ToolCall): The tool call
+        ApprovalRequestMessage(ApprovalRequestMessage) = "approval_request_message",
+        /// `message_type: "approval_response_message"`
+        ///
+        /// A message representing a response form the user indicating whether a tool has been approved to run.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        /// name (Optional\[str\]): The name of the sender of the message
+        /// approve: (bool) Whether the tool has been approved
+        /// approval_request_id: The ID of the approval request
+        /// reason: (Optional\[str\]) An optional explanation for the provided approval status
+        ApprovalResponseMessage(ApprovalResponseMessage) = "approval_response_message",
+        /// `message_type: "ping"`
+        ///
+        /// A ping message used as a keepalive to prevent SSE streams from timing out during long running requests.
+        ///
+        /// Args:
+        /// id (str): The ID of the message
+        /// date (datetime): The date the message was created in ISO format
+        Ping(LettaPing) = "ping",
+        /// `message_type: "error_message"`
+        ///
+        /// Error messages are used to notify the client of an error that occurred during the agent's execution.
+        ErrorMessage(LettaErrorMessage) = "error_message",
+        /// `message_type: "stop_reason"`
+        ///
+        /// The stop reason from Letta indicating why agent loop stopped execution.
+        StopReason(LettaStopReason) = "stop_reason",
+        /// `message_type: "usage_statistics"`
+        ///
+        /// Usage statistics for the agent interaction.
+        ///
+        /// Attributes:
+        /// completion_tokens (int): The number of tokens generated by the agent.
+        /// prompt_tokens (int): The number of tokens in the prompt.
+        /// total_tokens (int): The total number of tokens processed by the agent.
+        /// step_count (int): The number of steps taken by the agent.
+        /// cached_input_tokens (Optional\[int\]): The number of input tokens served from cache. None if not reported.
+        /// cache_write_tokens (Optional\[int\]): The number of input tokens written to cache. None if not reported.
+        /// reasoning_tokens (Optional\[int\]): The number of reasoning/thinking tokens generated. None if not reported.
+        UsageStatistics(LettaUsageStatistics) = "usage_statistics",
     }
+    reads ["message_type"];
 }
-impl ::std::convert::From<crate::models::HiddenReasoningMessage> for StreamEvent {
-    fn from(value: crate::models::HiddenReasoningMessage) -> Self {
-        Self::HiddenReasoningMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolCallMessage> for StreamEvent {
-    fn from(value: crate::models::ToolCallMessage) -> Self {
-        Self::ToolCallMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ToolReturnMessage> for StreamEvent {
-    fn from(value: crate::models::ToolReturnMessage) -> Self {
-        Self::ToolReturnMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::AssistantMessage> for StreamEvent {
-    fn from(value: crate::models::AssistantMessage) -> Self {
-        Self::AssistantMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ApprovalRequestMessage> for StreamEvent {
-    fn from(value: crate::models::ApprovalRequestMessage) -> Self {
-        Self::ApprovalRequestMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::ApprovalResponseMessage> for StreamEvent {
-    fn from(value: crate::models::ApprovalResponseMessage) -> Self {
-        Self::ApprovalResponseMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::LettaPing> for StreamEvent {
-    fn from(value: crate::models::LettaPing) -> Self {
-        Self::Ping(value)
-    }
-}
-impl ::std::convert::From<crate::models::LettaErrorMessage> for StreamEvent {
-    fn from(value: crate::models::LettaErrorMessage) -> Self {
-        Self::ErrorMessage(value)
-    }
-}
-impl ::std::convert::From<crate::models::LettaStopReason> for StreamEvent {
-    fn from(value: crate::models::LettaStopReason) -> Self {
-        Self::StopReason(value)
-    }
-}
-impl ::std::convert::From<crate::models::LettaUsageStatistics> for StreamEvent {
-    fn from(value: crate::models::LettaUsageStatistics) -> Self {
-        Self::UsageStatistics(value)
-    }
-}
-impl ::serde::Serialize for StreamEvent {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> ::std::result::Result<__S::Ok, __S::Error> {
-        match self {
-            Self::SystemMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::UserMessage(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ReasoningMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::HiddenReasoningMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ToolCallMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ToolReturnMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::AssistantMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ApprovalRequestMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::ApprovalResponseMessage(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Ping(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::ErrorMessage(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::StopReason(value) => ::serde::Serialize::serialize(value, serializer),
-            Self::UsageStatistics(value) => {
-                ::serde::Serialize::serialize(value, serializer)
-            }
-            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
-        }
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamEvent {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> ::std::result::Result<Self, __D::Error> {
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamEvent;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("a StreamEvent object")
-            }
-            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
-                self,
-                __map: __A,
-            ) -> ::std::result::Result<StreamEvent, __A::Error> {
-                let (tag, members) = crate::__private::find_tag(
-                    __map,
-                    "message_type",
-                    &["message_type"],
-                )?;
-                match tag.as_ref().map(crate::__private::Key::as_str) {
-                    ::std::option::Option::Some("system_message") => {
-                        members
-                            .decode("StreamEvent", "system_message")
-                            .map(StreamEvent::SystemMessage)
-                    }
-                    ::std::option::Option::Some("user_message") => {
-                        members
-                            .decode("StreamEvent", "user_message")
-                            .map(StreamEvent::UserMessage)
-                    }
-                    ::std::option::Option::Some("reasoning_message") => {
-                        members
-                            .decode("StreamEvent", "reasoning_message")
-                            .map(StreamEvent::ReasoningMessage)
-                    }
-                    ::std::option::Option::Some("hidden_reasoning_message") => {
-                        members
-                            .decode("StreamEvent", "hidden_reasoning_message")
-                            .map(StreamEvent::HiddenReasoningMessage)
-                    }
-                    ::std::option::Option::Some("tool_call_message") => {
-                        members
-                            .decode("StreamEvent", "tool_call_message")
-                            .map(StreamEvent::ToolCallMessage)
-                    }
-                    ::std::option::Option::Some("tool_return_message") => {
-                        members
-                            .decode("StreamEvent", "tool_return_message")
-                            .map(StreamEvent::ToolReturnMessage)
-                    }
-                    ::std::option::Option::Some("assistant_message") => {
-                        members
-                            .decode("StreamEvent", "assistant_message")
-                            .map(StreamEvent::AssistantMessage)
-                    }
-                    ::std::option::Option::Some("approval_request_message") => {
-                        members
-                            .decode("StreamEvent", "approval_request_message")
-                            .map(StreamEvent::ApprovalRequestMessage)
-                    }
-                    ::std::option::Option::Some("approval_response_message") => {
-                        members
-                            .decode("StreamEvent", "approval_response_message")
-                            .map(StreamEvent::ApprovalResponseMessage)
-                    }
-                    ::std::option::Option::Some("ping") => {
-                        members.decode("StreamEvent", "ping").map(StreamEvent::Ping)
-                    }
-                    ::std::option::Option::Some("error_message") => {
-                        members
-                            .decode("StreamEvent", "error_message")
-                            .map(StreamEvent::ErrorMessage)
-                    }
-                    ::std::option::Option::Some("stop_reason") => {
-                        members
-                            .decode("StreamEvent", "stop_reason")
-                            .map(StreamEvent::StopReason)
-                    }
-                    ::std::option::Option::Some("usage_statistics") => {
-                        members
-                            .decode("StreamEvent", "usage_statistics")
-                            .map(StreamEvent::UsageStatistics)
-                    }
-                    ::std::option::Option::Some(_) => {
-                        members.into_object().map(StreamEvent::Unknown)
-                    }
-                    ::std::option::Option::None => {
-                        let object = members.into_object()?;
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::SystemMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::UserMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::ReasoningMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::HiddenReasoningMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::ToolCallMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::ToolReturnMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::AssistantMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::ApprovalRequestMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::ApprovalResponseMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(StreamEvent::Ping(value));
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::ErrorMessage(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::StopReason(value),
-                            );
-                        }
-                        if let ::std::option::Option::Some(value) = crate::__private::try_variant_object(
-                            &object,
-                        ) {
-                            return ::std::result::Result::Ok(
-                                StreamEvent::UsageStatistics(value),
-                            );
-                        }
-                        ::std::result::Result::Ok(StreamEvent::Unknown(object))
-                    }
-                }
-            }
-        }
-        deserializer.deserialize_map(__Visitor)
-    }
-}
+
 impl StreamEvent {
     /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
     #[allow(unused_variables)]
@@ -14258,117 +3023,22 @@ impl StreamEvent {
             Self::Unknown(_) => ::std::option::Option::None,
         }
     }
-    /// The `SystemMessage` variant's value, if it is that variant.
-    pub fn as_system_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::SystemMessage> {
-        match self {
-            Self::SystemMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `UserMessage` variant's value, if it is that variant.
-    pub fn as_user_message(&self) -> ::std::option::Option<&crate::models::UserMessage> {
-        match self {
-            Self::UserMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ReasoningMessage` variant's value, if it is that variant.
-    pub fn as_reasoning_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ReasoningMessage> {
-        match self {
-            Self::ReasoningMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `HiddenReasoningMessage` variant's value, if it is that variant.
-    pub fn as_hidden_reasoning_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::HiddenReasoningMessage> {
-        match self {
-            Self::HiddenReasoningMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolCallMessage` variant's value, if it is that variant.
-    pub fn as_tool_call_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolCallMessage> {
-        match self {
-            Self::ToolCallMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ToolReturnMessage` variant's value, if it is that variant.
-    pub fn as_tool_return_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ToolReturnMessage> {
-        match self {
-            Self::ToolReturnMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `AssistantMessage` variant's value, if it is that variant.
-    pub fn as_assistant_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::AssistantMessage> {
-        match self {
-            Self::AssistantMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ApprovalRequestMessage` variant's value, if it is that variant.
-    pub fn as_approval_request_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ApprovalRequestMessage> {
-        match self {
-            Self::ApprovalRequestMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ApprovalResponseMessage` variant's value, if it is that variant.
-    pub fn as_approval_response_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::ApprovalResponseMessage> {
-        match self {
-            Self::ApprovalResponseMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `Ping` variant's value, if it is that variant.
-    pub fn as_ping(&self) -> ::std::option::Option<&crate::models::LettaPing> {
-        match self {
-            Self::Ping(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `ErrorMessage` variant's value, if it is that variant.
-    pub fn as_error_message(
-        &self,
-    ) -> ::std::option::Option<&crate::models::LettaErrorMessage> {
-        match self {
-            Self::ErrorMessage(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `StopReason` variant's value, if it is that variant.
-    pub fn as_stop_reason(
-        &self,
-    ) -> ::std::option::Option<&crate::models::LettaStopReason> {
-        match self {
-            Self::StopReason(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
-    }
-    /// The `UsageStatistics` variant's value, if it is that variant.
-    pub fn as_usage_statistics(
-        &self,
-    ) -> ::std::option::Option<&crate::models::LettaUsageStatistics> {
-        match self {
-            Self::UsageStatistics(value) => ::std::option::Option::Some(value),
-            _ => ::std::option::Option::None,
-        }
+}
+
+as_variants! {
+    impl StreamEvent {
+        as_system_message(SystemMessage) -> SystemMessage;
+        as_user_message(UserMessage) -> UserMessage;
+        as_reasoning_message(ReasoningMessage) -> ReasoningMessage;
+        as_hidden_reasoning_message(HiddenReasoningMessage) -> HiddenReasoningMessage;
+        as_tool_call_message(ToolCallMessage) -> ToolCallMessage;
+        as_tool_return_message(ToolReturnMessage) -> ToolReturnMessage;
+        as_assistant_message(AssistantMessage) -> AssistantMessage;
+        as_approval_request_message(ApprovalRequestMessage) -> ApprovalRequestMessage;
+        as_approval_response_message(ApprovalResponseMessage) -> ApprovalResponseMessage;
+        as_ping(Ping) -> LettaPing;
+        as_error_message(ErrorMessage) -> LettaErrorMessage;
+        as_stop_reason(StopReason) -> LettaStopReason;
+        as_usage_statistics(UsageStatistics) -> LettaUsageStatistics;
     }
 }

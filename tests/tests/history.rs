@@ -95,6 +95,22 @@ fn items(text: &str) -> BTreeMap<String, String> {
             syn::Item::Struct(s) => s.ident.to_string(),
             syn::Item::Enum(e) => e.ident.to_string(),
             syn::Item::Type(t) => t.ident.to_string(),
+            // A declaration (`object! { pub struct Name … }`): the name after `struct` or `enum`.
+            syn::Item::Macro(m) => {
+                let tokens: Vec<proc_macro2::TokenTree> =
+                    m.mac.tokens.clone().into_iter().collect();
+                let name = tokens.windows(2).find_map(|pair| match pair {
+                    [
+                        proc_macro2::TokenTree::Ident(keyword),
+                        proc_macro2::TokenTree::Ident(name),
+                    ] if keyword == "struct" || keyword == "enum" => Some(name.to_string()),
+                    _ => None,
+                });
+                match name {
+                    Some(name) => name,
+                    None => continue,
+                }
+            }
             syn::Item::Impl(i) => match &*i.self_ty {
                 syn::Type::Path(p) => p
                     .path
@@ -119,6 +135,11 @@ fn generated_items_change_only_where_their_schemas_change() {
     assert_eq!(versions.len(), 12);
     let mut report = Vec::new();
     let mut violations = Vec::new();
+    let newest = items(&versions[versions.len() - 1].1);
+    assert!(
+        newest.contains_key("Conversation") && newest.contains_key("ModelSettings"),
+        "the items are found by their type names"
+    );
     for pair in versions.windows(2) {
         let ((old_name, old_text), (new_name, new_text)) = (&pair[0], &pair[1]);
         let (old_schemas, old_ops, _) = spec_parts(old_text);

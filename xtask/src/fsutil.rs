@@ -61,6 +61,41 @@ pub fn stale_files(out: &Path, files: &[File]) -> Result<Vec<String>, String> {
     Ok(diffs)
 }
 
+/// Files in `out` that `files` does not hold: left from an earlier generator, or put there by
+/// hand. Build output (`target/`, `Cargo.lock`) and hidden entries are not the generator's.
+pub fn not_generated(out: &Path, files: &[File]) -> Result<Vec<PathBuf>, String> {
+    let written: std::collections::BTreeSet<PathBuf> =
+        files.iter().map(|f| out.join(&f.path)).collect();
+    let mut found = Vec::new();
+    let mut todo = vec![out.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let at_top = dir == out;
+            if name.starts_with('.') || (at_top && (name == "target" || name == "Cargo.lock")) {
+                continue;
+            }
+            if path.is_dir() {
+                todo.push(path);
+            } else if !written.contains(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// A Rust source under `src/`: the generator's own, so one it no longer writes can go.
+pub fn is_generated_source(out: &Path, path: &Path) -> bool {
+    path.starts_with(out.join("src")) && path.extension().is_some_and(|e| e == "rs")
+}
+
 /// Writes `files` into the directory `out` and returns how many changed; files of `out` that
 /// are not among them stay as they are.
 ///

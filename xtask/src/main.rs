@@ -1,4 +1,5 @@
-//! `cargo xtask codegen [--check]`: regenerates `generated/` from `schema/`, or checks it is fresh.
+//! `cargo xtask codegen [--check]`: regenerates `generated/` from `schema/`, or checks it is fresh;
+//! either way, a change of the output is summed up as API changes first.
 //! `cargo xtask schema --from FILE`: rewrites `schema/` from a full Letta OpenAPI document.
 //! `cargo xtask bench`: builds and runs the benchmarks of `xtask/bench/` against progenitor.
 //! `cargo xtask directory`: generates (or compiles a sample of) the APIs.guru directory.
@@ -10,14 +11,18 @@ mod directory;
 mod fsutil;
 mod workspace;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use codegen::changes::Surface;
 use codegen::{Options, Selection};
 use workspace::workspace_root;
 
 /// The project's schema, relative to the root.
 const SCHEMA_FILE: &str = "schema/letta-conversations.openapi.json";
+
+/// The generated API's listing the change report compares against.
+const LISTING: &str = "API.json";
 
 fn usage() -> String {
     format!(
@@ -39,7 +44,11 @@ fn codegen_usage() -> String {
         "usage: {CODEGEN_LINE}
 
 Generates the Rust crate from an OpenAPI 3.0/3.1 document, JSON or YAML (plain or .gz).
-  --check             compare instead of write; exit 1 and print the diff when stale
+When the output changes, it first prints the API changes (breaking, additive, compatible)
+against the {LISTING} listing in the output directory. Files in the output directory the
+generator no longer writes are removed (sources under src/) or named.
+  --check             compare instead of write; exit 1 and print the API changes, the diff and
+                      the files not generated any more when stale
   --spec FILE         the document (default: {SCHEMA_FILE})
   --out DIR           where to write the crate (default: generated/); a crate written
                       elsewhere is standalone (it carries its own [workspace])
@@ -196,14 +205,20 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         eprintln!("warning: {}: {warning}", spec.display());
     }
     let files = generated.files;
+    let diffs = fsutil::stale_files(&out, &files)?;
+    let leftovers = fsutil::not_generated(&out, &files)?;
+    if diffs.is_empty() && leftovers.is_empty() {
+        println!("{} is up to date ({} files)", out.display(), files.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    // What changed for users first; the diff, or the files written, after it.
+    print!("{}", change_report(&out, &files));
     if check {
-        let stale = fsutil::stale_files(&out, &files)?;
-        if stale.is_empty() {
-            println!("{} is up to date ({} files)", out.display(), files.len());
-            return Ok(ExitCode::SUCCESS);
-        }
-        for diff in &stale {
+        for diff in &diffs {
             println!("{diff}");
+        }
+        for path in &leftovers {
+            println!("not generated any more: {}", path.display());
         }
         eprintln!(
             "error: {} is stale: run `cargo xtask codegen` and commit the result",
@@ -218,7 +233,50 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         files.len(),
         out.display()
     );
+    for path in &leftovers {
+        if fsutil::is_generated_source(&out, path) {
+            std::fs::remove_file(path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            println!(
+                "removed {}, which the generator no longer writes",
+                path.display()
+            );
+        } else {
+            println!(
+                "not generated: {} (the output directory is the generator's: move it out)",
+                path.display()
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The API changes between the surface committed in `out` (`API.json`) and the one generated,
+/// or why there is no report.
+fn change_report(out: &Path, files: &[codegen::File]) -> String {
+    let listing = out.join(LISTING);
+    let Ok(old) = std::fs::read_to_string(&listing) else {
+        return format!(
+            "no {} yet: the API change report starts with the next change\n",
+            listing.display()
+        );
+    };
+    let new = files
+        .iter()
+        .find(|f| f.path == LISTING)
+        .map_or("[]", |f| f.contents.as_str());
+    match (Surface::from_listing(&old), Surface::from_listing(new)) {
+        (Ok(old), Ok(new)) => {
+            match codegen::changes::report(&codegen::changes::compare(&old, &new)) {
+                report if report.is_empty() => "API changes: none\n".to_owned(),
+                report => report,
+            }
+        }
+        (Err(e), _) | (_, Err(e)) => format!(
+            "cannot read {} ({e}): no API change report\n",
+            listing.display()
+        ),
+    }
 }
 
 fn schema_command(args: &[String]) -> Result<ExitCode, String> {

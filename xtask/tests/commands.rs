@@ -1,5 +1,6 @@
-//! The xtask as a user runs it: a failed generation leaves the output untouched, and
-//! `--check` fails with a readable diff when one generated line was edited by hand.
+//! The xtask as a user runs it: a failed generation leaves the output untouched; `--check`
+//! fails with a readable diff when one generated line was edited by hand, prints the API
+//! changes before the diff, and fails on files the generator no longer writes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -101,8 +102,8 @@ fn check_fails_with_a_diff_when_a_generated_line_is_edited() {
     let models = out.join("src/models.rs");
     let text = std::fs::read_to_string(&models).expect("models");
     let edited = text.replacen(
-        "pub struct Conversation {",
-        "pub struct Conversation { // edited by hand",
+        "pub struct Conversation ..extra {",
+        "pub struct Conversation ..extra { // edited by hand",
         1,
     );
     assert_ne!(edited, text);
@@ -111,10 +112,13 @@ fn check_fails_with_a_diff_when_a_generated_line_is_edited() {
     assert!(!stale.status.success(), "an edited line fails the check");
     let stdout = String::from_utf8_lossy(&stale.stdout);
     assert!(
-        stdout.contains("-pub struct Conversation { // edited by hand"),
+        stdout.contains("-    pub struct Conversation ..extra { // edited by hand"),
         "{stdout}"
     );
-    assert!(stdout.contains("+pub struct Conversation {"), "{stdout}");
+    assert!(
+        stdout.contains("+    pub struct Conversation ..extra {"),
+        "{stdout}"
+    );
     assert!(String::from_utf8_lossy(&stale.stderr).contains("cargo xtask codegen"));
 }
 
@@ -158,6 +162,109 @@ fn help_gives_the_defaults_of_the_generator() {
         stdout.contains(&format!("(default: {})", defaults.crate_name)),
         "{stdout}"
     );
+}
+
+#[test]
+fn check_prints_the_api_changes_before_the_diff() {
+    let out = scratch("report");
+    let schema = root().join("schema/letta-conversations.openapi.json");
+    // The committed output comes from the schema without `Conversation.summary`.
+    let mut older: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema).expect("schema")).expect("JSON");
+    let properties = older["components"]["schemas"]["Conversation"]["properties"]
+        .as_object_mut()
+        .expect("Conversation has properties");
+    assert!(properties.remove("summary").is_some());
+    let older_path = out.join("../report-older.json");
+    std::fs::write(&older_path, older.to_string()).expect("write");
+    let out_arg = out.to_str().expect("utf-8");
+    let first = xtask(&[
+        "codegen",
+        "--spec",
+        older_path.to_str().expect("utf-8"),
+        "--out",
+        out_arg,
+    ]);
+    assert!(first.status.success());
+    assert!(
+        String::from_utf8_lossy(&first.stdout)
+            .contains("the API change report starts with the next change"),
+        "a first run has nothing to compare with"
+    );
+
+    let args = [
+        "codegen",
+        "--spec",
+        schema.to_str().expect("utf-8"),
+        "--out",
+        out_arg,
+    ];
+    let stale = xtask(&[&args[..], &["--check"]].concat());
+    assert!(!stale.status.success());
+    let stdout = String::from_utf8_lossy(&stale.stdout);
+    let report = stdout
+        .find("API changes: 0 breaking, 1 additive, 0 compatible")
+        .expect(&stdout);
+    let line = stdout
+        .find("additive   field `Conversation.summary`: added: Option<String> (`summary`)")
+        .expect(&stdout);
+    let diff = stdout.find("--- ").expect(&stdout);
+    assert!(
+        report < line && line < diff,
+        "the report comes first:\n{stdout}"
+    );
+
+    let written = xtask(&args);
+    assert!(written.status.success());
+    assert!(String::from_utf8_lossy(&written.stdout).contains("Conversation.summary"));
+    let again = xtask(&args);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("is up to date"));
+}
+
+#[test]
+fn files_the_generator_no_longer_writes_fail_the_check() {
+    let out = scratch("leftovers");
+    let schema = root().join("schema/letta-conversations.openapi.json");
+    let args = [
+        "codegen",
+        "--spec",
+        schema.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    assert!(xtask(&args).status.success());
+    // A source an older generator wrote, a file put there by hand, and build output.
+    std::fs::write(out.join("src/old_runtime.rs"), "// generated once\n").expect("write");
+    std::fs::write(out.join("NOTES.md"), "mine\n").expect("write");
+    std::fs::create_dir_all(out.join("target/debug")).expect("mkdir");
+    std::fs::write(out.join("target/debug/build.log"), "").expect("write");
+    std::fs::write(out.join("Cargo.lock"), "").expect("write");
+
+    let check = xtask(&[&args[..], &["--check"]].concat());
+    assert!(!check.status.success());
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        stdout.contains("not generated any more:") && stdout.contains("old_runtime.rs"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("NOTES.md"), "{stdout}");
+    assert!(
+        !stdout.contains("build.log") && !stdout.contains("Cargo.lock"),
+        "{stdout}"
+    );
+
+    // Writing removes the stale source and names the other file, which stays.
+    let written = xtask(&args);
+    assert!(written.status.success());
+    assert!(!out.join("src/old_runtime.rs").exists());
+    assert!(out.join("NOTES.md").exists());
+    assert!(String::from_utf8_lossy(&written.stdout).contains("not generated: "));
+    assert!(
+        !xtask(&[&args[..], &["--check"]].concat()).status.success(),
+        "NOTES.md still fails it"
+    );
+    std::fs::remove_file(out.join("NOTES.md")).expect("remove");
+    assert!(xtask(&[&args[..], &["--check"]].concat()).status.success());
 }
 
 #[test]

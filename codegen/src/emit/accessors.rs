@@ -1,10 +1,13 @@
-//! Prints the read paths and conversions lowering derived from a type's shape, each in an impl
-//! block of its own: `text()`, `as_<variant>()`, and `From<&str>` beside a union's `From<String>`.
+//! Prints the read paths and conversions lowering derived from a type's shape: `text()` and
+//! `From<&str>` beside a union's `From<String>`, each in an impl block of its own, and the
+//! `as_<variant>()` accessors as an `as_variants!` declaration, a line per variant.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::models::{ident, ty_tokens};
+use std::fmt::Write as _;
+
+use super::models::{Spelling, ident};
 use crate::model::*;
 
 /// The extra impls of type `id` (nothing when it has none).
@@ -15,14 +18,6 @@ pub fn emit(model: &Model, id: TypeId) -> TokenStream {
     if let Some(accessors) = model.accessors_of(id) {
         if let Some(text) = &accessors.text {
             methods.push(text_method(&def.kind, text));
-        }
-        if let TypeKind::Union(union) = &def.kind {
-            let variants = union.variants();
-            for (position, method) in &accessors.as_variant {
-                if let Some(variant) = variants.get(*position) {
-                    methods.push(as_variant_method(model, variant, method));
-                }
-            }
         }
     }
     let impl_block = if methods.is_empty() {
@@ -113,24 +108,34 @@ fn variant_text(read: VariantText) -> TokenStream {
     }
 }
 
-fn as_variant_method(model: &Model, variant: &Variant, method: &str) -> TokenStream {
-    let method = ident(method);
-    let name = ident(&variant.name);
-    let (ty, value) = match &variant.ty {
-        Ty::Boxed(inner) => (ty_tokens(model, inner), quote!(&**value)),
-        ty => (ty_tokens(model, ty), quote!(value)),
+/// The `as_<variant>()` accessors as one `as_variants!` declaration, a line per variant, so a
+/// new variant is a one-line diff (the runtime's macro writes the method).
+pub fn as_variants(model: &Model, id: TypeId, spelling: &Spelling) -> String {
+    let def = model.get(id);
+    let (Some(accessors), TypeKind::Union(union)) = (model.accessors_of(id), &def.kind) else {
+        return String::new();
     };
-    let doc = format!(
-        " The `{}` variant's value, if it is that variant.",
-        variant.name
-    );
-    quote! {
-        #[doc = #doc]
-        pub fn #method(&self) -> ::std::option::Option<&#ty> {
-            match self {
-                Self::#name(value) => ::std::option::Option::Some(#value),
-                _ => ::std::option::Option::None,
-            }
+    let variants = union.variants();
+    let mut lines = String::new();
+    for (position, method) in &accessors.as_variant {
+        if let Some(variant) = variants.get(*position) {
+            let ty = match &variant.ty {
+                Ty::Boxed(inner) => inner.as_ref(),
+                ty => ty,
+            };
+            let _ = writeln!(
+                lines,
+                "        {method}({}) -> {};",
+                variant.name,
+                spelling.ty(model, ty)
+            );
         }
     }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "\nas_variants! {{\n    impl {} {{\n{lines}    }}\n}}\n",
+        def.name
+    )
 }

@@ -1,11 +1,17 @@
-//! Prints the client: one resource group per tag, one builder per operation, with the names,
-//! call shapes, pagination and error decoders lowering settled.
+//! Prints the client: one resource group per tag, and each operation as a declaration in the
+//! runtime's `operation!` macro (`codegen/runtime/operation.rs`: its method, its builder with a
+//! setter per optional parameter, `send`/`stream`/`into_stream`), with the names, call shapes,
+//! pagination and error decoders lowering settled. The client's own items are tokens printed by
+//! `prettyplease`; the declarations are text, one line per parameter, as the models are.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
 
-use super::docs::{doc_attrs, doc_paragraphs};
-use super::models::{ident, ty_tokens};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::doc_comment;
+use super::models::{Spelling, ident, string_literal, ty_tokens};
 use crate::model::*;
 
 /// `HasId` for every type of a paginated list's items, reading the id as the model says.
@@ -109,130 +115,42 @@ fn declared_errors(model: &Model) -> TokenStream {
     }
 }
 
-fn param_setter_ty(model: &Model, ty: &Ty) -> (TokenStream, TokenStream) {
-    match ty {
-        Ty::String => (
-            quote!(impl ::std::convert::Into<::std::string::String>),
-            quote!(value.into()),
-        ),
-        other => (ty_tokens(model, other), quote!(value)),
-    }
-}
-
-fn query_value(ty: &Ty, value: TokenStream) -> TokenStream {
-    match ty {
-        Ty::String => quote!(#value.clone()),
-        Ty::Timestamp | Ty::Integer | Ty::Number | Ty::Boolean => quote!(#value.to_string()),
-        _ => quote!(crate::__private::query_value(&#value)),
-    }
-}
-
-/// The builder's type for a body: the typed value, or bytes for a media type the client cannot
-/// write from one.
-fn body_ty(model: &Model, body: &Body) -> TokenStream {
-    match body.encoding {
-        BodyEncoding::Raw => quote!(::bytes::Bytes),
-        _ => ty_tokens(model, &body.ty),
-    }
-}
-
-/// The request with `value` (a reference to the builder's body) written as its media type says.
-fn encode_body(body: &Body, value: TokenStream) -> TokenStream {
-    let media_type = body.media_type.as_str();
-    match body.encoding {
-        BodyEncoding::Json if media_type == "application/json" => quote!(request.json(#value)?),
-        BodyEncoding::Json => quote!(request.json(#value)?.content_type(#media_type)),
-        BodyEncoding::Form => quote!(request.form(#value)?),
-        BodyEncoding::Multipart => quote!(request.multipart(#value)?),
-        BodyEncoding::Raw => quote!(request.bytes(::std::clone::Clone::clone(#value), #media_type)),
-    }
-}
-
-/// A path parameter's text: as a query value is written (so a union or an object, which have
-/// no `Display`, are written as their JSON), and an array's items joined by commas (the
-/// `simple` style, the default for paths).
-fn path_value(ty: &Ty, value: TokenStream) -> TokenStream {
-    match ty {
-        Ty::Array(item) => {
-            let item_value = query_value(item, quote!((*item)));
-            quote!(#value.iter().map(|item| #item_value).collect::<::std::vec::Vec<_>>().join(","))
-        }
-        other => query_value(other, value),
-    }
-}
-
-/// A run of route pieces as one `String`: text as written, parameters by their value.
-fn route_text(op: &Operation, pieces: &[RoutePiece]) -> TokenStream {
-    let piece = |piece: &RoutePiece| match piece {
-        RoutePiece::Text(text) => quote!(::std::string::String::from(#text)),
-        RoutePiece::Param(index) => {
-            let p = &op.params[*index];
-            let field = ident(&p.name);
-            path_value(&p.ty, quote!(self.#field))
-        }
-    };
-    match pieces {
-        [] => quote!(::std::string::String::new()),
-        [one] => piece(one),
-        many => {
-            let parts = many.iter().map(piece);
-            quote!([#(#parts),*].concat())
-        }
-    }
-}
-
-fn http_method(method: Method) -> TokenStream {
-    let name = format_ident!("{}", method.as_http());
-    quote!(::reqwest::Method::#name)
-}
-
-/// Emits `client.rs`.
-pub fn emit(model: &Model) -> TokenStream {
+/// Prints `client.rs`: the client's own items as tokens, and the `builders` module of
+/// operation declarations as text, to follow them.
+pub fn emit(model: &Model) -> (TokenStream, String) {
     let declared = declared_errors(model);
     let has_ids = has_id_impls(model);
     let mut group_items = Vec::new();
-    let mut builder_items = Vec::new();
     let mut group_accessors = Vec::new();
     for group in &model.groups {
-        let client_expr = match group.tag {
-            Some(_) => quote!(self.client.clone()),
-            None => quote!(self.clone()),
-        };
-        let mut group_methods = Vec::new();
-        for &index in &group.operations {
-            let (method_tokens, builder_tokens) =
-                operation(model, &model.operations[index], &client_expr);
-            group_methods.push(method_tokens);
-            builder_items.push(builder_tokens);
-        }
-        match &group.tag {
-            Some(TagGroup {
-                tag,
-                type_name,
-                accessor,
-            }) => {
-                let group = ident(type_name);
-                let accessor_ident = ident(accessor);
-                let accessor_doc = format!(" The `{tag}` operations.");
-                group_accessors.push(quote! {
-                    #[doc = #accessor_doc]
-                    pub fn #accessor_ident(&self) -> #group { #group { client: self.clone() } }
-                });
-                let group_doc =
-                    format!(" The operations tagged `{tag}`; made by [`Client::{accessor}`].");
-                group_items.push(quote! {
-                    #[doc = #group_doc]
-                    #[derive(Clone, Debug)]
-                    pub struct #group { client: Client }
-
-                    impl #group { #(#group_methods)* }
-                });
-            }
-            None => group_accessors.extend(group_methods),
+        if let Some(TagGroup {
+            tag,
+            type_name,
+            accessor,
+        }) = &group.tag
+        {
+            let group = ident(type_name);
+            let accessor_ident = ident(accessor);
+            let accessor_doc = format!(" The `{tag}` operations.");
+            group_accessors.push(quote! {
+                #[doc = #accessor_doc]
+                pub fn #accessor_ident(&self) -> #group { #group { client: self.clone() } }
+            });
+            let group_doc =
+                format!(" The operations tagged `{tag}`; made by [`Client::{accessor}`].");
+            group_items.push(quote! {
+                #[doc = #group_doc]
+                #[derive(Clone, Debug)]
+                pub struct #group { client: Client }
+            });
         }
     }
-
-    quote! {
+    let accessors = if group_accessors.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! { impl Client { #(#group_accessors)* } }
+    };
+    let tokens = quote! {
         //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
         //!
         //! A group's method takes what the operation requires: its required parameters and, when
@@ -247,9 +165,6 @@ pub fn emit(model: &Model) -> TokenStream {
             EventStream, RequestOptions, RetryPolicy, Stopped, StreamError, TimeoutError, TimeoutKind,
             TransportError, Truncation, HOSTED_BASE_URL, LOCAL_BASE_URL,
         };
-        // A spec without operations uses neither.
-        #[allow(unused_imports)]
-        use crate::client_runtime::private::{self as rt, Request};
 
         #declared
 
@@ -261,355 +176,223 @@ pub fn emit(model: &Model) -> TokenStream {
 
         #has_ids
 
-        impl Client {
-            #(#group_accessors)*
-        }
+        #accessors
 
         #(#group_items)*
+    };
+    (tokens, builders(model))
+}
 
-        /// The builders the operations return; call `send()` (or `stream()`) to make the request.
-        pub mod builders {
-            #[allow(unused_imports)]
-            use super::*;
-            #(#builder_items)*
+/// The `builders` module: a declaration per operation, in group order.
+fn builders(model: &Model) -> String {
+    let spelling = Spelling::for_builders(model.operations.iter().map(|op| op.builder.as_str()));
+    let mut out = String::from(
+        "\n/// The builders the operations return; call `send()` (or `stream()`) to make the request.\npub mod builders {\n",
+    );
+    if !model.operations.is_empty() {
+        out.push_str("    // The operations may name no model.\n    #[allow(unused_imports)]\n    use crate::models;\n    use crate::operation::operation;\n");
+        // The locations name where each parameter goes (`query::add`).
+        let mut locations = BTreeSet::new();
+        for op in &model.operations {
+            locations.extend(op.params.iter().map(|p| location(p.location)));
+            if let Some(body) = &op.body {
+                locations.insert(body_location(body));
+            }
         }
+        if !locations.is_empty() {
+            let names: Vec<&str> = locations.into_iter().collect();
+            let _ = writeln!(
+                out,
+                "    use crate::operation::location::{{{}}};",
+                names.join(", ")
+            );
+        }
+    }
+    for group in &model.groups {
+        let group_name = group
+            .tag
+            .as_ref()
+            .map_or("Client", |t| t.type_name.as_str());
+        for &index in &group.operations {
+            out.push('\n');
+            operation(
+                &mut out,
+                model,
+                &model.operations[index],
+                group_name,
+                &spelling,
+            );
+        }
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn location(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
     }
 }
 
-/// The method that makes an operation's builder, and the builder.
-fn operation(
-    model: &Model,
-    op: &Operation,
-    client_expr: &TokenStream,
-) -> (TokenStream, TokenStream) {
-    (group_method(model, op, client_expr), builder(model, op))
+/// How the body is written, as the runtime's location that writes it: `body` as JSON, `form`
+/// as form pairs, `multipart` as form-data parts, `raw` as the bytes given.
+fn body_location(body: &Body) -> &'static str {
+    match body.encoding {
+        BodyEncoding::Json => "body",
+        BodyEncoding::Form => "form",
+        BodyEncoding::Multipart => "multipart",
+        BodyEncoding::Raw => "raw",
+    }
 }
 
-/// The group's (or `Client`'s) method: the required parameters and body as arguments.
-fn group_method(model: &Model, op: &Operation, client_expr: &TokenStream) -> TokenStream {
-    let method_ident = ident(&op.method_name);
-    let builder = ident(&op.builder);
-    let mut args = Vec::new();
-    let mut inits = Vec::new();
-    for p in op.params.iter().filter(|p| p.required) {
-        let name = ident(&p.name);
-        let (ty, _) = param_setter_ty(model, &p.ty);
-        args.push(quote!(#name: #ty));
-        // Only text arrives as `impl Into<String>`; any other type is taken as it is.
-        inits.push(match p.ty {
-            Ty::String => quote!(#name: #name.into(),),
-            _ => quote!(#name,),
-        });
-    }
-    for p in op.params.iter().filter(|p| !p.required) {
-        let name = ident(&p.name);
-        inits.push(quote!(#name: ::std::option::Option::None,));
-    }
-    if let Some(b) = &op.body {
-        if b.required && b.encoding == BodyEncoding::Raw {
-            args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
-            inits.push(quote!(body: body.into(),));
-        } else if b.required {
-            let ty = ty_tokens(model, &b.ty);
-            args.push(quote!(body: #ty));
-            inits.push(quote!(body,));
-        } else {
-            inits.push(quote!(body: ::std::option::Option::None,));
-        }
-    }
+/// A parameter as the declaration states it: `name: Type = location("wire")`.
+fn parameter_line(model: &Model, p: &Param, spelling: &Spelling) -> String {
+    format!(
+        "{}: {} = {}({})",
+        p.name,
+        spelling.ty(model, &p.ty),
+        location(p.location),
+        string_literal(&p.wire)
+    )
+}
 
+const DECLARATION_INDENT: &str = "        ";
+const OPTION_INDENT: &str = "            ";
+
+/// One `operation!` declaration.
+fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spelling: &Spelling) {
+    out.push_str("    operation! {\n");
     let route = format!("`{} {}`", op.method.as_http(), op.path);
-    let method_doc = doc_paragraphs(&[op.summary.clone(), op.doc.clone(), Some(route)]);
-    let deprecated = if op.deprecated {
-        quote!(#[deprecated])
-    } else {
-        TokenStream::new()
-    };
-    quote! {
-        #method_doc
-        #deprecated
-        pub fn #method_ident(&self, #(#args),*) -> builders::#builder {
-            builders::#builder { client: #client_expr, options: ::std::default::Default::default(), #(#inits)* }
-        }
+    out.push_str(&doc_comment(
+        &[op.summary.clone(), op.doc.clone(), Some(route)],
+        DECLARATION_INDENT,
+    ));
+    if op.deprecated {
+        let _ = writeln!(out, "{DECLARATION_INDENT}#[deprecated]");
     }
-}
-
-/// The builder: its fields, setters for the optional ones, `request()` and the ways to send.
-fn builder(model: &Model, op: &Operation) -> TokenStream {
-    let builder = ident(&op.builder);
-    let body_field: Vec<TokenStream> = op
-        .body
-        .iter()
-        .map(|b| {
-            let ty = body_ty(model, b);
-            if b.required {
-                quote!(body: #ty,)
-            } else {
-                quote!(body: ::std::option::Option<#ty>,)
-            }
-        })
-        .collect();
-    let fields = op.params.iter().map(|p| {
-        let name = ident(&p.name);
-        let ty = ty_tokens(model, &p.ty);
-        if p.required {
-            quote!(#name: #ty,)
-        } else {
-            quote!(#name: ::std::option::Option<#ty>,)
-        }
+    let body_line = op.body.as_ref().map(|b| {
+        let ty = match b.encoding {
+            BodyEncoding::Raw => "::bytes::Bytes".to_owned(),
+            _ => spelling.ty(model, &b.ty),
+        };
+        format!(
+            "body: {ty} = {}({})",
+            body_location(b),
+            string_literal(&b.media_type)
+        )
     });
-    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
-        let name = ident(&p.name);
-        let (ty, conv) = param_setter_ty(model, &p.ty);
-        let default = p.default.as_ref().map(|d| format!("Server default: `{d}`."));
-        let docs = doc_paragraphs(&[p.doc.clone(), default]);
-        let deprecated = if p.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
-        quote! {
-            #docs
-            #deprecated
-            pub fn #name(mut self, value: #ty) -> Self { self.#name = ::std::option::Option::Some(#conv); self }
-        }
-    });
-    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
-        if b.encoding == BodyEncoding::Raw {
-            return quote! {
-                /// The request body, sent as it is; without it none is sent.
-                pub fn body(mut self, value: impl ::std::convert::Into<::bytes::Bytes>) -> Self { self.body = ::std::option::Option::Some(value.into()); self }
-            };
-        }
-        let ty = ty_tokens(model, &b.ty);
-        quote! {
-            /// The request body, optional in the schema; without it none is sent.
-            pub fn body(mut self, value: #ty) -> Self { self.body = ::std::option::Option::Some(value); self }
-        }
-    });
-
-    let request = request_fn(model, op);
-    let (send, stream) = send_fns(model, op);
-    let pages = into_stream_fn(model, op);
-    let route = format!("`{} {}`", op.method.as_http(), op.path);
-    let builder_doc = doc_attrs(Some(&format!(
-        "{route}: made by `{}`, sent by {}.",
-        op.method_name,
-        op.call.answer.sent_by()
-    )));
-    quote! {
-        #builder_doc
-        #[derive(Clone, Debug)]
-        #[must_use = "a request does nothing until it is sent"]
-        pub struct #builder {
-            pub(super) client: Client,
-            pub(super) options: crate::client_runtime::RequestOptions,
-            #(pub(super) #fields)*
-            #(pub(super) #body_field)*
-        }
-
-        impl #builder {
-            #(#setters)*
-            #body_setter
-            #request
-            #send
-            #stream
-            #pages
-        }
-
-        impl crate::client_runtime::CallOptions for #builder {
-            fn options_mut(&mut self) -> &mut crate::client_runtime::RequestOptions { &mut self.options }
-        }
-    }
-}
-
-/// `request()`: the method, the path with its parameters encoded, the query, the headers and
-/// the body, and the function that decodes the declared error bodies.
-fn request_fn(model: &Model, op: &Operation) -> TokenStream {
-    let declared = ident(&model.errors.decoders[op.errors].name);
-    // Path: segments of text and parameters (each encoded as one), and the template's query.
-    let segments = op
-        .route
-        .segments
-        .iter()
-        .map(|pieces| route_text(op, pieces));
-    let template_query = op.route.query.iter().map(|(key, value)| {
-        let value = route_text(op, value);
-        quote! { request.query.push((#key, #value)); }
-    });
-    let http = http_method(op.method);
-    let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
-        let name = ident(&p.name);
-        let wire = &p.wire;
-        match (&p.ty, p.required) {
-            (Ty::Array(item), true) => {
-                let value = query_value(item, quote!(item));
-                quote! { for item in &self.#name { request.query.push((#wire, #value)); } }
-            }
-            (Ty::Array(item), false) => {
-                let value = query_value(item, quote!(item));
-                quote! { for item in self.#name.iter().flatten() { request.query.push((#wire, #value)); } }
-            }
-            (ty, true) => {
-                let value = query_value(ty, quote!(self.#name));
-                quote! { request.query.push((#wire, #value)); }
-            }
-            (ty, false) => {
-                let value = query_value(ty, quote!(value));
-                quote! { if let ::std::option::Option::Some(value) = &self.#name { request.query.push((#wire, #value)); } }
-            }
-        }
-    });
-    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let name = ident(&p.name);
-        let wire = &p.wire;
-        if p.required {
-            let value = query_value(&p.ty, quote!(self.#name));
-            quote! { request.headers.push((#wire, #value)); }
-        } else {
-            let value = query_value(&p.ty, quote!(value));
-            quote! { if let ::std::option::Option::Some(value) = &self.#name { request.headers.push((#wire, #value)); } }
-        }
-    });
-    let body_encode = match &op.body {
-        Some(b) if b.required => {
-            let encoded = encode_body(b, quote!(&self.body));
-            quote!(let request = #encoded;)
-        }
-        Some(b) => {
-            let encoded = encode_body(b, quote!(body));
-            quote! {
-                let request = match &self.body {
-                    ::std::option::Option::Some(body) => #encoded,
-                    ::std::option::Option::None => request,
-                };
-            }
-        }
-        None => TokenStream::new(),
-    };
-    let has_query = !op.route.query.is_empty()
-        || op
-            .params
-            .iter()
-            .any(|p| matches!(p.location, ParamLocation::Query | ParamLocation::Header));
-    let mutability = if has_query {
-        quote!(mut)
-    } else {
-        TokenStream::new()
-    };
-
-    quote! {
-        fn request(&self) -> ::std::result::Result<Request, Error> {
-            let #mutability request = Request::new(#http, ::std::vec![#(#segments),*], super::#declared, &self.options);
-            #(#template_query)*
-            #(#query)*
-            #(#headers)*
-            #body_encode
-            ::std::result::Result::Ok(request)
-        }
-    }
-}
-
-/// `send()` and `stream()`, as the call shape has them; each sets the body's stream toggle.
-fn send_fns(model: &Model, op: &Operation) -> (TokenStream, Option<TokenStream>) {
-    let toggle = &op.call.toggle;
     let body_required = op.body.as_ref().is_some_and(|b| b.required);
-    let toggle_set = |value: bool| match (toggle, body_required) {
-        (Some(field), true) => {
-            let field = ident(field);
-            quote!(self.body.#field = ::std::option::Option::Some(#value);)
+    let mut required: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| parameter_line(model, p, spelling))
+        .collect();
+    if let (Some(line), true) = (&body_line, body_required) {
+        required.push(line.clone());
+    }
+    let _ = write!(
+        out,
+        "{DECLARATION_INDENT}pub fn {group}::{}(",
+        op.method_name
+    );
+    if !required.is_empty() {
+        out.push('\n');
+        for line in &required {
+            let _ = writeln!(out, "{OPTION_INDENT}{line},");
         }
-        (Some(field), false) => {
-            let field = ident(field);
-            let body_ty = op
-                .body
-                .as_ref()
-                .map(|b| ty_tokens(model, &b.ty))
-                .unwrap_or_default();
-            quote!(self.body.get_or_insert_with(<#body_ty as ::std::default::Default>::default).#field = ::std::option::Option::Some(#value);)
+        out.push_str(DECLARATION_INDENT);
+    }
+    let body_optional = op.body.is_some() && !body_required;
+    let options = op.params.iter().any(|p| !p.required) || body_optional;
+    let _ = write!(
+        out,
+        ") -> {} = {} {} sent by {} {{",
+        op.builder,
+        op.method.as_http(),
+        Literal::string(&op.path),
+        string_literal(op.call.answer.sent_by())
+    );
+    out.push_str(if options { "\n" } else { "}\n" });
+    for p in op.params.iter().filter(|p| !p.required) {
+        let default = p
+            .default
+            .as_ref()
+            .map(|d| format!("Server default: `{d}`."));
+        let place = Some(match p.location {
+            ParamLocation::Path => format!("Fills `{{{}}}` in the path.", p.wire),
+            ParamLocation::Query => format!("Sent as the `{}` query parameter.", p.wire),
+            ParamLocation::Header => format!("Sent as the `{}` header.", p.wire),
+        });
+        out.push_str(&doc_comment(
+            &[p.doc.clone(), default, place],
+            OPTION_INDENT,
+        ));
+        if p.deprecated {
+            let _ = writeln!(out, "{OPTION_INDENT}#[deprecated]");
         }
-        (None, _) => TokenStream::new(),
+        let _ = writeln!(
+            out,
+            "{OPTION_INDENT}{},",
+            parameter_line(model, p, spelling)
+        );
+    }
+    if let (Some(line), true) = (&body_line, body_optional) {
+        let _ = writeln!(
+            out,
+            "{OPTION_INDENT}/// The request body; without it none is sent."
+        );
+        let _ = writeln!(out, "{OPTION_INDENT}{line},");
+    }
+    if options {
+        let _ = writeln!(out, "{DECLARATION_INDENT}}}");
+    }
+    let _ = writeln!(
+        out,
+        "{DECLARATION_INDENT}errors: {};",
+        model.errors.decoders[op.errors].name
+    );
+    let switch = |value: bool| match &op.call.toggle {
+        Some(field) if body_required => format!("({field} = {value} in body)"),
+        Some(field) => format!("({field} = {value} in body.get_or_insert_default())"),
+        None => String::new(),
     };
-    let needs_mut_self = toggle.is_some();
-    let self_binding = if needs_mut_self {
-        quote!(mut self)
-    } else {
-        quote!(self)
-    };
-
-    let send = match &op.call.answer {
-        Answer::Json(ty) | Answer::JsonOrEvents { json: ty, .. } => {
-            let ty = ty_tokens(model, ty);
-            let set = toggle_set(false);
-            let note = match toggle {
-                Some(field) => {
-                    format!(
-                        " Sends the request and decodes the JSON answer (with `{field}: false`)."
-                    )
-                }
-                None => " Sends the request and decodes the JSON answer.".to_owned(),
-            };
-            quote! {
-                #[doc = #note]
-                pub async fn send(#self_binding) -> ::std::result::Result<#ty, Error> {
-                    #set
-                    rt::send_json(&self.client, self.request()?).await
-                }
-            }
+    match &op.call.answer {
+        Answer::Json(json) | Answer::JsonOrEvents { json, .. } => {
+            let _ = writeln!(
+                out,
+                "{DECLARATION_INDENT}send{} -> {};",
+                switch(false),
+                spelling.ty(model, json)
+            );
         }
-        Answer::Empty => quote! {
-            /// Sends the request; the answer has no body to decode.
-            pub async fn send(self) -> ::std::result::Result<(), Error> {
-                rt::send_empty(&self.client, self.request()?).await
-            }
-        },
-        Answer::Events(_) => TokenStream::new(),
-    };
-    let stream = op.call.answer.events().map(|ty| {
-        let ty = ty_tokens(model, ty);
-        let set = toggle_set(true);
-        let note = match toggle {
-            Some(field) => {
-                format!(" Sends the request with `{field}: true` and returns the answer's events.")
-            }
-            None => " Sends the request and returns the answer's events.".to_owned(),
+        Answer::Empty => {
+            let _ = writeln!(out, "{DECLARATION_INDENT}send{};", switch(false));
+        }
+        Answer::Events(_) => {}
+    }
+    if let Some(events) = op.call.answer.events() {
+        let _ = writeln!(
+            out,
+            "{DECLARATION_INDENT}stream{} -> {};",
+            switch(true),
+            spelling.ty(model, events)
+        );
+    }
+    if let Some(pages) = &op.pagination {
+        let limit = match &pages.limit {
+            Some((field, Some(default))) => format!(", {field} = {default}"),
+            Some((field, None)) => format!(", {field}"),
+            None => String::new(),
         };
-        quote! {
-            #[doc = #note]
-            pub async fn stream(#self_binding) -> ::std::result::Result<EventStream<#ty>, Error> {
-                #set
-                rt::send_events(&self.client, self.request()?).await
-            }
-        }
-    });
-    (send, stream)
-}
-
-/// `into_stream()` for a cursor-paginated list.
-fn into_stream_fn(model: &Model, op: &Operation) -> Option<TokenStream> {
-    op.pagination.as_ref().map(|pages| {
-        let item_ty = ty_tokens(model, &pages.item);
-        let after = ident(&pages.after);
-        let limit_expr = match &pages.limit {
-            Some((field, Some(default))) => {
-                let field = ident(field);
-                quote!(self.#field.or(::std::option::Option::Some(#default)))
-            }
-            Some((field, None)) => {
-                let field = ident(field);
-                quote!(self.#field)
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        quote! {
-            /// Every item of every page, fetched lazily by following the `after` cursor; stops
-            /// after a page shorter than the limit without asking for another.
-            pub fn into_stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item_ty, Error>> + Send + 'static {
-                let limit = #limit_expr;
-                rt::paginate(limit, move |cursor| {
-                    let mut page = self.clone();
-                    if cursor.is_some() {
-                        page.#after = cursor;
-                    }
-                    page.send()
-                })
-            }
-        }
-    })
+        let _ = writeln!(
+            out,
+            "{DECLARATION_INDENT}into_stream({}{limit}) -> {};",
+            pages.after,
+            spelling.ty(model, &pages.item)
+        );
+    }
+    out.push_str("    }\n");
 }

@@ -1,19 +1,10 @@
-//! Turns API prose into rustdoc that renders as written and never trips rustdoc's lints.
+//! Turns API prose into rustdoc that renders as written and never trips rustdoc's lints: `///`
+//! lines, one per text line, no control characters, so no prose can end a comment or inject code.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
-/// `#[doc = "…"]` attributes for `text`; tokens, never spliced source, so no text can inject code.
-pub fn doc_attrs(text: Option<&str>) -> TokenStream {
-    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
-        return TokenStream::new();
-    };
-    let lines = markdown_safe(text);
-    quote! { #( #[doc = #lines] )* }
-}
-
-/// Like [`doc_attrs`] for several paragraphs, skipping empty ones.
-pub fn doc_paragraphs(paragraphs: &[Option<String>]) -> TokenStream {
+/// `///` lines for several paragraphs, skipping empty ones, each line behind `indent`. The
+/// lines come from `markdown_safe`: one per text line, no control characters, so no text can
+/// end the comment early or turn into code.
+pub fn doc_comment(paragraphs: &[Option<String>], indent: &str) -> String {
     let joined: Vec<&str> = paragraphs
         .iter()
         .flatten()
@@ -21,9 +12,16 @@ pub fn doc_paragraphs(paragraphs: &[Option<String>]) -> TokenStream {
         .filter(|p| !p.trim().is_empty())
         .collect();
     if joined.is_empty() {
-        return TokenStream::new();
+        return String::new();
     }
-    doc_attrs(Some(&joined.join("\n\n")))
+    let mut out = String::new();
+    for line in markdown_safe(&joined.join("\n\n")) {
+        out.push_str(indent);
+        out.push_str("///");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// One doc line per text line, each starting with a space.
@@ -33,7 +31,7 @@ fn markdown_safe(text: &str) -> Vec<String> {
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let clean: String = raw
             .chars()
-            .filter(|c| !c.is_control() || *c == '\t')
+            .filter(|c| (!c.is_control() || *c == '\t') && !is_bidi_control(*c))
             .collect();
         let trimmed = clean.trim();
         if trimmed.starts_with("```") {
@@ -58,6 +56,12 @@ fn markdown_safe(text: &str) -> Vec<String> {
         out.pop();
     }
     out
+}
+
+/// The invisible characters that reorder text, which rustc refuses in comments: a description
+/// could make the code read other than it runs.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Escapes link and HTML syntax outside code spans and wraps bare URLs in `<…>`.

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::model::*;
 
 /// The Rust type as a user writes it.
-fn ty_name(model: &Model, ty: &Ty) -> String {
+pub(crate) fn ty_name(model: &Model, ty: &Ty) -> String {
     match ty {
         Ty::String => "String".into(),
         Ty::Integer => "i64".into(),

@@ -316,6 +316,33 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
         string_literal(op.call.answer.sent_by())
     );
     out.push_str(if options { "\n" } else { "}\n" });
+    optional_lines(
+        out,
+        model,
+        op,
+        spelling,
+        body_line.filter(|_| body_optional),
+    );
+    if options {
+        let _ = writeln!(out, "{DECLARATION_INDENT}}}");
+    }
+    let _ = writeln!(
+        out,
+        "{DECLARATION_INDENT}errors: {};",
+        model.errors.decoders[op.errors].name
+    );
+    answer_lines(out, model, op, spelling, body_required);
+    out.push_str("    }\n");
+}
+
+/// The optional parameters and an optional body, each with its docs: the builder's setters.
+fn optional_lines(
+    out: &mut String,
+    model: &Model,
+    op: &Operation,
+    spelling: &Spelling,
+    body_line: Option<String>,
+) {
     for p in op.params.iter().filter(|p| !p.required) {
         let default = p
             .default
@@ -339,21 +366,24 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
             parameter_line(model, p, spelling)
         );
     }
-    if let (Some(line), true) = (&body_line, body_optional) {
+    if let Some(line) = body_line {
         let _ = writeln!(
             out,
             "{OPTION_INDENT}/// The request body; without it none is sent."
         );
         let _ = writeln!(out, "{OPTION_INDENT}{line},");
     }
-    if options {
-        let _ = writeln!(out, "{DECLARATION_INDENT}}}");
-    }
-    let _ = writeln!(
-        out,
-        "{DECLARATION_INDENT}errors: {};",
-        model.errors.decoders[op.errors].name
-    );
+}
+
+/// How the operation answers: `send` with its JSON type (or none), `stream` with its events
+/// (each with the body's toggle, when it has one), and `into_stream` for pages.
+fn answer_lines(
+    out: &mut String,
+    model: &Model,
+    op: &Operation,
+    spelling: &Spelling,
+    body_required: bool,
+) {
     let switch = |value: bool| match &op.call.toggle {
         Some(field) if body_required => format!("({field} = {value} in body)"),
         Some(field) => format!("({field} = {value} in body.get_or_insert_default())"),
@@ -394,5 +424,4 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
             spelling.ty(model, &pages.item)
         );
     }
-    out.push_str("    }\n");
 }

@@ -1,0 +1,319 @@
+//! What changed for a Rust user between two versions of the generated API: types, fields,
+//! constants, enum values, union variants, operations, parameters, bodies and answers added,
+//! removed or changed, each marked breaking, additive or compatible.
+//!
+//! Both sides are a [`Surface`]: the part of the model a user compiles against, item by item.
+//! [`between`] compares two models; `cargo xtask codegen` compares the surface committed in the
+//! output directory (`API.json`, written by [`Surface::listing`]) with the one it generates, so
+//! the report covers what the generator changed as well as what the document did.
+//!
+//! The rules, for code that uses the crate:
+//! - Removing anything, or changing an item's Rust type, is **breaking**.
+//! - A new field of a struct that requests carry (a body or a parameter reaches it) is
+//!   **breaking**: a struct literal that lists every field must add it (one ending in
+//!   `..Default::default()` or `..Type::new(…)` compiles as before). A new required field is
+//!   breaking anywhere (`new` takes it); a new optional field of a type only answers hold is
+//!   **additive**.
+//! - New types, constants, enum values, union variants, operations, optional parameters,
+//!   optional bodies and answers are **additive**. A new enum value or variant is additive
+//!   because every enum is open: a `match` already needs its `Unknown` arm or `_`. Values that
+//!   decoded into `Unknown` before decode into the new variant.
+//! - A change that compiles as before but behaves differently on the wire (a wire name, a
+//!   route, a parameter's location, `null` written or left out) is **compatible**.
+
+mod surface;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use crate::model::Model;
+
+pub use surface::{Item, Surface};
+
+/// How a change affects code that uses the crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Code that compiled may not compile, or may decode differently.
+    Breaking,
+    /// Something new; what compiled still does.
+    Additive,
+    /// Compiles as before; what goes over the wire differs.
+    Compatible,
+}
+
+impl fmt::Display for Impact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad`, so that the report can align the column.
+        f.pad(match self {
+            Impact::Breaking => "breaking",
+            Impact::Additive => "additive",
+            Impact::Compatible => "compatible",
+        })
+    }
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub impact: Impact,
+    /// The item: ``field `Conversation.archived` ``.
+    pub subject: String,
+    /// What happened to it: `added: Option<bool> (`archived`)`.
+    pub what: String,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:<10} {}: {}", self.impact, self.subject, self.what)
+    }
+}
+
+/// The changes from `old` to `new`, breaking ones first: within each kind, what was removed
+/// in the order of `old`, then what was added or changed in the order of `new`. The members of
+/// a type or operation that came or went are part of that one change.
+pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
+    let old_by_key: BTreeMap<String, &Item> = old.items.iter().map(|i| (i.key(), i)).collect();
+    let new_by_key: BTreeMap<String, &Item> = new.items.iter().map(|i| (i.key(), i)).collect();
+    let built: BTreeSet<&str> = new
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Type {
+                name, built: true, ..
+            } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let members = |surface: &Surface, owner: &str| {
+        surface
+            .items
+            .iter()
+            .filter(|i| i.owner_key().as_deref() == Some(owner))
+            .count()
+    };
+    let mut changes = Vec::new();
+    for item in &old.items {
+        let owner_gone = item
+            .owner_key()
+            .is_some_and(|owner| !new_by_key.contains_key(&owner));
+        if !new_by_key.contains_key(&item.key()) && !owner_gone {
+            changes.push(Change {
+                impact: Impact::Breaking,
+                subject: item.subject(),
+                what: removed(item),
+            });
+        }
+    }
+    for item in &new.items {
+        let owner_new = item
+            .owner_key()
+            .is_some_and(|owner| !old_by_key.contains_key(&owner));
+        match old_by_key.get(&item.key()) {
+            None if owner_new => {}
+            None => {
+                let mut change = added(item, &built);
+                if item.owner_key().is_none() {
+                    let count = members(new, &item.key());
+                    if count > 0 {
+                        change.what.push_str(&format!(
+                            " ({count} {})",
+                            if count == 1 { "member" } else { "members" }
+                        ));
+                    }
+                }
+                changes.push(change);
+            }
+            Some(before) if *before != item => changes.extend(changed(before, item)),
+            Some(_) => {}
+        }
+    }
+    changes.sort_by_key(|c| c.impact);
+    changes
+}
+
+/// The changes between the APIs two models generate.
+pub fn between(old: &Model, new: &Model) -> Vec<Change> {
+    compare(&Surface::of(old), &Surface::of(new))
+}
+
+fn removed(item: &Item) -> String {
+    match item.shape() {
+        shape if shape.is_empty() => "removed".to_owned(),
+        shape => format!("removed (was {shape})"),
+    }
+}
+
+fn added(item: &Item, built: &BTreeSet<&str>) -> Change {
+    let shape = item.shape();
+    let what = if shape.is_empty() {
+        "added".to_owned()
+    } else {
+        format!("added: {shape}")
+    };
+    let (impact, why) = match item {
+        Item::Field {
+            presence, owner, ..
+        } if presence == "required" => (
+            Impact::Breaking,
+            if built.contains(owner.as_str()) {
+                Some("`new` and struct literals need it")
+            } else {
+                Some("`new` needs it, and answers without it no longer decode")
+            },
+        ),
+        // Requests carry the struct, so users build it.
+        Item::Field { owner, .. } if built.contains(owner.as_str()) => (
+            Impact::Breaking,
+            Some("request literals that list every field must add it"),
+        ),
+        Item::Param { required: true, .. } | Item::Body { required: true, .. } => {
+            (Impact::Breaking, Some("the method takes it"))
+        }
+        _ => (Impact::Additive, None),
+    };
+    Change {
+        impact,
+        subject: item.subject(),
+        what: match why {
+            Some(why) => format!("{what}; {why}"),
+            None => what,
+        },
+    }
+}
+
+/// What changed in an item both versions have, facet by facet (see [`Item::facets`]).
+fn changed(old: &Item, new: &Item) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut previous_changed = false;
+    // Items with the same key are the same kind of item, so their facets pair up.
+    for (before, after) in old.facets().into_iter().zip(new.facets()) {
+        let differs = before.value != after.value;
+        if differs && !(after.unless_previous_changed && previous_changed) {
+            out.push(Change {
+                impact: after.impact,
+                subject: new.subject(),
+                what: format!("{} {} → {}", after.label, before.value, after.value),
+            });
+        }
+        previous_changed = differs;
+    }
+    out
+}
+
+/// The report: a count line, then one line per change; empty when nothing changed.
+pub fn report(changes: &[Change]) -> String {
+    if changes.is_empty() {
+        return String::new();
+    }
+    let count = |impact| changes.iter().filter(|c| c.impact == impact).count();
+    let mut out = format!(
+        "API changes: {} breaking, {} additive, {} compatible\n",
+        count(Impact::Breaking),
+        count(Impact::Additive),
+        count(Impact::Compatible)
+    );
+    for change in changes {
+        out.push_str("  ");
+        out.push_str(&change.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn surface(items: Vec<Item>) -> Surface {
+        Surface { items }
+    }
+
+    fn ty(name: &str, built: bool) -> Item {
+        Item::Type {
+            name: name.into(),
+            kind: "struct".into(),
+            built,
+        }
+    }
+
+    fn field(owner: &str, name: &str, ty: &str, presence: &str) -> Item {
+        Item::Field {
+            owner: owner.into(),
+            name: name.into(),
+            ty: ty.into(),
+            presence: presence.into(),
+            wire: name.into(),
+        }
+    }
+
+    #[test]
+    fn a_new_optional_field_breaks_literals_of_request_types_only() {
+        let old = surface(vec![ty("Request", true), ty("Answer", false)]);
+        let new = surface(vec![
+            ty("Request", true),
+            field("Request", "note", "Option<String>", "optional"),
+            ty("Answer", false),
+            field("Answer", "note", "Option<String>", "optional"),
+        ]);
+        let changes = compare(&old, &new);
+        assert_eq!(changes.len(), 2);
+        assert_eq!(changes[0].impact, Impact::Breaking);
+        assert!(changes[0].subject.contains("Request.note"));
+        assert_eq!(changes[1].impact, Impact::Additive);
+    }
+
+    #[test]
+    fn removals_and_type_changes_break_and_wire_changes_do_not() {
+        let old = surface(vec![
+            ty("A", false),
+            field("A", "gone", "String", "required"),
+            field("A", "kind", "Option<String>", "optional"),
+            field("A", "shown", "Option<String>", "optional"),
+        ]);
+        let new = surface(vec![
+            ty("A", false),
+            field("A", "kind", "Option<i64>", "optional"),
+            field("A", "shown", "Option<String>", "nullable"),
+        ]);
+        let changes = compare(&old, &new);
+        let impacts: Vec<Impact> = changes.iter().map(|c| c.impact).collect();
+        assert_eq!(
+            impacts,
+            [Impact::Breaking, Impact::Breaking, Impact::Compatible]
+        );
+        assert!(changes[0].what.starts_with("removed"));
+        assert_eq!(changes[1].what, "type Option<String> → Option<i64>");
+    }
+
+    #[test]
+    fn a_renamed_method_breaks_and_a_moved_route_does_not() {
+        let operation = |route: &str, call: &str| Item::Operation {
+            id: "list".into(),
+            route: route.into(),
+            call: call.into(),
+        };
+        let old = surface(vec![operation("GET /a", "things().list → ListThings")]);
+        let new = surface(vec![operation("GET /b", "things().all → ListThings")]);
+        let impacts: Vec<Impact> = compare(&old, &new).iter().map(|c| c.impact).collect();
+        assert_eq!(impacts, [Impact::Breaking, Impact::Compatible]);
+    }
+
+    #[test]
+    fn the_listing_reads_back() {
+        let items = vec![
+            ty("A", true),
+            field("A", "x", "Option<String>", "optional"),
+            Item::Param {
+                operation: "op".into(),
+                name: "limit".into(),
+                ty: "i64".into(),
+                required: false,
+                location: "query".into(),
+                wire: "limit".into(),
+            },
+        ];
+        let surface = surface(items);
+        assert_eq!(Surface::from_listing(&surface.listing()), Ok(surface));
+        assert_eq!(report(&[]), "");
+    }
+}

@@ -1,0 +1,442 @@
+//! The API of one version as a Rust user compiles against it: every type, member and
+//! operation of a model as one [`Item`], and the listing (`API.json`) that keeps it beside the
+//! generated crate.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::Impact;
+use crate::emit::surface::ty_name;
+use crate::model::*;
+
+/// One item of the API as a user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "item", rename_all = "snake_case")]
+pub enum Item {
+    /// A type: `struct`, `enum`, `union by <tag>`, `union by shape`, or `alias of <type>`.
+    /// `built` when requests carry it, so users build it.
+    Type {
+        name: String,
+        kind: String,
+        built: bool,
+    },
+    /// A struct field, with its Rust type (presence included) and wire name.
+    Field {
+        owner: String,
+        name: String,
+        ty: String,
+        presence: String,
+        wire: String,
+    },
+    /// An associated constant of a `const` property.
+    Const {
+        owner: String,
+        name: String,
+        value: String,
+        wire: String,
+    },
+    /// A value of a string enum.
+    Value {
+        owner: String,
+        name: String,
+        wire: String,
+    },
+    /// A union variant and the tag that selects it.
+    Variant {
+        owner: String,
+        name: String,
+        ty: String,
+        tag: Option<String>,
+    },
+    /// An operation, by its `operationId`, with its route and the call that makes its builder
+    /// (`conversations().create` → `CreateConversation`).
+    Operation {
+        id: String,
+        route: String,
+        call: String,
+    },
+    /// A parameter of an operation.
+    Param {
+        operation: String,
+        name: String,
+        ty: String,
+        required: bool,
+        location: String,
+        wire: String,
+    },
+    /// The request body of an operation.
+    Body {
+        operation: String,
+        ty: String,
+        required: bool,
+    },
+    /// How an operation answers: `send` (JSON, or nothing), `stream` (events).
+    Answer {
+        operation: String,
+        kind: String,
+        ty: String,
+    },
+}
+
+impl Item {
+    /// The key of the item this one belongs to (a field's type, a parameter's operation).
+    pub(super) fn owner_key(&self) -> Option<String> {
+        match self {
+            Item::Type { .. } | Item::Operation { .. } => None,
+            Item::Field { owner, .. }
+            | Item::Const { owner, .. }
+            | Item::Value { owner, .. }
+            | Item::Variant { owner, .. } => Some(format!("type {owner}")),
+            Item::Param { operation, .. }
+            | Item::Body { operation, .. }
+            | Item::Answer { operation, .. } => Some(format!("operation {operation}")),
+        }
+    }
+
+    /// What identifies the item from one version to the next.
+    pub(super) fn key(&self) -> String {
+        match self {
+            Item::Type { name, .. } => format!("type {name}"),
+            Item::Field { owner, name, .. } => format!("field {owner}.{name}"),
+            Item::Const { owner, name, .. } => format!("const {owner}::{name}"),
+            Item::Value { owner, name, .. } => format!("value {owner}::{name}"),
+            Item::Variant { owner, name, .. } => format!("variant {owner}::{name}"),
+            Item::Operation { id, .. } => format!("operation {id}"),
+            Item::Param {
+                operation, name, ..
+            } => format!("param {operation}({name})"),
+            Item::Body { operation, .. } => format!("body {operation}"),
+            Item::Answer {
+                operation, kind, ..
+            } => format!("answer {operation}.{kind}"),
+        }
+    }
+
+    /// How a reviewer reads the item's name.
+    pub(super) fn subject(&self) -> String {
+        match self {
+            Item::Type { name, kind, .. } => format!("{} `{name}`", kind_word(kind)),
+            Item::Field { owner, name, .. } => format!("field `{owner}.{name}`"),
+            Item::Const { owner, name, .. } => format!("constant `{owner}::{name}`"),
+            Item::Value { owner, name, wire } => format!("enum value `{owner}::{name}` (`{wire}`)"),
+            Item::Variant { owner, name, .. } => format!("variant `{owner}::{name}`"),
+            Item::Operation { id, .. } => format!("operation `{id}`"),
+            Item::Param {
+                operation,
+                name,
+                location,
+                ..
+            } => format!("{location} parameter `{name}` of `{operation}`"),
+            Item::Body { operation, .. } => format!("body of `{operation}`"),
+            Item::Answer {
+                operation, kind, ..
+            } => format!("`{kind}()` of `{operation}`"),
+        }
+    }
+
+    /// The item's shape, as the report prints it after "added" or "removed".
+    pub(super) fn shape(&self) -> String {
+        match self {
+            Item::Type { kind, .. } => kind
+                .split_once(' ')
+                .map(|(_, rest)| rest.to_owned())
+                .unwrap_or_default(),
+            Item::Field { ty, wire, .. } => format!("{ty} (`{wire}`)"),
+            Item::Const { value, .. } => value.clone(),
+            Item::Value { .. } => String::new(),
+            Item::Variant { ty, tag, .. } => match tag {
+                Some(tag) => format!("{ty}, tag `{tag}`"),
+                None => ty.clone(),
+            },
+            Item::Operation { route, call, .. } => format!("{route}, {call}"),
+            Item::Param { ty, required, .. } | Item::Body { ty, required, .. } => {
+                format!("{ty}, {}", if *required { "required" } else { "optional" })
+            }
+            Item::Answer { ty, .. } => ty.clone(),
+        }
+    }
+    /// What a reviewer compares between two versions of the item, in the order the report
+    /// names it: a label, the value and what a change of it does to users. A type whose
+    /// `built` alone changed has not changed its API, so `built` is not among them.
+    pub(super) fn facets(&self) -> Vec<Facet> {
+        let need = |required: &bool| if *required { "required" } else { "optional" };
+        match self {
+            Item::Type { kind, .. } => vec![Facet::breaking("was", kind)],
+            // A presence that changes the type is reported as the type's change.
+            Item::Field {
+                ty, presence, wire, ..
+            } => vec![
+                Facet::breaking("type", ty),
+                Facet::compatible("presence", presence).unless_previous_changed(),
+                Facet::compatible("wire name", wire),
+            ],
+            Item::Const { value, wire, .. } => vec![
+                Facet::breaking("value", value),
+                Facet::compatible("wire name", wire),
+            ],
+            Item::Value { wire, .. } => vec![Facet::compatible("wire value", wire)],
+            Item::Variant { ty, tag, .. } => vec![
+                Facet::breaking("type", ty),
+                Facet::compatible("tag", tag.as_deref().unwrap_or("none")),
+            ],
+            Item::Operation { route, call, .. } => vec![
+                Facet::breaking("call", call),
+                Facet::compatible("route", route),
+            ],
+            Item::Param {
+                ty,
+                required,
+                location,
+                wire,
+                ..
+            } => vec![
+                Facet::breaking("type", ty),
+                Facet::breaking("now", need(required)),
+                Facet::compatible("sent as", &format!("{location} `{wire}`")),
+            ],
+            Item::Body { ty, required, .. } => vec![
+                Facet::breaking("type", ty),
+                Facet::breaking("now", need(required)),
+            ],
+            Item::Answer { ty, .. } => vec![Facet::breaking("type", ty)],
+        }
+    }
+}
+
+/// One compared part of an item (see [`Item::facets`]).
+pub(super) struct Facet {
+    pub label: &'static str,
+    pub value: String,
+    pub impact: Impact,
+    /// Reported only when the facet before it did not change.
+    pub unless_previous_changed: bool,
+}
+
+impl Facet {
+    fn breaking(label: &'static str, value: &str) -> Facet {
+        Facet {
+            label,
+            value: value.to_owned(),
+            impact: Impact::Breaking,
+            unless_previous_changed: false,
+        }
+    }
+
+    fn compatible(label: &'static str, value: &str) -> Facet {
+        Facet {
+            impact: Impact::Compatible,
+            ..Facet::breaking(label, value)
+        }
+    }
+
+    fn unless_previous_changed(self) -> Facet {
+        Facet {
+            unless_previous_changed: true,
+            ..self
+        }
+    }
+}
+
+fn kind_word(kind: &str) -> &str {
+    kind.split(' ').next().unwrap_or(kind)
+}
+
+/// The API of one version: every item, in the order the generated crate has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Surface {
+    pub items: Vec<Item>,
+}
+
+impl Surface {
+    /// The surface of a model.
+    pub fn of(model: &Model) -> Surface {
+        let built = built_types(model);
+        let mut items = Vec::new();
+        for id in &model.order {
+            type_items(model, model.get(*id), built.contains(id), &mut items);
+        }
+        for op in &model.operations {
+            operation_items(model, op, &mut items);
+        }
+        Surface { items }
+    }
+
+    /// The surface as a JSON array, one item a line, so that its diff is one line per change.
+    pub fn listing(&self) -> String {
+        let mut out = String::from("[\n");
+        for (i, item) in self.items.iter().enumerate() {
+            out.push_str(&serde_json::to_string(item).unwrap_or_default());
+            out.push_str(if i + 1 < self.items.len() {
+                ",\n"
+            } else {
+                "\n"
+            });
+        }
+        out.push_str("]\n");
+        out
+    }
+
+    /// Reads a listing back.
+    pub fn from_listing(text: &str) -> Result<Surface, String> {
+        serde_json::from_str(text)
+            .map(|items| Surface { items })
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// A type and its members: fields and constants, enum values or union variants.
+fn type_items(model: &Model, def: &TypeDef, built: bool, items: &mut Vec<Item>) {
+    let owner = def.name.clone();
+    let kind = match &def.kind {
+        TypeKind::Struct(_) => "struct".to_owned(),
+        TypeKind::Enum(_) => "enum".to_owned(),
+        TypeKind::Union(u) => match &u.kind {
+            UnionKind::Tagged(t) => format!("union by `{}`", t.property),
+            UnionKind::Untagged(_) => "union by shape".to_owned(),
+        },
+        TypeKind::Alias(ty) => format!("alias of {}", ty_name(model, ty)),
+    };
+    items.push(Item::Type {
+        name: owner.clone(),
+        kind,
+        built,
+    });
+    match &def.kind {
+        TypeKind::Struct(s) => items.extend(s.fields.iter().map(|f| field_item(model, &owner, f))),
+        TypeKind::Enum(e) => items.extend(e.values.iter().map(|v| Item::Value {
+            owner: owner.clone(),
+            name: v.name.clone(),
+            wire: v.wire.clone(),
+        })),
+        TypeKind::Union(u) => {
+            let variant = |v: &Variant, tag: Option<&String>| Item::Variant {
+                owner: owner.clone(),
+                name: v.name.clone(),
+                ty: ty_name(model, &v.ty),
+                tag: tag.cloned(),
+            };
+            match &u.kind {
+                UnionKind::Tagged(t) => items.extend(
+                    t.variants
+                        .iter()
+                        .map(|tv| variant(&tv.variant, Some(&tv.value))),
+                ),
+                UnionKind::Untagged(variants) => {
+                    items.extend(variants.iter().map(|v| variant(v, None)))
+                }
+            }
+        }
+        TypeKind::Alias(_) => {}
+    }
+}
+
+/// A struct field, or the associated constant a `const` property becomes.
+fn field_item(model: &Model, owner: &str, f: &Field) -> Item {
+    let ty = ty_name(model, &f.ty);
+    let (ty, presence) = match &f.presence {
+        Presence::Const(constant) => {
+            return Item::Const {
+                owner: owner.to_owned(),
+                name: constant.name.clone(),
+                value: constant.value.to_json().to_string(),
+                wire: f.wire.clone(),
+            };
+        }
+        Presence::Required => (ty, "required"),
+        Presence::RequiredNullable => (format!("Option<{ty}>"), "nullable"),
+        Presence::Optional => (format!("Option<{ty}>"), "optional"),
+        Presence::Patch => (format!("Patch<{ty}>"), "patch"),
+    };
+    Item::Field {
+        owner: owner.to_owned(),
+        name: f.name.clone(),
+        ty,
+        presence: presence.to_owned(),
+        wire: f.wire.clone(),
+    }
+}
+
+/// An operation and its parameters, body and answers.
+fn operation_items(model: &Model, op: &Operation, items: &mut Vec<Item>) {
+    let operation = op.operation_id.clone();
+    items.push(Item::Operation {
+        id: operation.clone(),
+        route: format!("{} {}", op.method.as_http(), op.path),
+        call: call(model, op),
+    });
+    items.extend(op.params.iter().map(|p| Item::Param {
+        operation: operation.clone(),
+        name: p.name.clone(),
+        ty: ty_name(model, &p.ty),
+        required: p.required,
+        location: format!("{:?}", p.location).to_lowercase(),
+        wire: p.wire.clone(),
+    }));
+    if let Some(body) = &op.body {
+        items.push(Item::Body {
+            operation: operation.clone(),
+            ty: ty_name(model, &body.ty),
+            required: body.required,
+        });
+    }
+    let answers = [
+        ("send", op.call.answer.json()),
+        ("stream", op.call.answer.events()),
+    ];
+    for (kind, ty) in answers {
+        if let Some(ty) = ty {
+            items.push(Item::Answer {
+                operation: operation.clone(),
+                kind: kind.to_owned(),
+                ty: ty_name(model, ty),
+            });
+        }
+    }
+}
+
+/// How a user gets the operation's builder: `conversations().create → CreateConversationBuilder`.
+fn call(model: &Model, op: &Operation) -> String {
+    let group = model
+        .groups
+        .iter()
+        .find(|g| {
+            g.operations
+                .iter()
+                .any(|&i| model.operations[i].operation_id == op.operation_id)
+        })
+        .and_then(|g| g.tag.as_ref());
+    match group {
+        Some(group) => format!("{}().{} → {}", group.accessor, op.method_name, op.builder),
+        None => format!("{} → {}", op.method_name, op.builder),
+    }
+}
+
+/// The types requests carry: those a body or a parameter reaches, through fields, variants,
+/// items and values.
+fn built_types(model: &Model) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<&Ty> = model
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.params
+                .iter()
+                .map(|p| &p.ty)
+                .chain(op.body.iter().map(|b| &b.ty))
+        })
+        .collect();
+    while let Some(ty) = todo.pop() {
+        match ty {
+            Ty::Array(inner) | Ty::Map(inner) | Ty::Boxed(inner) => todo.push(inner),
+            Ty::Named(id) if seen.insert(*id) => match &model.get(*id).kind {
+                TypeKind::Struct(s) => todo.extend(s.fields.iter().map(|f| &f.ty)),
+                TypeKind::Union(u) => todo.extend(u.variants().into_iter().map(|v| &v.ty)),
+                TypeKind::Alias(ty) => todo.push(ty),
+                TypeKind::Enum(_) => {}
+            },
+            _ => {}
+        }
+    }
+    seen
+}

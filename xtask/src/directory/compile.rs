@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -20,6 +20,24 @@ const COMPILE_SIZE_LIMIT: u64 = 5_000_000;
 /// What must compile warning-free, in hundredths of a percent.
 const COMPILE_TARGET_BASIS_POINTS: usize = 9_900;
 
+/// The documents chosen for the sample, and those passed over.
+struct Sample {
+    /// Each document with the name of its crate in the scratch workspace.
+    chosen: Vec<(String, String)>,
+    refused: Vec<String>,
+    too_big: Vec<(String, u64)>,
+}
+
+/// What clippy said of the sample.
+struct Lint {
+    /// Packages that built.
+    passed: BTreeSet<String>,
+    /// Each package's first error or warning.
+    findings: BTreeMap<String, String>,
+    dependencies: Duration,
+    crates: Duration,
+}
+
 pub(super) fn compile(
     flags: &Flags,
     dir: &Path,
@@ -29,18 +47,79 @@ pub(super) fn compile(
     let scratch = workspace_root().join("target/directory-compile");
     let crates_dir = scratch.join("crates");
     let _ = std::fs::remove_dir_all(&crates_dir);
+    let sample = choose(flags, dir, documents, count, &crates_dir)?;
+    write_workspace(&scratch, &sample)?;
+    let lint = lint(&scratch, &crates_dir, &sample)?;
+    let failed: Vec<(&String, &String)> = sample
+        .chosen
+        .iter()
+        .filter(|(_, name)| !lint.passed.contains(name) || lint.findings.contains_key(name))
+        .map(|(document, name)| (document, name))
+        .collect();
+    let total = sample.chosen.len();
+    let clean = total - failed.len();
+    let summary = format!(
+        "{clean} of {total} sampled crates are clippy-clean with -D warnings ({:.1}%); seed {}; \
+         dependencies and the smallest crate {:.0} s, then the {total} crates {:.0} s",
+        100.0 * clean as f64 / total.max(1) as f64,
+        flags.seed,
+        lint.dependencies.as_secs_f64(),
+        lint.crates.as_secs_f64()
+    );
+    println!("{summary}");
+    for (document, name) in &failed {
+        println!(
+            "FAILED {document} ({name}):\n{}",
+            first_finding(&lint, name)
+        );
+    }
+    if !sample.refused.is_empty() {
+        println!("skipped (refused): {}", sample.refused.join(", "));
+    }
+    if !sample.too_big.is_empty() {
+        println!(
+            "skipped (over the size bound): {}",
+            too_big_list(&sample).join(", ")
+        );
+    }
+    if !flags.check {
+        let text = results_page(flags, count, &summary, &sample, &lint, &failed);
+        std::fs::write(results_dir().join("COMPILE.md"), text)
+            .map_err(|e| format!("cannot write COMPILE.md: {e}"))?;
+        println!("wrote xtask/directory/COMPILE.md");
+    }
+    Ok(
+        if clean * 10_000 >= total * COMPILE_TARGET_BASIS_POINTS && total > 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        },
+    )
+}
+
+/// Generates documents in the seeded order until `count` crates within the size bound are
+/// written under `crates_dir`.
+fn choose(
+    flags: &Flags,
+    dir: &Path,
+    documents: &[String],
+    count: usize,
+    crates_dir: &Path,
+) -> Result<Sample, String> {
     let order = seeded_order(documents, flags.seed);
-    let mut chosen: Vec<(String, String)> = Vec::new();
+    let mut sample = Sample {
+        chosen: Vec::new(),
+        refused: Vec::new(),
+        too_big: Vec::new(),
+    };
     let mut names: BTreeSet<String> = BTreeSet::new();
-    let mut skipped = Vec::new();
-    let mut too_big = Vec::new();
     let mut next = 0;
     eprintln!(
         "generating the first {count} documents (seed {}) that generate",
         flags.seed
     );
-    while chosen.len() < count && next < order.len() {
-        let batch: Vec<Job> = order[next..(next + count - chosen.len()).min(order.len())]
+    while sample.chosen.len() < count && next < order.len() {
+        let batch: Vec<Job> = order[next..(next + count - sample.chosen.len()).min(order.len())]
             .iter()
             .map(|document| {
                 let mut name = crate_name(document);
@@ -62,7 +141,9 @@ pub(super) fn compile(
                     if let Some(dir) = &job.write_to {
                         let _ = std::fs::remove_dir_all(dir);
                     }
-                    too_big.push((job.document.clone(), outcome.output_bytes));
+                    sample
+                        .too_big
+                        .push((job.document.clone(), outcome.output_bytes));
                 }
                 Kind::Generated => {
                     let name = job
@@ -71,13 +152,19 @@ pub(super) fn compile(
                         .and_then(|p| p.file_name())
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    chosen.push((job.document.clone(), name));
+                    sample.chosen.push((job.document.clone(), name));
                 }
-                _ => skipped.push(job.document.clone()),
+                _ => sample.refused.push(job.document.clone()),
             }
         }
     }
-    let members: Vec<String> = chosen
+    Ok(sample)
+}
+
+/// The scratch workspace's manifest, with the sample as its members, and the project's lock.
+fn write_workspace(scratch: &Path, sample: &Sample) -> Result<(), String> {
+    let members: Vec<String> = sample
+        .chosen
         .iter()
         .map(|(_, name)| format!("\"crates/{name}\""))
         .collect();
@@ -95,11 +182,16 @@ pub(super) fn compile(
         scratch.join("Cargo.lock"),
     )
     .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
+    Ok(())
+}
 
+/// Runs clippy over the scratch workspace: first the dependencies with the smallest crate, so
+/// that the crates' own time shows apart, then every crate in one run.
+fn lint(scratch: &Path, crates_dir: &Path, sample: &Sample) -> Result<Lint, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let target = scratch.join("target");
-    // First the dependencies, with the smallest crate, so that the crates' own time shows apart.
-    let smallest = chosen
+    let smallest = sample
+        .chosen
         .iter()
         .min_by_key(|(_, name)| dir_size(&crates_dir.join(name)))
         .map(|(_, name)| name.clone())
@@ -111,7 +203,7 @@ pub(super) fn compile(
         .arg("--target-dir")
         .arg(&target)
         .args(["--", "-D", "warnings"])
-        .current_dir(&scratch)
+        .current_dir(scratch)
         .stdout(Stdio::null())
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -119,7 +211,7 @@ pub(super) fn compile(
     if !status.success() {
         eprintln!("({smallest} itself has findings; counted below)");
     }
-    eprintln!("linting {} crates", chosen.len());
+    eprintln!("linting {} crates", sample.chosen.len());
     let started = Instant::now();
     let output = Command::new(&cargo)
         .args([
@@ -131,14 +223,25 @@ pub(super) fn compile(
         .arg("--target-dir")
         .arg(&target)
         .args(["--", "-D", "warnings"])
-        .current_dir(&scratch)
+        .current_dir(scratch)
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let crates_time = started.elapsed();
+    let crates = started.elapsed();
+    let (passed, findings) = read_messages(&String::from_utf8_lossy(&output.stdout));
+    Ok(Lint {
+        passed,
+        findings,
+        dependencies,
+        crates,
+    })
+}
+
+/// Cargo's JSON messages: the packages that built, and each package's first finding.
+fn read_messages(stdout: &str) -> (BTreeSet<String>, BTreeMap<String, String>) {
     let mut passed: BTreeSet<String> = BTreeSet::new();
     let mut findings: BTreeMap<String, String> = BTreeMap::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
+    for line in stdout.lines() {
         let Ok(message) = serde_json::from_str::<Value>(line) else {
             continue;
         };
@@ -163,89 +266,69 @@ pub(super) fn compile(
             _ => {}
         }
     }
-    let failed: Vec<(&String, &String)> = chosen
-        .iter()
-        .filter(|(_, name)| !passed.contains(name) || findings.contains_key(name))
-        .map(|(document, name)| (document, name))
-        .collect();
-    let total = chosen.len();
-    let clean = total - failed.len();
-    let summary = format!(
-        "{clean} of {total} sampled crates are clippy-clean with -D warnings ({:.1}%); seed {}; \
-         dependencies and the smallest crate {:.0} s, then the {total} crates {:.0} s",
-        100.0 * clean as f64 / total.max(1) as f64,
-        flags.seed,
-        dependencies.as_secs_f64(),
-        crates_time.as_secs_f64()
-    );
-    println!("{summary}");
-    for (document, name) in &failed {
-        println!(
-            "FAILED {document} ({name}):\n{}",
-            findings
-                .get(*name)
-                .map_or("no artifact and no message", String::as_str)
-        );
-    }
-    if !skipped.is_empty() {
-        println!("skipped (refused): {}", skipped.join(", "));
-    }
-    let too_big_text: Vec<String> = too_big
+    (passed, findings)
+}
+
+fn first_finding<'a>(lint: &'a Lint, name: &str) -> &'a str {
+    lint.findings
+        .get(name)
+        .map_or("no artifact and no message", String::as_str)
+}
+
+fn too_big_list(sample: &Sample) -> Vec<String> {
+    sample
+        .too_big
         .iter()
         .map(|(d, bytes)| format!("`{d}` ({})", megabytes(*bytes)))
-        .collect();
-    if !too_big.is_empty() {
-        println!("skipped (over the size bound): {}", too_big_text.join(", "));
+        .collect()
+}
+
+/// COMPILE.md.
+fn results_page(
+    flags: &Flags,
+    count: usize,
+    summary: &str,
+    sample: &Sample,
+    lint: &Lint,
+    failed: &[(&String, &String)],
+) -> String {
+    let mut text = format!(
+        "# The APIs.guru directory: a compiled sample\n\n\
+         Written by `cargo xtask directory --compile {count}`: the first {count} documents of the\n\
+         seeded random order (seed {}) that generate a crate of at most 5 MB, one scratch\n\
+         workspace, `cargo clippy --workspace -- -D warnings` over all of them in one run.\n\n\
+         - Machine: {}\n- Result: {summary}\n",
+        flags.seed,
+        machine()
+    );
+    if !sample.too_big.is_empty() {
+        text.push_str(&format!(
+            "- Passed over as bigger than {} of generated files: {}\n",
+            megabytes(COMPILE_SIZE_LIMIT),
+            too_big_list(sample).join(", ")
+        ));
     }
-    if !flags.check {
-        let mut text = format!(
-            "# The APIs.guru directory: a compiled sample\n\n\
-             Written by `cargo xtask directory --compile {count}`: the first {count} documents of the\n\
-             seeded random order (seed {}) that generate a crate of at most 5 MB, one scratch\n\
-             workspace, `cargo clippy --workspace -- -D warnings` over all of them in one run.\n\n\
-             - Machine: {}\n- Result: {summary}\n",
-            flags.seed,
-            machine()
-        );
-        if !too_big.is_empty() {
+    if !sample.refused.is_empty() {
+        text.push_str(&format!(
+            "- Passed over as refused: {}\n",
+            sample
+                .refused
+                .iter()
+                .map(|d| format!("`{d}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !failed.is_empty() {
+        text.push_str("\n## Not warning-free\n\n");
+        for (document, name) in failed {
             text.push_str(&format!(
-                "- Passed over as bigger than {} of generated files: {}\n",
-                megabytes(COMPILE_SIZE_LIMIT),
-                too_big_text.join(", ")
+                "### `{document}`\n\n```text\n{}\n```\n\n",
+                first_finding(lint, name)
             ));
         }
-        if !skipped.is_empty() {
-            text.push_str(&format!(
-                "- Passed over as refused: {}\n",
-                skipped
-                    .iter()
-                    .map(|d| format!("`{d}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        if !failed.is_empty() {
-            text.push_str("\n## Not warning-free\n\n");
-            for (document, name) in &failed {
-                text.push_str(&format!(
-                    "### `{document}`\n\n```text\n{}\n```\n\n",
-                    findings
-                        .get(*name)
-                        .map_or("no artifact and no message", String::as_str)
-                ));
-            }
-        }
-        std::fs::write(results_dir().join("COMPILE.md"), text)
-            .map_err(|e| format!("cannot write COMPILE.md: {e}"))?;
-        println!("wrote xtask/directory/COMPILE.md");
     }
-    Ok(
-        if clean * 10_000 >= total * COMPILE_TARGET_BASIS_POINTS && total > 0 {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        },
-    )
+    text
 }
 
 /// The package name in a cargo package id: `path+file:///…#name@0.1.0` or `name 0.1.0 (…)`;

@@ -75,8 +75,38 @@ pub(super) fn sweep(flags: &Flags, dir: &Path, documents: &[String]) -> Result<E
     );
     println!("{summary}");
 
+    let mut failed = report_failures(&outcomes);
+
+    let rows: BTreeSet<String> = outcomes
+        .iter()
+        .filter_map(|o| match &o.kind {
+            Kind::Refused { pointer, message } => Some(refusal_row(&o.document, pointer, message)),
+            _ => None,
+        })
+        .collect();
+    let committed_path = results_dir().join("refusals.md");
+    failed |= !refusals_match(flags, &chosen, &rows, &committed_path);
+
+    if !flags.check && flags.sample.is_none() {
+        let largest = time_largest(dir, &outcomes);
+        let results = results_markdown(&outcomes, wall, flags.jobs, &summary, largest.as_ref());
+        std::fs::write(results_dir().join("RESULTS.md"), results)
+            .map_err(|e| format!("cannot write RESULTS.md: {e}"))?;
+        std::fs::write(&committed_path, refusals_markdown(&rows))
+            .map_err(|e| format!("cannot write refusals.md: {e}"))?;
+        println!("wrote xtask/directory/RESULTS.md and xtask/directory/refusals.md");
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Prints every panic, crash and hang; true when there was one.
+fn report_failures(outcomes: &[Outcome]) -> bool {
     let mut failed = false;
-    for o in &outcomes {
+    for o in outcomes {
         match &o.kind {
             Kind::Panicked(message) => {
                 failed = true;
@@ -96,16 +126,19 @@ pub(super) fn sweep(flags: &Flags, dir: &Path, documents: &[String]) -> Result<E
             _ => {}
         }
     }
+    failed
+}
 
-    let rows: BTreeSet<String> = outcomes
-        .iter()
-        .filter_map(|o| match &o.kind {
-            Kind::Refused { pointer, message } => Some(refusal_row(&o.document, pointer, message)),
-            _ => None,
-        })
-        .collect();
-    let committed_path = results_dir().join("refusals.md");
-    let committed_text = std::fs::read_to_string(&committed_path).unwrap_or_default();
+/// Compares this run's refusals with the committed table (only the rows of the documents
+/// this run generated count: a sample is a subset) and prints each difference; false when
+/// `--check` finds one.
+fn refusals_match(
+    flags: &Flags,
+    chosen: &[String],
+    rows: &BTreeSet<String>,
+    committed_path: &Path,
+) -> bool {
+    let committed_text = std::fs::read_to_string(committed_path).unwrap_or_default();
     let chosen_rows: BTreeSet<String> = chosen
         .iter()
         .map(|d| format!("| `{}` |", d.replace('`', "'")))
@@ -113,7 +146,6 @@ pub(super) fn sweep(flags: &Flags, dir: &Path, documents: &[String]) -> Result<E
     let committed: BTreeSet<String> = committed_text
         .lines()
         .filter(|l| l.starts_with("| `"))
-        // Only the rows of the documents this run generated count (a sample is a subset).
         .filter(|l| {
             l.split_once("` |")
                 .is_some_and(|(doc, _)| chosen_rows.contains(&format!("{doc}` |")))
@@ -121,15 +153,15 @@ pub(super) fn sweep(flags: &Flags, dir: &Path, documents: &[String]) -> Result<E
         .map(str::to_owned)
         .collect();
     let new: Vec<&String> = rows.difference(&committed).collect();
-    let gone: Vec<&String> = committed.difference(&rows).collect();
+    let gone: Vec<&String> = committed.difference(rows).collect();
     for row in &new {
         println!("NEW REFUSAL {row}");
     }
     for row in &gone {
         println!("NO LONGER REFUSED {row}");
     }
-    if flags.check && (!new.is_empty() || !gone.is_empty()) {
-        failed = true;
+    let differ = !new.is_empty() || !gone.is_empty();
+    if flags.check && differ {
         eprintln!(
             "error: the refusals differ from xtask/directory/refusals.md ({} new, {} gone): \
              fix the generator, or run `cargo xtask directory` and review the table",
@@ -137,21 +169,7 @@ pub(super) fn sweep(flags: &Flags, dir: &Path, documents: &[String]) -> Result<E
             gone.len()
         );
     }
-
-    if !flags.check && flags.sample.is_none() {
-        let largest = time_largest(dir, &outcomes);
-        let results = results_markdown(&outcomes, wall, flags.jobs, &summary, largest.as_ref());
-        std::fs::write(results_dir().join("RESULTS.md"), results)
-            .map_err(|e| format!("cannot write RESULTS.md: {e}"))?;
-        std::fs::write(&committed_path, refusals_markdown(&rows))
-            .map_err(|e| format!("cannot write refusals.md: {e}"))?;
-        println!("wrote xtask/directory/RESULTS.md and xtask/directory/refusals.md");
-    }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    !(flags.check && differ)
 }
 
 /// Every outcome as a JSON line in `target/directory/outcomes.jsonl`, for a closer look.

@@ -91,18 +91,41 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             .filter(|i| i.owner_key().as_deref() == Some(owner))
             .count()
     };
+    let gone: Vec<&Item> = old
+        .items
+        .iter()
+        .filter(|item| {
+            let owner_gone = item
+                .owner_key()
+                .is_some_and(|owner| !new_by_key.contains_key(&owner));
+            !new_by_key.contains_key(&item.key()) && !owner_gone
+        })
+        .collect();
+    let came: Vec<&Item> = new
+        .items
+        .iter()
+        .filter(|item| {
+            let owner_new = item
+                .owner_key()
+                .is_some_and(|owner| !old_by_key.contains_key(&owner));
+            !old_by_key.contains_key(&item.key()) && !owner_new
+        })
+        .collect();
+    let renamed = renames(&gone, &came, old, new);
     let mut changes = Vec::new();
-    for item in &old.items {
-        let owner_gone = item
-            .owner_key()
-            .is_some_and(|owner| !new_by_key.contains_key(&owner));
-        if !new_by_key.contains_key(&item.key()) && !owner_gone {
-            changes.push(Change {
+    for item in gone {
+        changes.push(match renamed.iter().find(|(before, _)| *before == item) {
+            Some((_, after)) => Change {
+                impact: Impact::Breaking,
+                subject: item.subject(),
+                what: format!("renamed to `{}`", after.name()),
+            },
+            None => Change {
                 impact: Impact::Breaking,
                 subject: item.subject(),
                 what: removed(item),
-            });
-        }
+            },
+        });
     }
     for item in &new.items {
         let owner_new = item
@@ -110,6 +133,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             .is_some_and(|owner| !old_by_key.contains_key(&owner));
         match old_by_key.get(&item.key()) {
             None if owner_new => {}
+            None if renamed.iter().any(|(_, after)| *after == item) => {}
             None => {
                 let mut change = added(item, &built);
                 if item.owner_key().is_none() {
@@ -129,6 +153,56 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     }
     changes.sort_by_key(|c| c.impact);
     changes
+}
+
+/// Pairs what went with what came under another name and is otherwise the same (its facets,
+/// and a type's members too; an operation by its route): a rename reads as one change, not a
+/// removal and an addition. Each goes with the first match in `new`'s order.
+fn renames<'a>(
+    gone: &[&'a Item],
+    came: &[&'a Item],
+    old: &Surface,
+    new: &Surface,
+) -> Vec<(&'a Item, &'a Item)> {
+    let mut taken = vec![false; came.len()];
+    let mut pairs = Vec::new();
+    for before in gone {
+        let found = came.iter().enumerate().position(|(i, after)| {
+            !taken[i] && before.owner_key() == after.owner_key() && renamed(before, after, old, new)
+        });
+        if let Some(i) = found {
+            taken[i] = true;
+            pairs.push((*before, came[i]));
+        }
+    }
+    pairs
+}
+
+fn renamed(before: &Item, after: &Item, old: &Surface, new: &Surface) -> bool {
+    if std::mem::discriminant(before) != std::mem::discriminant(after) {
+        return false;
+    }
+    match (before, after) {
+        (Item::Operation { route: a, .. }, Item::Operation { route: b, .. }) => a == b,
+        (Item::Type { .. }, Item::Type { .. }) => {
+            let members = |surface: &'_ Surface, item: &Item| -> Vec<(String, Vec<String>)> {
+                let owner = item.key();
+                surface
+                    .items
+                    .iter()
+                    .filter(|i| i.owner_key().as_ref() == Some(&owner))
+                    .map(|i| (i.key_in_owner(), facet_values(i)))
+                    .collect()
+            };
+            facet_values(before) == facet_values(after)
+                && members(old, before) == members(new, after)
+        }
+        _ => facet_values(before) == facet_values(after),
+    }
+}
+
+fn facet_values(item: &Item) -> Vec<String> {
+    item.facets().into_iter().map(|f| f.value).collect()
 }
 
 /// The changes between the APIs two models generate.
@@ -296,6 +370,51 @@ mod tests {
         let new = surface(vec![operation("GET /b", "things().all → ListThings")]);
         let impacts: Vec<Impact> = compare(&old, &new).iter().map(|c| c.impact).collect();
         assert_eq!(impacts, [Impact::Breaking, Impact::Compatible]);
+    }
+
+    #[test]
+    fn a_rename_is_one_change_and_a_new_shape_is_not_a_rename() {
+        let variant = |name: &str, ty: &str| Item::Variant {
+            owner: "Settings".into(),
+            name: name.into(),
+            ty: ty.into(),
+            tag: Some("openai".into()),
+        };
+        let old = surface(vec![
+            ty("Settings", false),
+            variant("Openai", "OpenaiSettings"),
+            ty("OpenaiSettings", false),
+            field("OpenaiSettings", "model", "String", "required"),
+            ty("Old", false),
+            field("Old", "a", "String", "required"),
+        ]);
+        let new = surface(vec![
+            ty("Settings", false),
+            variant("OpenAI", "OpenAISettings"),
+            ty("OpenAISettings", false),
+            field("OpenAISettings", "model", "String", "required"),
+            ty("New", false),
+            field("New", "a", "i64", "required"),
+        ]);
+        let shown: Vec<String> = compare(&old, &new).iter().map(Change::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                // The variant's type was renamed too, so the variant changed more than its name.
+                "breaking   variant `Settings::Openai`: removed (was OpenaiSettings, tag `openai`)",
+                "breaking   struct `OpenaiSettings`: renamed to `OpenAISettings`",
+                "breaking   struct `Old`: removed",
+                "additive   variant `Settings::OpenAI`: added: OpenAISettings, tag `openai`",
+                "additive   struct `New`: added (1 member)",
+            ]
+        );
+        let old = surface(vec![ty("Settings", false), variant("Openai", "S")]);
+        let new = surface(vec![ty("Settings", false), variant("OpenAI", "S")]);
+        let shown: Vec<String> = compare(&old, &new).iter().map(Change::to_string).collect();
+        assert_eq!(
+            shown,
+            ["breaking   variant `Settings::Openai`: renamed to `OpenAI`"]
+        );
     }
 
     #[test]

@@ -113,6 +113,27 @@ impl Item {
         }
     }
 
+    /// The item's own name: a type's, a member's, an operation's `operationId`.
+    pub(super) fn name(&self) -> &str {
+        match self {
+            Item::Type { name, .. }
+            | Item::Field { name, .. }
+            | Item::Const { name, .. }
+            | Item::Value { name, .. }
+            | Item::Variant { name, .. }
+            | Item::Param { name, .. } => name,
+            Item::Operation { id, .. } => id,
+            Item::Body { .. } => "body",
+            Item::Answer { kind, .. } => kind,
+        }
+    }
+
+    /// What identifies a member within the item it belongs to: its key without the owner.
+    pub(super) fn key_in_owner(&self) -> String {
+        let kind = self.key().split(' ').next().unwrap_or_default().to_owned();
+        format!("{kind} {}", self.name())
+    }
+
     /// How a reviewer reads the item's name.
     pub(super) fn subject(&self) -> String {
         match self {

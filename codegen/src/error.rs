@@ -76,6 +76,11 @@ impl Pointer {
         &self.0
     }
 
+    /// A pointer this crate wrote before (`Error::pointer`), read back.
+    pub(crate) fn from_fragment(fragment: &str) -> Self {
+        Pointer(fragment.to_owned())
+    }
+
     /// The pointer of a place `serde_path_to_error` tracked.
     pub(crate) fn of_serde_path(path: &serde_path_to_error::Path) -> Self {
         let mut pointer = Pointer::root();

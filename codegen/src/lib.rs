@@ -19,6 +19,7 @@ mod lower;
 pub mod model;
 mod naming;
 pub mod normalise;
+mod openapi_read;
 mod options;
 mod refs;
 mod select;
@@ -32,6 +33,8 @@ pub use options::{File, Options};
 pub use select::Selection;
 
 use serde_json::Value;
+
+use crate::error::Pointer;
 
 /// Generates the whole crate: `Cargo.toml` and every file under `src/`.
 pub fn generate(text: &str, options: &Options) -> Result<Vec<File>> {
@@ -92,7 +95,15 @@ fn normalised_here(text: &str, selection: &Selection) -> Result<(Value, refs::Mo
 fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
     let (doc, moves) = normalised_here(text, selection)?;
     let order = operation_order(&doc);
-    let spec = read_openapi(doc).map_err(|e| moves.relocate(e))?;
+    let spec = match openapi_read::read(doc) {
+        Ok(spec) => spec,
+        Err(mut e) => {
+            // Reading consumed the document: normalise it again to find the failing place.
+            let (doc, _) = normalised_here(text, selection)?;
+            e.pointer = openapi_read::narrow(&doc, Pointer::from_fragment(&e.pointer)).into();
+            return Err(moves.relocate(e));
+        }
+    };
     lower::lower(&spec, &order).map_err(|e| moves.relocate(e))
 }
 
@@ -111,14 +122,4 @@ fn operation_order(doc: &Value) -> Vec<(String, vocabulary::Method)> {
                 .map(move |method| (path.clone(), method))
         })
         .collect()
-}
-
-/// The normalised document as `openapiv3` reads it; its errors get JSON pointers.
-fn read_openapi(doc: Value) -> Result<openapiv3::OpenAPI> {
-    serde_path_to_error::deserialize(doc).map_err(|e| {
-        Error::at(
-            error::Pointer::of_serde_path(e.path()).to_string(),
-            format!("not a valid OpenAPI object: {}", e.inner()),
-        )
-    })
 }

@@ -15,6 +15,7 @@ pub mod changes;
 mod emit;
 pub mod error;
 mod load;
+mod locate;
 mod lower;
 pub mod model;
 mod naming;
@@ -51,7 +52,7 @@ pub struct Generated {
 /// Like [`generate`], and also returns the warnings (for the caller to show).
 pub fn generate_with_warnings(text: &str, options: &Options) -> Result<Generated> {
     stack::with_pass_stack(|| {
-        let model = model_here(text, &options.selection)?;
+        let model = model_here(text, &options.selection).map_err(|e| located(text, e))?;
         let files = emit::crate_files(&model, options)?;
         Ok(Generated {
             files,
@@ -62,7 +63,7 @@ pub fn generate_with_warnings(text: &str, options: &Options) -> Result<Generated
 
 /// Builds the intermediate model of the selected part of a document.
 pub fn model(text: &str, selection: &Selection) -> Result<model::Model> {
-    stack::with_pass_stack(|| model_here(text, selection))
+    stack::with_pass_stack(|| model_here(text, selection).map_err(|e| located(text, e)))
 }
 
 /// The selected operations of a document and every component they reach, as the document
@@ -74,11 +75,13 @@ pub fn subset(text: &str, selection: &Selection) -> Result<Value> {
         let moves = refs::hoist(&mut doc)?;
         select::select(&doc, selection).map_err(|e| moves.relocate(e))
     })
+    .map_err(|e| located(text, e))
 }
 
 /// [`subset`] rewritten into the OpenAPI 3.0 shape the generator reads.
 pub fn normalised(text: &str, selection: &Selection) -> Result<Value> {
     stack::with_pass_stack(|| normalised_here(text, selection).map(|(doc, _)| doc))
+        .map_err(|e| located(text, e))
 }
 
 /// The document after `normalise`, and where `refs` moved hoisted targets from (so that an
@@ -90,6 +93,11 @@ fn normalised_here(text: &str, selection: &Selection) -> Result<(Value, refs::Mo
     let mut doc = select::select(&doc, selection).map_err(relocate)?;
     normalise::normalise(&mut doc).map_err(relocate)?;
     Ok((doc, moves))
+}
+
+/// An error with the line and column of its place, read from the text on the way out.
+fn located(text: &str, error: Error) -> Error {
+    locate::with_line_and_column(text, error)
 }
 
 fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {

@@ -124,6 +124,16 @@ fn yaml_errors_name_the_place_line_and_column() {
         e.pointer,
         "#/paths/~1a/get/responses/200/content/application~1json/schema/$ref"
     );
+    assert!(e.message.ends_with("at line 11 column 24"), "{e}");
+
+    // And so does what only openapiv3 finds, placed at the keyword.
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  code:\n                    type: string\n                    pattern: 0\n";
+    let e = codegen::generate(text, &options()).expect_err("a pattern that is not text");
+    assert_eq!(
+        e.pointer,
+        "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/code/pattern"
+    );
+    assert!(e.message.ends_with("at line 16 column 21"), "{e}");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! Prints a Markdown table and writes it, with the machine and date, to `xtask/bench/RESULTS.md`.
 
 mod dataset;
+mod directory;
 #[path = "../../../src/fsutil.rs"]
 #[allow(dead_code)]
 mod fsutil;
@@ -26,6 +27,8 @@ usage: cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]
   --shared DIR   where the upstream specs are (default ../shared)
   --out FILE     the results file (default xtask/bench/RESULTS.md); `-` writes none
   --no-rebuild   skip the rebuild-time figures (they take a few minutes)
+cargo xtask bench --directory [...]: ours and progenitor on the APIs.guru directory, largest
+  document first (`cargo xtask bench --directory --help`; writes xtask/bench/DIRECTORY.md)
 ";
 
 pub struct Args {
@@ -75,6 +78,25 @@ fn parse_args() -> Result<Option<Args>, String> {
 }
 
 fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // The directory comparison, and its child processes, read their own flags.
+    let other_mode = if args.first().is_some_and(|a| a == "directory-one") {
+        Some(directory::child::main(&args[1..]))
+    } else if let Some(at) = args.iter().position(|a| a == "--directory") {
+        args.remove(at);
+        Some(directory::main(&args))
+    } else {
+        None
+    };
+    if let Some(result) = other_mode {
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match parse_args().and_then(|args| args.map(run).transpose()) {
         Ok(_) => ExitCode::SUCCESS,
         Err(message) => {

@@ -25,6 +25,16 @@ pub fn markdown(r: &Results) -> String {
         r.runs
     );
 
+    codegen_section(&mut out, r);
+    rebuild_section(&mut out, r);
+    throughput_section(&mut out, r);
+    streaming_section(&mut out, r);
+    targets_section(&mut out, r);
+    out
+}
+
+/// Codegen time, and what progenitor needed to generate at all.
+fn codegen_section(out: &mut String, r: &Results) {
     let _ = writeln!(out, "## Codegen time\n");
     let _ = writeln!(
         out,
@@ -74,7 +84,9 @@ Progenitor reads OpenAPI 3.0 only; given the 3.1 original it answers: *{}*. It g
             c.nullable_headers
         );
     }
+}
 
+fn rebuild_section(out: &mut String, r: &Results) {
     if let Some(rebuild) = &r.rebuild {
         let _ = writeln!(out, "\n## Rebuild of the generated crate\n");
         let _ = writeln!(
@@ -93,12 +105,11 @@ Ours with its default `client` feature; progenitor's builder-style output with t
             rebuild.ours.lines as f64 / rebuild.progenitor.lines.max(1) as f64,
         );
     }
+}
 
+/// Decode and encode against `Value` and progenitor's types.
+fn throughput_section(out: &mut String, r: &Results) {
     let t = &r.throughput;
-    let mb = |v: &Value| {
-        v.as_f64()
-            .map_or("—".to_owned(), |x| format!("{x:.0} MB/s"))
-    };
     let yes = |v: &Value| {
         if v.as_bool() == Some(true) {
             "yes"
@@ -156,6 +167,11 @@ alone, glibc hands freed memory back between iterations, and a decoder that allo
             .next()
             .unwrap_or("—"),
     );
+}
+
+/// Server-Sent Events, one large event, and the client under load.
+fn streaming_section(out: &mut String, r: &Results) {
+    let t = &r.throughput;
     let _ = writeln!(
         out,
         "\nServer-Sent Events: {} events ({:.2} MB, frames the real server sent) in {} KiB chunks through `EventStream<StreamEvent>`: **{}**.",
@@ -191,7 +207,10 @@ alone, glibc hands freed memory back between iterations, and a decoder that allo
         load["rss_after_mib"].as_f64().unwrap_or(0.0),
         load["peak_rss_mib"].as_f64().unwrap_or(0.0),
     );
+}
 
+fn targets_section(out: &mut String, r: &Results) {
+    let t = &r.throughput;
     let _ = writeln!(
         out,
         "\n## Targets\n\n| target | measured | met |\n|---|---:|:---:|"
@@ -202,7 +221,7 @@ alone, glibc hands freed memory back between iterations, and a decoder that allo
             ("builder", &whole.builder),
         ] {
             target(
-                &mut out,
+                out,
                 &format!("whole-API codegen ≤ 0.5× progenitor {style}"),
                 quotient(&whole.ours, theirs),
                 |q| q <= 0.5,
@@ -211,7 +230,7 @@ alone, glibc hands freed memory back between iterations, and a decoder that allo
     }
     if let Some(rebuild) = &r.rebuild {
         target(
-            &mut out,
+            out,
             "rebuild ≤ 0.5× progenitor's",
             quotient(&rebuild.ours.rebuild, &rebuild.progenitor.rebuild),
             |q| q <= 0.5,
@@ -223,7 +242,7 @@ alone, glibc hands freed memory back between iterations, and a decoder that allo
             .zip(t[what]["value"].as_f64())
             .map(|(a, b)| a / b);
         target(
-            &mut out,
+            out,
             &format!("decode ≥ 2× `serde_json::Value`, {label}"),
             ratio,
             |q| q >= 2.0,
@@ -242,7 +261,11 @@ alone, glibc hands freed memory back between iterations, and a decoder that allo
             let _ = writeln!(out, "| SSE decode ≥ 100 MB/s | — | **no** |");
         }
     }
-    out
+}
+
+fn mb(v: &Value) -> String {
+    v.as_f64()
+        .map_or("—".to_owned(), |x| format!("{x:.0} MB/s"))
 }
 
 fn target(out: &mut String, what: &str, value: Option<f64>, met: impl Fn(f64) -> bool) {

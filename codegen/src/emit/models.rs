@@ -1,8 +1,9 @@
 //! Prints the model's types as declarations, one line per field, enum value and variant, in
-//! the macros of the runtime (`object!`, `string_enum!`, `union!` in `codegen/runtime/runtime.rs`),
-//! which expand to the types and their hand-specialised serde impls: structs (`structs`), open
-//! string enums and aliases (here) and open unions (`unions`). A new field is a two-line diff
-//! (its doc and its declaration), as in hand-written code.
+//! the macros of the runtime (`object!`, `string_enum!`, `union!` in
+//! `codegen/runtime/runtime/private/declare/`), which expand to the types and their
+//! hand-specialised serde impls: structs (`structs`), open string enums and aliases (here) and
+//! open unions (`unions`). A new field is a two-line diff (its doc and its declaration), as in
+//! hand-written code.
 //!
 //! The declarations are printed as text rather than through `prettyplease`, which lays a macro's
 //! input out as one stream of tokens. Every piece is safe by construction: names are

@@ -1,0 +1,208 @@
+//! `Client` and `ClientBuilder`: where calls go, the token, and the settings every call
+//! starts from.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Error, RetryPolicy};
+
+/// The hosted Letta API.
+pub const HOSTED_BASE_URL: &str = "https://api.letta.com";
+/// A self-hosted server on this machine, as `letta server` starts it.
+pub const LOCAL_BASE_URL: &str = "http://localhost:8283";
+
+/// The API client. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    pub(super) inner: Arc<Inner>,
+}
+
+pub(super) struct Inner {
+    pub(super) http: reqwest::Client,
+    pub(super) base_url: String,
+    pub(super) token: Option<String>,
+    pub(super) settings: Settings,
+}
+
+/// What governs a call: the client's settings, with the call's [`RequestOptions`] laid over them.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct Settings {
+    pub(super) retry: RetryPolicy,
+    pub(super) timeout: Option<Duration>,
+    pub(super) deadline: Option<Duration>,
+    pub(super) stream_idle_timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let settings = &self.inner.settings;
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &self.inner.token.as_ref().map(|_| "<redacted>"))
+            .field("retry", &settings.retry)
+            .field("timeout", &settings.timeout)
+            .field("deadline", &settings.deadline)
+            .field("stream_idle_timeout", &settings.stream_idle_timeout)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client for `base_url` (for example [`LOCAL_BASE_URL`]) with default settings and no
+    /// token; [`Error::Config`] when `base_url` is not an http(s) URL, so a typo fails here, not
+    /// at the first call.
+    pub fn new(base_url: impl Into<String>) -> Result<Self, Error> {
+        ClientBuilder::new(base_url).build()
+    }
+
+    /// A client configured from `LETTA_API_KEY` and `LETTA_BASE_URL` (default [`HOSTED_BASE_URL`]).
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// Starts a configuration for `base_url`.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(base_url)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The retry policy calls get unless they set their own.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.settings.retry
+    }
+}
+
+/// Settings for a [`Client`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: String,
+    token: Option<String>,
+    settings: Settings,
+    connect_timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("retry", &self.settings.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// Defaults: no token; [`RetryPolicy::default`] (2 retries, never repeating a request the
+    /// server may have acted on); 60 s for each try of a call, answer included; no overall
+    /// deadline; 10 s to connect; streams cut after 5 minutes without a byte.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        ClientBuilder {
+            base_url: base_url.into(),
+            token: None,
+            settings: Settings {
+                retry: RetryPolicy::default(),
+                timeout: Some(Duration::from_secs(60)),
+                deadline: None,
+                stream_idle_timeout: Some(Duration::from_secs(300)),
+            },
+            connect_timeout: Duration::from_secs(10),
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http: None,
+        }
+    }
+
+    /// `LETTA_BASE_URL` (default [`HOSTED_BASE_URL`]) and `LETTA_API_KEY`, when set.
+    pub fn from_env() -> Self {
+        let base_url = std::env::var("LETTA_BASE_URL").ok().filter(|v| !v.is_empty());
+        let mut builder = ClientBuilder::new(base_url.unwrap_or_else(|| HOSTED_BASE_URL.to_owned()));
+        builder.token = std::env::var("LETTA_API_KEY").ok().filter(|v| !v.is_empty());
+        builder
+    }
+
+    /// Sends `Authorization: Bearer <token>` with every request.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// How often a failed try may be repeated, within the [`RetryPolicy`]; `0` turns retries off.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.settings.retry.max_retries = retries;
+        self
+    }
+
+    /// Which failures are retried, how often and after how long.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
+    /// The limit for each try of a call: for a JSON call, from sending until the whole answer
+    /// has arrived; for a stream, until its start (then [`stream_idle_timeout`](Self::stream_idle_timeout)
+    /// takes over). `None` for no limit.
+    pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.timeout = timeout;
+        self
+    }
+
+    /// The limit for a whole call: every try and every wait between tries (a `Retry-After` too).
+    /// No retry starts that could not begin before it. `None` (the default) for no limit.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.settings.deadline = deadline;
+        self
+    }
+
+    /// The limit for establishing a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a stream may go without receiving a byte (comments and pings count); `None`
+    /// to wait forever.
+    pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.settings.stream_idle_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Uses a caller-made `reqwest::Client` (proxies, TLS roots…); `connect_timeout` and
+    /// `user_agent` are then the caller's to set on it.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Checks the base URL and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let parsed = reqwest::Url::parse(&self.base_url)
+            .map_err(|e| Error::Config(format!("base URL `{}` is not a URL: {e}", self.base_url)))?;
+        if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!("base URL `{}` must be an http(s) URL", self.base_url)));
+        }
+        Ok(self.build_unchecked())
+    }
+
+    fn build_unchecked(self) -> Client {
+        let http = self.http.clone().unwrap_or_else(|| {
+            reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .user_agent(self.user_agent.clone())
+                .build()
+                .unwrap_or_default()
+        });
+        Client { inner: Arc::new(Inner { http, base_url: self.base_url, token: self.token, settings: self.settings }) }
+    }
+}

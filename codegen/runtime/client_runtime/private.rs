@@ -1,0 +1,163 @@
+//! Helpers the generated client calls; not part of the API. A spec may leave some unused.
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use super::client::{Client, Settings};
+use super::error::truncate;
+use super::{DecodeError, Error, ErrorBody, EventStream, RequestOptions};
+
+mod bodies;
+mod call;
+mod extras;
+mod pages;
+
+// A spec without paginated lists leaves it unused.
+#[allow(unused_imports)]
+pub use pages::paginate;
+
+use call::call;
+
+/// One request, ready to be sent (and sent again on a retry).
+pub struct Request {
+    pub method: reqwest::Method,
+    pub segments: Vec<String>,
+    pub query: Vec<(&'static str, String)>,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Option<Bytes>,
+    /// The body's `Content-Type`: its media type (a multipart body's names its boundary).
+    pub content_type: std::borrow::Cow<'static, str>,
+    pub streaming: bool,
+    /// Decodes the error type the schema declares for a status, if any.
+    pub declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>,
+    pub options: RequestOptions,
+}
+
+impl Request {
+    pub fn new(
+        method: reqwest::Method,
+        segments: Vec<String>,
+        declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>,
+        options: &RequestOptions,
+    ) -> Self {
+        Request {
+            method,
+            segments,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            content_type: std::borrow::Cow::Borrowed("application/json"),
+            streaming: false,
+            declared,
+            options: options.clone(),
+        }
+    }
+
+    pub fn json<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(format!("cannot encode the body: {e}")))?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+}
+
+/// Builds the URL by pushing each path segment, so an id with `/`, `?`, `#`, spaces or dots
+/// is percent-encoded and can never change the path.
+fn url(base: &str, request: &Request) -> Result<reqwest::Url, Error> {
+    let mut url = reqwest::Url::parse(base).map_err(|e| Error::Config(format!("base URL `{base}`: {e}")))?;
+    {
+        let mut path =
+            url.path_segments_mut().map_err(|_| Error::Config(format!("base URL `{base}` cannot take a path")))?;
+        path.pop_if_empty();
+        for segment in &request.segments {
+            if segment == "." || segment == ".." {
+                return Err(Error::Config(format!("`{segment}` cannot be a path parameter")));
+            }
+            path.push(segment);
+        }
+    }
+    if !request.query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (key, value) in &request.query {
+            pairs.append_pair(key, value);
+        }
+    }
+    extras::add_query(&mut url, &request.options);
+    Ok(url)
+}
+
+/// The client's settings with a call's options laid over them.
+fn settings(client: &Client, options: &RequestOptions) -> Settings {
+    let defaults = &client.inner.settings;
+    let mut retry = options.retry.clone().unwrap_or_else(|| defaults.retry.clone());
+    if let Some(retries) = options.max_retries {
+        retry.max_retries = retries;
+    }
+    if let Some(allowed) = options.retry_non_idempotent {
+        retry.non_idempotent = allowed;
+    }
+    Settings {
+        retry,
+        timeout: options.timeout.unwrap_or(defaults.timeout),
+        deadline: options.deadline.unwrap_or(defaults.deadline),
+        stream_idle_timeout: options.stream_idle_timeout.unwrap_or(defaults.stream_idle_timeout),
+    }
+}
+
+fn error_body(status: u16, bytes: &[u8], declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>) -> ErrorBody {
+    if let Some(typed) = declared(status, bytes) {
+        return ErrorBody::Declared(typed);
+    }
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Ok(serde_json::Value::Object(object)) => match object.get("detail") {
+            Some(serde_json::Value::String(detail)) => ErrorBody::Detail(detail.clone()),
+            _ => ErrorBody::Json(serde_json::Value::Object(object)),
+        },
+        Ok(other) => ErrorBody::Json(other),
+        Err(_) => ErrorBody::Text(truncate(&String::from_utf8_lossy(bytes))),
+    }
+}
+
+/// Decodes a JSON body, naming the failing field on error.
+pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
+    let fail = |path: String, message: String| {
+        Error::Decode(DecodeError { status, path, message, body: truncate(&String::from_utf8_lossy(bytes)) })
+    };
+    // The fast path tracks nothing; only a failure is decoded again to find the field. It
+    // checks UTF-8 once for the whole body: from bytes, serde_json checks every string.
+    if let Ok(Ok(value)) = std::str::from_utf8(bytes).map(serde_json::from_str) {
+        return Ok(value);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| fail(e.path().to_string(), e.inner().to_string()))?;
+    deserializer.end().map_err(|e| fail(".".to_owned(), e.to_string()))?;
+    Ok(value)
+}
+
+/// Sends and decodes a JSON answer; the timeout covers reading it.
+pub async fn send_json<T: DeserializeOwned>(client: &Client, request: Request) -> Result<T, Error> {
+    let request = extras::merge_body(request)?;
+    let (status, bytes) = call(client, &request, read_body).await?;
+    decode(status, &bytes)
+}
+
+/// Sends a request whose answer has no body to decode (what there is is read, within the timeout).
+pub async fn send_empty(client: &Client, request: Request) -> Result<(), Error> {
+    let request = extras::merge_body(request)?;
+    call(client, &request, read_body).await.map(drop)
+}
+
+async fn read_body(response: reqwest::Response) -> Result<(u16, Bytes), reqwest::Error> {
+    let status = response.status().as_u16();
+    Ok((status, response.bytes().await?))
+}
+
+/// Sends and returns the answer's event stream; the timeout covers its start.
+pub async fn send_events<T: DeserializeOwned>(client: &Client, request: Request) -> Result<EventStream<T>, Error> {
+    let mut request = extras::merge_body(request)?;
+    request.streaming = true;
+    let idle = settings(client, &request.options).stream_idle_timeout;
+    let response = call(client, &request, |response| async { Ok(response) }).await?;
+    let status = response.status().as_u16();
+    Ok(EventStream::new(status, response.bytes_stream(), idle))
+}

@@ -1,0 +1,73 @@
+//! Pagination: an `after` cursor followed page by page, as one stream of items.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+
+use crate::client_runtime::Error;
+
+/// Follows the `after` cursor page by page, yielding items one at a time; stops after a
+/// page shorter than `limit` (or an empty one), without asking for another.
+pub fn paginate<T, F, Fut>(limit: Option<i64>, fetch: F) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+where
+    T: crate::client::HasId + Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Vec<T>, Error>> + Send + 'static,
+{
+    Pages { fetch, limit, cursor: None, buffer: std::collections::VecDeque::new(), pending: None, done: false }
+}
+
+struct Pages<T, F, Fut> {
+    fetch: F,
+    limit: Option<i64>,
+    cursor: Option<String>,
+    buffer: std::collections::VecDeque<T>,
+    pending: Option<Pin<Box<Fut>>>,
+    done: bool,
+}
+
+impl<T, F, Fut> Unpin for Pages<T, F, Fut> {}
+
+impl<T, F, Fut> Stream for Pages<T, F, Fut>
+where
+    T: crate::client::HasId,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, Error>>,
+{
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            if this.pending.is_none() {
+                this.pending = Some(Box::pin((this.fetch)(this.cursor.take())));
+            }
+            let Some(pending) = this.pending.as_mut() else { continue };
+            let page = match pending.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(page) => page,
+            };
+            this.pending = None;
+            let page = match page {
+                Ok(page) => page,
+                Err(e) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(e)));
+                }
+            };
+            let short = page.is_empty() || this.limit.is_some_and(|limit| (page.len() as i64) < limit);
+            let next = page.last().and_then(|item| item.id().map(str::to_owned));
+            this.done = short || next.is_none();
+            this.cursor = next;
+            this.buffer.extend(page);
+        }
+    }
+}

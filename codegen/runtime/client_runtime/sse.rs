@@ -1,0 +1,159 @@
+//! A Server-Sent Events parser (the WHATWG rules: `\n`, `\r\n` or `\r` line ends, comments,
+//! `data`, `event`, `id`) that looks at each byte once, however large an event grows: a line is
+//! searched for its end only in the bytes that arrived since the last search.
+
+/// One event, borrowed from the parser until the next call.
+pub(super) struct Event<'a> {
+    /// `event:`, when set and not empty.
+    pub name: Option<&'a str>,
+    /// The `data:` lines, joined by `\n`.
+    pub data: &'a [u8],
+}
+
+/// Buffers grown past this by a large event are given back once it is done.
+const LARGE: usize = 1 << 20;
+
+#[derive(Default)]
+pub(super) struct Parser {
+    buffer: Vec<u8>,
+    /// Where the unread lines of `buffer` start.
+    start: usize,
+    /// Up to here, `buffer` holds no line end after `start`.
+    searched: usize,
+    /// The last line ended with `\r`: a `\n` next belongs to it.
+    after_cr: bool,
+    /// The byte-order mark a stream may start with is behind us.
+    started: bool,
+    data: Vec<u8>,
+    has_data: bool,
+    name: String,
+    /// The last event returned; its fields are cleared at the next call.
+    returned: bool,
+    /// The last `id:` field.
+    pub last_id: Option<String>,
+}
+
+impl Parser {
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.start > 0 {
+            // What is left is the unfinished line, begun after the last line end found, so
+            // within the last push: moving it to the front keeps the work linear.
+            self.buffer.drain(..self.start);
+            self.searched = self.searched.saturating_sub(self.start);
+            self.start = 0;
+            if self.buffer.capacity() > LARGE && self.buffer.len() + bytes.len() < LARGE {
+                self.buffer.shrink_to(LARGE);
+            }
+        }
+        self.buffer.extend_from_slice(bytes);
+    }
+
+    /// The next complete event, if the bytes so far hold one.
+    pub fn next_event(&mut self) -> Option<Event<'_>> {
+        if std::mem::take(&mut self.returned) {
+            if self.data.capacity() > LARGE {
+                self.data = Vec::new();
+            }
+            self.data.clear();
+            self.has_data = false;
+            self.name.clear();
+        }
+        if !self.started {
+            const BOM: &[u8] = b"\xEF\xBB\xBF";
+            let head = &self.buffer[self.start..];
+            if head.len() < BOM.len() && BOM.starts_with(head) {
+                return None;
+            }
+            if head.starts_with(BOM) {
+                self.start += BOM.len();
+            }
+            self.started = true;
+        }
+        loop {
+            if self.after_cr && self.start < self.buffer.len() {
+                if self.buffer[self.start] == b'\n' {
+                    self.start += 1;
+                }
+                self.after_cr = false;
+            }
+            let from = self.searched.max(self.start);
+            let Some(offset) = memchr::memchr2(b'\n', b'\r', &self.buffer[from..]) else {
+                self.searched = self.buffer.len();
+                return None;
+            };
+            let end = from + offset;
+            let line = self.start..end;
+            self.after_cr = self.buffer[end] == b'\r';
+            self.start = end + 1;
+            self.searched = self.start;
+            if line.is_empty() {
+                if !self.has_data {
+                    self.name.clear();
+                    continue;
+                }
+                self.returned = true;
+                let name = (!self.name.is_empty()).then_some(self.name.as_str());
+                return Some(Event { name, data: &self.data });
+            }
+            let line = &self.buffer[line];
+            if line[0] == b':' {
+                continue;
+            }
+            let (field, value) = match memchr::memchr(b':', line) {
+                Some(colon) => {
+                    let value = &line[colon + 1..];
+                    (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+                }
+                None => (line, &line[line.len()..]),
+            };
+            match field {
+                b"data" => {
+                    if self.has_data {
+                        self.data.push(b'\n');
+                    }
+                    self.data.extend_from_slice(value);
+                    self.has_data = true;
+                }
+                b"event" => {
+                    self.name.clear();
+                    self.name.push_str(&String::from_utf8_lossy(value));
+                }
+                b"id" if !value.contains(&0) => self.last_id = Some(String::from_utf8_lossy(value).into_owned()),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The top-level `seq_id` of an event's JSON data, as text.
+pub(super) fn seq_id(data: &[u8]) -> Option<String> {
+    struct SeqId(Option<String>);
+    impl<'de> serde::Deserialize<'de> for SeqId {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = SeqId;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("an event object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<SeqId, A::Error> {
+                    let mut found = None;
+                    while let Some(key) = map.next_key::<crate::__private::Key<'de>>()? {
+                        if key.as_str() == "seq_id" {
+                            found = match map.next_value::<serde_json::Value>()? {
+                                serde_json::Value::Number(n) => Some(n.to_string()),
+                                serde_json::Value::String(s) => Some(s),
+                                _ => None,
+                            };
+                        } else {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                    Ok(SeqId(found))
+                }
+            }
+            deserializer.deserialize_map(Visitor)
+        }
+    }
+    serde_json::from_slice::<SeqId>(data).ok()?.0
+}

@@ -1,0 +1,173 @@
+//! `Extra`: the properties a schema does not declare, kept so that re-encoding loses nothing.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::exact::KeptValue;
+
+/// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
+///
+/// Read and change it as the `serde_json::Map` it dereferences to. A `Value` holds a number in
+/// 64 bits, so an integer beyond them (or a decimal with more digits than an `f64` keeps) reads
+/// as the nearest `f64`; the text the server sent is kept beside it too, and written back as
+/// long as the value is left unchanged. Only such values keep their text, so the usual case
+/// costs nothing, and serde_json's `arbitrary_precision` (which would change every
+/// `serde_json::Number` in the program) is not needed.
+#[derive(Clone, Default)]
+pub struct Extra {
+    values: Map<String, Value>,
+    /// The text of the values `values` holds inexactly: usually none, so boxed, which keeps
+    /// every struct that has an `Extra` one word from its size without.
+    exact: Option<Box<ExactTexts>>,
+}
+
+/// Property names with the text their value was sent as.
+type ExactTexts = Vec<(String, Box<RawValue>)>;
+
+impl Extra {
+    /// No properties.
+    pub fn new() -> Self {
+        Extra::default()
+    }
+
+    /// The properties as a map, without the kept texts.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.values
+    }
+
+    /// The exact text sent for `key`, when its value holds a number a `Value` cannot, and the
+    /// value is unchanged since.
+    pub fn exact_text(&self, key: &str) -> Option<&str> {
+        let (_, raw) = self.exact.as_deref()?.iter().find(|(k, _)| k == key)?;
+        let value = self.values.get(key)?;
+        let read: Value = serde_json::from_str(raw.get()).ok()?;
+        (read == *value).then(|| raw.get())
+    }
+
+    /// Every property with what is written for it: the kept text, or the value.
+    pub(super) fn entries(&self) -> impl Iterator<Item = (&String, Written<'_>)> {
+        self.values.iter().map(move |(key, value)| match self.exact_raw(key) {
+            Some(raw) => (key, Written::Raw(raw)),
+            None => (key, Written::Value(value)),
+        })
+    }
+
+    /// The kept text for `key`, while its value is unchanged.
+    fn exact_raw(&self, key: &str) -> Option<&RawValue> {
+        self.exact_text(key)?;
+        let (_, raw) = self.exact.as_deref()?.iter().find(|(k, _)| k == key)?;
+        Some(raw)
+    }
+
+    pub(super) fn keep(&mut self, key: String, kept: KeptValue) {
+        if let Some(exact) = &mut self.exact {
+            exact.retain(|(k, _)| *k != key);
+        }
+        if let Some(raw) = kept.exact {
+            self.exact.get_or_insert_with(Default::default).push((key.clone(), raw));
+        }
+        self.values.insert(key, kept.value);
+    }
+}
+
+/// What is written for a property of an [`Extra`].
+#[doc(hidden)]
+pub enum Written<'a> {
+    Value(&'a Value),
+    Raw(&'a RawValue),
+}
+
+impl Serialize for Written<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Written::Value(value) => value.serialize(serializer),
+            Written::Raw(raw) => raw.serialize(serializer),
+        }
+    }
+}
+
+impl std::ops::Deref for Extra {
+    type Target = Map<String, Value>;
+    fn deref(&self) -> &Map<String, Value> {
+        &self.values
+    }
+}
+
+impl std::ops::DerefMut for Extra {
+    fn deref_mut(&mut self) -> &mut Map<String, Value> {
+        &mut self.values
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.entries().map(|(k, v)| (k, v.to_string()))).finish()
+    }
+}
+
+impl fmt::Display for Written<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Written::Value(value) => value.fmt(f),
+            Written::Raw(raw) => f.write_str(raw.get()),
+        }
+    }
+}
+
+impl PartialEq for Extra {
+    /// The same properties, written the same way.
+    fn eq(&self, other: &Extra) -> bool {
+        self.values == other.values
+            && self.values.keys().all(|key| self.exact_text(key) == other.exact_text(key))
+    }
+}
+
+impl From<Map<String, Value>> for Extra {
+    fn from(values: Map<String, Value>) -> Self {
+        Extra { values, exact: None }
+    }
+}
+
+impl<'a> IntoIterator for &'a Extra {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = serde_json::map::Iter<'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.values.iter()
+    }
+}
+
+impl Serialize for Extra {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(self.values.len()))?;
+        for (key, value) in self.entries() {
+            map.serialize_entry(key, &value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ExtraVisitor;
+        impl<'de> Visitor<'de> for ExtraVisitor {
+            type Value = Extra;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Extra, A::Error> {
+                let mut extra = Extra::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value()?;
+                    extra.keep(key, value);
+                }
+                Ok(extra)
+            }
+        }
+        deserializer.deserialize_map(ExtraVisitor)
+    }
+}

@@ -1,0 +1,269 @@
+//! `union!`: a union of newtype variants and its serde impls, dispatched on a tag or tried
+//! by shape; `variant!` applies a variant's flags, and `as_variants!` writes the read paths.
+
+/// A union's `as_<variant>()` read paths, a line each: `as_name(Variant) -> Type;`.
+macro_rules! as_variants {
+    (impl $name:ident { $( $method:ident($variant:ident) -> $ty:ty; )* }) => {
+        impl $name {
+            $(
+                #[doc = ::core::concat!(" The `", ::core::stringify!($variant), "` variant's value, if it is that variant.")]
+                #[allow(unreachable_patterns)]
+                pub fn $method(&self) -> ::core::option::Option<&$ty> {
+                    match self {
+                        Self::$variant(value) => ::core::option::Option::Some(value),
+                        _ => ::core::option::Option::None,
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// A union of newtype variants and the variant the header names for what this client
+/// does not know (`pub enum Name ..Unknown by …`):
+/// - `by accessor = "property"`: dispatched on the tag property; a payload without it is
+///   an error. Each variant is `Name(Type) = "tag",`.
+/// - `by accessor = "property" or shape`: the same, but every variant fixes the tag by
+///   `const`, and a payload without it takes the first variant that accepts it.
+/// - `by shape`: no tag; the first variant that accepts the payload. Each variant is
+///   `Name(Type),`.
+///
+/// A variant may end with `adds_tag` (its type does not write the tag, so the union adds
+/// it) and `no_from` (its type is another variant's too, so it gets no `From`).
+///
+/// A tagged union may end with `reads ["id", …];`: the properties every variant declares,
+/// which are read as values when they come before the tag (any other keeps its text).
+macro_rules! union {
+    // No variant has a flag (the common case): `From` and plain encoding, no helper.
+    (@tagged
+        [$(#$attr:tt)*]
+        $name:ident $unknown:ident $accessor:ident $property:literal [$($shared:literal),*]
+        [$( [$(#$variant_attr:tt)*] $variant:ident($ty:ty) $tag:literal [] )*]
+        |$members:ident| $untagged:block
+    ) => {
+        $crate::__private::declare::union! { @tagged_body
+            [$(#$attr)*] $name $unknown $accessor $property [$($shared),*]
+            [$( [$(#$variant_attr)*] $variant($ty) $tag )*]
+            |$members| $untagged
+            serialize |value, serializer| {
+                match value {
+                    $( $name::$variant(value) => ::serde::Serialize::serialize(value, serializer), )*
+                    $name::$unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        $(
+            impl ::core::convert::From<$ty> for $name {
+                fn from(value: $ty) -> Self {
+                    Self::$variant(value)
+                }
+            }
+        )*
+    };
+    (@tagged
+        [$(#$attr:tt)*]
+        $name:ident $unknown:ident $accessor:ident $property:literal [$($shared:literal),*]
+        [$( [$(#$variant_attr:tt)*] $variant:ident($ty:ty) $tag:literal [$($flag:ident)*] )*]
+        |$members:ident| $untagged:block
+    ) => {
+        $crate::__private::declare::union! { @tagged_body
+            [$(#$attr)*] $name $unknown $accessor $property [$($shared),*]
+            [$( [$(#$variant_attr)*] $variant($ty) $tag )*]
+            |$members| $untagged
+            serialize |value, serializer| {
+                match value {
+                    $( $name::$variant(value) => $crate::__private::declare::variant!(@serialize value, serializer, $property, $tag, $($flag)*), )*
+                    $name::$unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        $( $crate::__private::declare::variant!(@from $name $variant($ty) $($flag)*); )*
+    };
+    (@tagged_body
+        [$(#$attr:tt)*]
+        $name:ident $unknown:ident $accessor:ident $property:literal [$($shared:literal),*]
+        [$( [$(#$variant_attr:tt)*] $variant:ident($ty:ty) $tag:literal )*]
+        |$members:ident| $untagged:block
+        serialize |$value:ident, $serializer:ident| $serialize:block
+    ) => {
+        $(#$attr)*
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum $name {
+            $( $(#$variant_attr)* $variant($ty), )*
+            /// A variant this client does not know (from a newer server, say), kept exactly as sent.
+            $unknown(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        }
+
+        impl $name {
+            #[doc = ::core::concat!(" The `", $property, "` value of this variant, or of the unknown payload when it has one.")]
+            pub fn $accessor(&self) -> ::core::option::Option<&str> {
+                match self {
+                    $( Self::$variant(_) => ::core::option::Option::Some($tag), )*
+                    Self::$unknown(object) => object.get($property).and_then(::serde_json::Value::as_str),
+                }
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, $serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                let $value = self;
+                $serialize
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        $crate::__private::expecting::<$name>(f, "object")
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, map: __A) -> ::core::result::Result<$name, __A::Error> {
+                        let (tag, $members) = $crate::__private::find_tag(map, $property, &[$($shared),*])?;
+                        match tag.as_ref().map($crate::__private::Key::as_str) {
+                            $(
+                                ::core::option::Option::Some($tag) => {
+                                    $members.decode::<_, $name>($tag).map($name::$variant)
+                                }
+                            )*
+                            ::core::option::Option::Some(_) => $members.into_object().map($name::$unknown),
+                            ::core::option::Option::None => $untagged,
+                        }
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
+            }
+        }
+    };
+    (
+        $(#$attr:tt)*
+        pub enum $name:ident ..$unknown:ident by shape {
+            $( $(#$variant_attr:tt)* $variant:ident($ty:ty), )*
+        }
+    ) => {
+        $crate::__private::declare::union! {
+            $(#$attr)* pub enum $name ..$unknown by shape with_from {
+                $( $(#$variant_attr)* $variant($ty) [], )*
+            }
+        }
+
+        $(
+            impl ::core::convert::From<$ty> for $name {
+                fn from(value: $ty) -> Self {
+                    Self::$variant(value)
+                }
+            }
+        )*
+    };
+    (
+        $(#$attr:tt)*
+        pub enum $name:ident ..$unknown:ident by shape {
+            $( $(#$variant_attr:tt)* $variant:ident($ty:ty) $($flag:ident)*, )*
+        }
+    ) => {
+        $crate::__private::declare::union! {
+            $(#$attr)* pub enum $name ..$unknown by shape with_from {
+                $( $(#$variant_attr)* $variant($ty) [$($flag)*], )*
+            }
+        }
+
+        $( $crate::__private::declare::variant!(@from $name $variant($ty) $($flag)*); )*
+    };
+    (
+        $(#$attr:tt)*
+        pub enum $name:ident ..$unknown:ident by shape with_from {
+            $( $(#$variant_attr:tt)* $variant:ident($ty:ty) [$($flag:ident)*], )*
+        }
+    ) => {
+        $(#$attr)*
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum $name {
+            $( $(#$variant_attr)* $variant($ty), )*
+            /// A shape this client does not know (from a newer server, say), kept exactly as sent.
+            $unknown(::serde_json::Value),
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
+                match self {
+                    $( Self::$variant(value) => ::serde::Serialize::serialize(value, serializer), )*
+                    Self::$unknown(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                $(
+                    if let ::core::option::Option::Some(value) = $crate::__private::try_variant_value(&value) {
+                        return ::core::result::Result::Ok(Self::$variant(value));
+                    }
+                )*
+                ::core::result::Result::Ok(Self::$unknown(value))
+            }
+        }
+    };
+    (
+        $(#$attr:tt)*
+        pub enum $name:ident ..$unknown:ident by $accessor:ident = $property:literal or shape {
+            $( $(#$variant_attr:tt)* $variant:ident($ty:ty) = $tag:literal $($flag:ident)*, )*
+        }
+        $(reads [$($shared:literal),*];)?
+    ) => {
+        $crate::__private::declare::union! { @tagged
+            [$(#$attr)*]
+            $name $unknown $accessor $property [$($($shared),*)?]
+            [$( [$(#$variant_attr)*] $variant($ty) $tag [$($flag)*] )*]
+            // Without the tag: the first variant the object fits.
+            |members| {
+                let object = members.into_object()?;
+                $(
+                    if let ::core::option::Option::Some(value) = $crate::__private::try_variant_object(&object) {
+                        return ::core::result::Result::Ok($name::$variant(value));
+                    }
+                )*
+                ::core::result::Result::Ok($name::$unknown(object))
+            }
+        }
+    };
+    (
+        $(#$attr:tt)*
+        pub enum $name:ident ..$unknown:ident by $accessor:ident = $property:literal {
+            $( $(#$variant_attr:tt)* $variant:ident($ty:ty) = $tag:literal $($flag:ident)*, )*
+        }
+        $(reads [$($shared:literal),*];)?
+    ) => {
+        $crate::__private::declare::union! { @tagged
+            [$(#$attr)*]
+            $name $unknown $accessor $property [$($($shared),*)?]
+            [$( [$(#$variant_attr)*] $variant($ty) $tag [$($flag)*] )*]
+            |members| {
+                ::core::result::Result::Err($crate::__private::missing_tag::<_, $name>($property, &[$($tag),*]))
+            }
+        }
+    };
+}
+
+/// What a union's variant flags do: `From` unless `no_from`; the tag added if `adds_tag`.
+macro_rules! variant {
+    (@from $name:ident $variant:ident($ty:ty) $(adds_tag)?) => {
+        impl ::core::convert::From<$ty> for $name {
+            fn from(value: $ty) -> Self {
+                Self::$variant(value)
+            }
+        }
+    };
+    (@from $name:ident $variant:ident($ty:ty) $(adds_tag)? no_from) => {};
+    (@serialize $value:ident, $serializer:ident, $property:literal, $tag:literal, adds_tag $(no_from)?) => {
+        $crate::__private::serialize_with_tag($value, $property, $tag, $serializer)
+    };
+    (@serialize $value:ident, $serializer:ident, $property:literal, $tag:literal, $(no_from)?) => {
+        ::serde::Serialize::serialize($value, $serializer)
+    };
+}
+
+pub(crate) use {as_variants, union, variant};

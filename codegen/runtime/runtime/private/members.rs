@@ -1,0 +1,178 @@
+//! A tagged union's object read in one pass: the members before the tag kept (`find_tag`),
+//! then handed with the rest of the input to the variant the tag selects (`Members`).
+
+use std::borrow::Cow;
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{Key, short_name};
+use crate::runtime::KeptValue;
+use crate::runtime::exact::{Capture, Captured};
+
+/// serde_json's message without its position, which in a member's own text would mislead.
+fn without_position(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match text.strip_suffix(&position) {
+        Some(message) if error.line() > 0 => message.to_owned(),
+        _ => text,
+    }
+}
+
+/// Reads an object's members up to its tag, keeping those before it, so that the variant the
+/// tag selects decodes the rest straight from the input: one pass, nothing read twice.
+/// Returns the tag (`None` when absent or `null`) and every member, the tag included.
+///
+/// A member that every variant declares (`declared_by_all`) becomes a typed field whatever
+/// the tag, so it is read as a value; any other may become a kept unknown property, so its
+/// text is kept when the input lends it, and numbers a `Value` cannot hold survive.
+pub fn find_tag<'de, A: de::MapAccess<'de>>(
+    mut map: A,
+    property: &str,
+    declared_by_all: &[&str],
+) -> Result<(Option<Key<'de>>, Members<'de, A>), A::Error> {
+    let mut early = Vec::new();
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        if key.as_str() == property {
+            let tag = map.next_value::<Option<Key<'de>>>()?;
+            let fed = match &tag {
+                Some(tag) => Early::Tag(tag.clone()),
+                None => Early::Json(Value::Null),
+            };
+            early.push((key, fed));
+            return Ok((tag, Members::new(early, Some(map))));
+        }
+        let fed = if declared_by_all.contains(&key.as_str()) {
+            Early::Json(map.next_value()?)
+        } else {
+            // The text when the input lends it (serde_json reading text): the variant reads
+            // it as it reads the rest, and a kept property keeps it exactly.
+            match map.next_value_seed(Capture)? {
+                Captured::Borrowed(text) => Early::Text(text),
+                other => Early::Kept(Box::new(KeptValue::from_captured(other)?)),
+            }
+        };
+        early.push((key, fed));
+    }
+    Ok((None, Members::new(early, None)))
+}
+
+/// A member read before the tag: a value, its text, or (boxed, rarely needed) a value with
+/// the exact text of its numbers, from input that lends no text.
+enum Early<'de> {
+    Json(Value),
+    Text(&'de str),
+    Kept(Box<KeptValue>),
+    Tag(Key<'de>),
+}
+
+/// The members of a union's object: those [`find_tag`] read, then the rest of the input.
+/// It is a deserializer of that object, so a variant decodes from it as from the input.
+pub struct Members<'de, A> {
+    early: std::vec::IntoIter<(Key<'de>, Early<'de>)>,
+    rest: Option<A>,
+    pending: Option<Early<'de>>,
+    /// The member being read, so that an error can name it.
+    current: Option<Key<'de>>,
+}
+
+impl<'de, A: de::MapAccess<'de>> Members<'de, A> {
+    fn new(early: Vec<(Key<'de>, Early<'de>)>, rest: Option<A>) -> Self {
+        Members { early: early.into_iter(), rest, pending: None, current: None }
+    }
+
+    /// Decodes the variant `tag` selected; the error names the union `U`, the tag and the member.
+    pub fn decode<T: Deserialize<'de>, U>(mut self, tag: &str) -> Result<T, A::Error> {
+        T::deserialize(&mut self).map_err(|e| {
+            // The name is only worked out for the error.
+            let union = short_name::<U>();
+            match &self.current {
+                Some(key) => de::Error::custom(format_args!("invalid `{tag}` variant of {union} at `{}`: {e}", key.as_str())),
+                None => de::Error::custom(format_args!("invalid `{tag}` variant of {union}: {e}")),
+            }
+        })
+    }
+
+    /// Every member, for a variant this client does not know.
+    pub fn into_object(mut self) -> Result<Map<String, Value>, A::Error> {
+        Map::deserialize(&mut self)
+    }
+}
+
+/// Hands a key to a seed after keeping it, borrowed when the input allows.
+struct KeepKey<'k, 'de, S> {
+    seed: S,
+    kept: &'k mut Option<Key<'de>>,
+}
+
+impl<'de, S: de::DeserializeSeed<'de>> de::DeserializeSeed<'de> for KeepKey<'_, 'de, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        let key = Key::deserialize(deserializer)?;
+        let value = key_to_seed(self.seed, &key)?;
+        *self.kept = Some(key);
+        Ok(value)
+    }
+}
+
+fn key_to_seed<'de, S: de::DeserializeSeed<'de>, E: de::Error>(seed: S, key: &Key<'de>) -> Result<S::Value, E> {
+    match &key.0 {
+        Cow::Borrowed(text) => seed.deserialize(de::value::BorrowedStrDeserializer::new(text)),
+        Cow::Owned(text) => seed.deserialize(de::value::StrDeserializer::new(text)),
+    }
+}
+
+impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Members<'de, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        if let Some((key, value)) = self.early.next() {
+            let decoded = key_to_seed(seed, &key)?;
+            self.current = Some(key);
+            self.pending = Some(value);
+            return Ok(Some(decoded));
+        }
+        let next = match &mut self.rest {
+            Some(rest) => rest.next_key_seed(KeepKey { seed, kept: &mut self.current })?,
+            None => None,
+        };
+        if next.is_none() {
+            // Past the last member: an error now (a missing field) is of the whole object.
+            self.current = None;
+        }
+        Ok(next)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.pending.take() {
+            Some(Early::Json(value)) => seed.deserialize(value).map_err(de::Error::custom),
+            Some(Early::Text(text)) => {
+                let mut input = serde_json::Deserializer::from_str(text);
+                seed.deserialize(&mut input).map_err(|e| de::Error::custom(without_position(&e)))
+            }
+            Some(Early::Kept(kept)) => seed.deserialize(*kept).map_err(de::Error::custom),
+            Some(Early::Tag(tag)) => key_to_seed(seed, &tag),
+            None => match &mut self.rest {
+                Some(rest) => rest.next_value_seed(seed),
+                None => Err(de::Error::custom("a value was asked for before its key")),
+            },
+        }
+    }
+}
+
+impl<'de, A: de::MapAccess<'de>> Deserializer<'de> for &mut Members<'de, A> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}

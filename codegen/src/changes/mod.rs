@@ -71,7 +71,7 @@ impl fmt::Display for Change {
 /// The changes from `old` to `new`, breaking ones first: within each kind, what was removed
 /// in the order of `old`, then what was added or changed in the order of `new`. The members of
 /// a type or operation that came or went are part of that one change.
-pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
+pub fn compare<'a>(old: &'a Surface, new: &'a Surface) -> Vec<Change> {
     let old_by_key: BTreeMap<String, &Item> = old.items.iter().map(|i| (i.key(), i)).collect();
     let new_by_key: BTreeMap<String, &Item> = new.items.iter().map(|i| (i.key(), i)).collect();
     let built: BTreeSet<&str> = new
@@ -91,26 +91,21 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             .filter(|i| i.owner_key().as_deref() == Some(owner))
             .count()
     };
-    let gone: Vec<&Item> = old
-        .items
-        .iter()
-        .filter(|item| {
-            let owner_gone = item
-                .owner_key()
-                .is_some_and(|owner| !new_by_key.contains_key(&owner));
-            !new_by_key.contains_key(&item.key()) && !owner_gone
-        })
-        .collect();
-    let came: Vec<&Item> = new
-        .items
-        .iter()
-        .filter(|item| {
-            let owner_new = item
-                .owner_key()
-                .is_some_and(|owner| !old_by_key.contains_key(&owner));
-            !old_by_key.contains_key(&item.key()) && !owner_new
-        })
-        .collect();
+    // What one side has and the other lacks, leaving out the members of a type or operation
+    // that came or went with it (they are counted on its line).
+    let unmatched = |side: &'a Surface, other: &BTreeMap<String, &Item>| -> Vec<&'a Item> {
+        side.items
+            .iter()
+            .filter(|item| {
+                let owner_unmatched = item
+                    .owner_key()
+                    .is_some_and(|owner| !other.contains_key(&owner));
+                !other.contains_key(&item.key()) && !owner_unmatched
+            })
+            .collect()
+    };
+    let gone = unmatched(old, &new_by_key);
+    let came = unmatched(new, &old_by_key);
     let renamed = renames(&gone, &came, old, new);
     let mut changes = Vec::new();
     for item in gone {

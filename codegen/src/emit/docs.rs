@@ -78,15 +78,12 @@ fn escape_line(line: &str) -> String {
             continue;
         }
         if !in_code && (rest.starts_with("http://") || rest.starts_with("https://")) {
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"', '>', ']']);
-            if url.chars().all(|c| !matches!(c, '<' | '>' | '`')) {
-                out.push('<');
-                out.push_str(url);
-                out.push('>');
-                rest = &rest[url.len()..];
-                continue;
-            }
+            let url = url_at(rest);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
         }
         if !in_code && matches!(c, '[' | ']' | '<' | '>' | '`' | '\\') {
             out.push('\\');
@@ -97,6 +94,27 @@ fn escape_line(line: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// The URL `text` starts with: up to the first character a URL cannot hold unescaped (so the
+/// URL in `<a href="https://…">` or `(see https://…)` ends where the markup starts), less the
+/// punctuation that ends a sentence. Every URL is wrapped, or rustdoc's `bare_urls` lint fires.
+fn url_at(text: &str) -> &str {
+    let end = text
+        .find(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '"' | '\'' | '<' | '>' | '`' | '{' | '}' | '|' | '\\' | '^'
+                )
+        })
+        .unwrap_or(text.len());
+    let mut url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ']']);
+    // A closing parenthesis belongs to the URL only when the URL opened it.
+    while url.ends_with(')') && url.matches(')').count() > url.matches('(').count() {
+        url = url[..url.len() - 1].trim_end_matches(['.', ',', ';', ':', '!', '?', ']']);
+    }
+    url
 }
 
 #[cfg(test)]
@@ -111,6 +129,14 @@ mod tests {
         );
         assert_eq!(escape_line("at https://x.io/a."), "at <https://x.io/a>.");
         assert_eq!(escape_line("odd ` tick"), "odd \\` tick");
+        assert_eq!(
+            escape_line(r#"see <a href="https://x.io/a.html">A</a>."#),
+            r#"see \<a href="<https://x.io/a.html>"\>A\</a\>."#
+        );
+        assert_eq!(
+            escape_line("(see https://x.io/w/A_(b)), or http://y.io/q?a=1&b=2: done"),
+            "(see <https://x.io/w/A_(b)>), or <http://y.io/q?a=1&b=2>: done"
+        );
     }
 
     #[test]

@@ -36,6 +36,7 @@ struct Lint {
     findings: BTreeMap<String, String>,
     dependencies: Duration,
     crates: Duration,
+    docs: Duration,
 }
 
 pub(super) fn compile(
@@ -59,12 +60,14 @@ pub(super) fn compile(
     let total = sample.chosen.len();
     let clean = total - failed.len();
     let summary = format!(
-        "{clean} of {total} sampled crates are clippy-clean with -D warnings ({:.1}%); seed {}; \
-         dependencies and the smallest crate {:.0} s, then the {total} crates {:.0} s",
+        "{clean} of {total} sampled crates are clippy-clean and rustdoc-clean with -D warnings \
+         ({:.1}%); seed {}; dependencies and the smallest crate {:.0} s, then clippy on the \
+         {total} crates {:.0} s, rustdoc {:.0} s",
         100.0 * clean as f64 / total.max(1) as f64,
         flags.seed,
         lint.dependencies.as_secs_f64(),
-        lint.crates.as_secs_f64()
+        lint.crates.as_secs_f64(),
+        lint.docs.as_secs_f64()
     );
     println!("{summary}");
     for (document, name) in &failed {
@@ -228,12 +231,37 @@ fn lint(scratch: &Path, crates_dir: &Path, sample: &Sample) -> Result<Lint, Stri
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let crates = started.elapsed();
-    let (passed, findings) = read_messages(&String::from_utf8_lossy(&output.stdout));
+    let (passed, mut findings) = read_messages(&String::from_utf8_lossy(&output.stdout));
+    // Generated code is also warning-free under rustdoc: descriptions turn into docs.
+    eprintln!("documenting {} crates", sample.chosen.len());
+    let started = Instant::now();
+    let output = Command::new(&cargo)
+        .args([
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--keep-going",
+            "--message-format=json",
+        ])
+        .arg("--target-dir")
+        .arg(&target)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .current_dir(scratch)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let docs = started.elapsed();
+    let (documented, doc_findings) = read_messages(&String::from_utf8_lossy(&output.stdout));
+    for (package, finding) in doc_findings {
+        findings.entry(package).or_insert(finding);
+    }
+    let passed = passed.intersection(&documented).cloned().collect();
     Ok(Lint {
         passed,
         findings,
         dependencies,
         crates,
+        docs,
     })
 }
 
@@ -296,7 +324,8 @@ fn results_page(
         "# The APIs.guru directory: a compiled sample\n\n\
          Written by `cargo xtask directory --compile {count}`: the first {count} documents of the\n\
          seeded random order (seed {}) that generate a crate of at most 5 MB, one scratch\n\
-         workspace, `cargo clippy --workspace -- -D warnings` over all of them in one run.\n\n\
+         workspace, `cargo clippy --workspace -- -D warnings` over all of them in one run, then\n\
+         `cargo doc --workspace --no-deps` with `RUSTDOCFLAGS=\"-D warnings\"`.\n\n\
          - Machine: {}\n- Result: {summary}\n",
         flags.seed,
         machine()

@@ -1,5 +1,5 @@
 //! The hostile corpus (`tests/hostile/*.json`): every document either generates code that
-//! compiles, passes clippy and round-trips its sample, or fails with an error that names the
+//! compiles, passes clippy and rustdoc and round-trips its sample, or fails with an error that names the
 //! place in the document. None panics, overflows the stack or hangs.
 //!
 //! Beside each case, `NAME.expected` holds what it gives, reviewed: the error's text, or the
@@ -265,8 +265,9 @@ fn compare_expected(outputs: &[(String, String)]) {
     );
 }
 
-/// One scratch workspace: clippy on every crate (client included), then each sample decoded
-/// and re-encoded by a test inside its crate (models only, to keep it quick).
+/// One scratch workspace: clippy and rustdoc (`-D warnings`) on every crate (client included),
+/// then each sample decoded and re-encoded by a test inside its crate (models only, to keep it
+/// quick).
 fn compile_and_round_trip(crates: Vec<(String, Vec<codegen::File>, Option<Value>)>) {
     let scratch = workspace_root().join("target/hostile-check");
     let _ = std::fs::remove_dir_all(scratch.join("crates"));
@@ -309,6 +310,11 @@ fn compile_and_round_trip(crates: Vec<(String, Vec<codegen::File>, Option<Value>
         Command::new(env!("CARGO"))
             .args(args)
             .current_dir(&scratch)
+            // For `cargo doc` only: doctests are not what this checks.
+            .env(
+                "RUSTDOCFLAGS",
+                if args[0] == "doc" { "-D warnings" } else { "" },
+            )
             .env(
                 "CARGO_TARGET_DIR",
                 workspace_root().join("target/scratch-crates"),
@@ -319,6 +325,10 @@ fn compile_and_round_trip(crates: Vec<(String, Vec<codegen::File>, Option<Value>
     assert!(
         cargo(&["clippy", "--workspace", "--quiet", "--", "-D", "warnings"]).success(),
         "the generated crates compile warning-free"
+    );
+    assert!(
+        cargo(&["doc", "--workspace", "--no-deps", "--quiet"]).success(),
+        "the generated crates' docs are warning-free under rustdoc, hostile prose included"
     );
     assert!(
         cargo(&["test", "--workspace", "--quiet", "--no-default-features"]).success(),

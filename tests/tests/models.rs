@@ -28,11 +28,13 @@ fn variants() -> Vec<(String, Value)> {
         .collect()
 }
 
+/// `ModelSettings` is `#[non_exhaustive]`, so a variant this list lacks falls to `_` and
+/// fails the test that calls it (which also counts the schema's variants).
 macro_rules! inner_extra_is_empty {
     ($settings:expr, $($variant:ident),*) => {
         match $settings {
             $(ModelSettings::$variant(inner) => inner.extra.is_empty(),)*
-            ModelSettings::Unknown(_) => false,
+            _ => false,
         }
     };
 }

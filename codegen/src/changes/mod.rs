@@ -7,19 +7,28 @@
 //! output directory (`API.json`, written by [`Surface::listing`]) with the one it generates, so
 //! the report covers what the generator changed as well as what the document did.
 //!
-//! The rules, for code that uses the crate:
-//! - Removing anything, or changing an item's Rust type, is **breaking**.
+//! The rules, for code that uses the crate, follow one contract for types that grow: every
+//! enum and union, and every struct only answers hold, is `#[non_exhaustive]`, so that what
+//! the API adds to them is additive for real (a `match` has a `_` arm; such a struct is built
+//! with `new` or `Default` and its fields set). A struct requests carry stays exhaustive, so
+//! that users write it as a literal.
+//! - Removing anything, renaming it, or changing an item's Rust type is **breaking**; so is a
+//!   type that becomes `#[non_exhaustive]` (requests stopped carrying a struct).
 //! - A new field of a struct that requests carry (a body or a parameter reaches it) is
 //!   **breaking**: a struct literal that lists every field must add it (one ending in
 //!   `..Default::default()` or `..Type::new(…)` compiles as before). A new required field is
-//!   breaking anywhere (`new` takes it); a new optional field of a type only answers hold is
-//!   **additive**.
-//! - New types, constants, enum values, union variants, operations, optional parameters,
-//!   optional bodies and answers are **additive**. A new enum value or variant is additive
-//!   because every enum is open: a `match` already needs its `Unknown` arm or `_`. Values that
-//!   decoded into `Unknown` before decode into the new variant.
+//!   breaking anywhere (`new` takes it, and a struct without one loses `Default`); a new
+//!   optional field of a type only answers hold is **additive**.
+//! - A required parameter or body added, or a parameter becoming required or optional, is
+//!   **breaking**: the method that takes it (named on the line) changes its arguments.
+//! - New types, constants, enum values, union variants, read paths, operations, optional
+//!   parameters, optional bodies and answers are **additive**. Values that decoded into
+//!   `Unknown` before decode into the new variant.
 //! - A change that compiles as before but behaves differently on the wire (a wire name, a
-//!   route, a parameter's location, `null` written or left out) is **compatible**.
+//!   route, a parameter's location, `null` written or left out, a constant's value) is
+//!   **compatible**, and so is a type that stops being `#[non_exhaustive]`.
+//!
+//! `cargo xtask semver` holds these rules against `cargo-semver-checks` and probe programs.
 
 mod surface;
 
@@ -104,6 +113,27 @@ pub fn compare<'a>(old: &'a Surface, new: &'a Surface) -> Vec<Change> {
             })
             .collect()
     };
+    // A member of an operation names the Rust call whose signature it is part of.
+    let calls: BTreeMap<String, String> = old
+        .items
+        .iter()
+        .chain(&new.items)
+        .filter_map(|i| match i {
+            Item::Operation { call, .. } => Some((i.key(), rust_method(call))),
+            _ => None,
+        })
+        .collect();
+    let subject = |item: &Item| match item.owner_key().and_then(|owner| calls.get(&owner)) {
+        Some(call)
+            if matches!(
+                item,
+                Item::Param { .. } | Item::Body { .. } | Item::Answer { .. }
+            ) =>
+        {
+            format!("{} (`{call}`)", item.subject())
+        }
+        _ => item.subject(),
+    };
     let gone = unmatched(old, &new_by_key);
     let came = unmatched(new, &old_by_key);
     let renamed = renames(&gone, &came, old, new);
@@ -112,12 +142,12 @@ pub fn compare<'a>(old: &'a Surface, new: &'a Surface) -> Vec<Change> {
         changes.push(match renamed.iter().find(|(before, _)| *before == item) {
             Some((_, after)) => Change {
                 impact: Impact::Breaking,
-                subject: item.subject(),
+                subject: subject(item),
                 what: format!("renamed to `{}`", after.name()),
             },
             None => Change {
                 impact: Impact::Breaking,
-                subject: item.subject(),
+                subject: subject(item),
                 what: removed(item),
             },
         });
@@ -131,6 +161,7 @@ pub fn compare<'a>(old: &'a Surface, new: &'a Surface) -> Vec<Change> {
             None if renamed.iter().any(|(_, after)| *after == item) => {}
             None => {
                 let mut change = added(item, &built);
+                change.subject = subject(item);
                 if item.owner_key().is_none() {
                     let count = members(new, &item.key());
                     if count > 0 {
@@ -142,7 +173,7 @@ pub fn compare<'a>(old: &'a Surface, new: &'a Surface) -> Vec<Change> {
                 }
                 changes.push(change);
             }
-            Some(before) if *before != item => changes.extend(changed(before, item)),
+            Some(before) if *before != item => changes.extend(changed(before, item, subject(item))),
             Some(_) => {}
         }
     }
@@ -200,6 +231,12 @@ fn facet_values(item: &Item) -> Vec<String> {
     item.facets().into_iter().map(|f| f.value).collect()
 }
 
+/// The Rust method of an operation's call (`conversations().list` of
+/// `conversations().list → ListConversationsBuilder`).
+fn rust_method(call: &str) -> String {
+    call.split(" → ").next().unwrap_or(call).to_owned()
+}
+
 /// The changes between the APIs two models generate.
 pub fn between(old: &Model, new: &Model) -> Vec<Change> {
     compare(&Surface::of(old), &Surface::of(new))
@@ -251,7 +288,7 @@ fn added(item: &Item, built: &BTreeSet<&str>) -> Change {
 }
 
 /// What changed in an item both versions have, facet by facet (see [`Item::facets`]).
-fn changed(old: &Item, new: &Item) -> Vec<Change> {
+fn changed(old: &Item, new: &Item, subject: String) -> Vec<Change> {
     let mut out = Vec::new();
     let mut previous_changed = false;
     // Items with the same key are the same kind of item, so their facets pair up.
@@ -259,8 +296,8 @@ fn changed(old: &Item, new: &Item) -> Vec<Change> {
         let differs = before.value != after.value;
         if differs && !(after.unless_previous_changed && previous_changed) {
             out.push(Change {
-                impact: after.impact,
-                subject: new.subject(),
+                impact: before.impact_of(&after),
+                subject: subject.clone(),
                 what: format!("{} {} → {}", after.label, before.value, after.value),
             });
         }
@@ -302,6 +339,7 @@ mod tests {
             name: name.into(),
             kind: "struct".into(),
             built,
+            non_exhaustive: !built,
         }
     }
 
@@ -410,6 +448,88 @@ mod tests {
             shown,
             ["breaking   variant `Settings::Openai`: renamed to `OpenAI`"]
         );
+    }
+
+    #[test]
+    fn becoming_non_exhaustive_breaks_and_the_reverse_does_not() {
+        let answer_only = surface(vec![ty("Shared", false)]);
+        let carried = surface(vec![ty("Shared", true)]);
+        let impacts = |old: &Surface, new: &Surface| -> Vec<Impact> {
+            compare(old, new).iter().map(|c| c.impact).collect()
+        };
+        assert_eq!(impacts(&carried, &answer_only), [Impact::Breaking]);
+        assert_eq!(impacts(&answer_only, &carried), [Impact::Additive]);
+        // A listing written before the attribute existed reads as exhaustive.
+        let old = Surface::from_listing(
+            r#"[{"item":"type","name":"Shared","kind":"struct","built":false}]"#,
+        )
+        .expect("reads");
+        assert_eq!(impacts(&old, &answer_only), [Impact::Breaking]);
+    }
+
+    #[test]
+    fn a_constant_changes_its_type_breaking_and_its_value_compatibly() {
+        let constant = |value: &str| Item::Const {
+            owner: "A".into(),
+            name: "KIND".into(),
+            value: value.into(),
+            wire: "kind".into(),
+        };
+        let old = surface(vec![ty("A", false), constant("\"a\"")]);
+        let renamed = surface(vec![ty("A", false), constant("\"b\"")]);
+        let retyped = surface(vec![ty("A", false), constant("true")]);
+        let shown: Vec<String> = compare(&old, &renamed)
+            .iter()
+            .map(Change::to_string)
+            .collect();
+        assert_eq!(shown, [r#"compatible constant `A::KIND`: value "a" → "b""#]);
+        let shown: Vec<String> = compare(&old, &retyped)
+            .iter()
+            .map(Change::to_string)
+            .collect();
+        assert_eq!(
+            shown,
+            ["breaking   constant `A::KIND`: type string → boolean"]
+        );
+    }
+
+    #[test]
+    fn a_parameter_names_the_method_that_takes_it() {
+        let operation = Item::Operation {
+            id: "list_things".into(),
+            route: "GET /things".into(),
+            call: "things().list → ListThingsBuilder".into(),
+        };
+        let param = |required: bool| Item::Param {
+            operation: "list_things".into(),
+            name: "owner".into(),
+            ty: "String".into(),
+            required,
+            location: "query".into(),
+            wire: "owner".into(),
+        };
+        let old = surface(vec![operation.clone(), param(false)]);
+        let new = surface(vec![operation, param(true)]);
+        let shown: Vec<String> = compare(&old, &new).iter().map(Change::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "breaking   query parameter `owner` of `list_things` (`things().list`): now optional → required"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_read_path_removed_breaks_and_one_added_does_not() {
+        let method = |name: &str, returns: &str| Item::Method {
+            owner: "U".into(),
+            name: name.into(),
+            returns: returns.into(),
+        };
+        let old = surface(vec![ty("U", false), method("as_a", "Option<&A>")]);
+        let new = surface(vec![ty("U", false), method("as_b", "Option<&B>")]);
+        let impacts: Vec<Impact> = compare(&old, &new).iter().map(|c| c.impact).collect();
+        assert_eq!(impacts, [Impact::Breaking, Impact::Additive]);
     }
 
     #[test]

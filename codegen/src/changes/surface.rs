@@ -2,8 +2,6 @@
 //! operation of a model as one [`Item`], and the listing (`API.json`) that keeps it beside the
 //! generated crate.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
 use super::Impact;
@@ -15,11 +13,15 @@ use crate::model::*;
 #[serde(tag = "item", rename_all = "snake_case")]
 pub enum Item {
     /// A type: `struct`, `enum`, `union by <tag>`, `union by shape`, or `alias of <type>`.
-    /// `built` when requests carry it, so users build it.
+    /// `built` when requests carry it, so users build it; `non_exhaustive` when a `match` or
+    /// a struct literal outside the crate cannot list all of it (absent in listings written
+    /// before the attribute was generated, when no type had it).
     Type {
         name: String,
         kind: String,
         built: bool,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        non_exhaustive: bool,
     },
     /// A struct field, with its Rust type (presence included) and wire name.
     Field {
@@ -48,6 +50,12 @@ pub enum Item {
         name: String,
         ty: String,
         tag: Option<String>,
+    },
+    /// A read path a type has (`as_<variant>()`, `text()`) and what it gives back.
+    Method {
+        owner: String,
+        name: String,
+        returns: String,
     },
     /// An operation, by its `operationId`, with its route and the call that makes its builder
     /// (`conversations().create` → `CreateConversation`).
@@ -87,7 +95,8 @@ impl Item {
             Item::Field { owner, .. }
             | Item::Const { owner, .. }
             | Item::Value { owner, .. }
-            | Item::Variant { owner, .. } => Some(format!("type {owner}")),
+            | Item::Variant { owner, .. }
+            | Item::Method { owner, .. } => Some(format!("type {owner}")),
             Item::Param { operation, .. }
             | Item::Body { operation, .. }
             | Item::Answer { operation, .. } => Some(format!("operation {operation}")),
@@ -102,6 +111,7 @@ impl Item {
             Item::Const { owner, name, .. } => format!("const {owner}::{name}"),
             Item::Value { owner, name, .. } => format!("value {owner}::{name}"),
             Item::Variant { owner, name, .. } => format!("variant {owner}::{name}"),
+            Item::Method { owner, name, .. } => format!("method {owner}::{name}"),
             Item::Operation { id, .. } => format!("operation {id}"),
             Item::Param {
                 operation, name, ..
@@ -121,6 +131,7 @@ impl Item {
             | Item::Const { name, .. }
             | Item::Value { name, .. }
             | Item::Variant { name, .. }
+            | Item::Method { name, .. }
             | Item::Param { name, .. } => name,
             Item::Operation { id, .. } => id,
             Item::Body { .. } => "body",
@@ -142,6 +153,7 @@ impl Item {
             Item::Const { owner, name, .. } => format!("constant `{owner}::{name}`"),
             Item::Value { owner, name, wire } => format!("enum value `{owner}::{name}` (`{wire}`)"),
             Item::Variant { owner, name, .. } => format!("variant `{owner}::{name}`"),
+            Item::Method { owner, name, .. } => format!("method `{owner}::{name}()`"),
             Item::Operation { id, .. } => format!("operation `{id}`"),
             Item::Param {
                 operation,
@@ -170,6 +182,7 @@ impl Item {
                 Some(tag) => format!("{ty}, tag `{tag}`"),
                 None => ty.clone(),
             },
+            Item::Method { returns, .. } => format!("→ {returns}"),
             Item::Operation { route, call, .. } => format!("{route}, {call}"),
             Item::Param { ty, required, .. } | Item::Body { ty, required, .. } => {
                 format!("{ty}, {}", if *required { "required" } else { "optional" })
@@ -183,7 +196,18 @@ impl Item {
     pub(super) fn facets(&self) -> Vec<Facet> {
         let need = |required: &bool| if *required { "required" } else { "optional" };
         match self {
-            Item::Type { kind, .. } => vec![Facet::breaking("was", kind)],
+            Item::Type {
+                kind,
+                non_exhaustive,
+                ..
+            } => vec![
+                Facet::breaking("was", kind),
+                Facet::breaking(
+                    "`#[non_exhaustive]`",
+                    if *non_exhaustive { "yes" } else { "no" },
+                )
+                .except_to("no", Impact::Additive),
+            ],
             // A presence that changes the type is reported as the type's change.
             Item::Field {
                 ty, presence, wire, ..
@@ -192,8 +216,10 @@ impl Item {
                 Facet::compatible("presence", presence).unless_previous_changed(),
                 Facet::compatible("wire name", wire),
             ],
+            // A new value of the same type compiles as before: code names the constant.
             Item::Const { value, wire, .. } => vec![
-                Facet::breaking("value", value),
+                Facet::breaking("type", json_type(value)),
+                Facet::compatible("value", value).unless_previous_changed(),
                 Facet::compatible("wire name", wire),
             ],
             Item::Value { wire, .. } => vec![Facet::compatible("wire value", wire)],
@@ -201,6 +227,7 @@ impl Item {
                 Facet::breaking("type", ty),
                 Facet::compatible("tag", tag.as_deref().unwrap_or("none")),
             ],
+            Item::Method { returns, .. } => vec![Facet::breaking("returns", returns)],
             Item::Operation { route, call, .. } => vec![
                 Facet::breaking("call", call),
                 Facet::compatible("route", route),
@@ -232,6 +259,9 @@ pub(super) struct Facet {
     pub impact: Impact,
     /// Reported only when the facet before it did not change.
     pub unless_previous_changed: bool,
+    /// A change to this value has this impact instead (a type that stops being
+    /// `#[non_exhaustive]` breaks nothing).
+    pub except_to: Option<(&'static str, Impact)>,
 }
 
 impl Facet {
@@ -241,6 +271,22 @@ impl Facet {
             value: value.to_owned(),
             impact: Impact::Breaking,
             unless_previous_changed: false,
+            except_to: None,
+        }
+    }
+
+    fn except_to(self, value: &'static str, impact: Impact) -> Facet {
+        Facet {
+            except_to: Some((value, impact)),
+            ..self
+        }
+    }
+
+    /// The impact of changing this facet to `after`'s value.
+    pub fn impact_of(&self, after: &Facet) -> Impact {
+        match self.except_to {
+            Some((value, impact)) if after.value == value => impact,
+            _ => self.impact,
         }
     }
 
@@ -259,6 +305,15 @@ impl Facet {
     }
 }
 
+/// The JSON type of a constant's value as the listing writes it: what its Rust type follows.
+fn json_type(value: &str) -> &'static str {
+    match value.as_bytes().first() {
+        Some(b'"') => "string",
+        Some(b't' | b'f') => "boolean",
+        _ => "number",
+    }
+}
+
 fn kind_word(kind: &str) -> &str {
     kind.split(' ').next().unwrap_or(kind)
 }
@@ -272,10 +327,9 @@ pub struct Surface {
 impl Surface {
     /// The surface of a model.
     pub fn of(model: &Model) -> Surface {
-        let built = built_types(model);
         let mut items = Vec::new();
         for id in &model.order {
-            type_items(model, model.get(*id), built.contains(id), &mut items);
+            type_items(model, *id, &mut items);
         }
         for op in &model.operations {
             operation_items(model, op, &mut items);
@@ -307,7 +361,8 @@ impl Surface {
 }
 
 /// A type and its members: fields and constants, enum values or union variants.
-fn type_items(model: &Model, def: &TypeDef, built: bool, items: &mut Vec<Item>) {
+fn type_items(model: &Model, id: TypeId, items: &mut Vec<Item>) {
+    let def = model.get(id);
     let owner = def.name.clone();
     let kind = match &def.kind {
         TypeKind::Struct(_) => "struct".to_owned(),
@@ -321,7 +376,8 @@ fn type_items(model: &Model, def: &TypeDef, built: bool, items: &mut Vec<Item>) 
     items.push(Item::Type {
         name: owner.clone(),
         kind,
-        built,
+        built: def.built_by_users,
+        non_exhaustive: def.non_exhaustive(),
     });
     match &def.kind {
         TypeKind::Struct(s) => items.extend(s.fields.iter().map(|f| field_item(model, &owner, f))),
@@ -349,6 +405,27 @@ fn type_items(model: &Model, def: &TypeDef, built: bool, items: &mut Vec<Item>) 
             }
         }
         TypeKind::Alias(_) => {}
+    }
+    if let Some(accessors) = model.accessors_of(id) {
+        if accessors.text.is_some() {
+            items.push(Item::Method {
+                owner: owner.clone(),
+                name: "text".to_owned(),
+                returns: "Option<String>".to_owned(),
+            });
+        }
+        if let TypeKind::Union(u) = &def.kind {
+            let variants = u.variants();
+            for (position, method) in &accessors.as_variant {
+                if let Some(variant) = variants.get(*position) {
+                    items.push(Item::Method {
+                        owner: owner.clone(),
+                        name: method.clone(),
+                        returns: format!("Option<&{}>", ty_name(model, &variant.ty)),
+                    });
+                }
+            }
+        }
     }
 }
 
@@ -431,33 +508,4 @@ fn call(model: &Model, op: &Operation) -> String {
         Some(group) => format!("{}().{} → {}", group.accessor, op.method_name, op.builder),
         None => format!("{} → {}", op.method_name, op.builder),
     }
-}
-
-/// The types requests carry: those a body or a parameter reaches, through fields, variants,
-/// items and values.
-fn built_types(model: &Model) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut todo: Vec<&Ty> = model
-        .operations
-        .iter()
-        .flat_map(|op| {
-            op.params
-                .iter()
-                .map(|p| &p.ty)
-                .chain(op.body.iter().map(|b| &b.ty))
-        })
-        .collect();
-    while let Some(ty) = todo.pop() {
-        match ty {
-            Ty::Array(inner) | Ty::Map(inner) | Ty::Boxed(inner) => todo.push(inner),
-            Ty::Named(id) if seen.insert(*id) => match &model.get(*id).kind {
-                TypeKind::Struct(s) => todo.extend(s.fields.iter().map(|f| &f.ty)),
-                TypeKind::Union(u) => todo.extend(u.variants().into_iter().map(|v| &v.ty)),
-                TypeKind::Alias(ty) => todo.push(ty),
-                TypeKind::Enum(_) => {}
-            },
-            _ => {}
-        }
-    }
-    seen
 }

@@ -29,6 +29,11 @@ pub fn emit_struct(
     if def.deprecated {
         out.push_str("    #[deprecated]\n");
     }
+    // The macros make every enum and union `#[non_exhaustive]`; a struct only answers hold
+    // is too, so a new property does not break users (they build it with `new` or `Default`).
+    if def.non_exhaustive() {
+        out.push_str("    #[non_exhaustive]\n");
+    }
     let _ = writeln!(out, "    pub struct {} ..{} {{", def.name, s.extra_name);
     for f in &s.fields {
         let (Some(presence), Some(ty)) = (presence_word(&f.presence), spelling.field_ty(model, f))

@@ -152,7 +152,41 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, Method)]) -> Result<Mod
     recursion::box_recursive_fields(&mut model);
     client::settle(&mut model, declared);
     accessors::settle(&mut model);
+    mark_built_by_users(&mut model);
     Ok(model)
+}
+
+/// Marks the types requests carry: those a body or a parameter reaches, through fields,
+/// variants, items and values (see [`TypeDef::built_by_users`]).
+fn mark_built_by_users(model: &mut Model) {
+    let mut todo: Vec<Ty> = model
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.params
+                .iter()
+                .map(|p| p.ty.clone())
+                .chain(op.body.iter().map(|b| b.ty.clone()))
+        })
+        .collect();
+    while let Some(ty) = todo.pop() {
+        match ty {
+            Ty::Array(inner) | Ty::Map(inner) | Ty::Boxed(inner) => todo.push(*inner),
+            Ty::Named(id) if !model.types[id.0].built_by_users => {
+                let def = &mut model.types[id.0];
+                def.built_by_users = true;
+                match &def.kind {
+                    TypeKind::Struct(s) => todo.extend(s.fields.iter().map(|f| f.ty.clone())),
+                    TypeKind::Union(u) => {
+                        todo.extend(u.variants().into_iter().map(|v| v.ty.clone()))
+                    }
+                    TypeKind::Alias(ty) => todo.push(ty.clone()),
+                    TypeKind::Enum(_) => {}
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Names for component schemas, independent of their order: on a clash the unqualified
@@ -249,6 +283,8 @@ impl<'a> Lowerer<'a> {
             deprecated: is_component && data.is_some_and(|d| d.deprecated),
             origin: self.origins[id.0].clone(),
             kind,
+            // Settled once every operation is known (`mark_built_by_users`).
+            built_by_users: false,
         });
     }
 

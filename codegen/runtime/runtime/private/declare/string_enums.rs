@@ -3,6 +3,11 @@
 /// An open string enum: one variant per value, documented with it, and the variant the
 /// header names (`pub enum Name ..Unknown { … }`) for values this client does not know,
 /// kept as sent. A variant is `Name = "wire",`.
+///
+/// The API adds values, so the enum is `#[non_exhaustive]`: a `match` outside the crate has
+/// a `_` arm, and a new value is additive. Equality, hashing and order are those of the wire
+/// text, not of the declaration: a value keeps its place whatever the document adds or moves
+/// around it, and an `Unknown` holding a known value's text equals that value.
 macro_rules! string_enum {
     (
         $(#$attr:tt)*
@@ -11,7 +16,8 @@ macro_rules! string_enum {
         }
     ) => {
         $(#$attr)*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
         pub enum $name {
             $(
                 #[doc = ::core::concat!(" `` ", $wire, " ``")]
@@ -29,6 +35,32 @@ macro_rules! string_enum {
                     $( Self::$variant => $wire, )*
                     Self::$unknown(value) => value,
                 }
+            }
+        }
+
+        impl ::core::cmp::PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl ::core::cmp::Eq for $name {}
+
+        impl ::core::hash::Hash for $name {
+            fn hash<__H: ::core::hash::Hasher>(&self, state: &mut __H) {
+                ::core::hash::Hash::hash(self.as_str(), state)
+            }
+        }
+
+        impl ::core::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::core::option::Option<::core::cmp::Ordering> {
+                ::core::option::Option::Some(::core::cmp::Ord::cmp(self, other))
+            }
+        }
+
+        impl ::core::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
             }
         }
 

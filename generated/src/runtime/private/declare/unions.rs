@@ -23,7 +23,8 @@ macro_rules! as_variants {
 }
 
 /// A union of newtype variants and the variant the header names for what this client
-/// does not know (`pub enum Name ..Unknown by …`):
+/// does not know (`pub enum Name ..Unknown by …`), `#[non_exhaustive]` because the API adds
+/// variants (a `match` outside the crate has a `_` arm, and a new variant is additive):
 /// - `by accessor = "property"`: dispatched on the tag property; a payload without it is
 ///   an error. Each variant is `Name(Type) = "tag",`.
 /// - `by accessor = "property" or shape`: the same, but every variant fixes the tag by
@@ -93,6 +94,7 @@ macro_rules! union {
     ) => {
         $(#$attr)*
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#$variant_attr)* $variant($ty), )*
             /// A variant this client does not know (from a newer server, say), kept exactly as sent.
@@ -183,6 +185,7 @@ macro_rules! union {
     ) => {
         $(#$attr)*
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#$variant_attr)* $variant($ty), )*
             /// A shape this client does not know (from a newer server, say), kept exactly as sent.

@@ -14,6 +14,9 @@ pub struct Options {
     pub source_label: String,
     /// Adds an empty `[workspace]` so the crate builds on its own wherever it is written.
     pub standalone: bool,
+    /// The package version written into `Cargo.toml` and the listings (`cargo xtask codegen`
+    /// carries it forward from the committed crate, bumped as the change report says).
+    pub version: String,
 }
 
 impl Default for Options {
@@ -23,6 +26,7 @@ impl Default for Options {
             crate_name: "letta-conversations".to_owned(),
             source_label: "schema/letta-conversations.openapi.json".to_owned(),
             standalone: false,
+            version: "0.1.0".to_owned(),
         }
     }
 }

@@ -156,6 +156,7 @@ fn bodies_are_sent_as_their_media_type_says() {
         crate_name: "bodies-check".to_owned(),
         source_label: "bodies.json".to_owned(),
         standalone: true,
+        ..Options::default()
     };
     let files = codegen::generate(&document(), &options).expect("generates");
     let dir = workspace_root().join("target/bodies-check");

@@ -139,6 +139,7 @@ fn a_required_body_is_an_argument_and_an_optional_one_a_setter() {
         crate_name: "shape".into(),
         source_label: "shape.json".into(),
         standalone: false,
+        ..Options::default()
     };
     let files = codegen::generate(&document().to_string(), &options).expect("generates");
     let client = &files

@@ -108,6 +108,7 @@ fn run(case: &Case) -> Result<codegen::Generated, codegen::Error> {
                 crate_name: format!("hostile-{name}"),
                 source_label: format!("{name}.json"),
                 standalone: false,
+                ..Options::default()
             };
             let outcome =
                 std::panic::catch_unwind(|| codegen::generate_with_warnings(&text, &options));

@@ -566,6 +566,7 @@ async fn the_servers_own_spec_generates_a_crate_that_compiles() {
         crate_name: "letta-server-spec".into(),
         source_label: "the running server's /openapi.json".into(),
         standalone: true,
+        ..codegen::Options::default()
     };
     let files =
         codegen::generate(&text, &options).unwrap_or_else(|e| panic!("the server's spec: {e}"));

@@ -6,7 +6,8 @@ use codegen::{Options, generate};
 
 #[test]
 fn committed_code_is_fresh() {
-    let files = generate(&support::schema_text(), &Options::default()).expect("schema/ generates");
+    let files = generate(&support::schema_text(), &support::committed_options())
+        .expect("schema/ generates");
     let root = support::workspace_root().join("generated");
     let mut stale = Vec::new();
     for file in &files {

@@ -80,6 +80,7 @@ fn options(selection: Selection, crate_name: &str, label: &str) -> Options {
         crate_name: crate_name.to_owned(),
         source_label: label.to_owned(),
         standalone: false,
+        ..Options::default()
     }
 }
 

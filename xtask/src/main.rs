@@ -3,38 +3,40 @@
 //! `cargo xtask schema --from FILE`: rewrites `schema/` from a full Letta OpenAPI document.
 //! `cargo xtask bench`: builds and runs the benchmarks of `xtask/bench/` against progenitor.
 //! `cargo xtask directory`: generates (or compiles a sample of) the APIs.guru directory.
+//! `cargo xtask semver`: holds the change report against cargo-semver-checks.
 //!
 //! Each command reads its own flags and refuses any other with its usage; defaults come from
 //! `codegen::Options::default()`.
 
 mod directory;
 mod fsutil;
+mod report;
+mod semver;
 mod workspace;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use codegen::changes::Surface;
 use codegen::{Options, Selection};
+use report::{LISTING, generate_versioned};
 use workspace::workspace_root;
 
 /// The project's schema, relative to the root.
 const SCHEMA_FILE: &str = "schema/letta-conversations.openapi.json";
 
-/// The generated API's listing the change report compares against.
-const LISTING: &str = "API.json";
-
 fn usage() -> String {
     format!(
-        "usage:\n  {}\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
-        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE, DIRECTORY_LINE
+        "usage:\n  {}\n  {}\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
+        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE, DIRECTORY_LINE, SEMVER_LINE
     )
 }
 
 const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--out DIR] \
-                            [--tag TAG | --path-prefix PREFIX | --all] [--crate-name NAME]";
+                            [--tag TAG | --path-prefix PREFIX | --all] [--crate-name NAME] \
+                            [--report-md FILE]";
 const SCHEMA_LINE: &str = "cargo xtask schema --from FILE [--tag TAG]";
 const BENCH_LINE: &str = "cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]";
+const SEMVER_LINE: &str = "cargo xtask semver [--check] [--shared DIR] [--only TEXT]";
 const DIRECTORY_LINE: &str =
     "cargo xtask directory [--check] [--sample N | --compile N] [--seed S] [--dir DIR] [--jobs N]";
 
@@ -45,7 +47,9 @@ fn codegen_usage() -> String {
 
 Generates the Rust crate from an OpenAPI 3.0/3.1 document, JSON or YAML (plain or .gz).
 When the output changes, it first prints the API changes (breaking, additive, compatible)
-against the {LISTING} listing in the output directory. Files in the output directory the
+against the {LISTING} listing in the output directory, and the crate's version moves on from
+the one recorded there as they ask (cargo's rules: major for breaking, minor for additive,
+patch otherwise; under 1.0 each one place to the right). Files in the output directory the
 generator no longer writes are removed (sources under src/) or named.
   --check             compare instead of write; exit 1 and print the API changes, the diff and
                       the files not generated any more when stale
@@ -57,6 +61,8 @@ generator no longer writes are removed (sources under src/) or named.
   --all               keep every operation
                       (default: {})
   --crate-name NAME   package name of the generated crate (default: {})
+  --report-md FILE    also write the API changes as Markdown to FILE (a CI job summary or a
+                      pull-request comment), when the output changes
 ",
         describe(&defaults.selection),
         defaults.crate_name
@@ -96,6 +102,7 @@ fn main() -> ExitCode {
         Some("bench") => bench_command(&args[1..]),
         Some("directory") => directory::command(&args[1..]),
         Some("directory-worker") => directory::worker(&args[1..]),
+        Some("semver") => semver::command(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{}", usage());
             return ExitCode::SUCCESS;
@@ -157,14 +164,15 @@ impl<'a> Flags<'a> {
 fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
     let mut flags = Flags::new(args, codegen_usage());
     let defaults = Options::default();
-    let (mut check, mut spec, mut out, mut selection, mut crate_name) =
-        (false, None, None, None, None);
+    let (mut check, mut spec, mut out, mut selection, mut crate_name, mut markdown) =
+        (false, None, None, None, None, None);
     while let Some(flag) = flags.next() {
         match flag {
             "--check" => check = true,
             "--spec" => spec = Some(PathBuf::from(flags.value(flag)?)),
             "--out" => out = Some(PathBuf::from(flags.value(flag)?)),
             "--crate-name" => crate_name = Some(flags.value(flag)?),
+            "--report-md" => markdown = Some(PathBuf::from(flags.value(flag)?)),
             "--tag" => {
                 let tag = flags.value(flag)?;
                 flags.select(&mut selection, Selection::Tag(tag))?;
@@ -198,13 +206,9 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         crate_name: crate_name.unwrap_or(defaults.crate_name),
         source_label: label,
         standalone: fsutil::normalised(&out) != fsutil::normalised(&default_out),
+        ..defaults
     };
-    let generated = codegen::generate_with_warnings(&text, &options)
-        .map_err(|e| format!("{}: {e}", spec.display()))?;
-    for warning in &generated.warnings {
-        eprintln!("warning: {}: {warning}", spec.display());
-    }
-    let files = generated.files;
+    let (files, report) = generate_versioned(&text, options, &out, &spec)?;
     let diffs = fsutil::stale_files(&out, &files)?;
     let leftovers = fsutil::not_generated(&out, &files)?;
     if diffs.is_empty() && leftovers.is_empty() {
@@ -212,7 +216,11 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
     // What changed for users first; the diff, or the files written, after it.
-    print!("{}", change_report(&out, &files));
+    print!("{}", report.text());
+    if let Some(path) = &markdown {
+        std::fs::write(path, report.markdown())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
     if check {
         for diff in &diffs {
             println!("{diff}");
@@ -249,34 +257,6 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The API changes between the surface committed in `out` (`API.json`) and the one generated,
-/// or why there is no report.
-fn change_report(out: &Path, files: &[codegen::File]) -> String {
-    let listing = out.join(LISTING);
-    let Ok(old) = std::fs::read_to_string(&listing) else {
-        return format!(
-            "no {} yet: the API change report starts with the next change\n",
-            listing.display()
-        );
-    };
-    let new = files
-        .iter()
-        .find(|f| f.path == LISTING)
-        .map_or("[]", |f| f.contents.as_str());
-    match (Surface::from_listing(&old), Surface::from_listing(new)) {
-        (Ok(old), Ok(new)) => {
-            match codegen::changes::report(&codegen::changes::compare(&old, &new)) {
-                report if report.is_empty() => "API changes: none\n".to_owned(),
-                report => report,
-            }
-        }
-        (Err(e), _) | (_, Err(e)) => format!(
-            "cannot read {} ({e}): no API change report\n",
-            listing.display()
-        ),
-    }
 }
 
 fn schema_command(args: &[String]) -> Result<ExitCode, String> {

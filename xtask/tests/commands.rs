@@ -214,11 +214,34 @@ fn check_prints_the_api_changes_before_the_diff() {
         "the report comes first:\n{stdout}"
     );
 
-    let written = xtask(&args);
+    // Written: an additive change moves a 0.x version's patch, and the report is kept as
+    // Markdown too.
+    let markdown = out.join("../report.md");
+    let written = xtask(
+        &[
+            &args[..],
+            &["--report-md", markdown.to_str().expect("utf-8")],
+        ]
+        .concat(),
+    );
     assert!(written.status.success());
-    assert!(String::from_utf8_lossy(&written.stdout).contains("Conversation.summary"));
+    let stdout = String::from_utf8_lossy(&written.stdout);
+    assert!(stdout.contains("Conversation.summary"), "{stdout}");
+    assert!(stdout.contains("version 0.1.0 → 0.1.1"), "{stdout}");
+    let cargo = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(cargo.contains("\nversion = \"0.1.1\"\n"), "{cargo}");
+    let page = std::fs::read_to_string(&markdown).expect("the Markdown report");
+    assert!(
+        page.starts_with("## API changes of `letta-conversations`: version 0.1.0 → 0.1.1")
+            && page.contains(
+                "| additive | field `Conversation.summary` | added: Option<String> (`summary`) |"
+            ),
+        "{page}"
+    );
     let again = xtask(&args);
     assert!(String::from_utf8_lossy(&again.stdout).contains("is up to date"));
+    let cargo_again = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
+    assert_eq!(cargo, cargo_again, "running it again changes nothing");
 }
 
 #[test]

@@ -69,6 +69,9 @@ pub struct Change {
     pub subject: String,
     /// What happened to it: `added: Option<bool> (`archived`)`.
     pub what: String,
+    /// The key of the item (as [`Item::key`] gives it; the old one's for a rename), so that a
+    /// tool can find the item on either side.
+    pub item: String,
 }
 
 impl fmt::Display for Change {
@@ -80,7 +83,20 @@ impl fmt::Display for Change {
 /// The changes from `old` to `new`, breaking ones first: within each kind, what was removed
 /// in the order of `old`, then what was added or changed in the order of `new`. The members of
 /// a type or operation that came or went are part of that one change.
-pub fn compare<'a>(old: &'a Surface, new: &'a Surface) -> Vec<Change> {
+pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
+    // The crate's own line records the version; it is not part of the API.
+    let api = |s: &Surface| Surface {
+        items: s
+            .items
+            .iter()
+            .filter(|i| !matches!(i, Item::Crate { .. }))
+            .cloned()
+            .collect(),
+    };
+    compare_api(&api(old), &api(new))
+}
+
+fn compare_api<'a>(old: &'a Surface, new: &'a Surface) -> Vec<Change> {
     let old_by_key: BTreeMap<String, &Item> = old.items.iter().map(|i| (i.key(), i)).collect();
     let new_by_key: BTreeMap<String, &Item> = new.items.iter().map(|i| (i.key(), i)).collect();
     let built: BTreeSet<&str> = new
@@ -144,11 +160,13 @@ pub fn compare<'a>(old: &'a Surface, new: &'a Surface) -> Vec<Change> {
                 impact: Impact::Breaking,
                 subject: subject(item),
                 what: format!("renamed to `{}`", after.name()),
+                item: item.key(),
             },
             None => Change {
                 impact: Impact::Breaking,
                 subject: subject(item),
                 what: removed(item),
+                item: item.key(),
             },
         });
     }
@@ -284,6 +302,7 @@ fn added(item: &Item, built: &BTreeSet<&str>) -> Change {
             Some(why) => format!("{what}; {why}"),
             None => what,
         },
+        item: item.key(),
     }
 }
 
@@ -299,11 +318,38 @@ fn changed(old: &Item, new: &Item, subject: String) -> Vec<Change> {
                 impact: before.impact_of(&after),
                 subject: subject.clone(),
                 what: format!("{} {} → {}", after.label, before.value, after.value),
+                item: new.key(),
             });
         }
         previous_changed = differs;
     }
     out
+}
+
+/// The version that follows `current` after `changes`, by cargo's rules: from 1.0 on, a
+/// breaking change bumps the major version, an additive one the minor, anything else the
+/// patch; before 1.0 each moves one place right (`0.x`: breaking bumps the minor; `0.0.x`:
+/// everything bumps the patch). Called when the generated crate changed at all, so no
+/// change of the API still bumps the patch.
+pub fn next_version(current: &str, changes: &[Change]) -> Result<String, String> {
+    let parts: Vec<u64> = current
+        .split('.')
+        .map(|p| p.parse::<u64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| format!("version `{current}` is not MAJOR.MINOR.PATCH"))?;
+    let [major, minor, patch] = parts[..] else {
+        return Err(format!("version `{current}` is not MAJOR.MINOR.PATCH"));
+    };
+    let worst = changes.iter().map(|c| c.impact).min();
+    let (major, minor, patch) = match (major, minor, worst) {
+        (0, 0, _) => (0, 0, patch + 1),
+        (0, _, Some(Impact::Breaking)) => (0, minor + 1, 0),
+        (0, _, _) => (0, minor, patch + 1),
+        (_, _, Some(Impact::Breaking)) => (major + 1, 0, 0),
+        (_, _, Some(Impact::Additive)) => (major, minor + 1, 0),
+        _ => (major, minor, patch + 1),
+    };
+    Ok(format!("{major}.{minor}.{patch}"))
 }
 
 /// The report: a count line, then one line per change; empty when nothing changed.
@@ -530,6 +576,39 @@ mod tests {
         let new = surface(vec![ty("U", false), method("as_b", "Option<&B>")]);
         let impacts: Vec<Impact> = compare(&old, &new).iter().map(|c| c.impact).collect();
         assert_eq!(impacts, [Impact::Breaking, Impact::Additive]);
+    }
+
+    #[test]
+    fn the_version_follows_the_worst_change_by_cargos_rules() {
+        let change = |impact| Change {
+            impact,
+            subject: String::new(),
+            what: String::new(),
+            item: String::new(),
+        };
+        let next = |version: &str, impacts: &[Impact]| {
+            let changes: Vec<Change> = impacts.iter().map(|&i| change(i)).collect();
+            next_version(version, &changes).expect("a version")
+        };
+        use Impact::*;
+        assert_eq!(next("1.4.2", &[Additive, Breaking]), "2.0.0");
+        assert_eq!(next("1.4.2", &[Compatible, Additive]), "1.5.0");
+        assert_eq!(next("1.4.2", &[Compatible]), "1.4.3");
+        assert_eq!(next("1.4.2", &[]), "1.4.3");
+        assert_eq!(next("0.3.1", &[Breaking]), "0.4.0");
+        assert_eq!(next("0.3.1", &[Additive]), "0.3.2");
+        assert_eq!(next("0.0.7", &[Breaking]), "0.0.8");
+        assert!(next_version("1.0", &[]).is_err());
+        assert!(next_version("1.0.0-beta", &[]).is_err());
+    }
+
+    #[test]
+    fn the_crate_line_is_recorded_and_not_compared() {
+        let old = surface(vec![ty("A", false)]).with_crate("api", "0.1.0");
+        let new = surface(vec![ty("A", false)]).with_crate("api", "0.2.0");
+        assert!(compare(&old, &new).is_empty());
+        let read = Surface::from_listing(&new.listing()).expect("reads");
+        assert_eq!(read.version(), Some("0.2.0"));
     }
 
     #[test]

@@ -12,6 +12,9 @@ use crate::model::*;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "item", rename_all = "snake_case")]
 pub enum Item {
+    /// The crate's package name and version: the listing's first line, recorded so that the
+    /// next run bumps the version from it. Not part of what is compared.
+    Crate { name: String, version: String },
     /// A type: `struct`, `enum`, `union by <tag>`, `union by shape`, or `alias of <type>`.
     /// `built` when requests carry it, so users build it; `non_exhaustive` when a `match` or
     /// a struct literal outside the crate cannot list all of it (absent in listings written
@@ -89,9 +92,9 @@ pub enum Item {
 
 impl Item {
     /// The key of the item this one belongs to (a field's type, a parameter's operation).
-    pub(super) fn owner_key(&self) -> Option<String> {
+    pub fn owner_key(&self) -> Option<String> {
         match self {
-            Item::Type { .. } | Item::Operation { .. } => None,
+            Item::Crate { .. } | Item::Type { .. } | Item::Operation { .. } => None,
             Item::Field { owner, .. }
             | Item::Const { owner, .. }
             | Item::Value { owner, .. }
@@ -104,8 +107,9 @@ impl Item {
     }
 
     /// What identifies the item from one version to the next.
-    pub(super) fn key(&self) -> String {
+    pub fn key(&self) -> String {
         match self {
+            Item::Crate { .. } => "crate".to_owned(),
             Item::Type { name, .. } => format!("type {name}"),
             Item::Field { owner, name, .. } => format!("field {owner}.{name}"),
             Item::Const { owner, name, .. } => format!("const {owner}::{name}"),
@@ -126,7 +130,8 @@ impl Item {
     /// The item's own name: a type's, a member's, an operation's `operationId`.
     pub(super) fn name(&self) -> &str {
         match self {
-            Item::Type { name, .. }
+            Item::Crate { name, .. }
+            | Item::Type { name, .. }
             | Item::Field { name, .. }
             | Item::Const { name, .. }
             | Item::Value { name, .. }
@@ -148,6 +153,7 @@ impl Item {
     /// How a reviewer reads the item's name.
     pub(super) fn subject(&self) -> String {
         match self {
+            Item::Crate { name, .. } => format!("crate `{name}`"),
             Item::Type { name, kind, .. } => format!("{} `{name}`", kind_word(kind)),
             Item::Field { owner, name, .. } => format!("field `{owner}.{name}`"),
             Item::Const { owner, name, .. } => format!("constant `{owner}::{name}`"),
@@ -171,6 +177,7 @@ impl Item {
     /// The item's shape, as the report prints it after "added" or "removed".
     pub(super) fn shape(&self) -> String {
         match self {
+            Item::Crate { version, .. } => version.clone(),
             Item::Type { kind, .. } => kind
                 .split_once(' ')
                 .map(|(_, rest)| rest.to_owned())
@@ -196,6 +203,7 @@ impl Item {
     pub(super) fn facets(&self) -> Vec<Facet> {
         let need = |required: &bool| if *required { "required" } else { "optional" };
         match self {
+            Item::Crate { .. } => Vec::new(),
             Item::Type {
                 kind,
                 non_exhaustive,
@@ -335,6 +343,26 @@ impl Surface {
             operation_items(model, op, &mut items);
         }
         Surface { items }
+    }
+
+    /// The surface with the crate's name and version as its first item.
+    pub fn with_crate(mut self, name: &str, version: &str) -> Surface {
+        self.items.insert(
+            0,
+            Item::Crate {
+                name: name.to_owned(),
+                version: version.to_owned(),
+            },
+        );
+        self
+    }
+
+    /// The version the listing records, if it records one.
+    pub fn version(&self) -> Option<&str> {
+        self.items.iter().find_map(|i| match i {
+            Item::Crate { version, .. } => Some(version.as_str()),
+            _ => None,
+        })
     }
 
     /// The surface as a JSON array, one item a line, so that its diff is one line per change.

@@ -13,6 +13,23 @@ pub fn schema_text() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// The options `cargo xtask codegen` generates `generated/` with: the defaults, at the version
+/// the committed listing records.
+pub fn committed_options() -> codegen::Options {
+    let path = workspace_root().join("generated/API.json");
+    let listing = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let surface = codegen::changes::Surface::from_listing(&listing)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    codegen::Options {
+        version: surface
+            .version()
+            .unwrap_or_else(|| panic!("{} records no version", path.display()))
+            .to_owned(),
+        ..codegen::Options::default()
+    }
+}
+
 pub fn schema() -> Value {
     serde_json::from_str(&schema_text()).expect("schema/ is JSON")
 }

@@ -209,6 +209,7 @@ fn time_largest(dir: &Path, outcomes: &[Outcome]) -> Option<(String, u64, f64)> 
         crate_name: crate_name(&largest.document),
         source_label: largest.document.clone(),
         standalone: false,
+        ..Options::default()
     };
     let started = Instant::now();
     let _ = codegen::generate(&text, &options);

@@ -111,6 +111,7 @@ fn work(
         crate_name: crate_name(document),
         source_label: document.to_owned(),
         standalone: false,
+        ..Options::default()
     };
     let cpu_before = process_cpu_millis();
     let started = Instant::now();

@@ -1,6 +1,8 @@
 //! The API change report (`codegen::changes`) on real transitions of the upstream history:
 //! what it says for the versions that added `baseten`, `fork_conversation` and
-//! `override_system`, changed an answer's type and added query parameters.
+//! `override_system`, changed an answer's type and added query parameters. Each line about a
+//! part of an operation names the Rust method it belongs to. (`cargo xtask semver` holds the
+//! verdicts against cargo-semver-checks.)
 #![cfg(feature = "shared")]
 
 mod support;
@@ -38,6 +40,7 @@ fn baseten_fork_and_override_system() {
             "breaking   field `ConversationMessageRequest.override_system`: added: Option<String> (`override_system`); request literals that list every field must add it",
             "additive   struct `BasetenModelSettings`: added (4 members)",
             "additive   variant `ModelSettings::Baseten`: added: BasetenModelSettings, tag `baseten`",
+            "additive   method `ModelSettings::as_baseten()`: added: → Option<&BasetenModelSettings>",
             "additive   operation `fork_conversation`: added: POST /v1/conversations/{conversation_id}/fork, conversations().fork → ForkConversationBuilder (2 members)",
         ]
     );
@@ -48,8 +51,8 @@ fn new_optional_query_parameters_are_additive() {
     assert_eq!(
         lines("2026-03-25-1addb37f7", "2026-03-26-2953a9f54"),
         [
-            "additive   query parameter `agent_id` of `fork_conversation`: added: String, optional",
-            "additive   query parameter `include_return_message_types` of `list_conversation_messages`: added: Vec<MessageType>, optional",
+            "additive   query parameter `agent_id` of `fork_conversation` (`conversations().fork`): added: String, optional",
+            "additive   query parameter `include_return_message_types` of `list_conversation_messages` (`conversations().list_messages`): added: Vec<MessageType>, optional",
         ]
     );
 }
@@ -69,7 +72,7 @@ fn a_changed_answer_and_a_removed_type_break() {
         breaking,
         [
             "breaking   union `LettaStreamingResponse`: removed (was by `message_type`)",
-            "breaking   `send()` of `send_conversation_message`: type LettaStreamingResponse → LettaResponse",
+            "breaking   `send()` of `send_conversation_message` (`conversations().send_message`): type LettaStreamingResponse → LettaResponse",
         ]
     );
 }
@@ -87,7 +90,9 @@ fn a_required_parameter_made_optional_and_removed_variants_break() {
             .map(|c| c.impact)
     };
     assert_eq!(
-        said("query parameter `agent_id` of `list_conversations`: now required → optional"),
+        said(
+            "query parameter `agent_id` of `list_conversations` (`conversations().list`): now required → optional"
+        ),
         Some(Impact::Breaking)
     );
     assert_eq!(

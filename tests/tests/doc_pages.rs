@@ -991,7 +991,8 @@ fn inner_extra(settings: &ModelSettings) -> Option<&Map<String, Value>> {
         ModelSettings::Baseten(s) => &s.extra,
         ModelSettings::OpenRouter(s) => &s.extra,
         ModelSettings::ChatGPTOAuth(s) => &s.extra,
-        ModelSettings::Unknown(_) => return None,
+        // `Unknown`, and a variant a newer crate adds (the union is `#[non_exhaustive]`).
+        _ => return None,
     })
 }
 

@@ -57,6 +57,13 @@ struct Built {
     surface: Surface,
 }
 
+/// What one transition gave: its row of the summary, its section of the page.
+struct Judged {
+    row: String,
+    section: String,
+    disagreements: usize,
+}
+
 /// The verdict on one line, or on one finding.
 struct Line {
     text: String,
@@ -106,7 +113,7 @@ pub fn command(args: &[String]) -> Result<ExitCode, String> {
         }
         let (old, new) = (&built[&transition.old.label], &built[&transition.new.label]);
         let findings = judge::run(&tool, &old.json, &new.json)?;
-        let section = judge_transition(
+        let judged = judge_transition(
             transition,
             (old, new),
             &findings,
@@ -114,14 +121,11 @@ pub fn command(args: &[String]) -> Result<ExitCode, String> {
             &scratch.join(format!("probes/{index}")),
             &scratch.join("target"),
         )?;
-        disagreements += section.1;
-        println!(
-            "{}: {} breaking, {} major findings, {} disagreements",
-            transition.name, section.2, section.3, section.1
-        );
-        sections.push(section.0);
+        disagreements += judged.disagreements;
+        println!("{}", judged.row);
+        sections.push(judged);
     }
-    let page = agreement_page(&sections, transitions.len(), disagreements);
+    let page = agreement_page(&sections, disagreements);
     let path = root.join("xtask/semver/AGREEMENT.md");
     if check {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
@@ -295,8 +299,7 @@ fn rustdoc_json(dir: &Path, target: &Path, out: &Path, package: &str) -> Result<
         .map_err(|e| format!("cannot copy {}: {e}", written.display()))
 }
 
-/// One transition's section of the page, its disagreements, its breaking lines and its
-/// major findings.
+/// One transition's row and section of the page.
 fn judge_transition(
     transition: &Transition,
     (old, new): (&Built, &Built),
@@ -304,7 +307,7 @@ fn judge_transition(
     lints: &BTreeMap<String, bool>,
     probe_dir: &Path,
     target: &Path,
-) -> Result<(String, usize, usize, usize), String> {
+) -> Result<Judged, String> {
     let changes = codegen::changes::compare(&old.surface, &new.surface);
     let breaking: Vec<&Change> = changes
         .iter()
@@ -440,18 +443,42 @@ fn judge_transition(
         );
     }
     section.push('\n');
-    Ok((section, disagreements, breaking.len(), major.len()))
+    let by_probe = lines
+        .iter()
+        .filter(|l| l.agrees && l.evidence.starts_with("a probe"))
+        .count();
+    let row = format!(
+        "| {} | {} | {} | {} | {} | {} | {} | {} |",
+        transition.name,
+        verdicts(Impact::Breaking),
+        verdicts(Impact::Additive),
+        verdicts(Impact::Compatible),
+        major.len(),
+        lines.iter().filter(|l| l.agrees).count() - by_probe,
+        by_probe,
+        disagreements
+    );
+    Ok(Judged {
+        row,
+        section,
+        disagreements,
+    })
 }
 
-fn agreement_page(sections: &[String], transitions: usize, disagreements: usize) -> String {
+fn agreement_page(judged: &[Judged], disagreements: usize) -> String {
+    let rows: String = judged.iter().map(|j| format!("{}\n", j.row)).collect();
+    let sections: String = judged.iter().map(|j| j.section.as_str()).collect();
     format!(
         "# The change report against cargo-semver-checks\n\n\
          Written by `cargo xtask semver` (see `xtask/src/semver/`); CI runs it with `--check`.\n\
-         For each transition: the report's verdicts, the major findings of cargo-semver-checks\n\
-         0.51.0 by lint, each breaking line with its evidence (the lints that found it, or a probe\n\
-         program that compiles against the old crate and fails against the new), and any major\n\
-         finding no breaking line accounts for.\n\n\
-         {transitions} transitions, {disagreements} disagreements.\n\n{}",
-        sections.concat()
+         For each transition: the report's verdicts, the findings of cargo-semver-checks 0.51.0\n\
+         whose lint asks for a major version, and how each breaking line is confirmed: by those\n\
+         lints, or by a probe program that compiles against the old crate and fails against the\n\
+         new one (the judge has no lint for a changed type). A disagreement is a breaking line\n\
+         nothing confirms, or a major finding no breaking line accounts for.\n\n\
+         {} transitions, {disagreements} disagreements.\n\n\
+         | transition | breaking | additive | compatible | major findings | confirmed by a lint | by a probe | disagreements |\n\
+         |---|---|---|---|---|---|---|---|\n{rows}\n## Each transition\n\n{sections}",
+        judged.len()
     )
 }

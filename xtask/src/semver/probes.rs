@@ -295,10 +295,11 @@ fn check(scratch: &Path, target: &Path, api: &Path, package: &str) -> Result<Vec
             continue;
         }
         for span in diagnostic["spans"].as_array().into_iter().flatten() {
-            if span["file_name"] == "src/lib.rs" {
-                if let Some(line) = span["line_start"].as_u64() {
-                    lines.push(line as usize);
-                }
+            if let (true, Some(line)) = (
+                span["file_name"] == "src/lib.rs",
+                span["line_start"].as_u64(),
+            ) {
+                lines.push(line as usize);
             }
         }
     }

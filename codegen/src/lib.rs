@@ -29,13 +29,11 @@ mod template;
 mod vocabulary;
 mod yaml;
 
-pub use error::{Error, Result, Warning};
+pub use error::{Error, ErrorKind, Location, Pointer, Result, Warning};
 pub use options::{File, Options};
 pub use select::Selection;
 
 use serde_json::Value;
-
-use crate::error::Pointer;
 
 /// Generates the whole crate: `Cargo.toml` and every file under `src/`.
 pub fn generate(text: &str, options: &Options) -> Result<Vec<File>> {
@@ -108,7 +106,7 @@ fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
         Err(mut e) => {
             // Reading consumed the document: normalise it again to find the failing place.
             let (doc, _) = normalised_here(text, selection)?;
-            e.pointer = openapi_read::narrow(&doc, Pointer::from_fragment(&e.pointer)).into();
+            e.pointer = openapi_read::narrow(&doc, e.pointer.clone());
             return Err(moves.relocate(e));
         }
     };

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::error::{Error, Pointer, Result};
+use crate::error::{Error, Location, Pointer, Result};
 
 /// Parses a document, JSON or YAML (told apart by content: JSON starts with `{` or `[`), and
 /// checks its `openapi` version: the passes after this
@@ -32,7 +32,16 @@ fn parse_json(text: &str) -> Result<Value> {
             Err(located) => Pointer::of_serde_path(located.path()),
             Ok(_) => Pointer::root(),
         };
-        Error::at(pointer.to_string(), format!("not valid JSON: {e}"))
+        let at = Location {
+            line: e.line(),
+            column: e.column(),
+        };
+        // serde_json ends its message with the position, which the error now holds.
+        let shown = e.to_string();
+        let message = shown
+            .strip_suffix(&format!(" at line {} column {}", at.line, at.column))
+            .unwrap_or(&shown);
+        Error::syntax(pointer, format!("not valid JSON: {message}"), at)
             .hint("the generator reads OpenAPI documents in JSON or YAML form")
     })
 }

@@ -6,17 +6,17 @@
 
 use saphyr_parser::{Event, Parser};
 
-use crate::error::{Error, Pointer};
+use crate::error::{Error, Location, Pointer};
 
-/// The error, with the line and column of its place added to the message when the text has
+/// The error, with the line and column of its place when it has none yet and the text has
 /// that place (or a place that holds it) below the document's root.
 pub(crate) fn with_line_and_column(text: &str, error: Error) -> Error {
-    if error.message.contains(" at line ") {
+    if error.location.is_some() {
         return error;
     }
     match line_and_column(text, &error.pointer) {
         Some((line, column)) => Error {
-            message: format!("{} at line {line} column {column}", error.message),
+            location: Some(Location { line, column }),
             ..error
         },
         None => error,

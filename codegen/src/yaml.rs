@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 use serde_json::{Map, Number, Value};
 
-use crate::error::{Error, Pointer, Result};
+use crate::error::{Error, Location, Pointer, Result};
 
 /// Deeper than this is refused, as `serde_json` refuses JSON nested past 128 levels.
 pub const MAX_DEPTH: usize = 128;
@@ -158,13 +158,13 @@ impl Builder {
     }
 
     fn error(&self, message: &str, at: &Marker, hint: Option<&str>) -> Error {
-        let error = Error::at(
-            self.pointer().to_string(),
-            format!(
-                "not valid YAML: {message} at line {} column {}",
-                at.line(),
-                at.col() + 1
-            ),
+        let error = Error::syntax(
+            self.pointer(),
+            format!("not valid YAML: {message}"),
+            Location {
+                line: at.line(),
+                column: at.col() + 1,
+            },
         );
         match hint {
             Some(hint) => error.hint(hint),
@@ -411,7 +411,8 @@ mod tests {
         let e =
             parse("openapi: 3.1.0\ninfo:\n  title: [unclosed\n  version: 1\n").expect_err("bad");
         assert_eq!(e.pointer, "#/info/title/0");
-        assert!(e.message.contains("line 4"), "{e}");
+        assert_eq!(e.location.map(|at| at.line), Some(4), "{e}");
+        assert_eq!(e.kind, crate::error::ErrorKind::Syntax);
         let e = parse("a: 1\n---\nb: 2\n").expect_err("two documents");
         assert!(e.message.contains("more than one"), "{e}");
     }

@@ -155,11 +155,7 @@ fn every_hostile_document_is_generated_or_refused_with_its_place() {
                 case.name,
                 error.pointer
             );
-            let said = format!(
-                "{} {}",
-                error.message,
-                error.hint.clone().unwrap_or_default()
-            );
+            let said = error.to_string();
             assert!(
                 said.contains(contains),
                 "{}: `{error}` does not say `{contains}`",

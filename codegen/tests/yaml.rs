@@ -1,7 +1,7 @@
 //! YAML documents: the same description in YAML generates byte for byte what its JSON does,
 //! and YAML errors name the place as JSON errors do, with line and column.
 
-use codegen::{Options, Selection};
+use codegen::{ErrorKind, Location, Options, Selection};
 use serde_json::Value;
 
 fn schema_text() -> String {
@@ -115,7 +115,9 @@ fn yaml_errors_name_the_place_line_and_column() {
     let e = codegen::generate(text, &options()).expect_err("a syntax error");
     assert_eq!(e.pointer, "#/paths/~1a/get/responses/0", "{e}");
     assert!(e.message.contains("not valid YAML"), "{e}");
-    assert!(e.message.contains("line 7 column"), "{e}");
+    assert_eq!(e.kind, ErrorKind::Syntax);
+    assert_eq!(e.location.map(|at| at.line), Some(7), "{e}");
+    assert!(e.to_string().contains("at line 7 column"), "{e}");
 
     // Past the reading, YAML documents get the errors JSON documents get.
     let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n";
@@ -124,7 +126,16 @@ fn yaml_errors_name_the_place_line_and_column() {
         e.pointer,
         "#/paths/~1a/get/responses/200/content/application~1json/schema/$ref"
     );
-    assert!(e.message.ends_with("at line 11 column 24"), "{e}");
+    assert_eq!(
+        e.location,
+        Some(Location {
+            line: 11,
+            column: 24
+        }),
+        "{e}"
+    );
+    assert_eq!(e.kind, ErrorKind::Document);
+    assert!(e.to_string().contains("points nowhere at line 11 column 24 ("), "{e}");
 
     // And so does what only openapiv3 finds, placed at the keyword.
     let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  code:\n                    type: string\n                    pattern: 0\n";
@@ -133,7 +144,14 @@ fn yaml_errors_name_the_place_line_and_column() {
         e.pointer,
         "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/code/pattern"
     );
-    assert!(e.message.ends_with("at line 16 column 21"), "{e}");
+    assert_eq!(
+        e.location,
+        Some(Location {
+            line: 16,
+            column: 21
+        }),
+        "{e}"
+    );
 }
 
 #[test]
@@ -144,5 +162,7 @@ fn json_errors_name_the_place_too() {
     )
     .expect_err("a trailing comma");
     assert_eq!(e.pointer, "#/info", "{e}");
-    assert!(e.message.contains("line 1 column"), "{e}");
+    assert_eq!(e.kind, ErrorKind::Syntax);
+    assert_eq!(e.location.map(|at| at.line), Some(1), "{e}");
+    assert!(e.to_string().contains("at line 1 column"), "{e}");
 }

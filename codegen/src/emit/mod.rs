@@ -32,11 +32,8 @@ pub fn format_file(tokens: TokenStream, source: &str, what: &str) -> Result<Stri
 /// Parses tokens as a file and pretty-prints them.
 pub(super) fn format_items(tokens: TokenStream, what: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::at(
-            "#",
-            format!("internal: the {what} did not form valid Rust ({e})"),
-        )
-        .hint("this is a generator bug; please report it with the input document")
+        Error::internal("#", format!("the {what} did not form valid Rust ({e})"))
+            .hint("this is a generator bug; please report it with the input document")
     })?;
     Ok(prettyplease::unparse(&file))
 }

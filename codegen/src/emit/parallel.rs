@@ -39,8 +39,6 @@ pub fn run<T: Send>(jobs: &[Box<dyn Fn() -> Result<T> + Sync + '_>]) -> Result<V
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     slots
         .into_iter()
-        .map(|slot| {
-            slot.unwrap_or_else(|| Err(crate::Error::at("#", "internal: a job did not run")))
-        })
+        .map(|slot| slot.unwrap_or_else(|| Err(crate::Error::internal("#", "a job did not run"))))
         .collect()
 }

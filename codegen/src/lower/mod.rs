@@ -138,9 +138,9 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, Method)]) -> Result<Mod
             .enumerate()
             .map(|(i, t)| {
                 t.ok_or_else(|| {
-                    Error::at(
+                    Error::internal(
                         lowerer.origins[i].clone(),
-                        "internal: a reserved type was never defined",
+                        "a reserved type was never defined",
                     )
                 })
             })

@@ -23,7 +23,7 @@ impl Moves {
         for (component, original) in self.moves.iter().rev() {
             if let Some(rest) = error.pointer.strip_prefix(component.as_str()) {
                 if rest.is_empty() || rest.starts_with('/') {
-                    error.pointer = format!("{original}{rest}");
+                    error.pointer = format!("{original}{rest}").into();
                 }
             }
         }

@@ -144,12 +144,11 @@ fn work(
         }
         Ok(Err(error)) => {
             answer["kind"] = json!("refused");
-            answer["pointer"] = json!(error.pointer);
-            let mut message = error.message.clone();
-            if let Some(hint) = &error.hint {
-                message.push_str(&format!(" ({hint})"));
-            }
-            answer["message"] = json!(message);
+            answer["pointer"] = json!(error.pointer.as_str());
+            // What the error says after its place: message, line and column, hint.
+            let shown = error.to_string();
+            let prefix = format!("{}: ", error.pointer);
+            answer["message"] = json!(shown.strip_prefix(&prefix).unwrap_or(&shown));
         }
         Err(_) => {
             let message = last_panic

@@ -116,7 +116,7 @@ impl Lowerer<'_> {
             if let Some((first, first_declared)) = seen_ids.get(&wanted) {
                 if declared.is_some() && *first_declared {
                     self.warnings.push(Warning {
-                        pointer: at.join("operationId").into(),
+                        pointer: at.join("operationId"),
                         message: format!(
                             "operationId `{wanted}` is also used at {first}; this operation's \
                              is `{operation_id}` here"

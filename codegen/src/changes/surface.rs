@@ -339,6 +339,7 @@ impl Surface {
         for id in &model.order {
             type_items(model, *id, &mut items);
         }
+        declared_error_items(model, &mut items);
         for op in &model.operations {
             operation_items(model, op, &mut items);
         }
@@ -481,6 +482,24 @@ fn field_item(model: &Model, owner: &str, f: &Field) -> Item {
         presence: presence.to_owned(),
         wire: f.wire.clone(),
     }
+}
+
+/// The client's `DeclaredError` enum (`#[non_exhaustive]`) and its arm for each error body
+/// the operations declare.
+fn declared_error_items(model: &Model, items: &mut Vec<Item>) {
+    let owner = "DeclaredError".to_owned();
+    items.push(Item::Type {
+        name: owner.clone(),
+        kind: "union by status".to_owned(),
+        built: false,
+        non_exhaustive: true,
+    });
+    items.extend(model.errors.variants.iter().map(|v| Item::Variant {
+        owner: owner.clone(),
+        name: v.name.clone(),
+        ty: format!("Box<{}>", ty_name(model, &v.ty)),
+        tag: None,
+    }));
 }
 
 /// An operation and its parameters, body and answers.

@@ -75,6 +75,7 @@ const PRELUDE: &str = "\
 //! Probes written by `cargo xtask semver`: each uses an item of the old crate as a user would.
 #![allow(dead_code, unused_imports, unused_variables, unused_mut, clippy::all)]
 use api::models::*;
+use api::client::DeclaredError;
 use api::{Patch, Timestamp};
 use std::collections::BTreeMap;
 ";

@@ -11,7 +11,9 @@ use std::io::{Read, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use letta_conversations::models::Conversation;
+use futures_util::StreamExt;
+use letta_conversations::client::EventStream;
+use letta_conversations::models::{Conversation, StreamEvent};
 use letta_conversations::{Client, Error};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -361,4 +363,41 @@ async fn a_large_list_is_held_once_while_it_decodes() {
         share < MAX_SHARE,
         "{share:.3} bytes per byte beyond decoding"
     );
+}
+
+#[tokio::test]
+async fn a_large_event_is_decoded_where_it_arrived() {
+    // One 20 MB `data:` line in 8 KiB chunks, as a stream arrives: the event is given to the
+    // decoder from the parser's buffer, not copied out of it first.
+    let _turn = TURN.lock().await;
+    let size = 20_000_000;
+    let frame = format!(
+        r#"data: {{"id":"m-1","date":"2026-03-26T10:00:00Z","message_type":"assistant_message","content":"{}"}}"#,
+        "x".repeat(size)
+    );
+    let body = Arc::new(format!("{frame}\n\ndata: [DONE]\n\n").into_bytes());
+    // Each chunk made as it is read, so that the measurement sees what the stream holds.
+    const CHUNK: usize = 8 * 1024;
+    let source = body.clone();
+    let chunks = (0..body.len().div_ceil(CHUNK)).map(move |index| {
+        let piece = &source[index * CHUNK..source.len().min((index + 1) * CHUNK)];
+        Ok::<_, reqwest::Error>(bytes::Bytes::copy_from_slice(piece))
+    });
+    let stream = EventStream::<StreamEvent>::from_bytes(futures_util::stream::iter(chunks));
+    let (events, peak, _) = measured(stream.collect::<Vec<_>>()).await;
+    assert_eq!(events.len(), 1);
+    assert!(events[0].is_ok(), "decodes");
+    drop(events);
+    let data = &frame.as_bytes()["data: ".len()..];
+    let (_, decode_peak) = measured_now(|| decode::<StreamEvent>(data));
+    let share = client_share(peak, decode_peak, size);
+    println!(
+        "one {} MB event: peak {:.1} MiB, decoding from memory {:.1} MiB, the stream's share {share:.3} per byte",
+        size / 1_000_000,
+        peak as f64 / MIB as f64,
+        decode_peak as f64 / MIB as f64
+    );
+    // The line buffer, grown by doubling (32 MiB for 20 MB, counted with its copies' peak);
+    // a copy of the event beside it would add 1.
+    assert!(share < 2.0, "{share:.3} bytes per byte beyond decoding");
 }

@@ -66,6 +66,9 @@ pub(super) struct Parser {
     /// The byte-order mark a stream may start with is behind us.
     started: bool,
     data: Vec<u8>,
+    /// The event's data while it is one line still in `buffer`: given out from there, and
+    /// copied into `data` only when a second line comes or the buffer is about to move.
+    in_buffer: Option<std::ops::Range<usize>>,
     has_data: bool,
     name: String,
     /// The last event returned; its fields are cleared at the next call.
@@ -80,6 +83,7 @@ impl Parser {
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
+        self.keep_data();
         if self.start > 0 {
             // What is left is the unfinished line, begun after the last line end found, so
             // within the last push: moving it to the front keeps the work linear.
@@ -101,6 +105,7 @@ impl Parser {
                 self.data = Vec::new();
             }
             self.data.clear();
+            self.in_buffer = None;
             self.has_data = false;
             self.name.clear();
         }
@@ -140,34 +145,43 @@ impl Parser {
                 }
                 self.returned = true;
                 let name = (!self.name.is_empty()).then_some(self.name.as_str());
-                return Ok(Some(Event { name, data: &self.data }));
+                let data = match &self.in_buffer {
+                    Some(range) => &self.buffer[range.clone()],
+                    None => &self.data,
+                };
+                return Ok(Some(Event { name, data }));
             }
-            let line = &self.buffer[line];
-            if line[0] == b':' {
+            let text = &self.buffer[line.clone()];
+            if text[0] == b':' {
                 continue;
             }
-            let (field, value) = match memchr::memchr(b':', line) {
-                Some(colon) => {
-                    let value = &line[colon + 1..];
-                    (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
-                }
-                None => (line, &line[line.len()..]),
+            // The field's end and the value's start, within the line.
+            let (field_end, value_start) = match memchr::memchr(b':', text) {
+                Some(colon) if text.get(colon + 1) == Some(&b' ') => (colon, colon + 2),
+                Some(colon) => (colon, colon + 1),
+                None => (text.len(), text.len()),
             };
-            match field {
+            let value = line.start + value_start..line.end;
+            match &text[..field_end] {
                 b"data" => {
-                    let size = self.data.len() + usize::from(self.has_data) + value.len();
+                    let size = self.data_len() + usize::from(self.has_data) + value.len();
                     Limits::check(self.limits.event, StreamLimit::Event, size)?;
                     if self.has_data {
+                        self.keep_data();
                         self.data.push(b'\n');
+                        self.data.extend_from_slice(&self.buffer[value]);
+                    } else {
+                        self.in_buffer = Some(value);
                     }
-                    self.data.extend_from_slice(value);
                     self.has_data = true;
                 }
                 b"event" => {
                     self.name.clear();
-                    self.name.push_str(&String::from_utf8_lossy(value));
+                    self.name.push_str(&String::from_utf8_lossy(&self.buffer[value]));
                 }
-                b"id" if !value.contains(&0) => self.last_id = Some(String::from_utf8_lossy(value).into_owned()),
+                b"id" if !self.buffer[value.clone()].contains(&0) => {
+                    self.last_id = Some(String::from_utf8_lossy(&self.buffer[value]).into_owned());
+                }
                 _ => {}
             }
         }
@@ -175,16 +189,28 @@ impl Parser {
 }
 
 impl Parser {
+    /// The event's data so far, in bytes.
+    fn data_len(&self) -> usize {
+        self.in_buffer.as_ref().map_or(self.data.len(), |range| range.len())
+    }
+
+    /// Copies the event's data out of `buffer`, before the buffer moves or a line is added.
+    fn keep_data(&mut self) {
+        if let Some(range) = self.in_buffer.take() {
+            self.data.extend_from_slice(&self.buffer[range]);
+        }
+    }
+
     /// Checks what waits for its line end: a `data` line counts toward its event already, and
     /// every line toward what is held with the event's data so far.
     fn check_unfinished(&self) -> Result<(), Overflow> {
         let line = &self.buffer[self.start.min(self.buffer.len())..];
         if let Some(value) = line.strip_prefix(b"data:") {
             let value = value.strip_prefix(b" ").unwrap_or(value);
-            let size = self.data.len() + usize::from(self.has_data) + value.len();
+            let size = self.data_len() + usize::from(self.has_data) + value.len();
             Limits::check(self.limits.event, StreamLimit::Event, size)?;
         }
-        let held = line.len() + self.data.len() + self.name.len();
+        let held = line.len() + self.data_len() + self.name.len();
         Limits::check(self.limits.buffered, StreamLimit::Buffered, held)
     }
 }

@@ -1,5 +1,5 @@
 //! Hand-written HTTP support for the generated client: configuration, per-call options, retries
-//! and timeouts, errors, Server-Sent Events and pagination. Copied into every generated crate
+//! and timeouts, size limits, errors, Server-Sent Events and pagination. Copied into every generated crate
 //! by the generator.
 //!
 //! Each job has a file of its own under `client_runtime/`; this root only names them and
@@ -23,8 +23,8 @@ pub mod private;
 
 pub use client::{Client, ClientBuilder, HOSTED_BASE_URL, LOCAL_BASE_URL};
 pub use error::{
-    ApiError, Attempts, DecodeError, Error, ErrorBody, Stopped, StreamError, TimeoutError, TimeoutKind, TransportError,
-    Truncation,
+    ApiError, Attempts, DecodeError, Error, ErrorBody, Stopped, StreamError, StreamLimit, TimeoutError, TimeoutKind,
+    TooLargeError, TransportError, Truncation,
 };
 pub use events::EventStream;
 pub use options::{CallOptions, RequestOptions};

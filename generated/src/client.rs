@@ -12,8 +12,8 @@
 pub use crate::client_runtime::{
     ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error,
     ErrorBody, EventStream, RequestOptions, RetryPolicy, Stopped, StreamError,
-    TimeoutError, TimeoutKind, TransportError, Truncation, HOSTED_BASE_URL,
-    LOCAL_BASE_URL,
+    StreamLimit, TimeoutError, TimeoutKind, TooLargeError, TransportError, Truncation,
+    HOSTED_BASE_URL, LOCAL_BASE_URL,
 };
 /// The error bodies the schema declares, decoded when an error answer fits one.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,8 +1,9 @@
 //! The client against misbehaving servers on 127.0.0.1 (raw TCP, so any fault can be made):
 //! answers that stall or trickle, connections reset before and after the request, stale
-//! keep-alive connections, cut chunked streams, comment keep-alives, a huge single event, and
-//! sends that fail, with the server counting what it received. Limits are a fraction of a
-//! second, and every server loop is bounded.
+//! keep-alive connections, cut chunked streams, comment keep-alives, a huge single event,
+//! answers and events past their size limits, redirects and oversized headers, and sends that
+//! fail, with the server counting what it received. Limits are a fraction of a second, and
+//! every server loop is bounded. Memory bounds are measured in `memory.rs`.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use letta_conversations::client::{
-    CallOptions, RetryPolicy, Stopped, StreamError, TimeoutKind, Truncation,
+    CallOptions, RetryPolicy, Stopped, StreamError, StreamLimit, TimeoutKind, Truncation,
 };
 use letta_conversations::models::{
     ConversationMessageRequest, ConversationMessageRequestInput, StreamEvent,
@@ -823,4 +824,438 @@ async fn hostile_waits_and_limits_too_long_for_the_clock_do_not_panic() {
             (_, other) => panic!("{header}: {other:?}"),
         }
     }
+}
+
+// Size limits.
+
+/// The client's default limit of a buffered answer.
+const DEFAULT_LIMIT: usize = 64 << 20;
+
+/// A conversation whose `summary` makes the whole body exactly `size` bytes.
+fn conversation_of_size(size: usize) -> Vec<u8> {
+    let head =
+        br#"{"id":"conv-1","agent_id":"agent-1","created_at":"2026-03-26T10:00:00Z","summary":""#;
+    let tail = br#""}"#;
+    let mut body = Vec::with_capacity(size);
+    body.extend_from_slice(head);
+    body.resize(size - tail.len(), b'x');
+    body.extend_from_slice(tail);
+    body
+}
+
+/// Answers every request with `body` (`Content-Length` declared unless `chunked`), written in
+/// 64 KiB pieces, and counts the body bytes the socket took.
+async fn answering_body(
+    status: &'static str,
+    body: Arc<Vec<u8>>,
+    chunked: bool,
+) -> (Local, Arc<AtomicUsize>) {
+    let written = Arc::new(AtomicUsize::new(0));
+    let counter = written.clone();
+    let local = serve(move |mut conn| {
+        let body = body.clone();
+        let written = counter.clone();
+        async move {
+            for _ in 0..MAX_REQUESTS {
+                if conn.request().await.is_none() {
+                    return;
+                }
+                let framing = if chunked {
+                    "Transfer-Encoding: chunked".to_owned()
+                } else {
+                    format!("Content-Length: {}", body.len())
+                };
+                let head = format!(
+                    "HTTP/1.1 {status}\r\nContent-Type: application/json\r\n{framing}\r\n\r\n"
+                );
+                if !conn.write(head.as_bytes()).await {
+                    return;
+                }
+                for piece in body.chunks(64 * 1024) {
+                    let sent = if chunked {
+                        let mut out = format!("{:x}\r\n", piece.len()).into_bytes();
+                        out.extend_from_slice(piece);
+                        out.extend_from_slice(b"\r\n");
+                        conn.write(&out).await
+                    } else {
+                        conn.write(piece).await
+                    };
+                    if !sent {
+                        return;
+                    }
+                    written.fetch_add(piece.len(), Ordering::SeqCst);
+                }
+                if chunked && !conn.write(b"0\r\n\r\n").await {
+                    return;
+                }
+            }
+        }
+    })
+    .await;
+    (local, written)
+}
+
+fn too_large(error: &Error) -> &letta_conversations::client::TooLargeError {
+    match error {
+        Error::TooLarge(too_large) => too_large,
+        other => panic!("not a size error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_answer_above_the_default_limit_is_refused_as_soon_as_it_passes_it() {
+    for chunked in [false, true] {
+        // 16 MiB over the limit, so that the server is still writing when the client stops.
+        let body = Arc::new(conversation_of_size(DEFAULT_LIMIT + (16 << 20)));
+        let (local, written) = answering_body("200 OK", body.clone(), chunked).await;
+        let client = Client::builder(&local.base).build().expect("client");
+        let error = client
+            .conversations()
+            .retrieve("conv-1")
+            .send()
+            .await
+            .expect_err("too large");
+        let too_large = too_large(&error);
+        assert_eq!(
+            (too_large.status, too_large.limit),
+            (200, DEFAULT_LIMIT as u64)
+        );
+        assert!(
+            too_large.seen > too_large.limit && too_large.seen <= too_large.limit + (1 << 20),
+            "stopped within a chunk of the limit: {}",
+            too_large.seen
+        );
+        assert_eq!(
+            attempts(&error),
+            (1, Stopped::Final),
+            "the same answer would come again"
+        );
+        assert_eq!(local.requests(), 1);
+        let text = error.to_string();
+        assert!(
+            text.contains(&DEFAULT_LIMIT.to_string()) && text.contains(&too_large.seen.to_string()),
+            "the message names the limit and the bytes seen: {text}"
+        );
+        // The socket took part of the rest at most: the client did not read it all.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            written.load(Ordering::SeqCst) < body.len(),
+            "chunked {chunked}: the whole body was written"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_answer_just_under_the_default_limit_decodes() {
+    for chunked in [false, true] {
+        let body = Arc::new(conversation_of_size(DEFAULT_LIMIT));
+        let (local, _) = answering_body("200 OK", body, chunked).await;
+        let client = Client::builder(&local.base).build().expect("client");
+        let found = client
+            .conversations()
+            .retrieve("conv-1")
+            .send()
+            .await
+            .expect("exactly at the limit");
+        let summary = found.summary.expect("summary");
+        assert!(summary.len() > DEFAULT_LIMIT - 200, "{}", summary.len());
+    }
+}
+
+#[tokio::test]
+async fn the_size_limit_is_set_per_client_and_per_call() {
+    let body = Arc::new(conversation_of_size(4000));
+    let (local, _) = answering_body("200 OK", body, false).await;
+    let client = Client::builder(&local.base)
+        .max_response_bytes(Some(3999))
+        .build()
+        .expect("client");
+    let conversations = client.conversations();
+    let error = conversations
+        .retrieve("conv-1")
+        .send()
+        .await
+        .expect_err("the client's limit");
+    assert_eq!(too_large(&error).limit, 3999);
+    assert_eq!(too_large(&error).seen, 4000);
+    for limit in [Some(4000), None] {
+        conversations
+            .retrieve("conv-1")
+            .max_response_bytes(limit)
+            .send()
+            .await
+            .expect("this call's limit");
+    }
+    let error = Client::builder(&local.base)
+        .build()
+        .expect("client")
+        .conversations()
+        .retrieve("conv-1")
+        .max_response_bytes(Some(100))
+        .send()
+        .await
+        .expect_err("a call's limit below the client's");
+    assert_eq!(too_large(&error).limit, 100);
+}
+
+#[tokio::test]
+async fn an_error_answer_is_bounded_too() {
+    let body = Arc::new(vec![b'x'; 1 << 20]);
+    let (local, _) = answering_body("500 Internal Server Error", body, true).await;
+    let error = client(&local)
+        .conversations()
+        .retrieve("conv-1")
+        .max_response_bytes(Some(1000))
+        .send()
+        .await
+        .expect_err("too large");
+    assert_eq!(too_large(&error).status, 500);
+    assert_eq!(error.status(), Some(500));
+    assert!(!error.is_retryable());
+}
+
+/// A stream of one reasoning event (`seq_id` 3), then `event` as the server writes it, in
+/// 16 KiB chunks, then `[DONE]`.
+async fn stream_with(event: Vec<u8>) -> Local {
+    let event = Arc::new(event);
+    serve(move |mut conn| {
+        let event = event.clone();
+        async move {
+            if conn.request().await.is_none() {
+                return;
+            }
+            conn.write(SSE_HEAD.as_bytes()).await;
+            conn.write(&chunk(&format!("data: {}\n\n", reasoning(3))))
+                .await;
+            for piece in event.chunks(16 * 1024) {
+                let mut out = format!("{:x}\r\n", piece.len()).into_bytes();
+                out.extend_from_slice(piece);
+                out.extend_from_slice(b"\r\n");
+                if !conn.write(&out).await {
+                    return;
+                }
+            }
+            conn.write(&chunk("\n\ndata: [DONE]\n\n")).await;
+            conn.write(b"0\r\n\r\n").await;
+        }
+    })
+    .await
+}
+
+fn assistant_event(content: &str) -> String {
+    format!(
+        r#"{{"id":"m-1","date":"2026-03-26T10:00:00Z","message_type":"assistant_message","content":"{content}"}}"#
+    )
+}
+
+/// The items of a stream with these limits for the call.
+async fn limited_items(
+    local: &Local,
+    event: Option<u64>,
+    buffered: Option<u64>,
+) -> Vec<Result<StreamEvent, Error>> {
+    client(local)
+        .conversations()
+        .retrieve_stream("conv-1")
+        .max_event_bytes(event)
+        .max_stream_buffer_bytes(buffered)
+        .stream()
+        .await
+        .expect("the stream starts")
+        .collect()
+        .await
+}
+
+fn stream_too_large(items: &[Result<StreamEvent, Error>]) -> (StreamLimit, u64, u64) {
+    assert_eq!(items.len(), 2, "the event before, then the error");
+    assert!(items[0].is_ok(), "{:?}", items[0]);
+    match &items[1] {
+        Err(Error::Stream(StreamError::TooLarge {
+            kind,
+            limit,
+            seen,
+            events,
+            last_event_id,
+            ..
+        })) => {
+            assert_eq!(*events, 1);
+            assert_eq!(last_event_id.as_deref(), Some("3"), "where to resume");
+            (*kind, *limit, *seen)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_event_past_its_limit_ends_the_stream_after_the_events_before_it() {
+    const LIMIT: u64 = 1 << 20;
+    // In one `data:` line of 4 MB: the error comes while the line is still arriving.
+    let one_line = format!("data: {}", assistant_event(&"x".repeat(4_000_000)));
+    // In 64-byte `data:` lines: the event grows line by line.
+    let mut many_lines = String::new();
+    for line in assistant_event(&"x".repeat(4_000_000))
+        .as_bytes()
+        .chunks(64)
+    {
+        many_lines.push_str("data: ");
+        many_lines.push_str(std::str::from_utf8(line).expect("ASCII"));
+        many_lines.push('\n');
+    }
+    for event in [one_line, many_lines] {
+        let local = stream_with(event.into_bytes()).await;
+        let items = limited_items(&local, Some(LIMIT), None).await;
+        let (kind, limit, seen) = stream_too_large(&items);
+        assert_eq!((kind, limit), (StreamLimit::Event, LIMIT));
+        assert!(
+            seen > LIMIT && seen < LIMIT + (1 << 20),
+            "stopped within a chunk: {seen}"
+        );
+        let text = items[1].as_ref().map(drop).expect_err("error").to_string();
+        assert!(
+            text.contains(&LIMIT.to_string()) && text.contains(&seen.to_string()),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn what_is_held_waiting_for_an_event_end_is_bounded() {
+    const LIMIT: u64 = 1 << 20;
+    // A comment line that never ends carries no event, but it is held all the same.
+    let comment = format!(": {}", "x".repeat(4_000_000));
+    let local = stream_with(comment.into_bytes()).await;
+    let items = limited_items(&local, None, Some(LIMIT)).await;
+    let (kind, limit, seen) = stream_too_large(&items);
+    assert_eq!((kind, limit), (StreamLimit::Buffered, LIMIT));
+    assert!(seen > LIMIT && seen < LIMIT + (1 << 20), "{seen}");
+}
+
+#[tokio::test]
+async fn the_stream_limits_are_set_per_client_and_lifted_per_call() {
+    let event = format!("data: {}", assistant_event(&"x".repeat(100_000)));
+    let local = stream_with(event.into_bytes()).await;
+    let client = Client::builder(&local.base)
+        .max_event_bytes(Some(50_000))
+        .build()
+        .expect("client");
+    let items: Vec<_> = client
+        .conversations()
+        .retrieve_stream("conv-1")
+        .stream()
+        .await
+        .expect("starts")
+        .collect()
+        .await;
+    assert_eq!(stream_too_large(&items).0, StreamLimit::Event);
+    let items: Vec<_> = client
+        .conversations()
+        .retrieve_stream("conv-1")
+        .max_event_bytes(Some(200_000))
+        .stream()
+        .await
+        .expect("starts")
+        .collect()
+        .await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+}
+
+// What hyper and reqwest already hold, kept holding.
+
+#[tokio::test]
+async fn a_redirect_to_another_port_drops_the_token() {
+    let target = serve(|mut conn| async move {
+        if let Some(head) = conn.request().await {
+            let answer = if head.contains("\r\nauthorization:") {
+                json_answer("401 Unauthorized", r#"{"detail":"token leaked"}"#, "")
+            } else {
+                ok(CONVERSATION)
+            };
+            conn.write(&answer).await;
+        }
+    })
+    .await;
+    let location = format!("Location: {}/v1/conversations/conv-1\r\n", target.base);
+    let origin = answering(json_answer("302 Found", "", &location)).await;
+    let client = Client::builder(&origin.base)
+        .token("secret")
+        .build()
+        .expect("client");
+    let found = client
+        .conversations()
+        .retrieve("conv-1")
+        .send()
+        .await
+        .expect("followed without the token");
+    assert_eq!(found.id, "conv-1");
+    assert_eq!((origin.requests(), target.requests()), (1, 1));
+}
+
+#[tokio::test]
+async fn a_redirect_loop_ends_with_an_error() {
+    let local = answering(json_answer(
+        "302 Found",
+        "",
+        "Location: /v1/conversations/conv-1\r\n",
+    ))
+    .await;
+    let error = client(&local)
+        .conversations()
+        .retrieve("conv-1")
+        .max_retries(0)
+        .send()
+        .await
+        .expect_err("a loop");
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert!(
+        local.requests() <= 11,
+        "reqwest follows 10: {}",
+        local.requests()
+    );
+}
+
+#[tokio::test]
+async fn a_4_mb_header_is_refused() {
+    let header = format!("X-Big: {}\r\n", "x".repeat(4 << 20));
+    let local = answering(json_answer("200 OK", CONVERSATION, &header)).await;
+    let error = client(&local)
+        .conversations()
+        .retrieve("conv-1")
+        .max_retries(0)
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+}
+
+#[tokio::test]
+async fn headers_trickled_a_byte_at_a_time_end_at_the_timeout() {
+    let local = serve(|mut conn| async move {
+        if conn.request().await.is_none() {
+            return;
+        }
+        let head = format!("HTTP/1.1 200 OK\r\n{}", "X-Slow: y\r\n".repeat(1000));
+        for byte in head.bytes() {
+            if !conn.write(&[byte]).await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    let started = Instant::now();
+    let error = client(&local)
+        .conversations()
+        .retrieve("conv-1")
+        .max_retries(0)
+        .timeout(Some(Duration::from_millis(500)))
+        .send()
+        .await
+        .expect_err("never a whole head");
+    assert!(matches!(error, Error::Timeout(_)), "{error:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
 }

@@ -162,8 +162,8 @@ pub fn emit(model: &Model) -> (TokenStream, String) {
 
         pub use crate::client_runtime::{
             ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error, ErrorBody,
-            EventStream, RequestOptions, RetryPolicy, Stopped, StreamError, TimeoutError, TimeoutKind,
-            TransportError, Truncation, HOSTED_BASE_URL, LOCAL_BASE_URL,
+            EventStream, RequestOptions, RetryPolicy, Stopped, StreamError, StreamLimit, TimeoutError,
+            TimeoutKind, TooLargeError, TransportError, Truncation, HOSTED_BASE_URL, LOCAL_BASE_URL,
         };
 
         #declared

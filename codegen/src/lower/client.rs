@@ -9,7 +9,7 @@ use crate::naming::{self, Scope};
 
 /// Names the generated client module defines or imports itself, which no group or builder may
 /// take (the builders' module glob-imports them).
-const CLIENT_ITEMS: [&str; 20] = [
+const CLIENT_ITEMS: [&str; 22] = [
     "Client",
     "ClientBuilder",
     "Error",
@@ -25,8 +25,10 @@ const CLIENT_ITEMS: [&str; 20] = [
     "RetryPolicy",
     "Stopped",
     "StreamError",
+    "StreamLimit",
     "TimeoutError",
     "TimeoutKind",
+    "TooLargeError",
     "TransportError",
     "Truncation",
     "Request",

@@ -15,7 +15,7 @@ use crate::vocabulary::{self, Method};
 
 /// A builder's own fields (`body`, `client`, `options`) and methods (sending, and those of
 /// `CallOptions`): a parameter of one of these names takes a number (`client_2`).
-const BUILDER_MEMBERS: [&str; 14] = [
+const BUILDER_MEMBERS: [&str; 17] = [
     "body",
     "client",
     "options",
@@ -30,6 +30,9 @@ const BUILDER_MEMBERS: [&str; 14] = [
     "timeout",
     "deadline",
     "stream_idle_timeout",
+    "max_response_bytes",
+    "max_event_bytes",
+    "max_stream_buffer_bytes",
 ];
 
 /// An operation as declared, before the client's decisions.

@@ -35,7 +35,19 @@ pub(super) struct Settings {
     pub(super) timeout: Option<Duration>,
     pub(super) deadline: Option<Duration>,
     pub(super) stream_idle_timeout: Option<Duration>,
+    pub(super) max_response_bytes: Option<u64>,
+    pub(super) max_event_bytes: Option<u64>,
+    pub(super) max_stream_buffer_bytes: Option<u64>,
 }
+
+/// 64 MiB: the largest answers are pages (50 conversations or 100 messages by default), a few
+/// hundred KB of text, or a few MB with inline base64 images; this leaves room for a page of
+/// large images while a runaway answer or a decompression bomb stops long before memory does.
+pub(super) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 << 20;
+/// 32 MiB: an event holds one message; 20 MB single events are decoded in the benchmarks.
+pub(super) const DEFAULT_MAX_EVENT_BYTES: u64 = 32 << 20;
+/// 64 MiB: an event up to its limit, and lines that are no event's data (comments, `id:`).
+pub(super) const DEFAULT_MAX_STREAM_BUFFER_BYTES: u64 = 64 << 20;
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -47,6 +59,9 @@ impl fmt::Debug for Client {
             .field("timeout", &settings.timeout)
             .field("deadline", &settings.deadline)
             .field("stream_idle_timeout", &settings.stream_idle_timeout)
+            .field("max_response_bytes", &settings.max_response_bytes)
+            .field("max_event_bytes", &settings.max_event_bytes)
+            .field("max_stream_buffer_bytes", &settings.max_stream_buffer_bytes)
             .finish()
     }
 }
@@ -104,7 +119,8 @@ impl fmt::Debug for ClientBuilder {
 impl ClientBuilder {
     /// Defaults: no token; [`RetryPolicy::default`] (2 retries, never repeating a request the
     /// server may have acted on); 60 s for each try of a call, answer included; no overall
-    /// deadline; 10 s to connect; streams cut after 5 minutes without a byte.
+    /// deadline; 10 s to connect; streams cut after 5 minutes without a byte; answers up to
+    /// 64 MiB, stream events up to 32 MiB, 64 MiB held waiting for an event's end.
     pub fn new(base_url: impl Into<String>) -> Self {
         ClientBuilder {
             base_url: base_url.into(),
@@ -114,6 +130,9 @@ impl ClientBuilder {
                 timeout: Some(Duration::from_secs(60)),
                 deadline: None,
                 stream_idle_timeout: Some(Duration::from_secs(300)),
+                max_response_bytes: Some(DEFAULT_MAX_RESPONSE_BYTES),
+                max_event_bytes: Some(DEFAULT_MAX_EVENT_BYTES),
+                max_stream_buffer_bytes: Some(DEFAULT_MAX_STREAM_BUFFER_BYTES),
             },
             connect_timeout: Duration::from_secs(10),
             user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
@@ -172,6 +191,30 @@ impl ClientBuilder {
     /// to wait forever.
     pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.settings.stream_idle_timeout = timeout;
+        self
+    }
+
+    /// The largest answer a call reads whole (a JSON answer, an error answer), in bytes after
+    /// decompression; default 64 MiB. Past it the call ends with [`Error::TooLarge`] at once,
+    /// without reading or inflating the rest. `None` for no limit.
+    pub fn max_response_bytes(mut self, limit: Option<u64>) -> Self {
+        self.settings.max_response_bytes = limit;
+        self
+    }
+
+    /// The largest data of one stream event, in bytes after decompression; default 32 MiB.
+    /// Past it the stream ends with [`StreamError::TooLarge`](super::StreamError::TooLarge),
+    /// after the events before it. `None` for no limit.
+    pub fn max_event_bytes(mut self, limit: Option<u64>) -> Self {
+        self.settings.max_event_bytes = limit;
+        self
+    }
+
+    /// The most a stream may hold while waiting for an event's end (the unfinished line and
+    /// the event's data so far), in bytes; default 64 MiB. Past it the stream ends with
+    /// [`StreamError::TooLarge`](super::StreamError::TooLarge). `None` for no limit.
+    pub fn max_stream_buffer_bytes(mut self, limit: Option<u64>) -> Self {
+        self.settings.max_stream_buffer_bytes = limit;
         self
     }
 

@@ -26,6 +26,8 @@ pub enum Error {
     Timeout(TimeoutError),
     /// A stream failed part-way.
     Stream(StreamError),
+    /// An answer larger than the call's limit; reading stopped as soon as it passed it.
+    TooLarge(TooLargeError),
     /// The client or request is misconfigured (a bad base URL, say); nothing was sent.
     Config(String),
 }
@@ -36,6 +38,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::TooLarge(e) => Some(e.status),
             _ => None,
         }
     }
@@ -58,6 +61,7 @@ impl Error {
             Error::Api(e) => Some(&e.attempts),
             Error::Transport(e) => Some(&e.attempts),
             Error::Timeout(e) => Some(&e.attempts),
+            Error::TooLarge(e) => Some(&e.attempts),
             _ => None,
         }
     }
@@ -71,6 +75,7 @@ impl fmt::Display for Error {
             Error::Transport(e) => e.fmt(f),
             Error::Timeout(e) => e.fmt(f),
             Error::Stream(e) => e.fmt(f),
+            Error::TooLarge(e) => e.fmt(f),
             Error::Config(message) => write!(f, "invalid configuration: {message}"),
         }
     }
@@ -268,6 +273,42 @@ impl fmt::Display for TimeoutError {
     }
 }
 
+/// An answer that passed the size limit of a buffered answer
+/// ([`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)), counted
+/// after decompression. Reading stopped at the chunk that passed it, so `seen` exceeds `limit`
+/// by less than a chunk; the rest was neither read nor inflated. Not retried: the same request
+/// gets the same answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLargeError {
+    /// The request's method (`GET`).
+    pub method: String,
+    /// The URL the request went to.
+    pub url: String,
+    /// The answer's status (an error answer is bounded too).
+    pub status: u16,
+    /// The limit, in bytes.
+    pub limit: u64,
+    /// Bytes of the body read when it passed the limit.
+    pub seen: u64,
+    /// How the call went.
+    pub attempts: Box<Attempts>,
+}
+
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: the {} answer is larger than the limit of {} bytes: {} bytes read when reading stopped \
+             (max_response_bytes raises the limit)",
+            self.method, self.url, self.status, self.limit, self.seen
+        )?;
+        if self.attempts.is_plain() {
+            return Ok(());
+        }
+        write!(f, " ({})", self.attempts)
+    }
+}
+
 /// An error and its causes, as one line.
 pub(super) fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
@@ -319,6 +360,34 @@ pub enum StreamError {
         /// How the stream ended.
         cause: Truncation,
     },
+    /// An event, or the bytes held while waiting for an event's end, passed its limit
+    /// ([`ClientBuilder::max_event_bytes`](super::ClientBuilder::max_event_bytes),
+    /// [`ClientBuilder::max_stream_buffer_bytes`](super::ClientBuilder::max_stream_buffer_bytes)).
+    /// The events before it were delivered; the stream ends here.
+    #[non_exhaustive]
+    TooLarge {
+        /// Which limit.
+        kind: StreamLimit,
+        /// The limit, in bytes.
+        limit: u64,
+        /// Bytes counted against it when it was passed.
+        seen: u64,
+        /// Events received before it.
+        events: u64,
+        /// As in [`StreamError::Truncated`]: where to resume after.
+        last_event_id: Option<String>,
+    },
+}
+
+/// Which limit of a stream was passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StreamLimit {
+    /// The data of one event.
+    Event,
+    /// The bytes held while waiting for an event's end: the unfinished line and the event's
+    /// data so far.
+    Buffered,
 }
 
 /// How a stream ended before `data: [DONE]`.
@@ -348,8 +417,40 @@ impl fmt::Display for StreamError {
                     Truncation::Idle(limit) => write!(f, ": nothing arrived for {}", Seconds(*limit)),
                 }
             }
+            StreamError::TooLarge { kind, limit, seen, events, last_event_id } => {
+                write!(f, "the stream stopped after {events} events")?;
+                if let Some(id) = last_event_id {
+                    write!(f, " (last event id {id})")?;
+                }
+                match kind {
+                    StreamLimit::Event => write!(
+                        f,
+                        ": an event is larger than the limit of {limit} bytes: {seen} bytes so far \
+                         (max_event_bytes raises the limit)"
+                    ),
+                    StreamLimit::Buffered => write!(
+                        f,
+                        ": {seen} bytes held waiting for the end of an event, over the limit of {limit} bytes \
+                         (max_stream_buffer_bytes raises the limit)"
+                    ),
+                }
+            }
         }
     }
+}
+
+/// A body as text for an error value: only its first bytes are converted, so a large body
+/// that is not UTF-8 is never copied whole.
+pub(super) fn body_text(bytes: &[u8]) -> String {
+    if bytes.len() <= ERROR_BODY_LIMIT {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let mut end = ERROR_BODY_LIMIT;
+    // Back to the start of a UTF-8 sequence (at most 3 continuation bytes).
+    while end > ERROR_BODY_LIMIT - 3 && bytes[end] & 0xC0 == 0x80 {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", String::from_utf8_lossy(&bytes[..end]), bytes.len())
 }
 
 pub(super) fn truncate(text: &str) -> String {

@@ -23,7 +23,9 @@ type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Sen
 /// An `event: error` frame yields [`StreamError::Server`]; a frame that does not decode yields
 /// [`Error::Decode`] and the stream goes on; every other end before `[DONE]` (the body closed or
 /// cut, or no byte for the idle limit) yields [`StreamError::Truncated`], with the count of
-/// events and the last event id. Pings and event types this client does not know are items too.
+/// events and the last event id. An event larger than its limit, or more held waiting for an
+/// event's end than allowed, ends the stream with [`StreamError::TooLarge`] after the events
+/// before it. Pings and event types this client does not know are items too.
 pub struct EventStream<T> {
     status: u16,
     bytes: ByteStream,
@@ -34,10 +36,20 @@ pub struct EventStream<T> {
     heard: bool,
     events: u64,
     /// The last event whose data names a `seq_id`, read only if the stream is cut.
-    last_numbered: Option<Vec<u8>>,
+    last_numbered: Option<Numbered>,
     finished: bool,
     _item: std::marker::PhantomData<fn() -> T>,
 }
+
+/// The last event that names a `seq_id`: a small one kept as it is, read only if the stream is
+/// cut; a large one read at once, so that no copy of it is held.
+enum Numbered {
+    Data(Vec<u8>),
+    SeqId(Option<String>),
+}
+
+/// Events larger than this have their `seq_id` read at once rather than copied.
+const COPIED: usize = 64 << 10;
 
 impl<T> fmt::Debug for EventStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -50,11 +62,16 @@ impl<T> fmt::Debug for EventStream<T> {
 }
 
 impl<T> EventStream<T> {
-    pub(super) fn new(status: u16, bytes: impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + 'static, idle_timeout: Option<Duration>) -> Self {
+    pub(super) fn new(
+        status: u16,
+        bytes: impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + 'static,
+        idle_timeout: Option<Duration>,
+        limits: sse::Limits,
+    ) -> Self {
         EventStream {
             status,
             bytes: Box::pin(bytes),
-            parser: sse::Parser::default(),
+            parser: sse::Parser::new(limits),
             idle_timeout,
             idle: None,
             heard: false,
@@ -65,9 +82,10 @@ impl<T> EventStream<T> {
         }
     }
 
-    /// Typed events from any body (a recorded stream, say), with no idle limit.
+    /// Typed events from any body (a recorded stream, say), with no idle limit and the
+    /// client's default size limits.
     pub fn from_bytes(bytes: impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + 'static) -> Self {
-        EventStream::new(200, bytes, None)
+        EventStream::new(200, bytes, None, sse::Limits::default())
     }
 
     /// Events received so far (those that did not decode included).
@@ -80,10 +98,23 @@ impl<T> EventStream<T> {
         Poll::Ready(item)
     }
 
+    fn last_event_id(&self) -> Option<String> {
+        self.parser.last_id.clone().or_else(|| match &self.last_numbered {
+            Some(Numbered::Data(data)) => sse::seq_id(data),
+            Some(Numbered::SeqId(id)) => id.clone(),
+            None => None,
+        })
+    }
+
     fn truncated(&mut self, cause: Truncation) -> Poll<Option<Result<T, Error>>> {
-        let last_event_id =
-            self.parser.last_id.clone().or_else(|| self.last_numbered.as_deref().and_then(sse::seq_id));
-        let error = StreamError::Truncated { events: self.events, last_event_id, cause };
+        let error = StreamError::Truncated { events: self.events, last_event_id: self.last_event_id(), cause };
+        self.finish(Some(Err(Error::Stream(error))))
+    }
+
+    fn too_large(&mut self, overflow: sse::Overflow) -> Poll<Option<Result<T, Error>>> {
+        let sse::Overflow { kind, limit, seen } = overflow;
+        let error =
+            StreamError::TooLarge { kind, limit, seen, events: self.events, last_event_id: self.last_event_id() };
         self.finish(Some(Err(Error::Stream(error))))
     }
 }
@@ -97,7 +128,11 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
             if this.finished {
                 return Poll::Ready(None);
             }
-            if let Some(event) = this.parser.next_event() {
+            let next = match this.parser.next_event() {
+                Ok(next) => next,
+                Err(overflow) => return this.too_large(overflow),
+            };
+            if let Some(event) = next {
                 if event.name == Some("error") {
                     let data = String::from_utf8_lossy(event.data).into_owned();
                     return this.finish(Some(Err(Error::Stream(StreamError::Server { data }))));
@@ -111,7 +146,11 @@ impl<T: DeserializeOwned> Stream for EventStream<T> {
                 }
                 this.events += 1;
                 if memchr::memmem::find(data, b"\"seq_id\"").is_some() {
-                    this.last_numbered = Some(data.to_vec());
+                    this.last_numbered = Some(if data.len() <= COPIED {
+                        Numbered::Data(data.to_vec())
+                    } else {
+                        Numbered::SeqId(sse::seq_id(data))
+                    });
                 }
                 return Poll::Ready(Some(private::decode(this.status, data)));
             }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::RetryPolicy;
 
 /// Per-call settings over the client's: retries, the timeout of each try, the deadline of the
-/// whole call, the stream idle limit. Every operation's builder takes them through
+/// whole call, the stream idle limit, the size limits. Every operation's builder takes them through
 /// [`CallOptions`]; what a call does not set, the client decides.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestOptions {
@@ -19,6 +19,9 @@ pub struct RequestOptions {
     pub(super) timeout: Option<Option<Duration>>,
     pub(super) deadline: Option<Option<Duration>>,
     pub(super) stream_idle_timeout: Option<Option<Duration>>,
+    pub(super) max_response_bytes: Option<Option<u64>>,
+    pub(super) max_event_bytes: Option<Option<u64>>,
+    pub(super) max_stream_buffer_bytes: Option<Option<u64>>,
     pub(super) extras: Extras,
 }
 
@@ -73,6 +76,25 @@ impl RequestOptions {
     /// The stream idle limit; see [`ClientBuilder::stream_idle_timeout`](super::ClientBuilder::stream_idle_timeout).
     pub fn stream_idle_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.stream_idle_timeout = Some(timeout);
+        self
+    }
+
+    /// The largest answer read whole; see [`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes).
+    pub fn max_response_bytes(mut self, limit: Option<u64>) -> Self {
+        self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The largest stream event; see [`ClientBuilder::max_event_bytes`](super::ClientBuilder::max_event_bytes).
+    pub fn max_event_bytes(mut self, limit: Option<u64>) -> Self {
+        self.max_event_bytes = Some(limit);
+        self
+    }
+
+    /// The most a stream holds waiting for an event's end; see
+    /// [`ClientBuilder::max_stream_buffer_bytes`](super::ClientBuilder::max_stream_buffer_bytes).
+    pub fn max_stream_buffer_bytes(mut self, limit: Option<u64>) -> Self {
+        self.max_stream_buffer_bytes = Some(limit);
         self
     }
 
@@ -144,6 +166,21 @@ pub trait CallOptions: Sized {
     /// How long this call's stream may go without a byte.
     fn stream_idle_timeout(self, timeout: Option<Duration>) -> Self {
         update(self, |o| o.stream_idle_timeout(timeout))
+    }
+
+    /// The largest answer this call reads whole, in bytes after decompression.
+    fn max_response_bytes(self, limit: Option<u64>) -> Self {
+        update(self, |o| o.max_response_bytes(limit))
+    }
+
+    /// The largest event of this call's stream, in bytes.
+    fn max_event_bytes(self, limit: Option<u64>) -> Self {
+        update(self, |o| o.max_event_bytes(limit))
+    }
+
+    /// The most this call's stream holds waiting for an event's end, in bytes.
+    fn max_stream_buffer_bytes(self, limit: Option<u64>) -> Self {
+        update(self, |o| o.max_stream_buffer_bytes(limit))
     }
 
     /// A query parameter the schema does not declare; see [`RequestOptions::extra_query`].

@@ -7,8 +7,8 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use super::client::{Client, Settings};
-use super::error::truncate;
-use super::{DecodeError, Error, ErrorBody, EventStream, RequestOptions};
+use super::error::body_text;
+use super::{DecodeError, Error, ErrorBody, EventStream, RequestOptions, sse};
 
 mod bodies;
 mod call;
@@ -103,6 +103,9 @@ fn settings(client: &Client, options: &RequestOptions) -> Settings {
         timeout: options.timeout.unwrap_or(defaults.timeout),
         deadline: options.deadline.unwrap_or(defaults.deadline),
         stream_idle_timeout: options.stream_idle_timeout.unwrap_or(defaults.stream_idle_timeout),
+        max_response_bytes: options.max_response_bytes.unwrap_or(defaults.max_response_bytes),
+        max_event_bytes: options.max_event_bytes.unwrap_or(defaults.max_event_bytes),
+        max_stream_buffer_bytes: options.max_stream_buffer_bytes.unwrap_or(defaults.max_stream_buffer_bytes),
     }
 }
 
@@ -116,14 +119,14 @@ fn error_body(status: u16, bytes: &[u8], declared: fn(u16, &[u8]) -> Option<crat
             _ => ErrorBody::Json(serde_json::Value::Object(object)),
         },
         Ok(other) => ErrorBody::Json(other),
-        Err(_) => ErrorBody::Text(truncate(&String::from_utf8_lossy(bytes))),
+        Err(_) => ErrorBody::Text(body_text(bytes)),
     }
 }
 
 /// Decodes a JSON body, naming the failing field on error.
 pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error> {
     let fail = |path: String, message: String| {
-        Error::Decode(DecodeError { status, path, message, body: truncate(&String::from_utf8_lossy(bytes)) })
+        Error::Decode(DecodeError { status, path, message, body: body_text(bytes) })
     };
     // The fast path tracks nothing; only a failure is decoded again to find the field. It
     // checks UTF-8 once for the whole body: from bytes, serde_json checks every string.
@@ -137,30 +140,28 @@ pub fn decode<T: DeserializeOwned>(status: u16, bytes: &[u8]) -> Result<T, Error
     Ok(value)
 }
 
-/// Sends and decodes a JSON answer; the timeout covers reading it.
+/// Sends and decodes a JSON answer; the timeout covers reading it. The body is read into one
+/// buffer and decoded from it where it lies: its bytes are held once.
 pub async fn send_json<T: DeserializeOwned>(client: &Client, request: Request) -> Result<T, Error> {
     let request = extras::merge_body(request)?;
-    let (status, bytes) = call(client, &request, read_body).await?;
+    let (status, bytes) = call(client, &request, call::read_body).await?;
     decode(status, &bytes)
 }
 
-/// Sends a request whose answer has no body to decode (what there is is read, within the timeout).
+/// Sends a request whose answer has no body to decode (what there is is read, within the
+/// timeout and the size limit).
 pub async fn send_empty(client: &Client, request: Request) -> Result<(), Error> {
     let request = extras::merge_body(request)?;
-    call(client, &request, read_body).await.map(drop)
-}
-
-async fn read_body(response: reqwest::Response) -> Result<(u16, Bytes), reqwest::Error> {
-    let status = response.status().as_u16();
-    Ok((status, response.bytes().await?))
+    call(client, &request, call::read_body).await.map(drop)
 }
 
 /// Sends and returns the answer's event stream; the timeout covers its start.
 pub async fn send_events<T: DeserializeOwned>(client: &Client, request: Request) -> Result<EventStream<T>, Error> {
     let mut request = extras::merge_body(request)?;
     request.streaming = true;
-    let idle = settings(client, &request.options).stream_idle_timeout;
-    let response = call(client, &request, |response| async { Ok(response) }).await?;
+    let settings = settings(client, &request.options);
+    let response = call(client, &request, |response, _| async { Ok(response) }).await?;
     let status = response.status().as_u16();
-    Ok(EventStream::new(status, response.bytes_stream(), idle))
+    let limits = sse::Limits::new(settings.max_event_bytes, settings.max_stream_buffer_bytes);
+    Ok(EventStream::new(status, response.bytes_stream(), settings.stream_idle_timeout, limits))
 }

@@ -4,13 +4,14 @@
 use std::future::Future;
 use std::time::Duration;
 
-use bytes::Bytes;
 use tokio::time::Instant;
 
 use super::{Request, error_body, extras, settings, url};
 use crate::client_runtime::client::{Client, Settings};
 use crate::client_runtime::retry::transient_status;
-use crate::client_runtime::{ApiError, Attempts, Error, RetryPolicy, Stopped, TimeoutError, TimeoutKind, TransportError, later};
+use crate::client_runtime::{
+    ApiError, Attempts, Error, RetryPolicy, Stopped, TimeoutError, TimeoutKind, TooLargeError, TransportError, later,
+};
 
 /// The longest wait a `Retry-After` answer gets, as the official SDKs cap it.
 const RETRY_AFTER_LIMIT: Duration = Duration::from_secs(60);
@@ -53,9 +54,49 @@ struct Failure {
 }
 
 enum FailureKind {
-    Status(u16, Bytes),
+    Status(u16, Vec<u8>),
     Transport(reqwest::Error),
     Timeout(TimeoutKind, Duration),
+    /// The status, the limit and the bytes read when it was passed.
+    TooLarge(u16, u64, u64),
+}
+
+/// How reading a body can fail.
+pub(super) enum BodyError {
+    Transport(reqwest::Error),
+    /// The status, the limit and the bytes read when it was passed.
+    TooLarge(u16, u64, u64),
+}
+
+impl From<reqwest::Error> for BodyError {
+    fn from(error: reqwest::Error) -> Self {
+        BodyError::Transport(error)
+    }
+}
+
+/// Reads a body whole, up to `limit` bytes after decompression, into one buffer. It stops at
+/// the first chunk past the limit, so a decompression bomb is inflated no further than that.
+/// The buffer is sized from `Content-Length` when the server gives one within the limit (a
+/// gzipped answer has none), else it doubles, never past the limit.
+pub(super) async fn read_body(mut response: reqwest::Response, limit: Option<u64>) -> Result<(u16, Vec<u8>), BodyError> {
+    let status = response.status().as_u16();
+    let max = limit.map_or(usize::MAX, |limit| usize::try_from(limit).unwrap_or(usize::MAX));
+    let declared = response.content_length().and_then(|length| usize::try_from(length).ok()).filter(|&n| n <= max);
+    let mut body = Vec::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = response.chunk().await? {
+        let total = body.len().saturating_add(chunk.len());
+        if total > max {
+            let limit = limit.unwrap_or(u64::MAX);
+            return Err(BodyError::TooLarge(status, limit, u64::try_from(total).unwrap_or(u64::MAX)));
+        }
+        if body.capacity() < total {
+            // Doubling by hand: `reserve` could round past the limit.
+            let grown = body.capacity().saturating_mul(2).max(total).min(max);
+            body.reserve_exact(grown - body.len());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, body))
 }
 
 impl Failure {
@@ -68,6 +109,16 @@ impl Failure {
             Cause::MaybeSent
         };
         Failure { kind: FailureKind::Transport(error), cause, retry_after: None }
+    }
+
+    fn body(error: BodyError) -> Failure {
+        match error {
+            BodyError::Transport(error) => Failure::transport(error),
+            // The same request would get the same answer.
+            BodyError::TooLarge(status, limit, seen) => {
+                Failure { kind: FailureKind::TooLarge(status, limit, seen), cause: Cause::Final, retry_after: None }
+            }
+        }
     }
 
     fn into_error(self, request: &Request, url: &reqwest::Url, attempts: Attempts) -> Error {
@@ -84,22 +135,31 @@ impl Failure {
             })),
             FailureKind::Transport(source) => Error::Transport(TransportError { source, attempts }),
             FailureKind::Timeout(kind, limit) => Error::Timeout(TimeoutError { kind, limit, attempts }),
+            FailureKind::TooLarge(status, limit, seen) => Error::TooLarge(TooLargeError {
+                method: request.method.to_string(),
+                url: url.to_string(),
+                status,
+                limit,
+                seen,
+                attempts,
+            }),
         }
     }
 }
 
 /// One try: sends, reads an error answer whole, and hands a success to `finish` (which
-/// reads the body, or keeps it for a stream).
+/// reads the body within `limit`, or keeps it for a stream).
 async fn attempt<R, F, Fut>(
     client: &Client,
     url: &reqwest::Url,
     extra_headers: &reqwest::header::HeaderMap,
     request: &Request,
+    limit: Option<u64>,
     finish: &F,
 ) -> Result<R, Failure>
 where
-    F: Fn(reqwest::Response) -> Fut,
-    Fut: Future<Output = Result<R, reqwest::Error>>,
+    F: Fn(reqwest::Response, Option<u64>) -> Fut,
+    Fut: Future<Output = Result<R, BodyError>>,
 {
     let inner = &client.inner;
     let mut builder = inner.http.request(request.method.clone(), url.clone());
@@ -132,23 +192,24 @@ where
             status if transient_status(status) => Cause::MaybeSent,
             _ => Cause::Final,
         };
-        let body = response.bytes().await.map_err(Failure::transport)?;
+        let (_, body) = read_body(response, limit).await.map_err(Failure::body)?;
         return Err(Failure { kind: FailureKind::Status(status, body), cause, retry_after });
     }
-    finish(response).await.map_err(Failure::transport)
+    finish(response, limit).await.map_err(Failure::body)
 }
 
 /// Tries until a success, a failure the policy does not retry, or the deadline.
 pub(super) async fn call<R, F, Fut>(client: &Client, request: &Request, finish: F) -> Result<R, Error>
 where
-    F: Fn(reqwest::Response) -> Fut,
-    Fut: Future<Output = Result<R, reqwest::Error>>,
+    F: Fn(reqwest::Response, Option<u64>) -> Fut,
+    Fut: Future<Output = Result<R, BodyError>>,
 {
     let settings = settings(client, &request.options);
     let url = url(&client.inner.base_url, request)?;
     let extra_headers = extras::headers(&request.options)?;
     let start = Instant::now();
     let deadline = settings.deadline.map(|limit| (later(start, limit), limit));
+    let size_limit = settings.max_response_bytes;
     let mut tries = 0;
     loop {
         tries += 1;
@@ -161,11 +222,11 @@ where
         };
         let outcome = match end {
             Some((at, kind, limit)) => {
-                tokio::time::timeout_at(at, attempt(client, &url, &extra_headers, request, &finish)).await.unwrap_or_else(|_| {
+                tokio::time::timeout_at(at, attempt(client, &url, &extra_headers, request, size_limit, &finish)).await.unwrap_or_else(|_| {
                     Err(Failure { kind: FailureKind::Timeout(kind, limit), cause: Cause::MaybeSent, retry_after: None })
                 })
             }
-            None => attempt(client, &url, &extra_headers, request, &finish).await,
+            None => attempt(client, &url, &extra_headers, request, size_limit, &finish).await,
         };
         let failure = match outcome {
             Ok(answer) => return Ok(answer),

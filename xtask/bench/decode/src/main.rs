@@ -3,7 +3,8 @@
 //! by our types, `serde_json::Value` and progenitor's types; and 2,000 stream events through
 //! our Server-Sent Events decoder, and single events of 1 to 20 MB. Prints one JSON object for
 //! the runner. With `--load`, the client under load instead: 2,000 requests, 64 in flight,
-//! through one client to a local server.
+//! through one client to a local server. With `--memory`, the peak resident size of one large
+//! answer (a process each, so that the peak is that answer's).
 //!
 //! Every decoder reads a body the way the generated client does: UTF-8 checked once for the
 //! whole body, then `serde_json::from_str` (from bytes, serde_json checks every string).
@@ -26,7 +27,8 @@ use serde_json::{Value, json};
 const USAGE: &str = "usage: letta-bench-decode CONVERSATIONS.json NEWER.json [ITERATIONS]
        letta-bench-decode --alone ours|value|progenitor CONVERSATIONS.json [ITERATIONS]
        letta-bench-decode --sse-large
-       letta-bench-decode --load";
+       letta-bench-decode --load
+       letta-bench-decode --memory list|string client|bytes|decode";
 const EVENTS: usize = 2_000;
 /// A typical read size of an HTTP body.
 const CHUNK: usize = 8 * 1024;
@@ -87,6 +89,13 @@ fn main() -> Result<(), String> {
     }
     if args.peek().map(String::as_str) == Some("--load") {
         println!("{}", load()?);
+        return Ok(());
+    }
+    if args.peek().map(String::as_str) == Some("--memory") {
+        args.next();
+        let kind = args.next().ok_or(USAGE)?;
+        let way = args.next().ok_or(USAGE)?;
+        println!("{}", memory(&kind, &way)?);
         return Ok(());
     }
     if args.peek().map(String::as_str) == Some("--sse-large") {
@@ -398,9 +407,9 @@ fn memory_kib(field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Answers every GET with one conversation, keeping connections open.
-async fn serve_conversations(listener: tokio::net::TcpListener) {
-    let body = json!({
+/// The conversation every load request gets, and the large list repeats.
+fn conversation_json() -> Value {
+    json!({
         "id": "conv-1",
         "agent_id": "agent-19517c77-9823-4d0a-b971-1333614aad18",
         "created_at": "2026-03-26T10:00:00.123456",
@@ -411,7 +420,11 @@ async fn serve_conversations(listener: tokio::net::TcpListener) {
         "isolated_block_ids": [],
         "model_settings": {"provider_type": "anthropic", "temperature": 0.7, "thinking": {"type": "enabled", "budget_tokens": 1024}},
     })
-    .to_string();
+}
+
+/// Answers every GET with one conversation, keeping connections open.
+async fn serve_conversations(listener: tokio::net::TcpListener) {
+    let body = conversation_json().to_string();
     let answer = std::sync::Arc::new(
         format!(
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
@@ -446,5 +459,137 @@ async fn answer_requests(mut socket: tokio::net::TcpStream, answer: std::sync::A
             Ok(n) if n > 0 => pending.extend_from_slice(&buffer[..n]),
             _ => return,
         }
+    }
+}
+
+/// Conversations in the large list answer (about 37 MB).
+const MEMORY_LIST: usize = 100_000;
+/// The size of the one string field of the other large answer.
+const MEMORY_STRING: usize = 40 << 20;
+
+/// `--memory KIND WAY`: one large answer (`list`: `MEMORY_LIST` conversations; `string`: one
+/// conversation whose `summary` is `MEMORY_STRING` bytes) served from memory on 127.0.0.1 with
+/// `Content-Length`, and read `WAY`: `client`, the generated client with default settings;
+/// `bytes`, reqwest's `Response::bytes()` then the same decode (what the client did before);
+/// `decode`, decoding the bytes already in memory (the floor). The figure is the peak resident
+/// size (`VmHWM`) less the resident size before the call, where the answer's own bytes (the
+/// server's copy) and the runtime already are.
+fn memory(kind: &str, way: &str) -> Result<Value, String> {
+    let body = match kind {
+        "list" => {
+            // Written as text, not built as `Value`s: their freed heap would hold the figures down.
+            let one = conversation_json().to_string();
+            let mut text = String::from("[");
+            for index in 0..MEMORY_LIST {
+                if index > 0 {
+                    text.push(',');
+                }
+                text.push_str(&one.replacen("conv-1", &format!("conv-{index}"), 1));
+            }
+            text.push(']');
+            text.into_bytes()
+        }
+        "string" => {
+            let mut item = conversation_json();
+            item["summary"] = "x".repeat(MEMORY_STRING).into();
+            item.to_string().into_bytes()
+        }
+        other => return Err(format!("no answer `{other}`\n{USAGE}")),
+    };
+    let body = std::sync::Arc::new(body);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("runtime: {e}"))?;
+    let items = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| format!("bind: {e}"))?;
+        let base = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| e.to_string())?
+        );
+        tokio::spawn(serve_body(listener, body.clone()));
+        let client = Client::builder(&base).build().map_err(|e| e.to_string())?;
+        let http = reqwest::Client::new();
+        let rss_before = memory_kib("VmRSS");
+        let items = match (kind, way) {
+            ("list", "client") => client.conversations().list().send().await.map(|l| l.len()),
+            ("string", "client") => client
+                .conversations()
+                .retrieve("conv-1")
+                .send()
+                .await
+                .map(|_| 1),
+            (_, "bytes") => {
+                let url = format!("{base}/v1/conversations/");
+                let response = http.get(url).send().await.map_err(|e| e.to_string())?;
+                let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+                Ok(decoded_items(kind, &bytes)?)
+            }
+            (_, "decode") => Ok(decoded_items(kind, &body)?),
+            (_, other) => return Err(format!("no way `{other}`\n{USAGE}")),
+        };
+        let items = items.map_err(|e| e.to_string())?;
+        Ok::<_, String>((items, rss_before))
+    })?;
+    let (items, rss_before) = items;
+    let peak = memory_kib("VmHWM");
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    let growth = match (peak, rss_before) {
+        (Some(peak), Some(before)) => Some(peak.saturating_sub(before)),
+        _ => None,
+    };
+    Ok(json!({
+        "kind": kind,
+        "way": way,
+        "items": items,
+        "answer_mib": body.len() as f64 / (1 << 20) as f64,
+        "rss_before_mib": rss_before.map(mib),
+        "peak_rss_mib": peak.map(mib),
+        "growth_mib": growth.map(mib),
+        "growth_per_byte": growth.map(|kib| (kib * 1024) as f64 / body.len() as f64),
+    }))
+}
+
+/// Decodes an answer the way the client does (UTF-8 checked once, then `from_str`).
+fn decoded_items(kind: &str, bytes: &[u8]) -> Result<usize, String> {
+    Ok(if kind == "list" {
+        from_body::<Vec<Conversation>>(bytes)?.len()
+    } else {
+        from_body::<Conversation>(bytes).map(|_| 1)?
+    })
+}
+
+/// Answers one connection's requests with `body`, written from where it lies.
+async fn serve_body(listener: tokio::net::TcpListener, body: std::sync::Arc<Vec<u8>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    for _ in 0..4 {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let body = body.clone();
+        tokio::spawn(async move {
+            let mut pending = Vec::new();
+            let mut buffer = [0u8; 4096];
+            for _ in 0..4 {
+                while !pending.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(n) if n > 0 => pending.extend_from_slice(&buffer[..n]),
+                        _ => return,
+                    }
+                }
+                pending.clear();
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                );
+                if socket.write_all(head.as_bytes()).await.is_err()
+                    || socket.write_all(&body).await.is_err()
+                {
+                    return;
+                }
+            }
+        });
     }
 }

@@ -316,5 +316,28 @@ fn throughput(root: &Path) -> Result<Value, String> {
             String::from_utf8_lossy(&output.stderr)
         )
     })?;
+    figures["memory"] = memory(&decode)?;
     Ok(figures)
+}
+
+/// The peak resident size of one large answer, each way of reading it in a process of its own.
+fn memory(decode: &Path) -> Result<Value, String> {
+    let mut rows = Vec::new();
+    for kind in ["list", "string"] {
+        for way in ["decode", "client", "bytes"] {
+            let output = Command::new(decode)
+                .args(["--memory", kind, way])
+                .output()
+                .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
+            rows.push(
+                serde_json::from_slice::<Value>(&output.stdout).map_err(|e| {
+                    format!(
+                        "decode --memory {kind} {way}: {e}: {}",
+                        String::from_utf8_lossy(&output.stderr)
+                    )
+                })?,
+            );
+        }
+    }
+    Ok(Value::Array(rows))
 }

@@ -207,6 +207,52 @@ fn streaming_section(out: &mut String, r: &Results) {
         load["rss_after_mib"].as_f64().unwrap_or(0.0),
         load["peak_rss_mib"].as_f64().unwrap_or(0.0),
     );
+    memory_section(out, r);
+}
+
+/// The peak resident size of one large answer, by way of reading it.
+fn memory_section(out: &mut String, r: &Results) {
+    let rows = r.throughput["memory"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\nMemory for one large answer (served with `Content-Length` from this process on 127.0.0.1, default settings), each way in a process of its own: the peak resident size (`VmHWM`) less the resident size before the call, per byte of answer. *Decoding from memory* is the floor (the result, and the answer's bytes already there); *`Response::bytes()`* is how the client read answers before it read them into one buffer.\n\n| answer | size | decoding from memory | client | `Response::bytes()`, then the same decode |\n|---|---:|---:|---:|---:|"
+    );
+    for (kind, label) in [
+        ("list", "list of conversations"),
+        ("string", "one conversation, a large `summary`"),
+    ] {
+        let of = |way: &str| {
+            rows.iter()
+                .find(|row| row["kind"] == kind && row["way"] == way)
+        };
+        let cell = |way: &str| {
+            of(way).map_or("—".to_owned(), |row| {
+                format!(
+                    "{:.1} MiB ({:.2}×)",
+                    row["growth_mib"].as_f64().unwrap_or(0.0),
+                    row["growth_per_byte"].as_f64().unwrap_or(0.0)
+                )
+            })
+        };
+        let size = of("client").map_or("—".to_owned(), |row| {
+            let items = row["items"].as_u64().unwrap_or(0);
+            let noun = if items == 1 { "item" } else { "items" };
+            format!(
+                "{:.1} MiB, {items} {noun}",
+                row["answer_mib"].as_f64().unwrap_or(0.0)
+            )
+        });
+        let _ = writeln!(
+            out,
+            "| {label} | {size} | {} | {} | {} |",
+            cell("decode"),
+            cell("client"),
+            cell("bytes")
+        );
+    }
 }
 
 fn targets_section(out: &mut String, r: &Results) {

@@ -135,7 +135,11 @@ fn yaml_errors_name_the_place_line_and_column() {
         "{e}"
     );
     assert_eq!(e.kind, ErrorKind::Document);
-    assert!(e.to_string().contains("points nowhere at line 11 column 24 ("), "{e}");
+    assert!(
+        e.to_string()
+            .contains("points nowhere at line 11 column 24 ("),
+        "{e}"
+    );
 
     // And so does what only openapiv3 finds, placed at the keyword.
     let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  code:\n                    type: string\n                    pattern: 0\n";

@@ -5,7 +5,6 @@
 //! fail, with the server counting what it received. Limits are a fraction of a second, and
 //! every server loop is bounded. Memory bounds are measured in `memory.rs`.
 
-use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -18,13 +17,10 @@ use letta_conversations::models::{
     ConversationMessageRequest, ConversationMessageRequestInput, StreamEvent,
 };
 use letta_conversations::{Client, Error};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+mod support;
 
-/// Connections a test server accepts before it stops listening.
-const MAX_CONNECTIONS: usize = 32;
-/// Requests one connection serves at most.
-const MAX_REQUESTS: usize = 16;
+use support::raw::{Local, MAX_REQUESTS, json_answer, serve};
+
 /// Longer than any test waits: a server that "stalls" sleeps this long.
 const FOREVER: Duration = Duration::from_secs(30);
 /// Short waits between tries, so that retries cost milliseconds.
@@ -33,112 +29,6 @@ const QUICK: Duration = Duration::from_millis(10);
 const CONVERSATION: &str =
     r#"{"id":"conv-1","agent_id":"agent-1","created_at":"2026-03-26T10:00:00Z","summary":"s"}"#;
 const LETTA_RESPONSE: &str = r#"{"messages":[],"stop_reason":{"message_type":"stop_reason","stop_reason":"end_turn"},"usage":{"message_type":"usage_statistics","total_tokens":1}}"#;
-
-/// A local server and what it saw.
-struct Local {
-    base: String,
-    connections: Arc<AtomicUsize>,
-    requests: Arc<AtomicUsize>,
-}
-
-impl Local {
-    fn connections(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
-    }
-
-    fn requests(&self) -> usize {
-        self.requests.load(Ordering::SeqCst)
-    }
-}
-
-/// One accepted connection, handed to the test's behaviour.
-struct Conn {
-    socket: TcpStream,
-    /// Connections accepted before this one.
-    index: usize,
-    requests: Arc<AtomicUsize>,
-    pending: Vec<u8>,
-}
-
-impl Conn {
-    /// Reads one whole request (head and `Content-Length` body) and counts it; `None` when
-    /// the client closed the connection or sent nothing for a while.
-    async fn request(&mut self) -> Option<String> {
-        let mut buffer = [0u8; 8192];
-        for _ in 0..4096 {
-            if let Some(end) = self.pending.windows(4).position(|w| w == b"\r\n\r\n") {
-                let head = String::from_utf8_lossy(&self.pending[..end]).to_lowercase();
-                let length = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .unwrap_or(0);
-                if self.pending.len() >= end + 4 + length {
-                    self.pending.drain(..end + 4 + length);
-                    self.requests.fetch_add(1, Ordering::SeqCst);
-                    return Some(head);
-                }
-            }
-            let read = tokio::time::timeout(Duration::from_secs(5), self.socket.read(&mut buffer));
-            match read.await {
-                Ok(Ok(n)) if n > 0 => self.pending.extend_from_slice(&buffer[..n]),
-                _ => return None,
-            }
-        }
-        None
-    }
-
-    async fn write(&mut self, bytes: &[u8]) -> bool {
-        self.socket.write_all(bytes).await.is_ok() && self.socket.flush().await.is_ok()
-    }
-
-    /// Closes with a TCP reset instead of a clean close.
-    fn reset(self) {
-        let _ = self.socket.set_zero_linger();
-        drop(self.socket);
-    }
-}
-
-/// Serves every connection with `behave`.
-async fn serve<F, Fut>(behave: F) -> Local
-where
-    F: Fn(Conn) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    let connections = Arc::new(AtomicUsize::new(0));
-    let requests = Arc::new(AtomicUsize::new(0));
-    let local = Local {
-        base: format!("http://{address}"),
-        connections: connections.clone(),
-        requests: requests.clone(),
-    };
-    tokio::spawn(async move {
-        for index in 0..MAX_CONNECTIONS {
-            let Ok((socket, _)) = listener.accept().await else {
-                return;
-            };
-            connections.fetch_add(1, Ordering::SeqCst);
-            let conn = Conn {
-                socket,
-                index,
-                requests: requests.clone(),
-                pending: Vec::new(),
-            };
-            tokio::spawn(behave(conn));
-        }
-    });
-    local
-}
-
-fn json_answer(status: &str, body: &str, extra_headers: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra_headers}\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
 
 fn ok(body: &str) -> Vec<u8> {
     json_answer("200 OK", body, "")
@@ -444,7 +334,7 @@ async fn first_connection_reset(read_first: bool) -> Local {
         }
         for _ in 0..MAX_REQUESTS {
             let answer = match conn.request().await {
-                Some(head) if head.starts_with("post") => ok(LETTA_RESPONSE),
+                Some(request) if request.is("POST") => ok(LETTA_RESPONSE),
                 Some(_) => ok(CONVERSATION),
                 None => return,
             };
@@ -516,10 +406,10 @@ async fn a_refused_connection_is_retried_for_a_send() {
 /// Answers the first request of each connection, then reads the next and closes without a word.
 async fn closing_reused_connections() -> Local {
     serve(|mut conn| async move {
-        let Some(head) = conn.request().await else {
+        let Some(request) = conn.request().await else {
             return;
         };
-        let answer = if head.starts_with("post") {
+        let answer = if request.is("POST") {
             ok(LETTA_RESPONSE)
         } else {
             ok(CONVERSATION)
@@ -1165,8 +1055,8 @@ async fn the_stream_limits_are_set_per_client_and_lifted_per_call() {
 #[tokio::test]
 async fn a_redirect_to_another_port_drops_the_token() {
     let target = serve(|mut conn| async move {
-        if let Some(head) = conn.request().await {
-            let answer = if head.contains("\r\nauthorization:") {
+        if let Some(request) = conn.request().await {
+            let answer = if request.header("authorization").is_some() {
                 json_answer("401 Unauthorized", r#"{"detail":"token leaked"}"#, "")
             } else {
                 ok(CONVERSATION)

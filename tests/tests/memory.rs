@@ -15,8 +15,8 @@ use futures_util::StreamExt;
 use letta_conversations::client::EventStream;
 use letta_conversations::models::{Conversation, StreamEvent};
 use letta_conversations::{Client, Error};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+
+mod support;
 
 /// Counts the bytes allocated and not yet freed, and the most there were.
 struct Counting;
@@ -100,39 +100,28 @@ const DEFAULT_LIMIT: usize = 64 * MIB;
 /// An answer's pieces, each made when it is written.
 type Pieces = Box<dyn Iterator<Item = Vec<u8>> + Send>;
 
-/// Serves `answer` (head and body pieces, each written as it is produced) to each of a few
-/// connections, after reading a request head.
+/// Serves `answer` (head and body pieces, each written as it is produced) to each connection,
+/// after reading its request.
 async fn serve<F>(answer: F) -> String
 where
     F: Fn() -> Pieces + Send + Sync + 'static,
 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
     let answer = Arc::new(answer);
-    tokio::spawn(async move {
-        for _ in 0..4 {
-            let Ok((mut socket, _)) = listener.accept().await else {
+    let local = support::raw::serve(move |mut conn| {
+        let answer = answer.clone();
+        async move {
+            if conn.request().await.is_none() {
                 return;
-            };
-            let answer = answer.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut buffer = [0u8; 4096];
-                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
-                    match socket.read(&mut buffer).await {
-                        Ok(n) if n > 0 => head.extend_from_slice(&buffer[..n]),
-                        _ => return,
-                    }
+            }
+            for piece in answer() {
+                if !conn.write(&piece).await {
+                    return;
                 }
-                for piece in answer() {
-                    if socket.write_all(&piece).await.is_err() {
-                        return;
-                    }
-                }
-            });
+            }
         }
-    });
-    base
+    })
+    .await;
+    local.base
 }
 
 const ZEROS_BLOCK: usize = MIB;

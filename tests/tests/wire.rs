@@ -12,47 +12,14 @@ use letta_conversations::client::{CallOptions, ErrorBody, RequestOptions, Timeou
 use letta_conversations::models::{CompactionRequest, CreateConversation, UpdateConversation};
 use letta_conversations::{Client, Error, Patch};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
-/// Connections a test server accepts before it stops listening.
-const MAX_CONNECTIONS: usize = 32;
-/// Requests one connection serves at most.
-const MAX_REQUESTS: usize = 16;
+mod support;
+
+use support::raw::{MAX_REQUESTS, Request as Seen, json_answer, serve};
+use tokio::net::TcpListener;
 
 const CONVERSATION: &str =
     r#"{"id":"conv-1","agent_id":"agent-1","created_at":"2026-03-26T10:00:00Z","summary":"s"}"#;
-
-/// One request as the server read it.
-#[derive(Debug, Clone)]
-struct Seen {
-    /// The request line.
-    line: String,
-    /// Header names lowercased, values as sent, in order.
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("the body is JSON")
-    }
-}
 
 /// A local server that records every request and answers each with `answer(request)`.
 struct Recorder {
@@ -62,19 +29,28 @@ struct Recorder {
 
 impl Recorder {
     async fn start(answer: fn(&Seen) -> Vec<u8>) -> Recorder {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = seen.clone();
-        tokio::spawn(async move {
-            for _ in 0..MAX_CONNECTIONS {
-                let Ok((socket, _)) = listener.accept().await else {
-                    return;
-                };
-                tokio::spawn(serve(socket, record.clone(), answer));
+        let local = serve(move |mut conn| {
+            let record = record.clone();
+            async move {
+                for _ in 0..MAX_REQUESTS {
+                    let Some(request) = conn.request().await else {
+                        return;
+                    };
+                    let reply = answer(&request);
+                    record.lock().expect("not poisoned").push(request);
+                    if !conn.write(&reply).await {
+                        return;
+                    }
+                }
             }
-        });
-        Recorder { base, seen }
+        })
+        .await;
+        Recorder {
+            base: local.base,
+            seen,
+        }
     }
 
     fn client(&self) -> Client {
@@ -90,63 +66,8 @@ impl Recorder {
     }
 }
 
-async fn serve(mut socket: TcpStream, seen: Arc<Mutex<Vec<Seen>>>, answer: fn(&Seen) -> Vec<u8>) {
-    let mut pending = Vec::new();
-    for _ in 0..MAX_REQUESTS {
-        let Some(request) = read_request(&mut socket, &mut pending).await else {
-            return;
-        };
-        let reply = answer(&request);
-        seen.lock().expect("not poisoned").push(request);
-        if socket.write_all(&reply).await.is_err() {
-            return;
-        }
-    }
-}
-
-/// Reads one request: its head, and a body of its `Content-Length` (a chunked body is not
-/// expected from this client, and would fail the test that sent it).
-async fn read_request(socket: &mut TcpStream, pending: &mut Vec<u8>) -> Option<Seen> {
-    let mut buffer = [0u8; 8192];
-    for _ in 0..4096 {
-        if let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&pending[..end]).into_owned();
-            let mut lines = head.split("\r\n");
-            let line = lines.next().unwrap_or_default().to_owned();
-            let headers: Vec<(String, String)> = lines
-                .filter_map(|l| l.split_once(':'))
-                .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_owned()))
-                .collect();
-            let length = headers
-                .iter()
-                .find(|(n, _)| n == "content-length")
-                .and_then(|(_, v)| v.parse::<usize>().ok())
-                .unwrap_or(0);
-            if pending.len() >= end + 4 + length {
-                let body = pending[end + 4..end + 4 + length].to_vec();
-                pending.drain(..end + 4 + length);
-                return Some(Seen {
-                    line,
-                    headers,
-                    body,
-                });
-            }
-        }
-        let read = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut buffer));
-        match read.await {
-            Ok(Ok(n)) if n > 0 => pending.extend_from_slice(&buffer[..n]),
-            _ => return None,
-        }
-    }
-    None
-}
-
 fn answer(status: &str, body: &str) -> Vec<u8> {
-    format!(
-        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
+    json_answer(status, body, "")
 }
 
 /// Each operation's success answer, by its path.

@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
+pub mod raw;
+
 #[path = "../../../xtask/src/workspace.rs"]
 mod workspace;
 

@@ -7,7 +7,7 @@ use quote::quote;
 
 use std::fmt::Write as _;
 
-use super::models::{Spelling, ident};
+use super::spelling::{Spelling, ident};
 use crate::model::*;
 
 /// The extra impls of type `id` (nothing when it has none).

@@ -11,7 +11,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::doc_comment;
-use super::models::{Spelling, ident, string_literal, ty_tokens};
+use super::spelling::{Spelling, ident, string_literal, ty_tokens};
 use crate::model::*;
 
 /// `HasId` for every type of a paginated list's items, reading the id as the model says.

@@ -1,6 +1,8 @@
-//! Prints the model as the generated crate's files. Code is built as tokens (never spliced
-//! text, so no name or prose can inject code), parsed and pretty-printed; every decision was
-//! taken in lowering, so these modules only print.
+//! Prints the model as the generated crate's files; every decision was taken in lowering, so
+//! these modules only print. The client's own items (declared errors, `HasId`, the groups)
+//! and the crate root are built as tokens and pretty-printed; the models and operations are
+//! declarations printed as text, a line per fact, from identifiers, literals and escaped doc
+//! lines (`spelling`, `docs`), so that no name or prose can inject code.
 
 mod accessors;
 pub mod client;
@@ -8,13 +10,18 @@ pub mod docs;
 mod front_page;
 pub mod models;
 mod parallel;
+mod spelling;
 mod structs;
 pub mod surface;
 mod unions;
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::model::{Model, TypeId};
+use crate::options::{File, Options};
+use spelling::format_items;
 
 /// The first lines of every generated file.
 pub fn header(source: &str) -> String {
@@ -28,20 +35,6 @@ pub fn header(source: &str) -> String {
 pub fn format_file(tokens: TokenStream, source: &str, what: &str) -> Result<String> {
     Ok(format!("{}{}", header(source), format_items(tokens, what)?))
 }
-
-/// Parses tokens as a file and pretty-prints them.
-pub(super) fn format_items(tokens: TokenStream, what: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::internal("#", format!("the {what} did not form valid Rust ({e})"))
-            .hint("this is a generator bug; please report it with the input document")
-    })?;
-    Ok(prettyplease::unparse(&file))
-}
-
-use quote::quote;
-
-use crate::model::{Model, TypeId};
-use crate::options::{File, Options};
 
 /// Types per parallel run: small enough to share the work out evenly, large enough that
 /// starting a run costs nothing next to it.
@@ -133,7 +126,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     // printing them at once gives). The client's own items are tokens, which cannot cross
     // threads, so its job builds its own; the models and operations are declarations printed
     // as text (see `models` and `client`).
-    let spelling = models::Spelling::new(model);
+    let spelling = spelling::Spelling::new(model);
     let spelling = &spelling;
     let runs: Vec<&[TypeId]> = model.order.chunks(TYPES_PER_RUN).collect();
     let mut jobs: Vec<Box<dyn Fn() -> Result<String> + Sync + '_>> = Vec::new();

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use proc_macro2::Literal;
 
 use super::docs::doc_comment;
-use super::models::{
+use super::spelling::{
     INDENT, MEMBER_INDENT, Spelling, origin_note, presence_word, string_literal, value_note,
 };
 use crate::model::*;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::docs::doc_comment;
-use super::models::{INDENT, MEMBER_INDENT, Spelling, origin_note, string_literal};
+use super::spelling::{INDENT, MEMBER_INDENT, Spelling, origin_note, string_literal};
 use crate::model::*;
 
 pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spelling: &Spelling) {

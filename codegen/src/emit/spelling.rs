@@ -1,0 +1,262 @@
+//! How the generated text writes what the model names: identifiers, type expressions (short
+//! where the file imports the names, qualified where it cannot, `models::` from the builders),
+//! string literals, notes and indents. The one place each spelling is decided, for the models,
+//! the client and the read paths alike.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::*;
+
+/// An identifier for a name from the model. The model's names are identifiers already
+/// (`naming` makes them so); this keeps any slip a wrong name in the output, never a panic.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(&crate::naming::identifier(name), Span::call_site())
+}
+
+/// The Rust type expression for `ty`, with fully qualified paths (for the client, which lives
+/// beside names it does not control).
+pub fn ty_tokens(model: &Model, ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(::std::string::String),
+        Ty::Integer => quote!(i64),
+        Ty::Number => quote!(f64),
+        Ty::Boolean => quote!(bool),
+        Ty::Timestamp => quote!(crate::Timestamp),
+        Ty::Json => quote!(::serde_json::Value),
+        Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Ty::Array(inner) => {
+            let inner = ty_tokens(model, inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = ty_tokens(model, inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        Ty::Named(id) => {
+            let name = ident(&model.get(*id).name);
+            quote!(crate::models::#name)
+        }
+        Ty::Boxed(inner) => {
+            let inner = ty_tokens(model, inner);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}
+
+/// A name the models borrow from std, serde_json or the runtime, and its full path for when a
+/// type of the document takes the short one (a schema named `Option` or `Value`).
+struct Borrowed {
+    short: &'static str,
+    full: &'static str,
+    /// The `use` that brings the short name in; `None` for the prelude's.
+    import: Option<(&'static str, &'static str)>,
+}
+
+const BORROWED: [Borrowed; 9] = [
+    Borrowed {
+        short: "String",
+        full: "::std::string::String",
+        import: None,
+    },
+    Borrowed {
+        short: "Vec",
+        full: "::std::vec::Vec",
+        import: None,
+    },
+    Borrowed {
+        short: "Option",
+        full: "::std::option::Option",
+        import: None,
+    },
+    Borrowed {
+        short: "Box",
+        full: "::std::boxed::Box",
+        import: None,
+    },
+    Borrowed {
+        short: "BTreeMap",
+        full: "::std::collections::BTreeMap",
+        import: Some(("std::collections", "BTreeMap")),
+    },
+    Borrowed {
+        short: "Map",
+        full: "::serde_json::Map",
+        import: Some(("serde_json", "Map")),
+    },
+    Borrowed {
+        short: "Value",
+        full: "::serde_json::Value",
+        import: Some(("serde_json", "Value")),
+    },
+    Borrowed {
+        short: "Patch",
+        full: "crate::Patch",
+        import: Some(("crate", "Patch")),
+    },
+    Borrowed {
+        short: "Timestamp",
+        full: "crate::Timestamp",
+        import: Some(("crate", "Timestamp")),
+    },
+];
+
+/// How the models file spells borrowed names: short unless a type of the document has the same
+/// name, in which case the short name is that type and the borrowed one takes its full path.
+pub struct Spelling {
+    taken: BTreeSet<String>,
+    /// What a type of the document is written behind: nothing in `models` itself.
+    models: &'static str,
+    /// Whether the file imports the borrowed names that are not in the prelude.
+    imports: bool,
+}
+
+impl Spelling {
+    /// For `models.rs`, where the types of the document are at home.
+    pub fn new(model: &Model) -> Self {
+        Spelling {
+            taken: model.types.iter().map(|t| t.name.clone()).collect(),
+            models: "",
+            imports: true,
+        }
+    }
+
+    /// For the client's `builders` module, which holds the builders (named in lowering) and
+    /// reaches the types of the document as `models::Name`.
+    pub fn for_builders<'a>(builders: impl IntoIterator<Item = &'a str>) -> Self {
+        Spelling {
+            taken: builders.into_iter().map(str::to_owned).collect(),
+            models: "models::",
+            imports: false,
+        }
+    }
+
+    fn name(&self, short: &'static str) -> &'static str {
+        match BORROWED.iter().find(|b| b.short == short) {
+            Some(b) if self.taken.contains(short) || (!self.imports && b.import.is_some()) => {
+                b.full
+            }
+            _ => short,
+        }
+    }
+
+    /// The imports (path and name) of the borrowed names in `used` that the file writes
+    /// short: those not in the prelude, unless a type of the document takes the name.
+    pub(super) fn imports(&self, used: &BTreeSet<&str>) -> Vec<(&'static str, &'static str)> {
+        BORROWED
+            .iter()
+            .filter(|b| used.contains(b.short) && !self.taken.contains(b.short))
+            .filter_map(|b| b.import)
+            .collect()
+    }
+
+    /// The type as the models file writes it.
+    pub fn ty(&self, model: &Model, ty: &Ty) -> String {
+        match ty {
+            Ty::String => self.name("String").to_owned(),
+            Ty::Integer => "i64".to_owned(),
+            Ty::Number => "f64".to_owned(),
+            Ty::Boolean => "bool".to_owned(),
+            Ty::Timestamp => self.name("Timestamp").to_owned(),
+            Ty::Json => self.name("Value").to_owned(),
+            Ty::JsonObject => format!(
+                "{}<{}, {}>",
+                self.name("Map"),
+                self.name("String"),
+                self.name("Value")
+            ),
+            Ty::Array(inner) => format!("{}<{}>", self.name("Vec"), self.ty(model, inner)),
+            Ty::Map(inner) => format!(
+                "{}<{}, {}>",
+                self.name("BTreeMap"),
+                self.name("String"),
+                self.ty(model, inner)
+            ),
+            Ty::Named(id) => format!("{}{}", self.models, model.get(*id).name),
+            Ty::Boxed(inner) => format!("{}<{}>", self.name("Box"), self.ty(model, inner)),
+        }
+    }
+
+    /// A field's type with its presence's wrapper; `None` for a constant, which is no field.
+    pub(super) fn field_ty(&self, model: &Model, field: &Field) -> Option<String> {
+        let ty = self.ty(model, &field.ty);
+        Some(match field.presence {
+            Presence::Required => ty,
+            Presence::RequiredNullable | Presence::Optional => {
+                format!("{}<{ty}>", self.name("Option"))
+            }
+            Presence::Patch => format!("{}<{ty}>", self.name("Patch")),
+            Presence::Const(_) => return None,
+        })
+    }
+}
+
+/// How a field's presence is written in a declaration; constants are not fields.
+pub(crate) fn presence_word(presence: &Presence) -> Option<&'static str> {
+    match presence {
+        Presence::Required => Some("required"),
+        Presence::RequiredNullable => Some("nullable"),
+        Presence::Optional => Some("optional"),
+        Presence::Patch => Some("patch"),
+        Presence::Const(_) => None,
+    }
+}
+
+pub(crate) fn string_literal(text: &str) -> String {
+    Literal::string(text).to_string()
+}
+
+pub(crate) fn value_note(label: &str, value: &Option<Value>) -> Option<String> {
+    value
+        .as_ref()
+        .map(|v| format!("{label}: `{}`", compact_json(v)))
+}
+
+fn compact_json(v: &Value) -> String {
+    let text = v.to_string();
+    let text = text.replace('`', "'");
+    if text.len() > 120 {
+        format!(
+            "{}…",
+            &text[..text.char_indices().nth(117).map_or(text.len(), |(i, _)| i)]
+        )
+    } else {
+        text
+    }
+}
+
+/// Where the type comes from, as a URI fragment: a JSON pointer with the characters a fragment
+/// may not hold percent-encoded, so a reviewer can go from the type to the schema in one step.
+pub(crate) fn origin_note(origin: &str) -> String {
+    let mut fragment = String::with_capacity(origin.len());
+    for c in origin.chars() {
+        if c.is_ascii_alphanumeric() || "#/~-._!$&'()*+,;=:@".contains(c) {
+            fragment.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                let _ = write!(fragment, "%{byte:02X}");
+            }
+        }
+    }
+    format!("Schema: `{fragment}`")
+}
+
+/// Indent of a declaration's header lines.
+pub(crate) const INDENT: &str = "    ";
+/// Indent of a declaration's field, value and variant lines.
+pub(crate) const MEMBER_INDENT: &str = "        ";
+
+/// Parses tokens as a file and pretty-prints them.
+pub(super) fn format_items(tokens: TokenStream, what: &str) -> Result<String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::internal("#", format!("the {what} did not form valid Rust ({e})"))
+            .hint("this is a generator bug; please report it with the input document")
+    })?;
+    Ok(prettyplease::unparse(&file))
+}

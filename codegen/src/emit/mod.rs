@@ -10,7 +10,7 @@ pub mod docs;
 mod front_page;
 pub mod models;
 mod parallel;
-mod spelling;
+pub(crate) mod spelling;
 mod structs;
 pub mod surface;
 mod unions;

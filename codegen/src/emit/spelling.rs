@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -20,33 +19,13 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// The Rust type expression for `ty`, with fully qualified paths (for the client, which lives
-/// beside names it does not control).
+/// beside names it does not control). A slip (text that does not lex) is empty tokens, which
+/// the file's parse then refuses as an internal error.
 pub fn ty_tokens(model: &Model, ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(::std::string::String),
-        Ty::Integer => quote!(i64),
-        Ty::Number => quote!(f64),
-        Ty::Boolean => quote!(bool),
-        Ty::Timestamp => quote!(crate::Timestamp),
-        Ty::Json => quote!(::serde_json::Value),
-        Ty::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        Ty::Array(inner) => {
-            let inner = ty_tokens(model, inner);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        Ty::Map(inner) => {
-            let inner = ty_tokens(model, inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
-        Ty::Named(id) => {
-            let name = ident(&model.get(*id).name);
-            quote!(crate::models::#name)
-        }
-        Ty::Boxed(inner) => {
-            let inner = ty_tokens(model, inner);
-            quote!(::std::boxed::Box<#inner>)
-        }
-    }
+    Spelling::qualified()
+        .ty(model, ty)
+        .parse()
+        .unwrap_or_default()
 }
 
 /// A name the models borrow from std, serde_json or the runtime, and its full path for when a
@@ -56,6 +35,8 @@ struct Borrowed {
     full: &'static str,
     /// The `use` that brings the short name in; `None` for the prelude's.
     import: Option<(&'static str, &'static str)>,
+    /// How the API listings write it.
+    listed: &'static str,
 }
 
 const BORROWED: [Borrowed; 9] = [
@@ -63,57 +44,80 @@ const BORROWED: [Borrowed; 9] = [
         short: "String",
         full: "::std::string::String",
         import: None,
+        listed: "String",
     },
     Borrowed {
         short: "Vec",
         full: "::std::vec::Vec",
         import: None,
+        listed: "Vec",
     },
     Borrowed {
         short: "Option",
         full: "::std::option::Option",
         import: None,
+        listed: "Option",
     },
     Borrowed {
         short: "Box",
         full: "::std::boxed::Box",
         import: None,
+        listed: "Box",
     },
     Borrowed {
         short: "BTreeMap",
         full: "::std::collections::BTreeMap",
         import: Some(("std::collections", "BTreeMap")),
+        listed: "BTreeMap",
     },
     Borrowed {
         short: "Map",
         full: "::serde_json::Map",
         import: Some(("serde_json", "Map")),
+        listed: "serde_json::Map",
     },
     Borrowed {
         short: "Value",
         full: "::serde_json::Value",
         import: Some(("serde_json", "Value")),
+        listed: "serde_json::Value",
     },
     Borrowed {
         short: "Patch",
         full: "crate::Patch",
         import: Some(("crate", "Patch")),
+        listed: "Patch",
     },
     Borrowed {
         short: "Timestamp",
         full: "crate::Timestamp",
         import: Some(("crate", "Timestamp")),
+        listed: "Timestamp",
     },
 ];
 
-/// How the models file spells borrowed names: short unless a type of the document has the same
+/// How a file spells types: the one printer of a type expression, for each place that writes
+/// one. The models file writes borrowed names short unless a type of the document has the same
 /// name, in which case the short name is that type and the borrowed one takes its full path.
 pub struct Spelling {
     taken: BTreeSet<String>,
     /// What a type of the document is written behind: nothing in `models` itself.
     models: &'static str,
-    /// Whether the file imports the borrowed names that are not in the prelude.
-    imports: bool,
+    paths: Paths,
+}
+
+/// Which borrowed names a spelling writes short.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Paths {
+    /// Short unless taken; the file imports what the prelude lacks.
+    Imported,
+    /// Short only for the prelude's names, unless taken; the rest in full.
+    Prelude,
+    /// Every one in full.
+    Qualified,
+    /// As the API listings (`API.md`, `API.json`) have always written them: short, but
+    /// `serde_json::Value` and `serde_json::Map` with their crate (and a map's values short).
+    Listing,
 }
 
 impl Spelling {
@@ -122,7 +126,7 @@ impl Spelling {
         Spelling {
             taken: model.types.iter().map(|t| t.name.clone()).collect(),
             models: "",
-            imports: true,
+            paths: Paths::Imported,
         }
     }
 
@@ -132,17 +136,39 @@ impl Spelling {
         Spelling {
             taken: builders.into_iter().map(str::to_owned).collect(),
             models: "models::",
-            imports: false,
+            paths: Paths::Prelude,
+        }
+    }
+
+    /// For the client's own items, which live beside names they do not control.
+    pub fn qualified() -> Self {
+        Spelling {
+            taken: BTreeSet::new(),
+            models: "crate::models::",
+            paths: Paths::Qualified,
+        }
+    }
+
+    /// For the API listings a reviewer and the change report read.
+    pub fn listing() -> Self {
+        Spelling {
+            taken: BTreeSet::new(),
+            models: "",
+            paths: Paths::Listing,
         }
     }
 
     fn name(&self, short: &'static str) -> &'static str {
-        match BORROWED.iter().find(|b| b.short == short) {
-            Some(b) if self.taken.contains(short) || (!self.imports && b.import.is_some()) => {
-                b.full
-            }
-            _ => short,
-        }
+        let Some(b) = BORROWED.iter().find(|b| b.short == short) else {
+            return short;
+        };
+        let full = match self.paths {
+            Paths::Imported => self.taken.contains(short),
+            Paths::Prelude => self.taken.contains(short) || b.import.is_some(),
+            Paths::Qualified => true,
+            Paths::Listing => return b.listed,
+        };
+        if full { b.full } else { short }
     }
 
     /// The imports (path and name) of the borrowed names in `used` that the file writes
@@ -155,7 +181,7 @@ impl Spelling {
             .collect()
     }
 
-    /// The type as the models file writes it.
+    /// The type as this spelling writes it.
     pub fn ty(&self, model: &Model, ty: &Ty) -> String {
         match ty {
             Ty::String => self.name("String").to_owned(),
@@ -168,7 +194,10 @@ impl Spelling {
                 "{}<{}, {}>",
                 self.name("Map"),
                 self.name("String"),
-                self.name("Value")
+                match self.paths {
+                    Paths::Listing => "Value",
+                    _ => self.name("Value"),
+                }
             ),
             Ty::Array(inner) => format!("{}<{}>", self.name("Vec"), self.ty(model, inner)),
             Ty::Map(inner) => format!(

@@ -3,23 +3,12 @@
 
 use std::fmt::Write as _;
 
+use super::spelling::Spelling;
 use crate::model::*;
 
-/// The Rust type as a user writes it.
+/// The Rust type as the listings write it.
 pub(crate) fn ty_name(model: &Model, ty: &Ty) -> String {
-    match ty {
-        Ty::String => "String".into(),
-        Ty::Integer => "i64".into(),
-        Ty::Number => "f64".into(),
-        Ty::Boolean => "bool".into(),
-        Ty::Timestamp => "Timestamp".into(),
-        Ty::Json => "serde_json::Value".into(),
-        Ty::JsonObject => "serde_json::Map<String, Value>".into(),
-        Ty::Array(inner) => format!("Vec<{}>", ty_name(model, inner)),
-        Ty::Map(inner) => format!("BTreeMap<String, {}>", ty_name(model, inner)),
-        Ty::Named(id) => model.get(*id).name.clone(),
-        Ty::Boxed(inner) => format!("Box<{}>", ty_name(model, inner)),
-    }
+    Spelling::listing().ty(model, ty)
 }
 
 fn field_line(model: &Model, f: &Field) -> String {

@@ -347,6 +347,40 @@ pub struct Route {
     pub query: Vec<(String, Vec<RoutePiece>)>,
 }
 
+impl Route {
+    /// The route as the template the runtime fills in: each segment behind a `/`, `{wire}` for
+    /// a parameter's value, then the query pairs lowering kept (one naming a query parameter
+    /// is not among them: that parameter is sent with the others, once).
+    pub fn template(&self, params: &[Param]) -> String {
+        let text = |pieces: &[RoutePiece]| -> String {
+            pieces
+                .iter()
+                .map(|piece| match piece {
+                    RoutePiece::Text(text) => text.clone(),
+                    RoutePiece::Param(index) => {
+                        format!("{{{}}}", params.get(*index).map_or("", |p| p.wire.as_str()))
+                    }
+                })
+                .collect()
+        };
+        let mut out: String = self
+            .segments
+            .iter()
+            .map(|segment| format!("/{}", text(segment)))
+            .collect();
+        if out.is_empty() {
+            out.push('/');
+        }
+        for (i, (key, value)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(key);
+            out.push('=');
+            out.push_str(&text(value));
+        }
+        out
+    }
+}
+
 /// A piece of a route: text as written, or the value of a path parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoutePiece {

@@ -1,6 +1,8 @@
 //! Request bodies are sent as their media type says: a crate generated from a document with
 //! JSON, form, multipart, raw and merge-patch bodies sends each to a local server, which records
-//! the `Content-Type` and the bytes it got.
+//! the `Content-Type` and the bytes it got. The same crate sends the route lowering settled: a
+//! query pair written into the path template that names a query parameter reaches the wire
+//! once, with the other query parameters.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,7 +39,10 @@ fn document() -> String {
             "/merge": {"patch": {"operationId": "merge", "requestBody": {"required": true, "content": {
                 "application/merge-patch+json": {"schema": fields}}}, "responses": ok}},
             "/both": {"post": {"operationId": "both", "requestBody": {"required": true, "content": {
-                "text/xml": {"schema": fields}, "application/json": {"schema": fields}}}, "responses": ok}}
+                "text/xml": {"schema": fields}, "application/json": {"schema": fields}}}, "responses": ok}},
+            "/search/articles?query={query}&view=full": {"get": {"operationId": "search", "parameters": [
+                {"name": "query", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer"}}], "responses": ok}}
         }
     })
     .to_string()
@@ -100,7 +105,7 @@ fn fields() -> SendFormBody {
 
 #[tokio::test(flavor = "current_thread")]
 async fn bodies_are_sent_as_their_media_type_says() {
-    let (base, requests) = serve(6);
+    let (base, requests) = serve(7);
     let client = bodies_check::Client::builder(base).max_retries(0).build().expect("a client");
     let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).expect("text");
 
@@ -146,6 +151,10 @@ async fn bodies_are_sent_as_their_media_type_says() {
     client.both(both).send().await.expect("json of two");
     let (_, content_type, _) = requests.recv().expect("a request");
     assert_eq!(content_type, "application/json", "JSON is chosen over XML");
+
+    client.search("rust").page(2).send().await.expect("search");
+    let (target, _, _) = requests.recv().expect("a request");
+    assert_eq!(target, "GET /search/articles?view=full&query=rust&page=2", "each key once");
 }
 "#;
 

@@ -312,7 +312,8 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
         ") -> {} = {} {} sent by {} {{",
         op.builder,
         op.method.as_http(),
-        Literal::string(&op.path),
+        // The route lowering settled, not the document's template.
+        Literal::string(&op.route.template(&op.params)),
         string_literal(op.call.answer.sent_by())
     );
     out.push_str(if options { "\n" } else { "}\n" });

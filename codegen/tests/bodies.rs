@@ -153,9 +153,10 @@ async fn bodies_are_sent_as_their_media_type_says() {
 fn bodies_are_sent_as_their_media_type_says() {
     let options = Options {
         selection: Selection::All,
-        crate_name: "bodies-check".to_owned(),
+        crate_name: Some("bodies-check".to_owned()),
         source_label: "bodies.json".to_owned(),
         standalone: true,
+        ..Options::default()
     };
     let files = codegen::generate(&document(), &options).expect("generates");
     let dir = workspace_root().join("target/bodies-check");

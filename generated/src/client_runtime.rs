@@ -14,6 +14,7 @@
 use std::time::Duration;
 
 mod client;
+mod credentials;
 mod error;
 mod events;
 mod options;
@@ -24,7 +25,8 @@ mod sse;
 #[allow(dead_code)]
 pub mod private;
 
-pub use client::{Client, ClientBuilder, HOSTED_BASE_URL, LOCAL_BASE_URL};
+pub use client::{Client, ClientBuilder};
+pub use credentials::{Api, Place, Scheme, Secret};
 pub use error::{
     ApiError, Attempts, DecodeError, Error, ErrorBody, Stopped, StreamError, TimeoutError, TimeoutKind, TransportError,
     Truncation,

@@ -5,7 +5,8 @@
 //! `cargo xtask directory`: generates (or compiles a sample of) the APIs.guru directory.
 //!
 //! Each command reads its own flags and refuses any other with its usage; defaults come from
-//! `codegen::Options::default()`.
+//! the project's configuration (`schema/codegen.json`), or for another document from the
+//! document itself (`codegen::Options::default()`).
 
 mod directory;
 mod fsutil;
@@ -21,6 +22,21 @@ use workspace::workspace_root;
 /// The project's schema, relative to the root.
 const SCHEMA_FILE: &str = "schema/letta-conversations.openapi.json";
 
+/// The generator's configuration for the project's schema, relative to the root.
+const CONFIG_FILE: &str = "schema/codegen.json";
+
+/// The options a configuration file gives.
+fn config_options(path: &Path) -> Result<Options, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Options::from_config(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The project's own configuration (`schema/codegen.json`).
+fn project_options() -> Result<Options, String> {
+    config_options(&workspace_root().join(CONFIG_FILE))
+}
+
 /// The generated API's listing the change report compares against.
 const LISTING: &str = "API.json";
 
@@ -31,7 +47,7 @@ fn usage() -> String {
     )
 }
 
-const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--out DIR] \
+const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--config FILE] [--out DIR] \
                             [--tag TAG | --path-prefix PREFIX | --all] [--crate-name NAME]";
 const SCHEMA_LINE: &str = "cargo xtask schema --from FILE [--tag TAG]";
 const BENCH_LINE: &str = "cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]";
@@ -39,7 +55,7 @@ const DIRECTORY_LINE: &str =
     "cargo xtask directory [--check] [--sample N | --compile N] [--seed S] [--dir DIR] [--jobs N]";
 
 fn codegen_usage() -> String {
-    let defaults = Options::default();
+    let defaults = project_options().unwrap_or_default();
     format!(
         "usage: {CODEGEN_LINE}
 
@@ -49,7 +65,12 @@ against the {LISTING} listing in the output directory. Files in the output direc
 generator no longer writes are removed (sources under src/) or named.
   --check             compare instead of write; exit 1 and print the API changes, the diff and
                       the files not generated any more when stale
-  --spec FILE         the document (default: {SCHEMA_FILE})
+  --spec FILE         the document (default: {SCHEMA_FILE}, with {CONFIG_FILE})
+  --config FILE       the generator's configuration (JSON): crate_name, tag or path_prefix,
+                      env_prefix, base_url, description, servers, credentials; without one
+                      (and with --spec) everything comes from the document: the crate name
+                      from info.title, the base URL from servers, credentials from
+                      securitySchemes
   --out DIR           where to write the crate (default: generated/); a crate written
                       elsewhere is standalone (it carries its own [workspace])
   --tag TAG           keep the operations with this tag
@@ -59,7 +80,7 @@ generator no longer writes are removed (sources under src/) or named.
   --crate-name NAME   package name of the generated crate (default: {})
 ",
         describe(&defaults.selection),
-        defaults.crate_name
+        defaults.crate_name.as_deref().unwrap_or("from info.title")
     )
 }
 
@@ -72,7 +93,7 @@ and the schemas they reach, and writes {SCHEMA_FILE}.
   --from FILE         the full document (plain or .gz)
   --tag TAG           the tag to keep (default: {})
 ",
-        match Options::default().selection {
+        match project_options().unwrap_or_default().selection {
             Selection::Tag(tag) => tag,
             other => describe(&other),
         }
@@ -156,14 +177,14 @@ impl<'a> Flags<'a> {
 
 fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
     let mut flags = Flags::new(args, codegen_usage());
-    let defaults = Options::default();
-    let (mut check, mut spec, mut out, mut selection, mut crate_name) =
-        (false, None, None, None, None);
+    let (mut check, mut spec, mut out, mut selection, mut crate_name, mut config) =
+        (false, None, None, None, None, None);
     while let Some(flag) = flags.next() {
         match flag {
             "--check" => check = true,
             "--spec" => spec = Some(PathBuf::from(flags.value(flag)?)),
             "--out" => out = Some(PathBuf::from(flags.value(flag)?)),
+            "--config" => config = Some(PathBuf::from(flags.value(flag)?)),
             "--crate-name" => crate_name = Some(flags.value(flag)?),
             "--tag" => {
                 let tag = flags.value(flag)?;
@@ -182,6 +203,17 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let root = workspace_root();
+    // The project's schema comes with its configuration; another document with its own, or
+    // none: then everything comes from the document.
+    let config = match (&config, &spec) {
+        (Some(path), _) => Some(path.clone()),
+        (None, None) => Some(root.join(CONFIG_FILE)),
+        (None, Some(_)) => None,
+    };
+    let defaults = match &config {
+        Some(path) => config_options(path)?,
+        None => Options::default(),
+    };
     let spec = spec.unwrap_or_else(|| root.join(SCHEMA_FILE));
     let default_out = root.join("generated");
     let out = out.unwrap_or_else(|| default_out.clone());
@@ -194,10 +226,11 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
             .unwrap_or_default(),
     };
     let options = Options {
-        selection: selection.unwrap_or(defaults.selection),
-        crate_name: crate_name.unwrap_or(defaults.crate_name),
+        selection: selection.unwrap_or(defaults.selection.clone()),
+        crate_name: crate_name.or(defaults.crate_name.clone()),
         source_label: label,
         standalone: fsutil::normalised(&out) != fsutil::normalised(&default_out),
+        ..defaults
     };
     let generated = codegen::generate_with_warnings(&text, &options)
         .map_err(|e| format!("{}: {e}", spec.display()))?;
@@ -297,13 +330,22 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let from = from.ok_or_else(|| format!("`schema` needs --from FILE\n\n{}", flags.usage))?;
-    let selection = selection.unwrap_or(Options::default().selection);
+    let selection = match selection {
+        Some(selection) => selection,
+        None => project_options()?.selection,
+    };
     let text = fsutil::read_spec(&from)?;
-    let subset =
+    let mut subset =
         codegen::subset(&text, &selection).map_err(|e| format!("{}: {e}", from.display()))?;
+    let out = workspace_root().join(SCHEMA_FILE);
+    if let Some(current) = std::fs::read_to_string(&out)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    {
+        keep_access(&mut subset, &current);
+    }
     let mut pretty = serde_json::to_string_pretty(&subset).map_err(|e| e.to_string())?;
     pretty.push('\n');
-    let out = workspace_root().join(SCHEMA_FILE);
     let (Some(dir), Some(name)) = (out.parent(), out.file_name()) else {
         return Err(format!("{} is not a file path", out.display()));
     };
@@ -324,6 +366,25 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
         .map_or(0, |s| s.len());
     println!("wrote {} ({paths} paths, {schemas} schemas)", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The published document's `servers`, `security` and `components.securitySchemes`, as
+/// `schema/` holds them: a running server's `/openapi.json` lists its own development servers
+/// and no security, so the blocks `schema/` took from the published document are kept.
+fn keep_access(subset: &mut serde_json::Value, current: &serde_json::Value) {
+    for key in ["servers", "security"] {
+        if let (Some(kept), Some(root)) = (current.get(key), subset.as_object_mut()) {
+            root.insert(key.to_owned(), kept.clone());
+        }
+    }
+    if let (Some(kept), Some(components)) = (
+        current.pointer("/components/securitySchemes"),
+        subset
+            .get_mut("components")
+            .and_then(serde_json::Value::as_object_mut),
+    ) {
+        components.insert("securitySchemes".to_owned(), kept.clone());
+    }
 }
 
 /// Builds the bench workspace and runs its runner, which reads (and checks) the flags. The

@@ -77,6 +77,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("runtime/timestamp.rs"),
     runtime_file!("client_runtime.rs"),
     runtime_file!("client_runtime/client.rs"),
+    runtime_file!("client_runtime/credentials.rs"),
     runtime_file!("client_runtime/error.rs"),
     runtime_file!("client_runtime/events.rs"),
     runtime_file!("client_runtime/options.rs"),
@@ -93,10 +94,21 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
 /// All files of the generated crate, in a fixed order.
 pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     let source = options.source_label.as_str();
-    let quick_start = front_page::quick_start(model, &options.crate_name);
+    let quick_start = front_page::quick_start(model);
     let models_only = front_page::MODELS_ONLY;
+    let about = docs::doc_comment(
+        &[
+            Some(model.api.package_description.clone()),
+            model.api.description.clone(),
+        ],
+        "",
+    );
+    let about: Vec<String> = about
+        .lines()
+        .map(|line| line.strip_prefix("///").unwrap_or(line).to_owned())
+        .collect();
     let lib = quote! {
-        //! Typed models of the Letta API, generated from its OpenAPI description.
+        #(#![doc = #about])*
         //!
         //! Every string enum and union is open: a value from a newer server decodes into its
         //! `Unknown` arm, kept as sent, and every object keeps undeclared properties in `extra`.
@@ -157,7 +169,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     let listing = printed.next().unwrap_or_default();
     let api_items = printed.next().unwrap_or_default();
     let models = format!("{}{}", header(source), printed.collect::<String>());
-    let cargo = cargo_toml(options);
+    let cargo = cargo_toml(options, &model.api);
     let mut files = vec![
         File {
             path: "Cargo.toml".into(),
@@ -201,7 +213,7 @@ fn copied(path: &str, text: &str) -> File {
     }
 }
 
-fn cargo_toml(options: &Options) -> String {
+fn cargo_toml(options: &Options, api: &crate::model::Api) -> String {
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -215,7 +227,7 @@ fn cargo_toml(options: &Options) -> String {
          version = \"0.1.0\"\n\
          edition = \"2024\"\n\
          rust-version = \"1.85\"\n\
-         description = \"Typed Rust SDK for the Letta API, generated from its OpenAPI description.\"\n\
+         description = {description}\n\
          license = \"Apache-2.0\"\n\
          publish = false\n\
          \n\
@@ -240,7 +252,9 @@ fn cargo_toml(options: &Options) -> String {
          # The front page's quick start reads streams with `StreamExt::next`.\n\
          futures-util = \"0.3\"\n{workspace}",
         source = options.source_label,
-        name = options.crate_name,
+        name = api.crate_name,
+        // A JSON string is a TOML basic string: the same escapes, none that TOML lacks.
+        description = serde_json::Value::String(api.package_description.clone()),
     )
 }
 

@@ -72,6 +72,7 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
             pagination,
             errors: decoder_of[index],
             origin: op.origin,
+            security: Security::default(),
         });
     }
     model.item_ids = item_ids(model, &operations);

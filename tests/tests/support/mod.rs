@@ -13,6 +13,18 @@ pub fn schema_text() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// The generator's options for the project's schema, from its configuration
+/// (`schema/codegen.json`), as `cargo xtask codegen` reads them.
+pub fn options() -> codegen::Options {
+    let path = workspace_root().join("schema/codegen.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut options =
+        codegen::Options::from_config(&text).expect("schema/codegen.json is a configuration");
+    options.source_label = "schema/letta-conversations.openapi.json".to_owned();
+    options
+}
+
 pub fn schema() -> Value {
     serde_json::from_str(&schema_text()).expect("schema/ is JSON")
 }

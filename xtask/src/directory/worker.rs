@@ -108,9 +108,10 @@ fn work(
     };
     let options = Options {
         selection: Selection::All,
-        crate_name: crate_name(document),
+        crate_name: Some(crate_name(document)),
         source_label: document.to_owned(),
         standalone: false,
+        ..Options::default()
     };
     let cpu_before = process_cpu_millis();
     let started = Instant::now();

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use tokio::time::Instant;
 
 use super::{Request, error_body, extras, settings, url};
+use crate::client_runtime::credentials::Auth;
 use crate::client_runtime::client::{Client, Settings};
 use crate::client_runtime::retry::transient_status;
 use crate::client_runtime::{ApiError, Attempts, Error, RetryPolicy, Stopped, TimeoutError, TimeoutKind, TransportError, later};
@@ -94,6 +95,7 @@ async fn attempt<R, F, Fut>(
     client: &Client,
     url: &reqwest::Url,
     extra_headers: &reqwest::header::HeaderMap,
+    auth: &Auth,
     request: &Request,
     finish: &F,
 ) -> Result<R, Failure>
@@ -103,8 +105,10 @@ where
 {
     let inner = &client.inner;
     let mut builder = inner.http.request(request.method.clone(), url.clone());
-    if let Some(token) = &inner.token {
-        builder = builder.bearer_auth(token);
+    // Credentials first: a header parameter or an extra header of the same name follows them.
+    builder = builder.headers(auth.headers.clone());
+    if !auth.query.is_empty() {
+        builder = builder.query(&auth.query);
     }
     for (name, value) in &request.headers {
         builder = builder.header(*name, value.as_str());
@@ -123,7 +127,10 @@ where
         // Replaces what the client set under the same names.
         builder = builder.headers(extra_headers.clone());
     }
-    let response = builder.send().await.map_err(Failure::transport)?;
+    // reqwest's errors name the URL: with a key in the query, they must not.
+    let hide_url = !auth.query.is_empty();
+    let transport = |error: reqwest::Error| Failure::transport(if hide_url { error.without_url() } else { error });
+    let response = builder.send().await.map_err(transport)?;
     let status = response.status().as_u16();
     if !response.status().is_success() {
         let retry_after = retry_after(response.headers());
@@ -132,10 +139,10 @@ where
             status if transient_status(status) => Cause::MaybeSent,
             _ => Cause::Final,
         };
-        let body = response.bytes().await.map_err(Failure::transport)?;
+        let body = response.bytes().await.map_err(transport)?;
         return Err(Failure { kind: FailureKind::Status(status, body), cause, retry_after });
     }
-    finish(response).await.map_err(Failure::transport)
+    finish(response).await.map_err(transport)
 }
 
 /// Tries until a success, a failure the policy does not retry, or the deadline.
@@ -147,6 +154,7 @@ where
     let settings = settings(client, &request.options);
     let url = url(&client.inner.base_url, request)?;
     let extra_headers = extras::headers(&request.options)?;
+    let auth = Auth::of(crate::client::API.schemes, &client.inner.credentials, request.security)?;
     let start = Instant::now();
     let deadline = settings.deadline.map(|limit| (later(start, limit), limit));
     let mut tries = 0;
@@ -161,11 +169,11 @@ where
         };
         let outcome = match end {
             Some((at, kind, limit)) => {
-                tokio::time::timeout_at(at, attempt(client, &url, &extra_headers, request, &finish)).await.unwrap_or_else(|_| {
+                tokio::time::timeout_at(at, attempt(client, &url, &extra_headers, &auth, request, &finish)).await.unwrap_or_else(|_| {
                     Err(Failure { kind: FailureKind::Timeout(kind, limit), cause: Cause::MaybeSent, retry_after: None })
                 })
             }
-            None => attempt(client, &url, &extra_headers, request, &finish).await,
+            None => attempt(client, &url, &extra_headers, &auth, request, &finish).await,
         };
         let failure = match outcome {
             Ok(answer) => return Ok(answer),

@@ -26,6 +26,8 @@ mod sse;
 pub mod private;
 
 pub use client::{Client, ClientBuilder};
+// A description without security schemes names no `Secret`.
+#[allow(unused_imports)]
 pub use credentials::{Api, Place, Scheme, Secret};
 pub use error::{
     ApiError, Attempts, DecodeError, Error, ErrorBody, Stopped, StreamError, TimeoutError, TimeoutKind, TransportError,

@@ -140,7 +140,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the credential of the scheme at `index` (what the generated setters call).
+    /// Sets the credential of the scheme at `index` (what the generated setters call; a
+    /// description without security schemes has none).
+    #[allow(dead_code)]
     pub(crate) fn credential_at(mut self, index: usize, secret: Secret) -> Self {
         self.credentials.set(index, secret);
         self

@@ -106,12 +106,13 @@ fn access(api: &Api) -> TokenStream {
                     KeyLocation::Query => "query parameter",
                     KeyLocation::Cookie => "cookie",
                 };
+                let name = name.replace('`', "'");
                 format!("in the `{name}` {place} (`from_env` reads `{env}`)")
             }
         };
         let summary = format!(
             "The `{}` credential, sent {how} by the operations whose security names it.",
-            scheme.key
+            scheme.key.replace('`', "'")
         );
         let doc = doc_lines(&doc_comment(&[Some(summary), scheme.doc.clone()], ""));
         match scheme.kind {
@@ -130,6 +131,13 @@ fn access(api: &Api) -> TokenStream {
         }
     });
     let setters: Vec<TokenStream> = setters.collect();
+    let uses = if api.schemes.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(
+            use crate::client_runtime::{Place, Scheme};
+        )
+    };
     let builder = if setters.is_empty() {
         TokenStream::new()
     } else {
@@ -144,7 +152,7 @@ fn access(api: &Api) -> TokenStream {
         /// What the runtime needs to know of this API: where `from_env` finds the base URL and
         /// each credential, and how each security scheme is sent.
         pub(crate) const API: crate::client_runtime::Api = {
-            use crate::client_runtime::{Place, Scheme};
+            #uses
             crate::client_runtime::Api {
                 base_url_env: #base_url_env,
                 default_base_url: #default,

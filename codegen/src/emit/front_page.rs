@@ -165,7 +165,7 @@ fn access(api: &Api) -> String {
                     KeyLocation::Cookie => "cookie",
                 };
                 (
-                    format!("API key in the `{name}` {place}"),
+                    format!("API key in the `{}` {place}", code(name)),
                     format!("`{}`", scheme.env),
                 )
             }

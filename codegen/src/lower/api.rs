@@ -50,7 +50,11 @@ pub(crate) fn read(doc: &Value) -> Access {
                 continue;
             };
             let url = with_defaults(url, server.get("variables").and_then(Value::as_object));
-            let absolute = url.starts_with("http://") || url.starts_with("https://");
+            // A URL a client can start from: absolute, every variable filled in.
+            let absolute = (url.starts_with("http://") || url.starts_with("https://"))
+                && !url.contains(|c: char| {
+                    c.is_whitespace() || c.is_control() || "{}`\"<>\\".contains(c)
+                });
             if absolute && !access.servers.iter().any(|(known, _)| *known == url) {
                 let description = server
                     .get("description")

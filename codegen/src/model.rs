@@ -465,6 +465,9 @@ pub struct Operation {
     pub origin: String,
     /// The credentials it sends.
     pub security: Security,
+    /// The `Accept` header `send()` sends: the JSON media type it decodes, else the media
+    /// types the success responses declare, else `*/*`.
+    pub accept: String,
 }
 
 /// The builder's ways to send: `send()` and `stream()`.

@@ -3,11 +3,13 @@
 //! `cargo xtask schema --from FILE`: rewrites `schema/` from a full Letta OpenAPI document.
 //! `cargo xtask bench`: builds and runs the benchmarks of `xtask/bench/` against progenitor.
 //! `cargo xtask directory`: generates (or compiles a sample of) the APIs.guru directory.
+//! `cargo xtask contract`: generated clients called against Prism, the validating mock server.
 //!
 //! Each command reads its own flags and refuses any other with its usage; defaults come from
 //! the project's configuration (`schema/codegen.json`), or for another document from the
 //! document itself (`codegen::Options::default()`).
 
+mod contract;
 mod directory;
 mod fsutil;
 mod workspace;
@@ -42,8 +44,8 @@ const LISTING: &str = "API.json";
 
 fn usage() -> String {
     format!(
-        "usage:\n  {}\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
-        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE, DIRECTORY_LINE
+        "usage:\n  {}\n  {}\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
+        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE, DIRECTORY_LINE, CONTRACT_LINE
     )
 }
 
@@ -51,6 +53,8 @@ const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--confi
                             [--tag TAG | --path-prefix PREFIX | --all] [--crate-name NAME]";
 const SCHEMA_LINE: &str = "cargo xtask schema --from FILE [--tag TAG]";
 const BENCH_LINE: &str = "cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]";
+const CONTRACT_LINE: &str =
+    "cargo xtask contract [--sample N] [--seed S] [--rounds R] [--cap C] [--check]";
 const DIRECTORY_LINE: &str =
     "cargo xtask directory [--check] [--sample N | --compile N] [--seed S] [--dir DIR] [--jobs N]";
 
@@ -116,6 +120,7 @@ fn main() -> ExitCode {
         Some("schema") => schema_command(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
         Some("directory") => directory::command(&args[1..]),
+        Some("contract") => contract::command(&args[1..]),
         Some("directory-worker") => directory::worker(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{}", usage());

@@ -469,6 +469,13 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
             alternatives.join(", ")
         );
     }
+    if op.accept != "application/json" {
+        let _ = writeln!(
+            out,
+            "{DECLARATION_INDENT}accept: {};",
+            string_literal(&op.accept)
+        );
+    }
     answer_lines(out, model, op, spelling, body_required);
     out.push_str("    }\n");
 }

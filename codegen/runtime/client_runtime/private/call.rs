@@ -121,7 +121,7 @@ where
     }
     builder = builder.header(
         reqwest::header::ACCEPT,
-        if request.streaming { "text/event-stream" } else { "application/json" },
+        if request.streaming { "text/event-stream" } else { request.accept },
     );
     if !extra_headers.is_empty() {
         // Replaces what the client set under the same names.

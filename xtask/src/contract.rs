@@ -443,9 +443,17 @@ fn report(operation: &str, round: usize, outcome: &str, detail: &str) {
     println!("{line}");
 }
 
-/// An argument from its JSON instance.
-fn arg<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|e| e.to_string())
+/// An argument from the first of its JSON instances that reads as its type (a parameter's own
+/// example first, when it has one, then the instance its schema gives).
+fn arg<T: serde::de::DeserializeOwned>(candidates: &[&str]) -> Result<T, String> {
+    let mut last = String::new();
+    for json in candidates {
+        match serde_json::from_str(json) {
+            Ok(value) => return Ok(value),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(last)
 }
 
 /// Prism's own errors (a request it found invalid, a security failure) are problem details
@@ -524,14 +532,19 @@ fn call_of(model: &Model, op: &Operation, doc: &Value, krate: &str) -> Option<St
     let mut args = Vec::new();
     for (i, p) in op.params.iter().filter(|p| p.required).enumerate() {
         let schema = parameter(doc, item, path_item, &p.wire, p.location);
-        let value = schema
-            .map(|(schema, example)| example.unwrap_or_else(|| instance(doc, &schema, 0)))
-            .unwrap_or(json!("a"));
+        let mut candidates: Vec<String> = Vec::new();
+        if let Some((schema, example)) = schema {
+            if let Some(example) = example {
+                candidates.push(example.to_string());
+            }
+            candidates.push(instance(doc, &schema, 0).to_string());
+        } else {
+            candidates.push(json!("a").to_string());
+        }
         let ty = spell(model, &p.ty, krate);
         let _ = writeln!(
             out,
-            "        let a{i}: {ty} = match arg({:?}) {{ Ok(v) => v, Err(e) => return report({:?}, round, \"argument\", &e) }};",
-            value.to_string(),
+            "        let a{i}: {ty} = match arg(&{candidates:?}) {{ Ok(v) => v, Err(e) => return report({:?}, round, \"argument\", &e) }};",
             op.operation_id
         );
         args.push(format!("a{i}"));
@@ -569,7 +582,7 @@ fn call_of(model: &Model, op: &Operation, doc: &Value, krate: &str) -> Option<St
                 let ty = spell(model, &body.ty, krate);
                 let _ = writeln!(
                     out,
-                    "        let body: {ty} = match arg({:?}) {{ Ok(v) => v, Err(e) => return report({:?}, round, \"argument\", &e) }};",
+                    "        let body: {ty} = match arg(&[{:?}]) {{ Ok(v) => v, Err(e) => return report({:?}, round, \"argument\", &e) }};",
                     value.to_string(),
                     op.operation_id
                 );
@@ -687,8 +700,8 @@ fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
         for part in parts {
             match instance(doc, part, depth + 1) {
                 Value::Object(object) => merged.extend(object),
-                other if parts.len() == 1 => return other,
-                _ => {}
+                // A part that is no object (`allOf: [{$ref: Arn}, {description}]`) is the value.
+                other => return other,
             }
         }
         if let Value::Object(own) = object_instance(doc, schema, depth) {
@@ -778,11 +791,14 @@ fn object_instance(doc: &Value, schema: &Value, depth: usize) -> Value {
 }
 
 fn string_instance(schema: &Value) -> Value {
-    if let Some(text) = schema
-        .get("pattern")
-        .and_then(Value::as_str)
-        .and_then(matching)
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+        && let Some(mut text) = matching(pattern)
     {
+        // An unanchored end takes padding up to the minimum length.
+        let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+        while !pattern.ends_with('$') && text.chars().count() < min {
+            text.push('a');
+        }
         return Value::String(text);
     }
     let format = schema
@@ -890,10 +906,7 @@ fn sequence(chars: &[char], mut at: usize) -> Option<(String, usize)> {
                 let end = next + chars[next..].iter().position(|&c| c == '}')?;
                 let inside: String = chars[next + 1..end].iter().collect();
                 let min = inside.split(',').next()?.trim().parse::<usize>().ok()?;
-                (
-                    min.max(if inside.contains(',') { min } else { min }),
-                    end + 1,
-                )
+                (min, end + 1)
             }
             _ => (1, next),
         };
@@ -979,9 +992,23 @@ impl Row {
             }
             operations.insert(operation.clone());
             row.requests += 1;
-            let invalid = kind.starts_with("prism:") || kind == "argument" || kind == "error";
+            // Prism's own verdicts on a request; its other errors (an answer it cannot write,
+            // a crash) come after it found the request valid, and leave no answer to decode.
+            let rejected = [
+                "prism:UNPROCESSABLE_ENTITY",
+                "prism:UNAUTHORIZED",
+                "prism:NO_PATH_MATCHED_ERROR",
+                "prism:NO_METHOD_MATCHED_ERROR",
+                "prism:NOT_ACCEPTABLE",
+                "prism:UNSUPPORTED_MEDIA_TYPE",
+            ];
+            let invalid =
+                rejected.contains(&kind.as_str()) || kind == "argument" || kind == "error";
+            let answered = !invalid && !kind.starts_with("prism:");
             if !invalid {
                 row.valid += 1;
+            }
+            if answered {
                 row.answers += 1;
                 if kind == "ok" || kind == "status" {
                     row.decoded += 1;
@@ -1141,5 +1168,7 @@ mod tests {
             json!("2024-01-02T03:04:05Z")
         );
         assert_eq!(instance(&doc, &json!({"enum": [null, "b"]}), 0), json!("b"));
+        let arn = json!({"allOf": [{"type": "string", "pattern": "arn:[a-z]+", "minLength": 8}, {"description": "d"}]});
+        assert_eq!(instance(&doc, &arn, 0), json!("arn:aaaa"));
     }
 }

@@ -11,6 +11,7 @@
 use std::time::Duration;
 
 mod client;
+mod credentials;
 mod error;
 mod events;
 mod options;
@@ -21,7 +22,10 @@ mod sse;
 #[allow(dead_code)]
 pub mod private;
 
-pub use client::{Client, ClientBuilder, HOSTED_BASE_URL, LOCAL_BASE_URL};
+pub use client::{Client, ClientBuilder};
+// A description without security schemes names no `Secret`.
+#[allow(unused_imports)]
+pub use credentials::{Api, Place, Scheme, Secret};
 pub use error::{
     ApiError, Attempts, DecodeError, Error, ErrorBody, Stopped, StreamError, StreamLimit, TimeoutError, TimeoutKind,
     TooLargeError, TransportError, Truncation,

@@ -177,6 +177,8 @@ pub mod location {
 ///     …
 /// }
 /// errors: decoder;                          // the function that decodes its error bodies
+/// security: [[0], [1, 2]];                   // alternatives of schemes (`client::API`), if any
+/// accept: "application/pdf";                 // what `send()` accepts, unless `application/json`
 /// send -> Answer;                            // or `send;` for an answer without a body
 /// stream -> Event;                           // a `text/event-stream` answer
 /// into_stream(after, limit = 50) -> Item;    // cursor pagination
@@ -198,6 +200,8 @@ macro_rules! operation {
             $( $(#$option_attr:tt)* $option:ident: $option_ty:ty = $option_location:ident($option_wire:literal), )*
         }
         errors: $errors:ident;
+        $( security: [$( [$($scheme:literal),*] ),*]; )?
+        $( accept: $accept:literal; )?
         $( $(#$send_attr:tt)* send $(($send_field:ident = $send_value:literal in $($send_body:tt)+))? $(-> $json:ty)?; )?
         $( $(#$stream_attr:tt)* stream $(($stream_field:ident = $stream_value:literal in $($stream_body:tt)+))? -> $event:ty; )?
         $( into_stream($after:ident $(, $limit:ident $(= $default:literal)?)?) -> $item:ty; )?
@@ -237,6 +241,8 @@ macro_rules! operation {
             fn request(&self) -> ::core::result::Result<$crate::client_runtime::private::Request, $crate::client::Error> {
                 let (segments, query) = $crate::operation::route($path, &[$( $arg_location::segment($arg_wire, &self.$arg), )*]);
                 let mut request = $crate::client_runtime::private::Request::new(::reqwest::Method::$http, segments, $crate::client::$errors, &self.options);
+                $( request.security = &[$( &[$($scheme),*] ),*]; )?
+                $( request.accept = $accept; )?
                 request.query.extend(query);
                 $( request = $arg_location::add(request, $arg_wire, &self.$arg)?; )*
                 $(

@@ -30,7 +30,7 @@ mod vocabulary;
 mod yaml;
 
 pub use error::{Error, ErrorKind, Location, Pointer, Result, Warning};
-pub use options::{File, Options};
+pub use options::{File, Options, ServerName};
 pub use select::Selection;
 
 use serde_json::Value;
@@ -50,7 +50,8 @@ pub struct Generated {
 /// Like [`generate`], and also returns the warnings (for the caller to show).
 pub fn generate_with_warnings(text: &str, options: &Options) -> Result<Generated> {
     stack::with_pass_stack(|| {
-        let model = model_here(text, &options.selection).map_err(|e| located(text, e))?;
+        let mut model = model_here(text, &options.selection).map_err(|e| located(text, e))?;
+        lower::api::configure(&mut model.api, options);
         let files = emit::crate_files(&model, options)?;
         Ok(Generated {
             files,
@@ -59,9 +60,14 @@ pub fn generate_with_warnings(text: &str, options: &Options) -> Result<Generated
     })
 }
 
-/// Builds the intermediate model of the selected part of a document.
+/// Builds the intermediate model of the selected part of a document, its names as
+/// [`Options::default`] gives them (from the document alone).
 pub fn model(text: &str, selection: &Selection) -> Result<model::Model> {
-    stack::with_pass_stack(|| model_here(text, selection).map_err(|e| located(text, e)))
+    stack::with_pass_stack(|| {
+        let mut model = model_here(text, selection).map_err(|e| located(text, e))?;
+        lower::api::configure(&mut model.api, &Options::default());
+        Ok(model)
+    })
 }
 
 /// The selected operations of a document and every component they reach, as the document
@@ -99,8 +105,10 @@ fn located(text: &str, error: Error) -> Error {
 }
 
 fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
-    let (doc, moves) = normalised_here(text, selection)?;
+    let (mut doc, moves) = normalised_here(text, selection)?;
     let order = operation_order(&doc);
+    let access = lower::api::read(&doc);
+    lower::api::strip(&mut doc);
     let spec = match openapi_read::read(doc) {
         Ok(spec) => spec,
         Err(mut e) => {
@@ -110,7 +118,7 @@ fn model_here(text: &str, selection: &Selection) -> Result<model::Model> {
             return Err(moves.relocate(e));
         }
     };
-    lower::lower(&spec, &order).map_err(|e| moves.relocate(e))
+    lower::lower(&spec, &order, access).map_err(|e| moves.relocate(e))
 }
 
 /// `(path, method)` of every operation, in document order (which `openapiv3` does not keep).

@@ -31,6 +31,84 @@ pub struct Model {
     pub examples: Examples,
     /// Flaws of the document that lowering worked around, in document order.
     pub warnings: Vec<crate::error::Warning>,
+    /// Who the API is, where it is served and how calls prove who sends them.
+    pub api: Api,
+}
+
+/// What the crate says about its API: its name, where it is served, the credentials its
+/// operations ask for, and the environment variables `from_env` reads. The document decides
+/// them, each overridable by the generator's configuration ([`crate::Options`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.summary`, else `info.description`, for the crate's docs.
+    pub description: Option<String>,
+    /// The package name of the generated crate.
+    pub crate_name: String,
+    /// What the package says it is (`description` in `Cargo.toml`), one line.
+    pub package_description: String,
+    /// What every environment variable `from_env` reads starts with (`LETTA`).
+    pub env_prefix: String,
+    /// The variable holding the base URL (`LETTA_BASE_URL`).
+    pub base_url_env: String,
+    /// Where a client goes when `from_env` finds no base URL: the first server, unless the
+    /// configuration names another; `None` when the document names no absolute server.
+    pub default_base_url: Option<String>,
+    /// The servers the document names with an absolute URL, in its order, each a constant.
+    pub servers: Vec<Server>,
+    /// The security schemes some operation can use, in the document's order.
+    pub schemes: Vec<SecurityScheme>,
+}
+
+/// A server: its URL with every variable at its default, and the constant naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+    /// `HOSTED_BASE_URL`.
+    pub constant: String,
+}
+
+/// One entry of `components.securitySchemes`, as the client sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in the document (what requirements name).
+    pub key: String,
+    pub kind: SchemeKind,
+    /// The `ClientBuilder` method that sets it (`bearer_auth`, `api_key`).
+    pub setter: String,
+    /// The environment variable holding it (a token or key); for basic auth, what the
+    /// username's and password's variables start with (`{env}_USERNAME`, `{env}_PASSWORD`).
+    pub env: String,
+    pub doc: Option<String>,
+}
+
+/// How a scheme's credential travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`: HTTP bearer, and OAuth 2 and OpenID Connect (what the
+    /// caller obtained from their flows). `via` names the document's type.
+    Bearer { via: String },
+    /// `Authorization: Basic <base64(username:password)>`.
+    Basic,
+    /// An API key by name in a header, the query or a cookie.
+    ApiKey { location: KeyLocation, name: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// What an operation's `security` asks for: alternatives, each a set of schemes (indices into
+/// [`Api::schemes`]) sent together. No alternatives: nothing is sent (`security: []`, or no
+/// security anywhere); an empty alternative: the call may also go without credentials.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Security {
+    pub alternatives: Vec<Vec<usize>>,
 }
 
 /// Operations (indices into [`Model::operations`]) the front page's quick start calls: each
@@ -435,6 +513,11 @@ pub struct Operation {
     /// The index in [`DeclaredErrors::decoders`] of the function that decodes its error bodies.
     pub errors: usize,
     pub origin: String,
+    /// The credentials it sends.
+    pub security: Security,
+    /// The `Accept` header `send()` sends: the JSON media type it decodes, else the media
+    /// types the success responses declare, else `*/*`.
+    pub accept: String,
 }
 
 /// The builder's ways to send: `send()` and `stream()`.

@@ -90,7 +90,27 @@ pub fn select(doc: &Value, selection: &Selection) -> Result<Value> {
         );
     }
     let kept_paths = Value::Object(kept_paths);
-    let reached = reachable(doc, &kept_paths)?;
+    let mut reached = reachable(doc, &kept_paths)?;
+    // Security schemes are named by requirements, not by `$ref`: the document's and the
+    // kept operations'.
+    let mut requirements: Vec<&Value> = doc.get("security").into_iter().collect();
+    for item in kept_paths.as_object().into_iter().flat_map(|p| p.values()) {
+        for (key, operation) in item.as_object().into_iter().flatten() {
+            if Method::from_key(key).is_some() {
+                requirements.extend(operation.get("security"));
+            }
+        }
+    }
+    for requirement in requirements
+        .into_iter()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter_map(Value::as_object)
+    {
+        for name in requirement.keys() {
+            reached.insert(("securitySchemes".to_owned(), name.clone()));
+        }
+    }
     root.insert("paths".to_owned(), kept_paths);
     if let Some(Value::Object(components)) = root.get_mut("components") {
         for (section, entries) in components.iter_mut() {

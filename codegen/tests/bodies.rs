@@ -162,7 +162,7 @@ async fn bodies_are_sent_as_their_media_type_says() {
 fn bodies_are_sent_as_their_media_type_says() {
     let options = Options {
         selection: Selection::All,
-        crate_name: "bodies-check".to_owned(),
+        crate_name: Some("bodies-check".to_owned()),
         source_label: "bodies.json".to_owned(),
         standalone: true,
         ..Options::default()

@@ -136,7 +136,7 @@ fn no_builder_or_group_shares_a_name_with_another_public_type() {
 fn a_required_body_is_an_argument_and_an_optional_one_a_setter() {
     let options = Options {
         selection: Selection::All,
-        crate_name: "shape".into(),
+        crate_name: Some("shape".into()),
         source_label: "shape.json".into(),
         standalone: false,
         ..Options::default()

@@ -105,7 +105,7 @@ fn run(case: &Case) -> Result<codegen::Generated, codegen::Error> {
         .spawn(move || {
             let options = Options {
                 selection,
-                crate_name: format!("hostile-{name}"),
+                crate_name: Some(format!("hostile-{name}")),
                 source_label: format!("{name}.json"),
                 standalone: false,
                 ..Options::default()

@@ -13,8 +13,41 @@ pub use crate::client_runtime::{
     ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error,
     ErrorBody, EventStream, RequestOptions, RetryPolicy, Stopped, StreamError,
     StreamLimit, TimeoutError, TimeoutKind, TooLargeError, TransportError, Truncation,
-    HOSTED_BASE_URL, LOCAL_BASE_URL,
 };
+/// The hosted Letta API.
+///
+/// `https://api.letta.com`
+pub const HOSTED_BASE_URL: &str = "https://api.letta.com";
+/// A self-hosted server on this machine, as `letta server` starts it.
+///
+/// `http://localhost:8283`
+pub const LOCAL_BASE_URL: &str = "http://localhost:8283";
+/// What the runtime needs to know of this API: where `from_env` finds the base URL and
+/// each credential, and how each security scheme is sent.
+pub(crate) const API: crate::client_runtime::Api = {
+    use crate::client_runtime::{Place, Scheme};
+    crate::client_runtime::Api {
+        base_url_env: "LETTA_BASE_URL",
+        default_base_url: ::std::option::Option::Some("https://api.letta.com"),
+        schemes: &[
+            Scheme {
+                key: "bearerAuth",
+                env: "LETTA_API_KEY",
+                place: Place::Bearer,
+            },
+        ],
+    }
+};
+/// A setter per security scheme of the document.
+impl ClientBuilder {
+    /// The `bearerAuth` credential, sent as `Authorization: Bearer <token>` (HTTP bearer; `from_env` reads `LETTA_API_KEY`) by the operations whose security names it.
+    pub fn bearer_auth(
+        self,
+        token: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credential_at(0, crate::client_runtime::Secret::Token(token.into()))
+    }
+}
 /// The error bodies the schema declares, decoded when an error answer fits one.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -161,6 +194,7 @@ pub mod builders {
             body: models::CreateConversation = body("application/json"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> models::Conversation;
     }
 
@@ -209,6 +243,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> Vec<models::Conversation>;
         into_stream(after, limit = 50) -> models::Conversation;
     }
@@ -230,6 +265,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> models::Conversation;
     }
 
@@ -251,6 +287,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> models::Conversation;
     }
 
@@ -275,6 +312,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> ::serde_json::Value;
     }
 
@@ -308,6 +346,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> models::Conversation;
     }
 
@@ -378,6 +417,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> Vec<models::LettaMessageUnion>;
         into_stream(after, limit = 100) -> models::LettaMessageUnion;
     }
@@ -409,6 +449,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send(streaming = false in body) -> models::LettaResponse;
         stream(streaming = true in body) -> models::StreamEvent;
     }
@@ -436,6 +477,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send(streaming = false in body) -> ::serde_json::Map<String, ::serde_json::Value>;
     }
 
@@ -472,6 +514,7 @@ pub mod builders {
             body: models::RetrieveStreamRequest = body("application/json"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         stream -> models::StreamEvent;
     }
 
@@ -503,6 +546,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> ::serde_json::Map<String, ::serde_json::Value>;
     }
 
@@ -531,6 +575,7 @@ pub mod builders {
             body: models::CompactionRequest = body("application/json"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> String;
     }
 
@@ -561,6 +606,7 @@ pub mod builders {
             body: models::CompactionRequest = body("application/json"),
         }
         errors: declared_errors_1;
+        security: [[0]];
         send -> models::CompactionResponse;
     }
 }

@@ -32,6 +32,7 @@ fn lines(old: &str, new: &str) -> Vec<String> {
         .collect()
 }
 
+/// The new operation's members now count its security (`bearerAuth`) beside the two it had.
 #[test]
 fn baseten_fork_and_override_system() {
     assert_eq!(
@@ -41,7 +42,7 @@ fn baseten_fork_and_override_system() {
             "additive   struct `BasetenModelSettings`: added (4 members)",
             "additive   variant `ModelSettings::Baseten`: added: BasetenModelSettings, tag `baseten`",
             "additive   method `ModelSettings::as_baseten()`: added: → Option<&BasetenModelSettings>",
-            "additive   operation `fork_conversation`: added: POST /v1/conversations/{conversation_id}/fork, conversations().fork → ForkConversationBuilder (2 members)",
+            "additive   operation `fork_conversation`: added: POST /v1/conversations/{conversation_id}/fork, conversations().fork → ForkConversationBuilder (3 members)",
         ]
     );
 }

@@ -553,7 +553,7 @@ async fn the_servers_own_spec_generates_a_crate_that_compiles() {
         .expect("spec body");
     let options = codegen::Options {
         selection: codegen::Selection::Tag("conversations".into()),
-        crate_name: "letta-server-spec".into(),
+        crate_name: Some("letta-server-spec".into()),
         source_label: "the running server's /openapi.json".into(),
         standalone: true,
         ..codegen::Options::default()

@@ -2,12 +2,11 @@
 
 mod support;
 
-use codegen::{Options, generate};
+use codegen::generate;
 
 #[test]
 fn committed_code_is_fresh() {
-    let files = generate(&support::schema_text(), &support::committed_options())
-        .expect("schema/ generates");
+    let files = generate(&support::schema_text(), &support::options()).expect("schema/ generates");
     let root = support::workspace_root().join("generated");
     let mut stale = Vec::new();
     for file in &files {
@@ -25,8 +24,8 @@ fn committed_code_is_fresh() {
 #[test]
 fn generation_is_deterministic() {
     let text = support::schema_text();
-    let first = generate(&text, &Options::default()).expect("generates");
-    let second = generate(&text, &Options::default()).expect("generates");
+    let first = generate(&text, &support::options()).expect("generates");
+    let second = generate(&text, &support::options()).expect("generates");
     assert_eq!(first, second);
 }
 
@@ -40,7 +39,7 @@ fn schema_covers_the_conversation_operations() {
         "schema/ is OpenAPI 3.1"
     );
     let model =
-        codegen::model(&support::schema_text(), &Options::default().selection).expect("models");
+        codegen::model(&support::schema_text(), &support::options().selection).expect("models");
     let ids: Vec<&str> = model
         .operations
         .iter()

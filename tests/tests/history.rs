@@ -7,7 +7,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 
-use codegen::{Options, Selection};
+use codegen::Selection;
 use quote::ToTokens;
 use serde_json::Value;
 
@@ -82,7 +82,7 @@ fn reach(doc: &Value, start: &Value) -> BTreeSet<String> {
 
 /// Generated model items by the type they belong to: the type itself and its impls.
 fn items(text: &str) -> BTreeMap<String, String> {
-    let files = codegen::generate(text, &Options::default()).expect("generates");
+    let files = codegen::generate(text, &support::options()).expect("generates");
     let models = &files
         .iter()
         .find(|f| f.path == "src/models.rs")

@@ -10,8 +10,6 @@ mod support;
 use std::collections::BTreeMap;
 use std::io::Read;
 
-use codegen::Options;
-
 /// The most generated-source lines allowed per changed line of `API.md`, summed over history.
 const MAX_RATIO: f64 = 2.0;
 
@@ -44,7 +42,7 @@ fn versions() -> Vec<(String, String)> {
 
 /// Generated files by path, doc-comment lines dropped from the Rust sources.
 fn generated(text: &str) -> BTreeMap<String, String> {
-    codegen::generate(text, &Options::default())
+    codegen::generate(text, &support::options())
         .expect("generates")
         .into_iter()
         .map(|file| {

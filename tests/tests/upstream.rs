@@ -77,7 +77,7 @@ fn check_crates(scratch: &str, crates: Vec<(String, Vec<codegen::File>)>) {
 fn options(selection: Selection, crate_name: &str, label: &str) -> Options {
     Options {
         selection,
-        crate_name: crate_name.to_owned(),
+        crate_name: Some(crate_name.to_owned()),
         source_label: label.to_owned(),
         standalone: false,
         ..Options::default()

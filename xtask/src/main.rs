@@ -4,17 +4,20 @@
 //! `cargo xtask bench`: builds and runs the benchmarks of `xtask/bench/` against progenitor.
 //! `cargo xtask directory`: generates (or compiles a sample of) the APIs.guru directory.
 //! `cargo xtask semver`: holds the change report against cargo-semver-checks.
+//! `cargo xtask contract`: generated clients called against Prism, the validating mock server.
 //!
 //! Each command reads its own flags and refuses any other with its usage; defaults come from
-//! `codegen::Options::default()`.
+//! the project's configuration (`schema/codegen.json`), or for another document from the
+//! document itself (`codegen::Options::default()`).
 
+mod contract;
 mod directory;
 mod fsutil;
 mod report;
 mod semver;
 mod workspace;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use codegen::{Options, Selection};
@@ -24,24 +27,41 @@ use workspace::workspace_root;
 /// The project's schema, relative to the root.
 const SCHEMA_FILE: &str = "schema/letta-conversations.openapi.json";
 
+/// The generator's configuration for the project's schema, relative to the root.
+const CONFIG_FILE: &str = "schema/codegen.json";
+
+/// The options a configuration file gives.
+fn config_options(path: &Path) -> Result<Options, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Options::from_config(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The project's own configuration (`schema/codegen.json`).
+fn project_options() -> Result<Options, String> {
+    config_options(&workspace_root().join(CONFIG_FILE))
+}
+
 fn usage() -> String {
     format!(
-        "usage:\n  {}\n  {}\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
-        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE, DIRECTORY_LINE, SEMVER_LINE
+        "usage:\n  {}\n  {}\n  {}\n  {}\n  {}\n  {}\n\n`cargo xtask COMMAND --help` describes a command.\n",
+        CODEGEN_LINE, SCHEMA_LINE, BENCH_LINE, DIRECTORY_LINE, CONTRACT_LINE, SEMVER_LINE
     )
 }
 
-const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--out DIR] \
+const CODEGEN_LINE: &str = "cargo xtask codegen [--check] [--spec FILE] [--config FILE] [--out DIR] \
                             [--tag TAG | --path-prefix PREFIX | --all] [--crate-name NAME] \
                             [--report-md FILE]";
 const SCHEMA_LINE: &str = "cargo xtask schema --from FILE [--tag TAG]";
 const BENCH_LINE: &str = "cargo xtask bench [--runs N] [--shared DIR] [--out FILE] [--no-rebuild]";
+const CONTRACT_LINE: &str =
+    "cargo xtask contract [--sample N] [--seed S] [--rounds R] [--cap C] [--check]";
 const SEMVER_LINE: &str = "cargo xtask semver [--check] [--shared DIR] [--only TEXT]";
 const DIRECTORY_LINE: &str =
     "cargo xtask directory [--check] [--sample N | --compile N] [--seed S] [--dir DIR] [--jobs N]";
 
 fn codegen_usage() -> String {
-    let defaults = Options::default();
+    let defaults = project_options().unwrap_or_default();
     format!(
         "usage: {CODEGEN_LINE}
 
@@ -53,7 +73,12 @@ patch otherwise; under 1.0 each one place to the right). Files in the output dir
 generator no longer writes are removed (sources under src/) or named.
   --check             compare instead of write; exit 1 and print the API changes, the diff and
                       the files not generated any more when stale
-  --spec FILE         the document (default: {SCHEMA_FILE})
+  --spec FILE         the document (default: {SCHEMA_FILE}, with {CONFIG_FILE})
+  --config FILE       the generator's configuration (JSON): crate_name, tag or path_prefix,
+                      env_prefix, base_url, description, servers, credentials; without one
+                      (and with --spec) everything comes from the document: the crate name
+                      from info.title, the base URL from servers, credentials from
+                      securitySchemes
   --out DIR           where to write the crate (default: generated/); a crate written
                       elsewhere is standalone (it carries its own [workspace])
   --tag TAG           keep the operations with this tag
@@ -65,7 +90,7 @@ generator no longer writes are removed (sources under src/) or named.
                       pull-request comment), when the output changes
 ",
         describe(&defaults.selection),
-        defaults.crate_name
+        defaults.crate_name.as_deref().unwrap_or("from info.title")
     )
 }
 
@@ -78,7 +103,7 @@ and the schemas they reach, and writes {SCHEMA_FILE}.
   --from FILE         the full document (plain or .gz)
   --tag TAG           the tag to keep (default: {})
 ",
-        match Options::default().selection {
+        match project_options().unwrap_or_default().selection {
             Selection::Tag(tag) => tag,
             other => describe(&other),
         }
@@ -101,6 +126,7 @@ fn main() -> ExitCode {
         Some("schema") => schema_command(&args[1..]),
         Some("bench") => bench_command(&args[1..]),
         Some("directory") => directory::command(&args[1..]),
+        Some("contract") => contract::command(&args[1..]),
         Some("directory-worker") => directory::worker(&args[1..]),
         Some("semver") => semver::command(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
@@ -163,14 +189,14 @@ impl<'a> Flags<'a> {
 
 fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
     let mut flags = Flags::new(args, codegen_usage());
-    let defaults = Options::default();
-    let (mut check, mut spec, mut out, mut selection, mut crate_name, mut markdown) =
-        (false, None, None, None, None, None);
+    let (mut check, mut spec, mut out, mut selection, mut crate_name, mut config, mut markdown) =
+        (false, None, None, None, None, None, None);
     while let Some(flag) = flags.next() {
         match flag {
             "--check" => check = true,
             "--spec" => spec = Some(PathBuf::from(flags.value(flag)?)),
             "--out" => out = Some(PathBuf::from(flags.value(flag)?)),
+            "--config" => config = Some(PathBuf::from(flags.value(flag)?)),
             "--crate-name" => crate_name = Some(flags.value(flag)?),
             "--report-md" => markdown = Some(PathBuf::from(flags.value(flag)?)),
             "--tag" => {
@@ -190,6 +216,17 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let root = workspace_root();
+    // The project's schema comes with its configuration; another document with its own, or
+    // none: then everything comes from the document.
+    let config = match (&config, &spec) {
+        (Some(path), _) => Some(path.clone()),
+        (None, None) => Some(root.join(CONFIG_FILE)),
+        (None, Some(_)) => None,
+    };
+    let defaults = match &config {
+        Some(path) => config_options(path)?,
+        None => Options::default(),
+    };
     let spec = spec.unwrap_or_else(|| root.join(SCHEMA_FILE));
     let default_out = root.join("generated");
     let out = out.unwrap_or_else(|| default_out.clone());
@@ -202,8 +239,8 @@ fn codegen_command(args: &[String]) -> Result<ExitCode, String> {
             .unwrap_or_default(),
     };
     let options = Options {
-        selection: selection.unwrap_or(defaults.selection),
-        crate_name: crate_name.unwrap_or(defaults.crate_name),
+        selection: selection.unwrap_or(defaults.selection.clone()),
+        crate_name: crate_name.or(defaults.crate_name.clone()),
         source_label: label,
         standalone: fsutil::normalised(&out) != fsutil::normalised(&default_out),
         ..defaults
@@ -277,13 +314,22 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
         }
     }
     let from = from.ok_or_else(|| format!("`schema` needs --from FILE\n\n{}", flags.usage))?;
-    let selection = selection.unwrap_or(Options::default().selection);
+    let selection = match selection {
+        Some(selection) => selection,
+        None => project_options()?.selection,
+    };
     let text = fsutil::read_spec(&from)?;
-    let subset =
+    let mut subset =
         codegen::subset(&text, &selection).map_err(|e| format!("{}: {e}", from.display()))?;
+    let out = workspace_root().join(SCHEMA_FILE);
+    if let Some(current) = std::fs::read_to_string(&out)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    {
+        keep_access(&mut subset, &current);
+    }
     let mut pretty = serde_json::to_string_pretty(&subset).map_err(|e| e.to_string())?;
     pretty.push('\n');
-    let out = workspace_root().join(SCHEMA_FILE);
     let (Some(dir), Some(name)) = (out.parent(), out.file_name()) else {
         return Err(format!("{} is not a file path", out.display()));
     };
@@ -304,6 +350,25 @@ fn schema_command(args: &[String]) -> Result<ExitCode, String> {
         .map_or(0, |s| s.len());
     println!("wrote {} ({paths} paths, {schemas} schemas)", out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The published document's `servers`, `security` and `components.securitySchemes`, as
+/// `schema/` holds them: a running server's `/openapi.json` lists its own development servers
+/// and no security, so the blocks `schema/` took from the published document are kept.
+fn keep_access(subset: &mut serde_json::Value, current: &serde_json::Value) {
+    for key in ["servers", "security"] {
+        if let (Some(kept), Some(root)) = (current.get(key), subset.as_object_mut()) {
+            root.insert(key.to_owned(), kept.clone());
+        }
+    }
+    if let (Some(kept), Some(components)) = (
+        current.pointer("/components/securitySchemes"),
+        subset
+            .get_mut("components")
+            .and_then(serde_json::Value::as_object_mut),
+    ) {
+        components.insert("securitySchemes".to_owned(), kept.clone());
+    }
 }
 
 /// Builds the bench workspace and runs its runner, which reads (and checks) the flags. The

@@ -54,6 +54,13 @@ pub fn generate_versioned(
         eprintln!("warning: {}: {warning}", spec.display());
     }
     let mut files = generated.files;
+    let listed = files
+        .iter()
+        .find(|f| f.path == LISTING)
+        .map_or(Ok(Surface::default()), |f| {
+            Surface::from_listing(&f.contents)
+        })?;
+    let crate_name = listed.crate_name().unwrap_or_default().to_owned();
     let outcome = match committed {
         None => Outcome::NoListing(format!(
             "no {} yet: the API change report starts with the next change",
@@ -63,15 +70,7 @@ pub fn generate_versioned(
             "cannot read {} ({e}): no API change report",
             listing.display()
         )),
-        Some(Ok(old)) => {
-            let new = files
-                .iter()
-                .find(|f| f.path == LISTING)
-                .map_or(Ok(Surface::default()), |f| {
-                    Surface::from_listing(&f.contents)
-                })?;
-            Outcome::Changes(changes::compare(&old, &new))
-        }
+        Some(Ok(old)) => Outcome::Changes(changes::compare(&old, &listed)),
     };
     let unchanged = fsutil::stale_files(out, &files)?.is_empty()
         && fsutil::not_generated(out, &files)?.is_empty();
@@ -83,7 +82,7 @@ pub fn generate_versioned(
     }
     let report = Report {
         outcome,
-        crate_name: options.crate_name.clone(),
+        crate_name,
         old_version,
         version: options.version,
     };

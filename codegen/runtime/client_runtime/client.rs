@@ -1,16 +1,13 @@
-//! `Client` and `ClientBuilder`: where calls go, the token, and the settings every call
+//! `Client` and `ClientBuilder`: where calls go, the credentials, and the settings every call
 //! starts from.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::credentials::{Credentials, Redacted, Secret};
 use super::{Error, RetryPolicy};
-
-/// The hosted Letta API.
-pub const HOSTED_BASE_URL: &str = "https://api.letta.com";
-/// A self-hosted server on this machine, as `letta server` starts it.
-pub const LOCAL_BASE_URL: &str = "http://localhost:8283";
+use crate::client::API;
 
 /// The API client. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -21,7 +18,7 @@ pub struct Client {
 pub(super) struct Inner {
     pub(super) http: reqwest::Client,
     pub(super) base_url: String,
-    pub(super) token: Option<String>,
+    pub(super) credentials: Credentials,
     pub(super) settings: Settings,
 }
 
@@ -51,7 +48,7 @@ impl fmt::Debug for Client {
         let settings = &self.inner.settings;
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("token", &self.inner.token.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &Redacted(&self.inner.credentials, API.schemes))
             .field("retry", &settings.retry)
             .field("timeout", &settings.timeout)
             .field("deadline", &settings.deadline)
@@ -64,14 +61,15 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// A client for `base_url` (for example [`LOCAL_BASE_URL`]) with default settings and no
-    /// token; [`Error::Config`] when `base_url` is not an http(s) URL, so a typo fails here, not
-    /// at the first call.
+    /// A client for `base_url` (for example one of the servers' constants in [`crate::client`])
+    /// with default settings and no credentials; [`Error::Config`] when `base_url` is not an
+    /// http(s) URL, so a typo fails here, not at the first call.
     pub fn new(base_url: impl Into<String>) -> Result<Self, Error> {
         ClientBuilder::new(base_url).build()
     }
 
-    /// A client configured from `LETTA_API_KEY` and `LETTA_BASE_URL` (default [`HOSTED_BASE_URL`]).
+    /// A client configured from the environment: the base URL and each credential, from the
+    /// variables the crate's front page lists.
     pub fn from_env() -> Result<Self, Error> {
         ClientBuilder::from_env().build()
     }
@@ -96,7 +94,7 @@ impl Client {
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: String,
-    token: Option<String>,
+    credentials: Credentials,
     settings: Settings,
     connect_timeout: Duration,
     user_agent: String,
@@ -107,21 +105,21 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("credentials", &Redacted(&self.credentials, API.schemes))
             .field("retry", &self.settings.retry)
             .finish_non_exhaustive()
     }
 }
 
 impl ClientBuilder {
-    /// Defaults: no token; [`RetryPolicy::default`] (2 retries, never repeating a request the
+    /// Defaults: no credentials; [`RetryPolicy::default`] (2 retries, never repeating a request the
     /// server may have acted on); 60 s for each try of a call, answer included; no overall
     /// deadline; 10 s to connect; streams cut after 5 minutes without a byte; answers up to
     /// 64 MiB, stream events up to 32 MiB, 64 MiB held waiting for an event's end.
     pub fn new(base_url: impl Into<String>) -> Self {
         ClientBuilder {
             base_url: base_url.into(),
-            token: None,
+            credentials: Credentials::default(),
             settings: Settings {
                 retry: RetryPolicy::default(),
                 timeout: Some(Duration::from_secs(60)),
@@ -137,17 +135,35 @@ impl ClientBuilder {
         }
     }
 
-    /// `LETTA_BASE_URL` (default [`HOSTED_BASE_URL`]) and `LETTA_API_KEY`, when set.
+    /// The base URL and each credential from the variables the crate's front page lists,
+    /// when set; without a base URL, the first server the description names.
     pub fn from_env() -> Self {
-        let base_url = std::env::var("LETTA_BASE_URL").ok().filter(|v| !v.is_empty());
-        let mut builder = ClientBuilder::new(base_url.unwrap_or_else(|| HOSTED_BASE_URL.to_owned()));
-        builder.token = std::env::var("LETTA_API_KEY").ok().filter(|v| !v.is_empty());
+        let base_url = std::env::var(API.base_url_env).ok().filter(|v| !v.is_empty());
+        let base_url = base_url.or_else(|| API.default_base_url.map(str::to_owned)).unwrap_or_default();
+        let mut builder = ClientBuilder::new(base_url);
+        builder.credentials = Credentials::from_env(API.schemes);
         builder
     }
 
-    /// Sends `Authorization: Bearer <token>` with every request.
+    /// The token or key of every security scheme that takes one (bearer, OAuth 2, OpenID
+    /// Connect, API keys): for an API with one such scheme, its credential. Each operation
+    /// sends it as its security asks, and only there. The setters named after the schemes set
+    /// one each.
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        let token = token.into();
+        for (index, scheme) in API.schemes.iter().enumerate() {
+            if !matches!(scheme.place, super::credentials::Place::Basic) {
+                self.credentials.set(index, Secret::Token(token.clone()));
+            }
+        }
+        self
+    }
+
+    /// Sets the credential of the scheme at `index` (what the generated setters call; a
+    /// description without security schemes has none).
+    #[allow(dead_code)]
+    pub(crate) fn credential_at(mut self, index: usize, secret: Secret) -> Self {
+        self.credentials.set(index, secret);
         self
     }
 
@@ -230,6 +246,12 @@ impl ClientBuilder {
 
     /// Checks the base URL and builds the client.
     pub fn build(self) -> Result<Client, Error> {
+        if self.base_url.is_empty() {
+            return Err(Error::Config(format!(
+                "no base URL: the description names no server; set {} or use `Client::new(url)`",
+                API.base_url_env
+            )));
+        }
         let parsed = reqwest::Url::parse(&self.base_url)
             .map_err(|e| Error::Config(format!("base URL `{}` is not a URL: {e}", self.base_url)))?;
         if parsed.cannot_be_a_base() || !matches!(parsed.scheme(), "http" | "https") {
@@ -246,6 +268,6 @@ impl ClientBuilder {
                 .build()
                 .unwrap_or_default()
         });
-        Client { inner: Arc::new(Inner { http, base_url: self.base_url, token: self.token, settings: self.settings }) }
+        Client { inner: Arc::new(Inner { http, base_url: self.base_url, credentials: self.credentials, settings: self.settings }) }
     }
 }

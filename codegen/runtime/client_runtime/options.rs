@@ -122,8 +122,8 @@ impl RequestOptions {
 /// scope, then chain before `send()` or `stream()`:
 ///
 /// ```ignore
-/// use letta_conversations::client::CallOptions;
-/// let reply = conversations.send_message(id, request).timeout(Some(Duration::from_secs(600))).send().await?;
+/// use my_api::client::CallOptions;
+/// let reply = client.messages().send(id, request).timeout(Some(Duration::from_secs(600))).send().await?;
 /// ```
 pub trait CallOptions: Sized {
     /// The call's options, which the methods below change.

@@ -88,13 +88,31 @@ pub enum Item {
         kind: String,
         ty: String,
     },
+    /// A server, as the constant that names its URL.
+    Server { constant: String, url: String },
+    /// A security scheme: the `ClientBuilder` setter that sets its credential, how it is sent
+    /// and the environment variable `from_env` reads it from.
+    Credential {
+        scheme: String,
+        setter: String,
+        sent: String,
+        env: String,
+    },
+    /// What an operation sends to prove who calls: its alternatives, each of schemes sent
+    /// together (`bearerAuth | apiKey + appId`, `none`).
+    Security { operation: String, requires: String },
 }
 
 impl Item {
     /// The key of the item this one belongs to (a field's type, a parameter's operation).
     pub fn owner_key(&self) -> Option<String> {
         match self {
-            Item::Crate { .. } | Item::Type { .. } | Item::Operation { .. } => None,
+            Item::Crate { .. }
+            | Item::Type { .. }
+            | Item::Operation { .. }
+            | Item::Server { .. }
+            | Item::Credential { .. } => None,
+            Item::Security { operation, .. } => Some(format!("operation {operation}")),
             Item::Field { owner, .. }
             | Item::Const { owner, .. }
             | Item::Value { owner, .. }
@@ -124,6 +142,9 @@ impl Item {
             Item::Answer {
                 operation, kind, ..
             } => format!("answer {operation}.{kind}"),
+            Item::Server { constant, .. } => format!("server {constant}"),
+            Item::Credential { scheme, .. } => format!("credential {scheme}"),
+            Item::Security { operation, .. } => format!("security {operation}"),
         }
     }
 
@@ -141,6 +162,9 @@ impl Item {
             Item::Operation { id, .. } => id,
             Item::Body { .. } => "body",
             Item::Answer { kind, .. } => kind,
+            Item::Server { constant, .. } => constant,
+            Item::Credential { scheme, .. } => scheme,
+            Item::Security { .. } => "security",
         }
     }
 
@@ -171,6 +195,11 @@ impl Item {
             Item::Answer {
                 operation, kind, ..
             } => format!("`{kind}()` of `{operation}`"),
+            Item::Server { constant, .. } => format!("server constant `{constant}`"),
+            Item::Credential { scheme, setter, .. } => {
+                format!("credential `{scheme}` (`ClientBuilder::{setter}`)")
+            }
+            Item::Security { operation, .. } => format!("security of `{operation}`"),
         }
     }
 
@@ -195,6 +224,9 @@ impl Item {
                 format!("{ty}, {}", if *required { "required" } else { "optional" })
             }
             Item::Answer { ty, .. } => ty.clone(),
+            Item::Server { url, .. } => url.clone(),
+            Item::Credential { sent, env, .. } => format!("{sent}, from `{env}`"),
+            Item::Security { requires, .. } => requires.clone(),
         }
     }
     /// What a reviewer compares between two versions of the item, in the order the report
@@ -256,6 +288,15 @@ impl Item {
                 Facet::breaking("now", need(required)),
             ],
             Item::Answer { ty, .. } => vec![Facet::breaking("type", ty)],
+            Item::Server { url, .. } => vec![Facet::compatible("URL", url)],
+            Item::Credential {
+                setter, sent, env, ..
+            } => vec![
+                Facet::breaking("setter", setter),
+                Facet::compatible("sent as", sent),
+                Facet::compatible("variable", env),
+            ],
+            Item::Security { requires, .. } => vec![Facet::compatible("requires", requires)],
         }
     }
 }
@@ -343,6 +384,7 @@ impl Surface {
         for op in &model.operations {
             operation_items(model, op, &mut items);
         }
+        access_items(&model.api, &model.operations, &mut items);
         Surface { items }
     }
 
@@ -356,6 +398,14 @@ impl Surface {
             },
         );
         self
+    }
+
+    /// The crate's package name, if the listing records it.
+    pub fn crate_name(&self) -> Option<&str> {
+        self.items.iter().find_map(|i| match i {
+            Item::Crate { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
     }
 
     /// The version the listing records, if it records one.
@@ -537,6 +587,55 @@ fn operation_items(model: &Model, op: &Operation, items: &mut Vec<Item>) {
                 ty: ty_name(model, ty),
             });
         }
+    }
+}
+
+/// The servers, the credentials and what each operation sends. An API without servers or
+/// security has none of these items, so its listing is as it was before they existed.
+fn access_items(api: &Api, operations: &[Operation], items: &mut Vec<Item>) {
+    items.extend(api.servers.iter().map(|s| Item::Server {
+        constant: s.constant.clone(),
+        url: s.url.clone(),
+    }));
+    items.extend(api.schemes.iter().map(|scheme| Item::Credential {
+        scheme: scheme.key.clone(),
+        setter: scheme.setter.clone(),
+        sent: match &scheme.kind {
+            SchemeKind::Bearer { .. } => "bearer token".to_owned(),
+            SchemeKind::Basic => "basic auth".to_owned(),
+            SchemeKind::ApiKey { location, name } => {
+                let place = format!("{location:?}").to_lowercase();
+                format!("{place} `{name}`")
+            }
+        },
+        env: scheme.env.clone(),
+    }));
+    if api.schemes.is_empty() {
+        return;
+    }
+    for op in operations {
+        let alternatives: Vec<String> = op
+            .security
+            .alternatives
+            .iter()
+            .map(|alt| match alt.as_slice() {
+                [] => "none".to_owned(),
+                schemes => schemes
+                    .iter()
+                    .filter_map(|&i| api.schemes.get(i).map(|s| s.key.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            })
+            .collect();
+        let requires = if alternatives.is_empty() {
+            "none".to_owned()
+        } else {
+            alternatives.join(" | ")
+        };
+        items.push(Item::Security {
+            operation: op.operation_id.clone(),
+            requires,
+        });
     }
 }
 

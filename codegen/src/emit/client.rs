@@ -56,6 +56,125 @@ fn has_id_impls(model: &Model) -> TokenStream {
     quote!(#(#impls)*)
 }
 
+/// The servers as constants, what the runtime reads of the API (`API`: the base URL's
+/// variable and default, each scheme's variable and place), and a `ClientBuilder` setter per
+/// security scheme.
+fn access(api: &Api) -> TokenStream {
+    let servers = api.servers.iter().map(|server| {
+        let name = ident(&server.constant);
+        let url = &server.url;
+        let doc = doc_comment(&[server.description.clone(), Some(format!("`{url}`"))], "");
+        let doc = doc_lines(&doc);
+        quote! {
+            #(#[doc = #doc])*
+            pub const #name: &str = #url;
+        }
+    });
+    let base_url_env = &api.base_url_env;
+    let default = match &api.default_base_url {
+        Some(url) => quote!(::std::option::Option::Some(#url)),
+        None => quote!(::std::option::Option::None),
+    };
+    let schemes = api.schemes.iter().map(|scheme| {
+        let key = &scheme.key;
+        let env = &scheme.env;
+        let place = match &scheme.kind {
+            SchemeKind::Bearer { .. } => quote!(Place::Bearer),
+            SchemeKind::Basic => quote!(Place::Basic),
+            SchemeKind::ApiKey { location, name } => match location {
+                KeyLocation::Header => quote!(Place::Header(#name)),
+                KeyLocation::Query => quote!(Place::Query(#name)),
+                KeyLocation::Cookie => quote!(Place::Cookie(#name)),
+            },
+        };
+        quote!(Scheme { key: #key, env: #env, place: #place },)
+    });
+    let setters = api.schemes.iter().enumerate().map(|(index, scheme)| {
+        let index = Literal::usize_unsuffixed(index);
+        let setter = ident(&scheme.setter);
+        let env = &scheme.env;
+        let how = match &scheme.kind {
+            SchemeKind::Bearer { via } => {
+                format!("as `Authorization: Bearer <token>` ({via}; `from_env` reads `{env}`)")
+            }
+            SchemeKind::Basic => format!(
+                "as `Authorization: Basic` (`from_env` reads `{env}_USERNAME` and `{env}_PASSWORD`)"
+            ),
+            SchemeKind::ApiKey { location, name } => {
+                let place = match location {
+                    KeyLocation::Header => "header",
+                    KeyLocation::Query => "query parameter",
+                    KeyLocation::Cookie => "cookie",
+                };
+                let name = name.replace('`', "'");
+                format!("in the `{name}` {place} (`from_env` reads `{env}`)")
+            }
+        };
+        let summary = format!(
+            "The `{}` credential, sent {how} by the operations whose security names it.",
+            scheme.key.replace('`', "'")
+        );
+        let doc = doc_lines(&doc_comment(&[Some(summary), scheme.doc.clone()], ""));
+        match scheme.kind {
+            SchemeKind::Basic => quote! {
+                #(#[doc = #doc])*
+                pub fn #setter(self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.credential_at(#index, crate::client_runtime::Secret::Basic(username.into(), password.into()))
+                }
+            },
+            _ => quote! {
+                #(#[doc = #doc])*
+                pub fn #setter(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.credential_at(#index, crate::client_runtime::Secret::Token(token.into()))
+                }
+            },
+        }
+    });
+    let setters: Vec<TokenStream> = setters.collect();
+    let uses = if api.schemes.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(
+            use crate::client_runtime::{Place, Scheme};
+        )
+    };
+    let builder = if setters.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            /// A setter per security scheme of the document.
+            impl ClientBuilder { #(#setters)* }
+        }
+    };
+    quote! {
+        #(#servers)*
+
+        /// What the runtime needs to know of this API: where `from_env` finds the base URL and
+        /// each credential, and how each security scheme is sent.
+        pub(crate) const API: crate::client_runtime::Api = {
+            #uses
+            crate::client_runtime::Api {
+                base_url_env: #base_url_env,
+                default_base_url: #default,
+                schemes: &[#(#schemes)*],
+            }
+        };
+
+        #builder
+    }
+}
+
+/// The lines of a `///` comment as `doc` attribute values (without the slashes).
+fn doc_lines(comment: &str) -> Vec<String> {
+    comment
+        .lines()
+        .map(|line| {
+            let line = line.trim_start();
+            line.strip_prefix("///").unwrap_or(line).to_owned()
+        })
+        .collect()
+}
+
 /// The `DeclaredError` enum and the functions that decode each operation's error bodies.
 fn declared_errors(model: &Model) -> TokenStream {
     let errors = &model.errors;
@@ -118,6 +237,7 @@ fn declared_errors(model: &Model) -> TokenStream {
 /// Prints `client.rs`: the client's own items as tokens, and the `builders` module of
 /// operation declarations as text, to follow them.
 pub fn emit(model: &Model) -> (TokenStream, String) {
+    let access = access(&model.api);
     let declared = declared_errors(model);
     let has_ids = has_id_impls(model);
     let mut group_items = Vec::new();
@@ -163,8 +283,10 @@ pub fn emit(model: &Model) -> (TokenStream, String) {
         pub use crate::client_runtime::{
             ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error, ErrorBody,
             EventStream, RequestOptions, RetryPolicy, Stopped, StreamError, StreamLimit, TimeoutError,
-            TimeoutKind, TooLargeError, TransportError, Truncation, HOSTED_BASE_URL, LOCAL_BASE_URL,
+            TimeoutKind, TooLargeError, TransportError, Truncation,
         };
+
+        #access
 
         #declared
 
@@ -332,6 +454,29 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
         "{DECLARATION_INDENT}errors: {};",
         model.errors.decoders[op.errors].name
     );
+    if !op.security.alternatives.is_empty() {
+        let alternatives: Vec<String> = op
+            .security
+            .alternatives
+            .iter()
+            .map(|alt| {
+                let schemes: Vec<String> = alt.iter().map(usize::to_string).collect();
+                format!("[{}]", schemes.join(", "))
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{DECLARATION_INDENT}security: [{}];",
+            alternatives.join(", ")
+        );
+    }
+    if op.accept != "application/json" {
+        let _ = writeln!(
+            out,
+            "{DECLARATION_INDENT}accept: {};",
+            string_literal(&op.accept)
+        );
+    }
     answer_lines(out, model, op, spelling, body_required);
     out.push_str("    }\n");
 }

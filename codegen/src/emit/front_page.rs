@@ -5,8 +5,9 @@
 use crate::model::*;
 
 /// The quick start, shown with the `client` feature (without it there is no client to show).
-pub fn quick_start(model: &Model, crate_name: &str) -> String {
-    let krate = crate_name.replace('-', "_");
+pub fn quick_start(model: &Model) -> String {
+    let api = &model.api;
+    let krate = api.crate_name.replace('-', "_");
     let call_at = |index: Option<usize>| {
         let op = model.operations.get(index?)?;
         Some(call_of(model, op))
@@ -20,8 +21,7 @@ pub fn quick_start(model: &Model, crate_name: &str) -> String {
         format!("use {krate}::{{Client, Error}};"),
         String::new(),
         "# async fn quick_start() -> Result<(), Error> {".to_owned(),
-        "// LETTA_API_KEY and LETTA_BASE_URL (by default the hosted API); `Client::new(url)` or"
-            .to_owned(),
+        format!("// {}; `Client::new(url)` or", environment(api)),
         "// `Client::builder(url)` for more. A malformed URL fails here, not at the first call."
             .to_owned(),
         "let client = Client::from_env()?;".to_owned(),
@@ -82,6 +82,104 @@ pub fn quick_start(model: &Model, crate_name: &str) -> String {
          Per-call options (timeout, retries, extra query parameters, headers and body \
          properties) come with [`client::CallOptions`]; properties the description does not \
          declare are kept in each model's `extra`.\n",
+    );
+    text.push_str(&access(api));
+    text
+}
+
+/// Text for a code span: no backtick can end it early, no control character breaks the line.
+fn code(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '`' || c.is_control() { '\'' } else { c })
+        .collect()
+}
+
+/// What `from_env` reads, for the quick start's comment.
+fn environment(api: &Api) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for scheme in &api.schemes {
+        match scheme.kind {
+            SchemeKind::Basic => {
+                names.push(format!("{}_USERNAME", scheme.env));
+                names.push(format!("{}_PASSWORD", scheme.env));
+            }
+            _ => names.push(scheme.env.clone()),
+        }
+    }
+    let base = match &api.default_base_url {
+        Some(url) => format!("{} (default {})", api.base_url_env, code(url)),
+        None => format!(
+            "{} (required: the document names no server)",
+            api.base_url_env
+        ),
+    };
+    names.push(base);
+    names.join(", ")
+}
+
+/// The front page's section on servers and credentials: each server's constant, each
+/// scheme's setter and variable, and how an operation picks what it sends.
+fn access(api: &Api) -> String {
+    let mut text = String::from("\n# Servers and credentials\n\n");
+    text.push_str(&format!(
+        "`Client::from_env()` reads the base URL from `{}`",
+        api.base_url_env
+    ));
+    match &api.default_base_url {
+        Some(url) => text.push_str(&format!(", else uses `{}`.", code(url))),
+        None => text.push_str(", which it needs: the description names no absolute server."),
+    }
+    if !api.servers.is_empty() {
+        text.push_str(" The servers the description names:\n\n");
+        for server in &api.servers {
+            text.push_str(&format!(
+                "- [`client::{}`], `{}`\n",
+                server.constant,
+                code(&server.url)
+            ));
+        }
+    } else {
+        text.push('\n');
+    }
+    if api.schemes.is_empty() {
+        text.push_str("\nThe description asks for no credentials.\n");
+        return text;
+    }
+    text.push_str(
+        "\nEach credential is set on the [`ClientBuilder`] by its own setter, or read by \
+         `from_env` from its variable:\n\n",
+    );
+    for scheme in &api.schemes {
+        let (what, env) = match &scheme.kind {
+            SchemeKind::Bearer { via } => {
+                (format!("bearer token ({via})"), format!("`{}`", scheme.env))
+            }
+            SchemeKind::Basic => (
+                "HTTP basic (username, password)".to_owned(),
+                format!("`{0}_USERNAME`, `{0}_PASSWORD`", scheme.env),
+            ),
+            SchemeKind::ApiKey { location, name } => {
+                let place = match location {
+                    KeyLocation::Header => "header",
+                    KeyLocation::Query => "query parameter",
+                    KeyLocation::Cookie => "cookie",
+                };
+                (
+                    format!("API key in the `{}` {place}", code(name)),
+                    format!("`{}`", scheme.env),
+                )
+            }
+        };
+        text.push_str(&format!(
+            "- [`ClientBuilder::{}`] sets the {what}; `from_env` reads {env}\n",
+            scheme.setter
+        ));
+    }
+    text.push_str(
+        "\nAn operation sends the first of the alternatives its security lists whose credentials \
+         are all set, and nothing else; one that needs none sends none. \
+         [`ClientBuilder::token`] sets every scheme that takes a single token or key. \
+         Credentials never show in `Debug` output or in errors.\n",
     );
     text
 }

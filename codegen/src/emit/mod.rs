@@ -67,6 +67,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("runtime/timestamp.rs"),
     runtime_file!("client_runtime.rs"),
     runtime_file!("client_runtime/client.rs"),
+    runtime_file!("client_runtime/credentials.rs"),
     runtime_file!("client_runtime/error.rs"),
     runtime_file!("client_runtime/events.rs"),
     runtime_file!("client_runtime/options.rs"),
@@ -83,10 +84,21 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
 /// All files of the generated crate, in a fixed order.
 pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     let source = options.source_label.as_str();
-    let quick_start = front_page::quick_start(model, &options.crate_name);
+    let quick_start = front_page::quick_start(model);
     let models_only = front_page::MODELS_ONLY;
+    let about = docs::doc_comment(
+        &[
+            Some(model.api.package_description.clone()),
+            model.api.description.clone(),
+        ],
+        "",
+    );
+    let about: Vec<String> = about
+        .lines()
+        .map(|line| line.strip_prefix("///").unwrap_or(line).to_owned())
+        .collect();
     let lib = quote! {
-        //! Typed models of the Letta API, generated from its OpenAPI description.
+        #(#![doc = #about])*
         //!
         //! Every string enum and union is open: a value from a newer server decodes into its
         //! `Unknown` arm, kept as sent, and every object keeps undeclared properties in `extra`.
@@ -137,7 +149,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     jobs.push(Box::new(|| Ok(surface::listing(model))));
     jobs.push(Box::new(|| {
         Ok(crate::changes::Surface::of(model)
-            .with_crate(&options.crate_name, &options.version)
+            .with_crate(&model.api.crate_name, &options.version)
             .listing())
     }));
     jobs.push(Box::new(move || Ok(models::preamble(model, spelling))));
@@ -149,7 +161,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     let listing = printed.next().unwrap_or_default();
     let api_items = printed.next().unwrap_or_default();
     let models = format!("{}{}", header(source), printed.collect::<String>());
-    let cargo = cargo_toml(options);
+    let cargo = cargo_toml(options, &model.api);
     let mut files = vec![
         File {
             path: "Cargo.toml".into(),
@@ -179,7 +191,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
                     "# API surface\n",
                     &format!(
                         "# API surface of `{}` {}\n",
-                        options.crate_name, options.version
+                        model.api.crate_name, options.version
                     ),
                     1
                 )
@@ -201,7 +213,7 @@ fn copied(path: &str, text: &str) -> File {
     }
 }
 
-fn cargo_toml(options: &Options) -> String {
+fn cargo_toml(options: &Options, api: &crate::model::Api) -> String {
     let workspace = if options.standalone {
         "\n[workspace]\n"
     } else {
@@ -215,7 +227,7 @@ fn cargo_toml(options: &Options) -> String {
          version = \"{version}\"\n\
          edition = \"2024\"\n\
          rust-version = \"1.85\"\n\
-         description = \"Typed Rust SDK for the Letta API, generated from its OpenAPI description.\"\n\
+         description = {description}\n\
          license = \"Apache-2.0\"\n\
          documentation = \"https://docs.rs/{name}\"\n\
          publish = false\n\
@@ -241,8 +253,10 @@ fn cargo_toml(options: &Options) -> String {
          # The front page's quick start reads streams with `StreamExt::next`.\n\
          futures-util = \"0.3\"\n{workspace}",
         source = options.source_label,
-        name = options.crate_name,
+        name = api.crate_name,
         version = options.version,
+        // A JSON string is a TOML basic string: the same escapes, none that TOML lacks.
+        description = serde_json::Value::String(api.package_description.clone()),
     )
 }
 

@@ -74,6 +74,8 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
             pagination,
             errors: decoder_of[index],
             origin: op.origin,
+            security: Security::default(),
+            accept: op.accept,
         });
     }
     model.item_ids = item_ids(model, &operations);

@@ -7,6 +7,7 @@
 
 mod accessors;
 mod all_of;
+pub(crate) mod api;
 mod client;
 mod operations;
 mod recursion;
@@ -84,7 +85,11 @@ struct Lowerer<'a> {
 const MAX_INLINE_DEPTH: usize = 64;
 
 /// Builds the model of every component schema and operation of `spec`.
-pub fn lower(spec: &OpenAPI, operation_order: &[(String, Method)]) -> Result<Model> {
+pub fn lower(
+    spec: &OpenAPI,
+    operation_order: &[(String, Method)],
+    access: api::Access,
+) -> Result<Model> {
     let mut lowerer = Lowerer {
         spec,
         types: Vec::new(),
@@ -151,6 +156,7 @@ pub fn lower(spec: &OpenAPI, operation_order: &[(String, Method)]) -> Result<Mod
     };
     recursion::box_recursive_fields(&mut model);
     client::settle(&mut model, declared);
+    api::settle(&mut model, access);
     accessors::settle(&mut model);
     mark_built_by_users(&mut model);
     Ok(model)

@@ -55,6 +55,9 @@ pub(super) struct Declared {
     pub events: Option<Ty>,
     /// Declared error bodies by status, in document order.
     pub errors: Vec<(StatusMatch, Ty)>,
+    /// The `Accept` header of `send()`: the JSON media type it decodes, else the media types
+    /// of the success responses, else anything.
+    pub accept: String,
     pub origin: String,
 }
 
@@ -137,6 +140,7 @@ impl Lowerer<'_> {
                 json,
                 events,
                 errors,
+                accept,
             } = self.responses(op, &type_prefix, &at)?;
             out.push(Declared {
                 snake_name: snake_names.claim_snake(&naming::field_name(&operation_id)),
@@ -153,6 +157,7 @@ impl Lowerer<'_> {
                 json,
                 events,
                 errors,
+                accept,
                 origin: at.to_string(),
             });
         }
@@ -283,6 +288,8 @@ impl Lowerer<'_> {
         at: &Pointer,
     ) -> Result<Responses> {
         let mut json = None;
+        let mut json_media = None;
+        let mut successes: Vec<String> = Vec::new();
         let mut events = None;
         let mut errors = Vec::new();
         for (code, response) in &op.responses.responses {
@@ -293,6 +300,9 @@ impl Lowerer<'_> {
             for (media_type, media) in &response.content {
                 let media_at = response_at.join("content").join(media_type).join("schema");
                 let base = media_type.split(';').next().unwrap_or_default().trim();
+                if success && base != "text/event-stream" && !successes.iter().any(|m| m == base) {
+                    successes.push(base.to_owned());
+                }
                 if success && base == "text/event-stream" {
                     if events.is_none() {
                         // An event stream without a schema is typed after the fact.
@@ -316,6 +326,7 @@ impl Lowerer<'_> {
                 } else if json.is_none() {
                     let name = format!("{type_prefix}Response");
                     json = Some(self.lower_ref(schema, &name, &media_at)?.ty);
+                    json_media = Some(base.to_owned());
                 }
             }
         }
@@ -332,10 +343,23 @@ impl Lowerer<'_> {
                 errors.push((StatusMatch::Default, ty));
             }
         }
+        // A header value holds visible ASCII only; a media type that is no such text is left out.
+        successes.retain(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_graphic()));
+        let accept = match json_media {
+            Some(media) => media,
+            None if successes.is_empty() => "*/*".to_owned(),
+            None => successes.join(", "),
+        };
+        let accept = if accept.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+            accept
+        } else {
+            "*/*".to_owned()
+        };
         Ok(Responses {
             json,
             events,
             errors,
+            accept,
         })
     }
 }
@@ -362,6 +386,7 @@ struct Responses {
     json: Option<Ty>,
     events: Option<Ty>,
     errors: Vec<(StatusMatch, Ty)>,
+    accept: String,
 }
 
 fn status_match(code: &StatusCode) -> StatusMatch {

@@ -163,7 +163,7 @@ pub struct ApiError {
     pub status: u16,
     pub body: ErrorBody,
     /// Every top-level property of a JSON object body as sent, whatever `body` made of it
-    /// (Letta's `trace_id` beside `detail`, say); empty for any other body.
+    /// (a `trace_id` beside `detail`, say); empty for any other body.
     pub fields: serde_json::Map<String, serde_json::Value>,
     /// How the call went: a retried 503 took more than one try.
     pub attempts: Box<Attempts>,
@@ -348,13 +348,13 @@ pub enum StreamError {
     /// The server sent an `event: error` frame.
     Server { data: String },
     /// The stream ended before `data: [DONE]`, however it ended: closed, cut, or silent for
-    /// longer than the idle limit. What arrived is enough to resume: Letta's
-    /// `retrieve_stream` takes `last_event_id` as `starting_after`.
+    /// longer than the idle limit. What arrived is enough to resume where
+    /// the API takes the last event's id (as a cursor, say).
     #[non_exhaustive]
     Truncated {
         /// Events received (those that did not decode included).
         events: u64,
-        /// The SSE `id:` the server last sent; when it sends none (Letta does not), the
+        /// The SSE `id:` the server last sent; when it sends none, the
         /// `seq_id` of the last event that carried one.
         last_event_id: Option<String>,
         /// How the stream ended.

@@ -31,6 +31,11 @@ pub struct Request {
     /// The body's `Content-Type`: its media type (a multipart body's names its boundary).
     pub content_type: std::borrow::Cow<'static, str>,
     pub streaming: bool,
+    /// The alternatives of the operation's security, each a set of schemes (indices into
+    /// `crate::client::API.schemes`); none: nothing is sent.
+    pub security: &'static [&'static [usize]],
+    /// The `Accept` header of a call that is no stream: what the success answers declare.
+    pub accept: &'static str,
     /// Decodes the error type the schema declares for a status, if any.
     pub declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>,
     pub options: RequestOptions,
@@ -51,6 +56,8 @@ impl Request {
             body: None,
             content_type: std::borrow::Cow::Borrowed("application/json"),
             streaming: false,
+            security: &[],
+            accept: "application/json",
             declared,
             options: options.clone(),
         }

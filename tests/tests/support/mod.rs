@@ -15,21 +15,26 @@ pub fn schema_text() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
-/// The options `cargo xtask codegen` generates `generated/` with: the defaults, at the version
-/// the committed listing records.
-pub fn committed_options() -> codegen::Options {
+/// The generator's options for the project's schema, from its configuration
+/// (`schema/codegen.json`), as `cargo xtask codegen` reads them, at the version the committed
+/// listing records.
+pub fn options() -> codegen::Options {
+    let path = workspace_root().join("schema/codegen.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut options =
+        codegen::Options::from_config(&text).expect("schema/codegen.json is a configuration");
+    options.source_label = "schema/letta-conversations.openapi.json".to_owned();
     let path = workspace_root().join("generated/API.json");
     let listing = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let surface = codegen::changes::Surface::from_listing(&listing)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    codegen::Options {
-        version: surface
-            .version()
-            .unwrap_or_else(|| panic!("{} records no version", path.display()))
-            .to_owned(),
-        ..codegen::Options::default()
-    }
+    options.version = surface
+        .version()
+        .unwrap_or_else(|| panic!("{} records no version", path.display()))
+        .to_owned();
+    options
 }
 
 pub fn schema() -> Value {

@@ -134,6 +134,15 @@ pub fn command(args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
+/// The fetched directory (fetching it on first use) and its documents, for other commands.
+pub(crate) fn fetched() -> Result<PathBuf, String> {
+    fetch()
+}
+
+pub(crate) fn documents(dir: &Path) -> Result<Vec<String>, String> {
+    list_documents(dir)
+}
+
 /// Runs `fetch.sh` and returns the directory it prints last.
 fn fetch() -> Result<PathBuf, String> {
     let script = results_dir().join("fetch.sh");
@@ -181,7 +190,7 @@ fn list_documents(dir: &Path) -> Result<Vec<String>, String> {
 
 /// The documents in the seeded random order (a Fisher–Yates shuffle driven by SplitMix64):
 /// a sample is a prefix, so a smaller sample is part of a larger one with the same seed.
-pub(super) fn seeded_order(documents: &[String], seed: u64) -> Vec<String> {
+pub(crate) fn seeded_order(documents: &[String], seed: u64) -> Vec<String> {
     let mut state = seed;
     let mut next = move || {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
@@ -199,7 +208,7 @@ pub(super) fn seeded_order(documents: &[String], seed: u64) -> Vec<String> {
 }
 
 /// A package name for a document: `dir-` and its path in lower-case words.
-pub(super) fn crate_name(document: &str) -> String {
+pub(crate) fn crate_name(document: &str) -> String {
     let stem = document
         .strip_suffix(".gz")
         .unwrap_or(document)
@@ -218,7 +227,7 @@ pub(super) fn megabytes(bytes: u64) -> String {
 }
 
 /// The cores, and the CPU's model name where Linux says it.
-pub(super) fn machine() -> String {
+pub(crate) fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()

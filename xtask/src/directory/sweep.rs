@@ -206,7 +206,7 @@ fn time_largest(dir: &Path, outcomes: &[Outcome]) -> Option<(String, u64, f64)> 
     let text = fsutil::read_spec(&dir.join(&largest.document)).ok()?;
     let options = Options {
         selection: Selection::All,
-        crate_name: crate_name(&largest.document),
+        crate_name: Some(crate_name(&largest.document)),
         source_label: largest.document.clone(),
         standalone: false,
         ..Options::default()

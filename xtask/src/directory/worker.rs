@@ -108,7 +108,7 @@ fn work(
     };
     let options = Options {
         selection: Selection::All,
-        crate_name: crate_name(document),
+        crate_name: Some(crate_name(document)),
         source_label: document.to_owned(),
         standalone: false,
         ..Options::default()

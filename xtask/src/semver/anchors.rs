@@ -15,6 +15,8 @@ pub enum Anchor {
     Operation(String),
     /// A parameter (its Rust name), `body`, `send` or `stream` of an operation.
     Part(String, String),
+    /// Any other item, by its key: a server's constant, a credential's setter.
+    Item(String),
 }
 
 impl Anchor {
@@ -41,6 +43,9 @@ pub struct Names {
     /// it) to the operation.
     methods: BTreeMap<String, String>,
     parts: BTreeMap<String, BTreeSet<String>>,
+    /// Server constants (`HOSTED_BASE_URL`) and credential setters (`ClientBuilder::x_api_key`)
+    /// to their items' keys.
+    others: BTreeMap<String, String>,
 }
 
 impl Names {
@@ -50,6 +55,7 @@ impl Names {
             builders: BTreeMap::new(),
             methods: BTreeMap::new(),
             parts: BTreeMap::new(),
+            others: BTreeMap::new(),
         };
         for item in surfaces.iter().flat_map(|s| &s.items) {
             match item {
@@ -91,7 +97,18 @@ impl Names {
                         .or_default()
                         .insert(name.clone());
                 }
-                Item::Crate { .. } | Item::Body { .. } | Item::Answer { .. } => {}
+                Item::Server { constant, .. } => {
+                    names.others.insert(constant.clone(), item.key());
+                }
+                Item::Credential { setter, .. } => {
+                    names
+                        .others
+                        .insert(format!("ClientBuilder::{setter}"), item.key());
+                }
+                Item::Crate { .. }
+                | Item::Body { .. }
+                | Item::Answer { .. }
+                | Item::Security { .. } => {}
             }
         }
         names
@@ -107,9 +124,16 @@ impl Names {
             .filter(|w| !w.is_empty())
             .collect();
         for pair in words.windows(2) {
-            if let Some(op) = self.methods.get(&format!("{}::{}", pair[0], pair[1])) {
+            let path = format!("{}::{}", pair[0], pair[1]);
+            if let Some(op) = self.methods.get(&path) {
                 return Some(Anchor::Operation(op.clone()));
             }
+            if let Some(key) = self.others.get(&path) {
+                return Some(Anchor::Item(key.clone()));
+            }
+        }
+        if let Some(key) = words.iter().find_map(|w| self.others.get(*w)) {
+            return Some(Anchor::Item(key.clone()));
         }
         for (i, word) in words.iter().enumerate() {
             let next = words.get(i + 1).copied();
@@ -164,6 +188,8 @@ pub fn of_change(change: &Change) -> Option<Anchor> {
             let (op, kind) = rest.rsplit_once('.')?;
             Some(Anchor::Part(op.to_owned(), kind.to_owned()))
         }
+        "security" => Some(Anchor::Part(rest.to_owned(), "security".to_owned())),
+        "server" | "credential" => Some(Anchor::Item(change.item.clone())),
         _ => None,
     }
 }

@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use codegen::Options;
 use codegen::changes::{Change, Impact, Surface};
-use codegen::{Options, Selection};
 
 use crate::{fsutil, workspace_root};
 use anchors::{Anchor, Names};
@@ -35,12 +35,12 @@ compares. Writes xtask/semver/AGREEMENT.md; fails on any disagreement.
   --only TEXT    only the transitions whose name contains TEXT (writes nothing)
 ";
 
-/// One version of a transition: a document and the operations kept.
+/// One version of a transition: a document and how it is generated.
 #[derive(Clone)]
 struct Version {
     label: String,
     text: String,
-    selection: Selection,
+    options: Options,
 }
 
 struct Transition {
@@ -55,6 +55,8 @@ struct Built {
     dir: PathBuf,
     json: PathBuf,
     surface: Surface,
+    /// The package name, which the probes depend on.
+    package: String,
 }
 
 /// What one transition gave: its row of the summary, its section of the page.
@@ -95,7 +97,14 @@ pub fn command(args: &[String]) -> Result<ExitCode, String> {
     let shared = shared.unwrap_or_else(|| root.join("../shared"));
     let tool = judge::install()?;
     let lints = judge::lints(&tool)?;
-    let mut transitions = upstream(&shared.join("upstream/letta-openapi"))?;
+    // The upstream versions are generated as the project's schema is.
+    let config = root.join("schema/codegen.json");
+    let letta = std::fs::read_to_string(&config)
+        .map_err(|e| format!("cannot read {}: {e}", config.display()))
+        .and_then(|text| {
+            Options::from_config(&text).map_err(|e| format!("{}: {e}", config.display()))
+        })?;
+    let mut transitions = upstream(&shared.join("upstream/letta-openapi"), &letta)?;
     transitions.extend(synthetic(&root.join("xtask/semver/cases.json"))?);
     if let Some(only) = &only {
         transitions.retain(|t| t.name.contains(only.as_str()));
@@ -154,8 +163,8 @@ pub fn command(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every consecutive pair of the upstream versions, the Letta crate's operations kept.
-fn upstream(dir: &Path) -> Result<Vec<Transition>, String> {
+/// Every consecutive pair of the upstream versions, generated with the project's options.
+fn upstream(dir: &Path, options: &Options) -> Result<Vec<Transition>, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -171,7 +180,7 @@ fn upstream(dir: &Path) -> Result<Vec<Transition>, String> {
         versions.push(Version {
             label,
             text: fsutil::read_spec(&file)?,
-            selection: Options::default().selection,
+            options: options.clone(),
         });
     }
     Ok(versions
@@ -195,7 +204,7 @@ fn synthetic(path: &Path) -> Result<Vec<Transition>, String> {
     let old = Version {
         label: "cases/base".to_owned(),
         text: base.to_string(),
-        selection: Selection::All,
+        options: Options::default(),
     };
     let cases = doc["cases"]
         .as_array()
@@ -214,7 +223,7 @@ fn synthetic(path: &Path) -> Result<Vec<Transition>, String> {
             new: Version {
                 label: format!("cases/{name}"),
                 text: new.to_string(),
-                selection: Selection::All,
+                options: Options::default(),
             },
         });
     }
@@ -252,10 +261,9 @@ fn build(version: &Version, scratch: &Path) -> Result<Built, String> {
         .join("json")
         .join(format!("{}.json", version.label.replace('/', "-")));
     let options = Options {
-        selection: version.selection.clone(),
         source_label: version.label.clone(),
         standalone: true,
-        ..Options::default()
+        ..version.options.clone()
     };
     let files = codegen::generate(&version.text, &options)
         .map_err(|e| format!("{}: {e}", version.label))?;
@@ -264,12 +272,21 @@ fn build(version: &Version, scratch: &Path) -> Result<Built, String> {
         .find(|f| f.path == "API.json")
         .ok_or_else(|| format!("{}: no API.json generated", version.label))?;
     let surface = Surface::from_listing(&listing.contents)?;
+    let package = surface
+        .crate_name()
+        .ok_or_else(|| format!("{}: the listing names no crate", version.label))?
+        .to_owned();
     let fresh = json.is_file() && fsutil::stale_files(&dir, &files)?.is_empty();
     if !fresh {
         fsutil::write_all(&dir, &files)?;
-        rustdoc_json(&dir, &scratch.join("target"), &json, &options.crate_name)?;
+        rustdoc_json(&dir, &scratch.join("target"), &json, &package)?;
     }
-    Ok(Built { dir, json, surface })
+    Ok(Built {
+        dir,
+        json,
+        surface,
+        package,
+    })
 }
 
 fn rustdoc_json(dir: &Path, target: &Path, out: &Path, package: &str) -> Result<(), String> {
@@ -343,9 +360,8 @@ fn judge_transition(
         Vec::new()
     } else {
         let crates = probes::Crates {
-            old: &old.dir,
-            new: &new.dir,
-            package: &Options::default().crate_name,
+            old: (&old.dir, &old.package),
+            new: (&new.dir, &new.package),
         };
         probes::prove(&unconfirmed, &old.surface, &crates, probe_dir, target)?
     };

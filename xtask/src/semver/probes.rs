@@ -24,11 +24,10 @@ pub enum Proof {
     Broken,
 }
 
-/// The two crates of a transition, by directory, and the package name they share.
+/// The two crates of a transition: each one's directory and package name.
 pub struct Crates<'a> {
-    pub old: &'a Path,
-    pub new: &'a Path,
-    pub package: &'a str,
+    pub old: (&'a Path, &'a str),
+    pub new: (&'a Path, &'a str),
 }
 
 /// Probes each change (all breaking lines the judge did not confirm) in a scratch crate
@@ -56,8 +55,8 @@ pub fn prove(
     std::fs::create_dir_all(scratch.join("src"))
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
     write(&scratch.join("src/lib.rs"), &source)?;
-    let old_errors = check(scratch, target, crates.old, crates.package)?;
-    let new_errors = check(scratch, target, crates.new, crates.package)?;
+    let old_errors = check(scratch, target, crates.old)?;
+    let new_errors = check(scratch, target, crates.new)?;
     let hit = |errors: &[usize], (first, last): (usize, usize)| {
         errors.iter().any(|line| (first..=last).contains(line))
     };
@@ -154,7 +153,17 @@ fn probe(index: usize, change: &Change, old: &Surface) -> Option<String> {
         | Some(Item::Answer { operation: id, .. }) => {
             out.push_str(&call_probe(&name, id, item?, old)?);
         }
-        Some(Item::Crate { .. }) => return None,
+        Some(Item::Server { constant, .. }) => {
+            let _ = writeln!(out, "const _: &str = api::client::{constant};");
+        }
+        Some(Item::Credential { setter, .. }) => {
+            // Naming the method is using it: it compiles while the setter exists.
+            let _ = writeln!(
+                out,
+                "fn {name}() {{ let _ = api::ClientBuilder::{setter}; }}"
+            );
+        }
+        Some(Item::Crate { .. } | Item::Security { .. }) => return None,
         None => {
             // A new required field: the old way to build the struct no longer compiles.
             if !change.what.contains("`new`") {
@@ -264,7 +273,11 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 /// Checks the probe crate against the crate at `api`; the lines of `src/lib.rs` the
 /// compiler reports errors at.
-fn check(scratch: &Path, target: &Path, api: &Path, package: &str) -> Result<Vec<usize>, String> {
+fn check(
+    scratch: &Path,
+    target: &Path,
+    (api, package): (&Path, &str),
+) -> Result<Vec<usize>, String> {
     let manifest = format!(
         "[package]\nname = \"semver-probe\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [workspace]\n\n[dependencies]\napi = {{ path = {:?}, package = {:?} }}\nserde_json = \"1\"\n",

@@ -37,7 +37,7 @@ impl Request {
     /// `multipart/form-data`: each property a part (an array's items a part each); text as
     /// it is, other values as JSON.
     pub fn multipart<T: serde::Serialize>(mut self, body: &T) -> Result<Self, Error> {
-        let boundary = format!("letta-rs-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+        let boundary = format!("rust-client-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
         let mut out = String::new();
         for (name, value) in form_fields(body)? {
             // The form's own escapes for a name: a quote or a line break cannot end it early.

@@ -154,12 +154,37 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Members<'de, A> {
                 seed.deserialize(&mut input).map_err(|e| de::Error::custom(without_position(&e)))
             }
             Some(Early::Kept(kept)) => seed.deserialize(*kept).map_err(de::Error::custom),
-            Some(Early::Tag(tag)) => key_to_seed(seed, &tag),
+            // The tag as its variant reads it: text, which a field declaring it optional (not
+            // as a constant) reads as `Some`.
+            Some(Early::Tag(tag)) => seed.deserialize(TagText(&tag, std::marker::PhantomData)),
             None => match &mut self.rest {
                 Some(rest) => rest.next_value_seed(seed),
                 None => Err(de::Error::custom("a value was asked for before its key")),
             },
         }
+    }
+}
+
+/// A tag's value handed to the variant that declares the tag as a field of its own.
+struct TagText<'k, 'de, E>(&'k Key<'de>, std::marker::PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for TagText<'_, 'de, E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        match &self.0.0 {
+            Cow::Borrowed(text) => visitor.visit_borrowed_str(text),
+            Cow::Owned(text) => visitor.visit_str(text),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::{Request, error_body, extras, settings, url};
+use crate::client_runtime::credentials::Auth;
 use crate::client_runtime::client::{Client, Settings};
 use crate::client_runtime::retry::transient_status;
 use crate::client_runtime::{
@@ -150,12 +151,21 @@ impl Failure {
     }
 }
 
+/// The failure of reading a body, without the URL when a credential is in its query.
+fn hidden(error: BodyError, hide_url: bool) -> Failure {
+    match error {
+        BodyError::Transport(error) if hide_url => Failure::transport(error.without_url()),
+        other => Failure::body(other),
+    }
+}
+
 /// One try: sends, reads an error answer whole, and hands a success to `finish` (which
 /// reads the body within `limit`, or keeps it for a stream).
 async fn attempt<R, F, Fut>(
     client: &Client,
     url: &reqwest::Url,
     extra_headers: &reqwest::header::HeaderMap,
+    auth: &Auth,
     request: &Request,
     limit: Option<u64>,
     finish: &F,
@@ -166,8 +176,10 @@ where
 {
     let inner = &client.inner;
     let mut builder = inner.http.request(request.method.clone(), url.clone());
-    if let Some(token) = &inner.token {
-        builder = builder.bearer_auth(token);
+    // Credentials first: a header parameter or an extra header of the same name follows them.
+    builder = builder.headers(auth.headers.clone());
+    if !auth.query.is_empty() {
+        builder = builder.query(&auth.query);
     }
     for (name, value) in &request.headers {
         builder = builder.header(*name, value.as_str());
@@ -180,13 +192,16 @@ where
     }
     builder = builder.header(
         reqwest::header::ACCEPT,
-        if request.streaming { "text/event-stream" } else { "application/json" },
+        if request.streaming { "text/event-stream" } else { request.accept },
     );
     if !extra_headers.is_empty() {
         // Replaces what the client set under the same names.
         builder = builder.headers(extra_headers.clone());
     }
-    let response = builder.send().await.map_err(Failure::transport)?;
+    // reqwest's errors name the URL: with a key in the query, they must not.
+    let hide_url = !auth.query.is_empty();
+    let transport = |error: reqwest::Error| Failure::transport(if hide_url { error.without_url() } else { error });
+    let response = builder.send().await.map_err(transport)?;
     let status = response.status().as_u16();
     if !response.status().is_success() {
         let retry_after = retry_after(response.headers());
@@ -195,10 +210,10 @@ where
             status if transient_status(status) => Cause::MaybeSent,
             _ => Cause::Final,
         };
-        let (_, body) = read_body(response, limit).await.map_err(Failure::body)?;
+        let (_, body) = read_body(response, limit).await.map_err(|e| hidden(e, hide_url))?;
         return Err(Failure { kind: FailureKind::Status(status, body), cause, retry_after });
     }
-    finish(response, limit).await.map_err(Failure::body)
+    finish(response, limit).await.map_err(|e| hidden(e, hide_url))
 }
 
 /// Tries until a success, a failure the policy does not retry, or the deadline.
@@ -210,6 +225,7 @@ where
     let settings = settings(client, &request.options);
     let url = url(&client.inner.base_url, request)?;
     let extra_headers = extras::headers(&request.options)?;
+    let auth = Auth::of(crate::client::API.schemes, &client.inner.credentials, request.security)?;
     let start = Instant::now();
     let deadline = settings.deadline.map(|limit| (later(start, limit), limit));
     let size_limit = settings.max_response_bytes;
@@ -225,11 +241,11 @@ where
         };
         let outcome = match end {
             Some((at, kind, limit)) => {
-                tokio::time::timeout_at(at, attempt(client, &url, &extra_headers, request, size_limit, &finish)).await.unwrap_or_else(|_| {
-                    Err(Failure { kind: FailureKind::Timeout(kind, limit), cause: Cause::MaybeSent, retry_after: None })
-                })
+                tokio::time::timeout_at(at, attempt(client, &url, &extra_headers, &auth, request, size_limit, &finish))
+                    .await
+                    .unwrap_or_else(|_| Err(Failure { kind: FailureKind::Timeout(kind, limit), cause: Cause::MaybeSent, retry_after: None }))
             }
-            None => attempt(client, &url, &extra_headers, request, size_limit, &finish).await,
+            None => attempt(client, &url, &extra_headers, &auth, request, size_limit, &finish).await,
         };
         let failure = match outcome {
             Ok(answer) => return Ok(answer),

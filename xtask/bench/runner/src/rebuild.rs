@@ -26,7 +26,7 @@ pub fn measure(root: &Path, runs: usize) -> Result<Rebuild, String> {
     let schema = fsutil::read_spec(&root.join("schema/letta-conversations.openapi.json"))?;
 
     let options = Options {
-        crate_name: "ours-conversations".to_owned(),
+        crate_name: Some("ours-conversations".to_owned()),
         standalone: true,
         ..Options::default()
     };

@@ -237,7 +237,8 @@ fn check_prints_the_api_changes_before_the_diff() {
     assert!(cargo.contains("\nversion = \"0.1.1\"\n"), "{cargo}");
     let page = std::fs::read_to_string(&markdown).expect("the Markdown report");
     assert!(
-        page.starts_with("## API changes of `letta-conversations`: version 0.1.0 → 0.1.1")
+        page.starts_with("## API changes of `")
+            && page.contains("`: version 0.1.0 → 0.1.1\n")
             && page.contains(
                 "| additive | field `Conversation.summary` | added: Option<String> (`summary`) |"
             ),

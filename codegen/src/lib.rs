@@ -52,7 +52,11 @@ pub fn generate_with_warnings(text: &str, options: &Options) -> Result<Generated
     stack::with_pass_stack(|| {
         let mut model = model_here(text, &options.selection).map_err(|e| located(text, e))?;
         lower::api::configure(&mut model.api, options);
-        let files = emit::crate_files(&model, options)?;
+        // The listing the change report reads comes from `changes`, which follows `emit`.
+        let api_listing = changes::Surface::of(&model)
+            .with_crate(&model.api.crate_name, &options.version)
+            .listing();
+        let files = emit::crate_files(&model, options, api_listing)?;
         Ok(Generated {
             files,
             warnings: model.warnings,

@@ -81,8 +81,9 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("operation.rs"),
 ];
 
-/// All files of the generated crate, in a fixed order.
-pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
+/// All files of the generated crate, in a fixed order; `api_listing` is `API.json`, which the
+/// change report reads (`changes::Surface::listing`).
+pub fn crate_files(model: &Model, options: &Options, api_listing: String) -> Result<Vec<File>> {
     let source = options.source_label.as_str();
     let quick_start = front_page::quick_start(model);
     let models_only = front_page::MODELS_ONLY;
@@ -147,11 +148,6 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
         Ok(format_items(items, "client")? + &builders)
     }));
     jobs.push(Box::new(|| Ok(surface::listing(model))));
-    jobs.push(Box::new(|| {
-        Ok(crate::changes::Surface::of(model)
-            .with_crate(&model.api.crate_name, &options.version)
-            .listing())
-    }));
     jobs.push(Box::new(move || Ok(models::preamble(model, spelling))));
     for run in runs {
         jobs.push(Box::new(move || models::emit_types(model, run, spelling)));
@@ -159,7 +155,6 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
     let mut printed = parallel::run(&jobs)?.into_iter();
     let client = format!("{}{}", header(source), printed.next().unwrap_or_default());
     let listing = printed.next().unwrap_or_default();
-    let api_items = printed.next().unwrap_or_default();
     let models = format!("{}{}", header(source), printed.collect::<String>());
     let cargo = cargo_toml(options, &model.api);
     let mut files = vec![
@@ -181,7 +176,7 @@ pub fn crate_files(model: &Model, options: &Options) -> Result<Vec<File>> {
         },
         File {
             path: "API.json".into(),
-            contents: api_items,
+            contents: api_listing,
         },
         File {
             path: "API.md".into(),

@@ -81,7 +81,7 @@ pub(crate) fn read(doc: &Value) -> Access {
                 access.schemes.push((name.clone(), kind, doc));
             }
             Err(why) => access.warnings.push(Warning {
-                pointer: at.into(),
+                pointer: at,
                 message: format!("{why}: requirements that name it are never satisfied"),
             }),
         }

@@ -4,18 +4,10 @@
 //! query pair written into the path template that names a query parameter reaches the wire
 //! once, with the other query parameters.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
 use codegen::{Options, Selection};
 use serde_json::json;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
 
 fn document() -> String {
     let ok = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {}}}}});
@@ -168,37 +160,8 @@ fn bodies_are_sent_as_their_media_type_says() {
         ..Options::default()
     };
     let files = codegen::generate(&document(), &options).expect("generates");
-    let dir = workspace_root().join("target/bodies-check");
-    let _ = std::fs::remove_dir_all(&dir);
-    for file in &files {
-        let path = dir.join(&file.path);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-        std::fs::write(&path, &file.contents).expect("write");
-    }
-    // The test's own needs: a runtime to drive the client (the methods take `impl Into<T>`,
-    // so the test names the body types it decodes).
-    let manifest = dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).expect("manifest");
-    // Beside the crate's own dev-dependencies (the front page's doctest needs some).
-    let text = text.replace(
-        "\n[dev-dependencies]\n",
-        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
-    );
-    std::fs::write(&manifest, text).expect("manifest");
-    std::fs::create_dir_all(dir.join("tests")).expect("mkdir");
-    std::fs::write(dir.join("tests/bodies.rs"), CLIENT_TEST).expect("write");
-    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock");
-    let status = Command::new(env!("CARGO"))
-        .args(["test", "--quiet"])
-        .current_dir(&dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/scratch-crates"),
-        )
-        .status()
-        .expect("cargo runs");
     assert!(
-        status.success(),
+        support::generated_crate_test_passes(&files, "bodies-check", CLIENT_TEST),
         "the generated client sends each body as its media type says"
     );
 }

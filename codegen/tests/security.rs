@@ -4,19 +4,11 @@
 //! alternatives, a pair sent together, an optional one) and several servers sends each
 //! operation's credentials, and nothing else, to a local server that records what arrived.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
 use codegen::model::{KeyLocation, SchemeKind};
 use codegen::{Options, Selection};
 use serde_json::json;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
 
 fn document() -> String {
     let ok = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {}}}}});
@@ -366,34 +358,8 @@ fn a_generated_client_sends_each_operations_credentials() {
         ..Options::default()
     };
     let files = codegen::generate(&document(), &options).expect("generates");
-    let dir = workspace_root().join("target/security-check");
-    let _ = std::fs::remove_dir_all(&dir);
-    for file in &files {
-        let path = dir.join(&file.path);
-        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
-        std::fs::write(&path, &file.contents).expect("write");
-    }
-    let manifest = dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&manifest).expect("manifest");
-    let text = text.replace(
-        "\n[dev-dependencies]\n",
-        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
-    );
-    std::fs::write(&manifest, text).expect("manifest");
-    std::fs::create_dir_all(dir.join("tests")).expect("mkdir");
-    std::fs::write(dir.join("tests/security.rs"), CLIENT_TEST).expect("write");
-    std::fs::copy(workspace_root().join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock");
-    let status = Command::new(env!("CARGO"))
-        .args(["test", "--quiet"])
-        .current_dir(&dir)
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/scratch-crates"),
-        )
-        .status()
-        .expect("cargo runs");
     assert!(
-        status.success(),
+        support::generated_crate_test_passes(&files, "security-check", CLIENT_TEST),
         "the generated client sends each operation's credentials, and only those"
     );
 }

@@ -5,8 +5,6 @@
 //! verdicts against cargo-semver-checks.)
 #![cfg(feature = "shared")]
 
-mod support;
-
 use std::io::Read;
 
 use codegen::Selection;

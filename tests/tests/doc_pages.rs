@@ -3,8 +3,6 @@
 //! pages themselves and compared with the generated model; the picture is a reviewed snapshot.
 #![cfg(feature = "shared")]
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

@@ -3,8 +3,6 @@
 //! agent the conversations belong to.
 #![cfg(feature = "e2e")]
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use futures_util::StreamExt;

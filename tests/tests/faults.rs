@@ -17,7 +17,6 @@ use letta_conversations::models::{
     ConversationMessageRequest, ConversationMessageRequestInput, StreamEvent,
 };
 use letta_conversations::{Client, Error};
-mod support;
 
 use support::raw::{Local, MAX_REQUESTS, json_answer, serve};
 

@@ -1,7 +1,5 @@
 //! The committed `generated/` is exactly what the generator makes of `schema/`, every time.
 
-mod support;
-
 use codegen::generate;
 
 #[test]

@@ -2,8 +2,6 @@
 //! a generated item changes only where its schema (or a schema it reaches) changed.
 #![cfg(feature = "shared")]
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 

@@ -16,8 +16,6 @@ use letta_conversations::client::EventStream;
 use letta_conversations::models::{Conversation, StreamEvent};
 use letta_conversations::{Client, Error};
 
-mod support;
-
 /// Counts the bytes allocated and not yet freed, and the most there were.
 struct Counting;
 

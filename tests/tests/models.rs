@@ -1,8 +1,6 @@
 //! The generated models keep their promises: open unions and enums, lossless round trips,
 //! three-state PATCH fields, the server's timestamp forms.
 
-mod support;
-
 use letta_conversations::models::{Conversation, MessageType, ModelSettings, UpdateConversation};
 use letta_conversations::{Patch, Timestamp};
 use serde_json::{Value, json};

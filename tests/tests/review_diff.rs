@@ -5,8 +5,6 @@
 //! does, which is API too.
 #![cfg(feature = "shared")]
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 

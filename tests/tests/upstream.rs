@@ -2,8 +2,6 @@
 //! every version generates and compiles, and schema/ is faithful to the newest one.
 #![cfg(feature = "shared")]
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -13,8 +13,6 @@ use letta_conversations::models::{CompactionRequest, CreateConversation, UpdateC
 use letta_conversations::{Client, Error, Patch};
 use serde_json::{Value, json};
 
-mod support;
-
 use support::raw::{MAX_REQUESTS, Request as Seen, json_answer, serve};
 use tokio::net::TcpListener;
 

@@ -4,9 +4,6 @@
 //! make a union keep every member before it; sorted keys would put `json_schema` before
 //! `type` and do exactly that.
 
-#[path = "../../../../tests/tests/support/mod.rs"]
-pub mod support;
-
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};

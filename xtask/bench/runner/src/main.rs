@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 /// The root, by the one definition the suites and the xtask share (through `support`).
-pub use dataset::support::workspace_root;
+pub use support::workspace_root;
 
 fn parse_args() -> Result<Option<Args>, String> {
     let root = workspace_root();

@@ -1,8 +1,9 @@
-//! Shared by the suites: the project's schema and instances synthesized from it.
-#![allow(dead_code)]
+//! Shared by the suites and the benchmark runner: the project's schema, instances synthesized
+//! from it, and the generator's options as `cargo xtask codegen` reads them.
 
 use serde_json::{Map, Value, json};
 
+#[cfg(feature = "raw-server")]
 pub mod raw;
 
 #[path = "../../../xtask/src/workspace.rs"]

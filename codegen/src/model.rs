@@ -176,6 +176,7 @@ impl Model {
                 Ty::Array(inner) => Ty::Array(Box::new(go(model, inner, depth + 1))),
                 Ty::Map(inner) => Ty::Map(Box::new(go(model, inner, depth + 1))),
                 Ty::Boxed(inner) => Ty::Boxed(Box::new(go(model, inner, depth + 1))),
+                Ty::Nullable(inner) => Ty::Nullable(Box::new(go(model, inner, depth + 1))),
                 other => other.clone(),
             }
         }
@@ -249,6 +250,9 @@ pub enum Ty {
     Map(Box<Ty>),
     Named(TypeId),
     Boxed(Box<Ty>),
+    /// `null` or the value, where no field's presence says so (array items, map values, an
+    /// answer's body): `Option<T>`.
+    Nullable(Box<Ty>),
 }
 
 #[derive(Debug, Clone)]

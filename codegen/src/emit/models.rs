@@ -33,7 +33,7 @@ fn uses(ty: &Ty, used: &mut BTreeSet<&'static str>) {
         Ty::JsonObject => {
             used.extend(["Map", "Value"]);
         }
-        Ty::Array(inner) | Ty::Boxed(inner) => uses(inner, used),
+        Ty::Array(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => uses(inner, used),
         Ty::Map(inner) => {
             used.insert("BTreeMap");
             uses(inner, used);

@@ -208,6 +208,7 @@ impl Spelling {
             ),
             Ty::Named(id) => format!("{}{}", self.models, model.get(*id).name),
             Ty::Boxed(inner) => format!("{}<{}>", self.name("Box"), self.ty(model, inner)),
+            Ty::Nullable(inner) => format!("{}<{}>", self.name("Option"), self.ty(model, inner)),
         }
     }
 

@@ -41,6 +41,16 @@ impl Lowered {
         }
     }
 
+    /// The type where no presence carries the nullability: `Option<T>` when `null` is allowed
+    /// (a `Value` holds `null` already).
+    fn ty_or_null(self) -> Ty {
+        match self.ty {
+            Ty::Json => Ty::Json,
+            ty if self.nullable => Ty::Nullable(Box::new(ty)),
+            ty => ty,
+        }
+    }
+
     fn constant(ty: Ty, nullable: bool, value: ConstValue) -> Self {
         Lowered {
             ty,
@@ -177,7 +187,9 @@ fn mark_built_by_users(model: &mut Model) {
         .collect();
     while let Some(ty) = todo.pop() {
         match ty {
-            Ty::Array(inner) | Ty::Map(inner) | Ty::Boxed(inner) => todo.push(*inner),
+            Ty::Array(inner) | Ty::Map(inner) | Ty::Boxed(inner) | Ty::Nullable(inner) => {
+                todo.push(*inner)
+            }
             Ty::Named(id) if !model.types[id.0].built_by_users => {
                 let def = &mut model.types[id.0];
                 def.built_by_users = true;

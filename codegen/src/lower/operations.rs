@@ -325,7 +325,7 @@ impl Lowerer<'_> {
                     errors.push((status_match(code), ty));
                 } else if json.is_none() {
                     let name = format!("{type_prefix}Response");
-                    json = Some(self.lower_ref(schema, &name, &media_at)?.ty);
+                    json = Some(self.lower_ref(schema, &name, &media_at)?.ty_or_null());
                     json_media = Some(base.to_owned());
                 }
             }

@@ -165,7 +165,7 @@ impl Lowerer<'_> {
         match items {
             Some(items) => Ok(self
                 .lower_boxed(items, &format!("{name}Item"), &at.join("items"))?
-                .ty),
+                .ty_or_null()),
             None => Ok(Ty::Json),
         }
     }
@@ -199,7 +199,7 @@ impl Lowerer<'_> {
                 let value_at = at.join("additionalProperties");
                 let value = self
                     .lower_ref(values, &format!("{name}Value"), &value_at)?
-                    .ty;
+                    .ty_or_null();
                 if value == Ty::Json {
                     Ty::JsonObject
                 } else {

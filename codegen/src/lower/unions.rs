@@ -343,6 +343,7 @@ impl Lowerer<'_> {
             Ty::Array(inner) => format!("{}List", self.variant_name(inner)),
             Ty::Named(id) => self.names[id.0].clone(),
             Ty::Boxed(inner) => self.variant_name(inner),
+            Ty::Nullable(inner) => format!("Nullable{}", self.variant_name(inner)),
         }
     }
 }

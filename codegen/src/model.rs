@@ -255,6 +255,19 @@ pub enum Ty {
     Nullable(Box<Ty>),
 }
 
+impl Ty {
+    /// The type with no `Option` inside: what a parameter, which never sends `null`, takes.
+    pub fn without_null(self) -> Ty {
+        match self {
+            Ty::Nullable(inner) => inner.without_null(),
+            Ty::Array(inner) => Ty::Array(Box::new(inner.without_null())),
+            Ty::Map(inner) => Ty::Map(Box::new(inner.without_null())),
+            Ty::Boxed(inner) => Ty::Boxed(Box::new(inner.without_null())),
+            other => other,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Struct {
     pub fields: Vec<Field>,

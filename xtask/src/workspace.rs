@@ -1,6 +1,7 @@
 //! Where the project's root is. One definition for every crate that reads or writes the
-//! project's files (the xtask, its tests, the benchmark runner, the test suites): each includes
-//! this file with `#[path]`, so `env!` below reads the including crate's manifest directory.
+//! project's files (the xtask, its tests, the hostile suite, and `tests/support`, through which
+//! the suites and the benchmark runner have it): each includes this file with `#[path]`, so
+//! `env!` below reads the including crate's manifest directory.
 
 use std::path::{Path, PathBuf};
 

@@ -220,7 +220,7 @@ impl Lowerer<'_> {
                     let lowered = self.lower_ref(schema, &inline, &param_at.join("schema"))?;
                     let resolved = self.resolve(schema, &param_at)?;
                     (
-                        lowered.ty,
+                        lowered.ty.without_null(),
                         resolved.schema_data.default.clone(),
                         resolved.schema_data.deprecated,
                     )

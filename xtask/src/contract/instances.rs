@@ -179,13 +179,17 @@ fn object_instance(doc: &Value, schema: &Value, depth: usize) -> Value {
 }
 
 fn string_instance(schema: &Value) -> Value {
-    let min = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let min = schema
+        .get("minLength")
+        .and_then(Value::as_u64)
+        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        .min(pattern::MAX_TEXT);
     if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
         && let Some(mut text) = pattern::matching(pattern, min)
     {
         // An unanchored end takes padding when no repetition could grow.
-        while !pattern.ends_with('$') && text.chars().count() < min {
-            text.push('a');
+        if !pattern.ends_with('$') {
+            pad(&mut text, min);
         }
         return Value::String(text);
     }
@@ -207,10 +211,13 @@ fn string_instance(schema: &Value) -> Value {
         _ => "a",
     };
     let mut text = text.to_owned();
-    while text.chars().count() < min {
-        text.push('a');
-    }
+    pad(&mut text, min);
     Value::String(text)
+}
+
+fn pad(text: &mut String, min: usize) {
+    let length = text.chars().count();
+    text.extend(std::iter::repeat_n('a', min.saturating_sub(length)));
 }
 
 #[cfg(test)]

@@ -1,10 +1,16 @@
 //! A text that a schema's `pattern` (an ECMA-262 regular expression) matches, for the
 //! harness's arguments: the pattern is read into a small tree, the shortest text is written,
 //! and repetitions with room grow, in pattern order, until the text reaches a `minLength`.
-//! Lookarounds and word boundaries constrain without consuming, so they write nothing.
+//! Lookarounds and word boundaries constrain without consuming, so they write nothing; every
+//! text is then checked by an ECMA-262 engine (`regress`), and one it does not match (a
+//! lookahead the text breaks, a backreference) is no answer.
+
+/// Texts longer than this are not written, whatever the pattern or `minLength` asks.
+pub const MAX_TEXT: usize = 65_536;
 
 /// The shortest text the pattern matches, grown to at least `min_len` characters where a
-/// repetition allows; `None` for a pattern this reader does not take.
+/// repetition allows; `None` for a pattern this reader does not take or whose text it cannot
+/// make match.
 pub fn matching(pattern: &str, min_len: usize) -> Option<String> {
     let chars: Vec<char> = pattern.chars().collect();
     let mut reader = Reader { chars, at: 0 };
@@ -12,8 +18,14 @@ pub fn matching(pattern: &str, min_len: usize) -> Option<String> {
     if reader.at != reader.chars.len() {
         return None;
     }
-    let mut missing = min_len.saturating_sub(tree.text(&mut 0).chars().count());
-    Some(tree.text(&mut missing))
+    let shortest = tree.shortest();
+    if shortest > MAX_TEXT {
+        return None;
+    }
+    let mut missing = min_len.min(MAX_TEXT).saturating_sub(shortest);
+    let text = tree.text(&mut missing);
+    let engine = regress::Regex::new(pattern).ok()?;
+    engine.find(&text).map(|_| text)
 }
 
 enum Node {
@@ -30,10 +42,20 @@ enum Node {
     },
 }
 
-/// Repetitions never grow past this many extra copies, whatever `minLength` asks.
-const GROWTH_CAP: usize = 4_096;
-
 impl Node {
+    /// The length of the shortest text, saturating.
+    fn shortest(&self) -> usize {
+        match self {
+            Node::Empty => 0,
+            Node::Char(_) => 1,
+            Node::Sequence(nodes) => nodes
+                .iter()
+                .fold(0, |sum, n| sum.saturating_add(n.shortest())),
+            Node::Alternation(nodes) => nodes.first().map_or(0, Node::shortest),
+            Node::Repeat { node, min, .. } => node.shortest().saturating_mul(*min),
+        }
+    }
+
     /// The node's text; `missing` characters are added by the first repetitions with room.
     fn text(&self, missing: &mut usize) -> String {
         match self {
@@ -46,8 +68,9 @@ impl Node {
                 let length = once.chars().count();
                 let mut times = *min;
                 if *missing > 0 && length > 0 {
-                    let room = max.map_or(GROWTH_CAP, |max| max.saturating_sub(*min));
-                    let extra = missing.div_ceil(length).min(room).min(GROWTH_CAP);
+                    // `missing` is at most `MAX_TEXT`, which bounds the copies.
+                    let room = max.map_or(usize::MAX, |max| max.saturating_sub(*min));
+                    let extra = missing.div_ceil(length).min(room);
                     times += extra;
                     *missing = missing.saturating_sub(extra * length);
                 }
@@ -150,14 +173,12 @@ impl Reader {
     fn class(&mut self) -> Option<char> {
         let negated = self.eat('^');
         let mut members: Vec<ClassItem> = Vec::new();
-        let mut first = true;
         loop {
             let c = self.peek()?;
             self.at += 1;
-            if c == ']' && !first {
+            if c == ']' {
                 break;
             }
-            first = false;
             let low = match c {
                 '\\' => match self.escape(true)? {
                     Some(c) => c,
@@ -203,7 +224,8 @@ impl Reader {
             'd' => Some('1'),
             'w' => Some('a'),
             's' => Some(' '),
-            'D' | 'W' | 'S' => Some('x'),
+            'D' | 'S' => Some('x'),
+            'W' => Some('-'),
             'b' if in_class => Some('\u{8}'),
             'b' | 'B' => None,
             'n' => Some('\n'),
@@ -227,6 +249,9 @@ impl Reader {
 
     fn hex(&mut self, count: usize) -> Option<char> {
         let digits: String = self.chars.get(self.at..self.at + count)?.iter().collect();
+        if !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+            return None;
+        }
         self.at += count;
         char::from_u32(u32::from_str_radix(&digits, 16).ok()?)
     }
@@ -260,16 +285,23 @@ impl Reader {
         })
     }
 
-    /// `{n}`, `{n,}` or `{n,m}` at the reader, without moving it.
+    /// `{n}`, `{n,}` or `{n,m}` at the reader, without moving it; counts past `usize`
+    /// saturate (the text's bound refuses them).
     fn braces(&self) -> Option<(usize, Option<usize>)> {
         let end = self.chars[self.at..].iter().position(|&c| c == '}')?;
         let inside: String = self.chars[self.at + 1..self.at + end].iter().collect();
-        let (low, high) = match inside.split_once(',') {
-            Some((low, "")) => (low, None),
-            Some((low, high)) => (low, Some(high.trim().parse().ok()?)),
-            None => (inside.as_str(), Some(inside.trim().parse().ok()?)),
+        let count = |digits: &str| {
+            (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| {
+                digits.bytes().fold(0usize, |n, b| {
+                    n.saturating_mul(10).saturating_add(usize::from(b - b'0'))
+                })
+            })
         };
-        Some((low.trim().parse().ok()?, high))
+        match inside.split_once(',') {
+            Some((low, "")) => Some((count(low)?, None)),
+            Some((low, high)) => Some((count(low)?, Some(count(high)?))),
+            None => Some((count(&inside)?, Some(count(&inside)?))),
+        }
     }
 }
 
@@ -305,8 +337,8 @@ impl ClassItem {
 mod tests {
     use super::matching;
 
-    /// Checked with the `regex` crate (which reads no lookarounds: those patterns are checked
-    /// with them taken out, the text being chosen to satisfy them).
+    /// Checked with the `regex` crate too, an engine of its own (which reads no lookarounds:
+    /// those patterns are checked with them taken out).
     fn assert_matches(pattern: &str, checked_as: &str, min_len: usize) {
         let text = matching(pattern, min_len).unwrap_or_else(|| panic!("{pattern} not read"));
         let regex = regex::Regex::new(checked_as).expect("a pattern the test can check");
@@ -363,8 +395,30 @@ mod tests {
             r"^[.+*?]{2}\.\$$",
             r"\bword\b",
             r"^[a-z]+?x*$",
+            r"^a\Wb$",
         ] {
             assert_matches(pattern, pattern, 0);
         }
+    }
+
+    #[test]
+    fn what_cannot_match_or_is_too_long_is_no_text() {
+        // A lookahead the shortest text breaks, a backreference, an empty class.
+        assert_eq!(matching("^(?=.*[A-Z]).{8,}$", 0), None);
+        assert_eq!(matching(r"^(a)\1$", 0), None);
+        assert_eq!(matching("^[]$", 0), None);
+        // Counts past any text's bound, and past `usize`.
+        assert_eq!(matching("^(ab){9223372036854775807}$", 0), None);
+        assert_eq!(matching("^x{99999999999999999999}$", 0), None);
+        assert_eq!(matching("^((a{1000}){1000}){1000}$", 0), None);
+        // A minimum past the bound is met up to the bound.
+        assert_eq!(
+            matching("^a+$", usize::MAX).map(|t| t.len()),
+            Some(super::MAX_TEXT)
+        );
+        // ECMA-262's classes: `[^]` is any character (the `regex` crate reads `[^]]` otherwise).
+        assert_eq!(matching("^[^]]]$", 0).as_deref(), Some("a]]"));
+        // Not quantifiers: written as the text they are.
+        assert_eq!(matching("^a{ 2 }$", 0).as_deref(), Some("a{ 2 }"));
     }
 }

@@ -33,6 +33,9 @@ const EVENTS: usize = 2_000;
 /// A typical read size of an HTTP body.
 const CHUNK: usize = 8 * 1024;
 
+/// The project's root, by this package's fixed place in it: `xtask/src/workspace.rs` comes
+/// through `tests/support`, which links the generator, and so `serde_json`'s
+/// `preserve_order`, which this package must measure without.
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
 }

@@ -187,6 +187,20 @@ impl Model {
         self.types.iter().position(|t| t.name == name).map(TypeId)
     }
 
+    /// The resource group whose method `op` is; `None` for a method of `Client` itself.
+    pub fn group_of(&self, op: &Operation) -> Option<&TagGroup> {
+        self.groups
+            .iter()
+            .find(|g| {
+                g.operations.iter().any(|&i| {
+                    self.operations
+                        .get(i)
+                        .is_some_and(|o| o.operation_id == op.operation_id)
+                })
+            })
+            .and_then(|g| g.tag.as_ref())
+    }
+
     /// The read paths `id` has.
     pub fn accessors_of(&self, id: TypeId) -> Option<&Accessors> {
         self.accessors

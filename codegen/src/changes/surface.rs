@@ -641,16 +641,7 @@ fn access_items(api: &Api, operations: &[Operation], items: &mut Vec<Item>) {
 
 /// How a user gets the operation's builder: `conversations().create → CreateConversationBuilder`.
 fn call(model: &Model, op: &Operation) -> String {
-    let group = model
-        .groups
-        .iter()
-        .find(|g| {
-            g.operations
-                .iter()
-                .any(|&i| model.operations[i].operation_id == op.operation_id)
-        })
-        .and_then(|g| g.tag.as_ref());
-    match group {
+    match model.group_of(op) {
         Some(group) => format!("{}().{} → {}", group.accessor, op.method_name, op.builder),
         None => format!("{} → {}", op.method_name, op.builder),
     }

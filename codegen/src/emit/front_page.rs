@@ -197,14 +197,7 @@ fn call_of(model: &Model, op: &Operation) -> String {
         .filter(|p| p.required)
         .map(|p| format!("{:?}", format!("<{}>", p.wire)))
         .collect();
-    let group = op.tag.as_ref().and_then(|tag| {
-        model
-            .groups
-            .iter()
-            .filter_map(|g| g.tag.as_ref())
-            .find(|g| g.tag == *tag)
-    });
-    let start = match group {
+    let start = match model.group_of(op) {
         Some(group) => format!("client.{}()", group.accessor),
         None => "client".to_owned(),
     };

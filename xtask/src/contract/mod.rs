@@ -594,16 +594,7 @@ fn call_of(model: &Model, op: &Operation, doc: &Value, krate: &str) -> Option<St
         }
         args.push("body".to_owned());
     }
-    let group = model
-        .groups
-        .iter()
-        .find(|g| {
-            g.operations
-                .iter()
-                .any(|&i| model.operations[i].operation_id == op.operation_id)
-        })
-        .and_then(|g| g.tag.as_ref());
-    let start = match group {
+    let start = match model.group_of(op) {
         Some(group) => format!("client.{}()", group.accessor),
         None => "client".to_owned(),
     };
@@ -852,21 +843,14 @@ fn results(
                 class == "defect of the document" || class == "limit of Prism"
             })
     };
-    let (mut excused_requests, mut excused_answers) = (0, 0);
-    for row in rows {
-        excused_requests += row
-            .rejected_calls
-            .iter()
-            .filter(|(op, _)| excused(row, op))
+    let excused_sum = |counts: fn(&Row) -> &BTreeMap<String, usize>| {
+        rows.iter()
+            .flat_map(|row| counts(row).iter().filter(|(op, _)| excused(row, op)))
             .map(|(_, n)| n)
-            .sum::<usize>();
-        excused_answers += row
-            .undecoded_answers
-            .iter()
-            .filter(|(op, _)| excused(row, op))
-            .map(|(_, n)| n)
-            .sum::<usize>();
-    }
+            .sum::<usize>()
+    };
+    let excused_requests = excused_sum(|row| &row.rejected_calls);
+    let excused_answers = excused_sum(|row| &row.undecoded_answers);
     let (own_requests, own_answers) = (requests - excused_requests, answers - excused_answers);
     let mut out = format!(
         "# Contract results\n\n\

@@ -12,11 +12,11 @@ pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
     if depth > 12 {
         return Value::Null;
     }
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference.rsplit('/').next().unwrap_or_default();
-        return match doc.pointer(&format!("/components/schemas/{}", escape(name))) {
-            Some(target) => instance(doc, target, depth + 1),
-            None => json!({}),
+    if schema.get("$ref").is_some() {
+        let target = resolved(doc, schema);
+        return match target.get("$ref") {
+            Some(_) => json!({}),
+            None => instance(doc, target, depth + 1),
         };
     }
     for key in ["example", "default"] {

@@ -22,12 +22,9 @@ mod retry;
 mod sse;
 
 #[doc(hidden)]
-#[allow(dead_code)]
 pub mod private;
 
 pub use client::{Client, ClientBuilder};
-// A description without security schemes names no `Secret`.
-#[allow(unused_imports)]
 pub use credentials::{Api, Place, Scheme, Secret};
 pub use error::{
     ApiError, Attempts, DecodeError, Error, ErrorBody, Stopped, StreamError, StreamLimit, TimeoutError, TimeoutKind,

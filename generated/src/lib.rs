@@ -25,15 +25,18 @@ With `default-features = false` the crate is the models alone: `serde` types wit
 )]
 #[rustfmt::skip]
 pub mod models;
+#[allow(dead_code, unused_imports, unused_macros)]
 #[rustfmt::skip]
 mod runtime;
 #[cfg(feature = "client")]
 #[rustfmt::skip]
 pub mod client;
 #[cfg(feature = "client")]
+#[allow(dead_code, unused_imports, unused_macros)]
 #[rustfmt::skip]
 mod client_runtime;
 #[cfg(feature = "client")]
+#[allow(dead_code, unused_imports, unused_macros)]
 #[rustfmt::skip]
 mod operation;
 #[cfg(feature = "client")]

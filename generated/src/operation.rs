@@ -8,9 +8,6 @@
 //! Every path in an expansion is absolute (`::core::…`, `$crate::…`): the builders share their
 //! module with types named after operations, and the expansion lands there.
 
-// A document without operations, or without parameters, leaves some of these unused.
-#![allow(unused_macros, unused_imports, dead_code)]
-
 /// The path's segments and the query written into it, with every `{parameter}` filled in
 /// (several may share a segment: `{id}.{format}`). Each segment is percent-encoded when the URL
 /// is built, so a value can never change the path.

@@ -161,7 +161,6 @@ impl ClientBuilder {
 
     /// Sets the credential of the scheme at `index` (what the generated setters call; a
     /// description without security schemes has none).
-    #[allow(dead_code)]
     pub(crate) fn credential_at(mut self, index: usize, secret: Secret) -> Self {
         self.credentials.set(index, secret);
         self

@@ -26,8 +26,6 @@ pub struct Scheme {
 }
 
 /// Where a credential goes.
-// A description uses some of them.
-#[allow(dead_code)]
 pub enum Place {
     /// `Authorization: Bearer <token>`.
     Bearer,

@@ -12,8 +12,6 @@ mod call;
 mod extras;
 mod pages;
 
-// A spec without paginated lists leaves it unused.
-#[allow(unused_imports)]
 pub use pages::paginate;
 
 use call::call;

@@ -115,6 +115,9 @@ pub fn crate_files(model: &Model, options: &Options, api_listing: String) -> Res
 
         #[rustfmt::skip]
         pub mod models;
+        // An API uses what it needs of the runtime, which is linted in full where it is
+        // written (the crate `codegen/runtime`).
+        #[allow(dead_code, unused_imports, unused_macros)]
         #[rustfmt::skip]
         mod runtime;
 
@@ -122,9 +125,11 @@ pub fn crate_files(model: &Model, options: &Options, api_listing: String) -> Res
         #[rustfmt::skip]
         pub mod client;
         #[cfg(feature = "client")]
+        #[allow(dead_code, unused_imports, unused_macros)]
         #[rustfmt::skip]
         mod client_runtime;
         #[cfg(feature = "client")]
+        #[allow(dead_code, unused_imports, unused_macros)]
         #[rustfmt::skip]
         mod operation;
 
@@ -197,6 +202,35 @@ pub fn crate_files(model: &Model, options: &Options, api_listing: String) -> Res
     Ok(files)
 }
 
+/// The runtime crate's manifest: its `[features]` and `[dependencies]` are the generated
+/// crate's, copied as written.
+const RUNTIME_MANIFEST: &str = include_str!("../../runtime/Cargo.toml");
+
+/// The sections of `RUNTIME_MANIFEST` a generated crate takes, each from its header to the
+/// blank lines before the next, in the manifest's order.
+fn runtime_manifest() -> String {
+    let mut taken = Vec::new();
+    let mut current: Option<String> = None;
+    for line in RUNTIME_MANIFEST.lines() {
+        if line.starts_with('[') {
+            taken.extend(current.take());
+            if line == "[features]" || line == "[dependencies]" {
+                current = Some(String::new());
+            }
+        }
+        if let Some(section) = &mut current {
+            section.push_str(line);
+            section.push('\n');
+        }
+    }
+    taken.extend(current);
+    taken
+        .iter()
+        .map(|section| section.trim_end())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
 /// A runtime file as the crate holds it: under `src/`, behind a header naming its original.
 fn copied(path: &str, text: &str) -> File {
     File {
@@ -227,27 +261,13 @@ fn cargo_toml(options: &Options, api: &crate::model::Api) -> String {
          documentation = \"https://docs.rs/{name}\"\n\
          publish = false\n\
          \n\
-         [features]\n\
-         # The HTTP client; without it the crate is the models alone, with no HTTP dependency.\n\
-         default = [\"client\"]\n\
-         client = [\"dep:bytes\", \"dep:fastrand\", \"dep:futures-core\", \"dep:memchr\", \"dep:reqwest\", \"dep:tokio\"]\n\
-         \n\
-         [dependencies]\n\
-         chrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\
-         serde = \"1\"\n\
-         serde_json = {{ version = \"1\", features = [\"raw_value\"] }}\n\
-         serde_path_to_error = \"0.1\"\n\
-         bytes = {{ version = \"1\", optional = true }}\n\
-         fastrand = {{ version = \"2\", optional = true }}\n\
-         futures-core = {{ version = \"0.3\", optional = true }}\n\
-         memchr = {{ version = \"2\", optional = true }}\n\
-         reqwest = {{ version = \"0.12\", default-features = false, features = [\"gzip\", \"http2\", \"rustls-tls\", \"stream\"], optional = true }}\n\
-         tokio = {{ version = \"1\", features = [\"time\"], optional = true }}\n\
+         {runtime}\n\
          \n\
          [dev-dependencies]\n\
          # The front page's quick start reads streams with `StreamExt::next`.\n\
          futures-util = \"0.3\"\n{workspace}",
         source = options.source_label,
+        runtime = runtime_manifest(),
         name = api.crate_name,
         version = options.version,
         // A JSON string is a TOML basic string: the same escapes, none that TOML lacks.
@@ -273,10 +293,26 @@ mod tests {
     }
 
     #[test]
+    fn a_generated_crate_takes_the_runtime_crates_features_and_dependencies_only() {
+        let taken = runtime_manifest();
+        assert!(taken.starts_with("[features]\n"), "{taken}");
+        assert!(taken.contains("\n\n[dependencies]\nchrono = "), "{taken}");
+        for foreign in ["[package]", "[lib]", "[dev-dependencies]", "workspace"] {
+            assert!(!taken.contains(foreign), "{foreign} in {taken}");
+        }
+    }
+
+    #[test]
     fn every_runtime_file_is_copied_once_and_says_why_it_exists() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime");
         let mut on_disk = Vec::new();
         runtime_dir_files(&root, &root, &mut on_disk);
+        // The crate's own files (manifest, root, sample, tests) stay where they are.
+        on_disk.retain(|path| {
+            ["runtime", "client_runtime", "operation"]
+                .iter()
+                .any(|root| path == &format!("{root}.rs") || path.starts_with(&format!("{root}/")))
+        });
         on_disk.sort();
         let mut listed: Vec<String> = RUNTIME_FILES
             .iter()

@@ -1,0 +1,108 @@
+//! Models declared as the generator declares them: an object of every field presence, a
+//! string enum, and a union dispatched on its tag.
+
+use crate::__private::declare::{as_variants, object, string_enum, union};
+use crate::__private::presence::{optional, patch, required};
+use crate::{Patch, Timestamp};
+
+object! {
+    /// An item of a list, with an id for pagination.
+    pub struct Item ..extra {
+        /// Required.
+        pub id: String = required("id"),
+        /// A timestamp, kept as sent.
+        pub created_at: Timestamp = required("created_at"),
+        /// An open enum.
+        pub colour: Option<Colour> = optional("colour"),
+        /// A union.
+        pub shape: Option<Shape> = optional("shape"),
+    }
+    fn new(id: String, created_at: Timestamp);
+}
+
+object! {
+    /// A PATCH body: `null` is sent when a field is set to it.
+    pub struct ItemUpdate ..extra {
+        /// Unset, `null` or a value.
+        pub name: Patch<String> = patch("name"),
+        /// The body's stream switch.
+        pub stream: Option<bool> = optional("stream"),
+    }
+}
+
+string_enum! {
+    /// A string enum; other values decode into `Unknown`.
+    pub enum Colour ..Unknown {
+        Red = "red",
+        Blue = "blue",
+    }
+}
+
+object! {
+    /// A variant.
+    pub struct Circle ..extra {
+        /// The tag.
+        pub kind: Option<String> = optional("kind"),
+        /// Its size.
+        pub radius: f64 = required("radius"),
+    }
+    fn new(radius: f64);
+}
+
+object! {
+    /// A variant.
+    pub struct Square ..extra {
+        /// The tag.
+        pub kind: Option<String> = optional("kind"),
+        /// Its size.
+        pub side: f64 = required("side"),
+    }
+    fn new(side: f64);
+}
+
+union! {
+    /// Dispatched on `kind`.
+    pub enum Shape ..Unknown by kind = "kind" {
+        /// `kind: "circle"`
+        Circle(Circle) = "circle",
+        /// `kind: "square"`
+        Square(Square) = "square",
+    }
+    reads ["kind"];
+}
+
+as_variants! {
+    impl Shape {
+        as_circle(Circle) -> Circle;
+        as_square(Square) -> Square;
+    }
+}
+
+object! {
+    /// An error body the description declares.
+    pub struct Problem ..extra {
+        /// What went wrong.
+        pub detail: Option<String> = optional("detail"),
+    }
+}
+
+union! {
+    /// Dispatched on `kind`, or by shape without it; `Round`'s type is `Circle`'s too, and
+    /// neither writes the tag.
+    pub enum Figure ..Unknown by kind = "kind" or shape {
+        /// `kind: "circle"`
+        Circle(Circle) = "circle" adds_tag,
+        /// `kind: "round"`
+        Round(Circle) = "round" adds_tag no_from,
+    }
+}
+
+union! {
+    /// No tag: the first variant that accepts the payload.
+    pub enum Size ..Unknown by shape {
+        /// A number.
+        Number(f64),
+        /// A word.
+        Word(Colour),
+    }
+}

@@ -1,0 +1,94 @@
+//! The models half of the runtime, through the sample's declarations: what a generated crate
+//! promises for every payload (unknown properties kept, exact numbers, timestamps as sent,
+//! open enums and unions, dispatch on the tag).
+
+use letta_codegen_runtime::Patch;
+use letta_codegen_runtime::models::{Circle, Colour, Figure, Item, ItemUpdate, Shape, Size};
+use serde_json::{Value, json};
+
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+#[test]
+fn an_object_keeps_what_it_does_not_declare_and_writes_it_back_as_sent() {
+    let text = r#"{"id":"item-1","created_at":"2026-12-04T10:00:00.5+01:00","colour":"red","big":123456789012345678901234567890,"note":{"a":[1,2]}}"#;
+    let item: Item = decode(text);
+    assert_eq!(item.id, "item-1");
+    assert_eq!(item.created_at.as_str(), "2026-12-04T10:00:00.5+01:00");
+    assert_eq!(item.colour, Some(Colour::Red));
+    assert_eq!(
+        item.extra.exact_text("big"),
+        Some("123456789012345678901234567890")
+    );
+    assert_eq!(serde_json::to_string(&item).expect("encodes"), text);
+}
+
+#[test]
+fn a_required_property_that_is_missing_is_named() {
+    let error = serde_json::from_str::<Item>(r#"{"created_at":"2026-12-04T10:00:00Z"}"#)
+        .expect_err("no id");
+    assert!(error.to_string().contains("`id`"), "{error}");
+}
+
+#[test]
+fn an_enum_value_from_a_newer_server_is_kept() {
+    let colour: Colour = decode(r#""green""#);
+    assert!(matches!(colour, Colour::Unknown(_)), "{colour:?}");
+    assert_eq!(
+        serde_json::to_string(&colour).expect("encodes"),
+        r#""green""#
+    );
+}
+
+#[test]
+fn a_union_dispatches_on_its_tag_wherever_it_stands() {
+    let shape: Shape = decode(r#"{"side":2.5,"kind":"square"}"#);
+    assert_eq!(shape.as_square().map(|square| square.side), Some(2.5));
+    let unknown: Shape = decode(r#"{"kind":"hexagon","sides":6}"#);
+    assert!(matches!(&unknown, Shape::Unknown(_)), "{unknown:?}");
+    assert_eq!(
+        serde_json::to_value(&unknown).expect("encodes"),
+        json!({"kind": "hexagon", "sides": 6})
+    );
+    let error = serde_json::from_str::<Shape>(r#"{"side":1}"#).expect_err("no tag");
+    assert!(error.to_string().contains("circle, square"), "{error}");
+}
+
+#[test]
+fn a_union_adds_the_tag_its_variant_does_not_write_and_reads_by_shape_without_one() {
+    let round = Figure::Round(Circle::new(1.0));
+    assert_eq!(
+        serde_json::to_value(&round).expect("encodes"),
+        json!({"kind": "round", "radius": 1.0})
+    );
+    let back: Figure = decode(r#"{"kind":"round","radius":1.0}"#);
+    assert!(matches!(back, Figure::Round(_)), "{back:?}");
+    let untagged: Figure = decode(r#"{"radius":3.0}"#);
+    assert!(matches!(untagged, Figure::Circle(_)), "{untagged:?}");
+    assert!(matches!(decode::<Size>("4"), Size::Number(n) if n == 4.0));
+    assert!(matches!(
+        decode::<Size>(r#""blue""#),
+        Size::Word(Colour::Blue)
+    ));
+    assert!(matches!(
+        decode::<Size>("[1]"),
+        Size::Unknown(Value::Array(_))
+    ));
+}
+
+#[test]
+fn a_patch_sends_null_to_clear_and_nothing_when_unchanged() {
+    let unchanged = ItemUpdate::default();
+    assert_eq!(serde_json::to_string(&unchanged).expect("encodes"), "{}");
+    let cleared = ItemUpdate {
+        name: Patch::Clear,
+        ..ItemUpdate::default()
+    };
+    assert_eq!(
+        serde_json::to_string(&cleared).expect("encodes"),
+        r#"{"name":null}"#
+    );
+    let back: ItemUpdate = decode(r#"{"name":null}"#);
+    assert!(matches!(back.name, Patch::Clear), "{:?}", back.name);
+}

@@ -52,11 +52,14 @@ pub fn generate_with_warnings(text: &str, options: &Options) -> Result<Generated
     stack::with_pass_stack(|| {
         let mut model = model_here(text, &options.selection).map_err(|e| located(text, e))?;
         lower::api::configure(&mut model.api, options);
-        // The listing the change report reads comes from `changes`, which follows `emit`.
-        let api_listing = changes::Surface::of(&model)
-            .with_crate(&model.api.crate_name, &options.version)
-            .listing();
-        let files = emit::crate_files(&model, options, api_listing)?;
+        // Both listings render one projection, from `changes`, which follows `emit`.
+        let surface =
+            changes::Surface::of(&model).with_crate(&model.api.crate_name, &options.version);
+        let listings = emit::Listings {
+            json: surface.listing(),
+            markdown: surface.markdown(),
+        };
+        let files = emit::crate_files(&model, options, listings)?;
         Ok(Generated {
             files,
             warnings: model.warnings,

@@ -176,11 +176,10 @@ fn the_configuration_overrides_the_document() {
         .find(|f| f.path == "src/client.rs")
         .expect("client.rs");
     for expected in [
-        "pub const HOSTED_BASE_URL: &str = \"https://hosted.example\";",
-        "base_url_env: \"MINE_BASE_URL\"",
-        "Some(\"https://other.example\")",
-        "env: \"MINE_TOKEN\"",
-        "env: \"MINE_BASIC_AUTH\"",
+        "HOSTED_BASE_URL = \"https://hosted.example\";",
+        "base_url: \"MINE_BASE_URL\" or \"https://other.example\";",
+        "from \"MINE_TOKEN\" as Bearer;",
+        "from \"MINE_BASIC_AUTH\" as Basic;",
     ] {
         assert!(client.contents.contains(expected), "{expected}");
     }

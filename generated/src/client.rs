@@ -9,162 +9,61 @@
 //! builder is named after its operationId with `Builder` at the end, and no public type
 //! of the crate shares its name; each takes per-call options through [`CallOptions`].
 #![allow(deprecated)]
+
 pub use crate::client_runtime::{
-    ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error,
-    ErrorBody, EventStream, RequestOptions, RetryPolicy, Stopped, StreamError,
-    StreamLimit, TimeoutError, TimeoutKind, TooLargeError, TransportError, Truncation,
+    ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error, ErrorBody,
+    EventStream, HasId, RequestOptions, RetryPolicy, Stopped, StreamError, StreamLimit,
+    TimeoutError, TimeoutKind, TooLargeError, TransportError, Truncation,
 };
-/// The hosted Letta API.
-///
-/// `https://api.letta.com`
-pub const HOSTED_BASE_URL: &str = "https://api.letta.com";
-/// A self-hosted server on this machine, as `letta server` starts it.
-///
-/// `http://localhost:8283`
-pub const LOCAL_BASE_URL: &str = "http://localhost:8283";
-/// What the runtime needs to know of this API: where `from_env` finds the base URL and
-/// each credential, and how each security scheme is sent.
-pub(crate) const API: crate::client_runtime::Api = {
-    use crate::client_runtime::{Place, Scheme};
-    crate::client_runtime::Api {
-        base_url_env: "LETTA_BASE_URL",
-        default_base_url: ::std::option::Option::Some("https://api.letta.com"),
-        schemes: &[
-            Scheme {
-                key: "bearerAuth",
-                env: "LETTA_API_KEY",
-                place: Place::Bearer,
-            },
-        ],
+use crate::operation::{api, declared_errors, error_decoder, groups, has_id};
+
+api! {
+    base_url: "LETTA_BASE_URL" or "https://api.letta.com";
+    servers {
+        /// The hosted Letta API.
+        ///
+        /// `https://api.letta.com`
+        HOSTED_BASE_URL = "https://api.letta.com";
+        /// A self-hosted server on this machine, as `letta server` starts it.
+        ///
+        /// `http://localhost:8283`
+        LOCAL_BASE_URL = "http://localhost:8283";
     }
-};
-/// A setter per security scheme of the document.
-impl ClientBuilder {
-    /// The `bearerAuth` credential, sent as `Authorization: Bearer <token>` (HTTP bearer; `from_env` reads `LETTA_API_KEY`) by the operations whose security names it.
-    pub fn bearer_auth(
-        self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.credential_at(0, crate::client_runtime::Secret::Token(token.into()))
+    credentials {
+        /// The `bearerAuth` credential, sent as `Authorization: Bearer <token>` (HTTP bearer; `from_env` reads `LETTA_API_KEY`) by the operations whose security names it.
+        [0] bearer_auth(token) = "bearerAuth" from "LETTA_API_KEY" as Bearer;
     }
 }
-/// The error bodies the schema declares, decoded when an error answer fits one.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum DeclaredError {
-    HTTPValidationError(::std::boxed::Box<crate::models::HTTPValidationError>),
+
+declared_errors! {
+    HTTPValidationError(crate::models::HTTPValidationError),
 }
-#[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
-fn declared_errors_1(status: u16, bytes: &[u8]) -> ::std::option::Option<DeclaredError> {
-    match status {
-        422u16 => {
-            if let ::std::result::Result::Ok(value) = ::serde_json::from_slice(bytes) {
-                return ::std::option::Option::Some(
-                    DeclaredError::HTTPValidationError(::std::boxed::Box::new(value)),
-                );
-            }
-        }
-        _ => {}
-    }
-    ::std::option::Option::None
-}
-/// Items of paginated lists: the cursor is the last item's id.
-pub trait HasId {
-    /// The item's id, if it has one.
-    fn id(&self) -> ::std::option::Option<&str>;
-}
-impl HasId for crate::models::ApprovalRequestMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
+
+error_decoder! {
+    fn declared_errors_1 {
+        422 => HTTPValidationError,
     }
 }
-impl HasId for crate::models::ApprovalResponseMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
+
+has_id! {
+    ApprovalRequestMessage(id);
+    ApprovalResponseMessage(id);
+    AssistantMessage(id);
+    Conversation(id);
+    EventMessage(id);
+    HiddenReasoningMessage(id);
+    ReasoningMessage(id);
+    SummaryMessage(id);
+    SystemMessage(id);
+    ToolCallMessage(id);
+    ToolReturnMessage(id);
+    UserMessage(id);
+    LettaMessageUnion([SystemMessage, UserMessage, ReasoningMessage, HiddenReasoningMessage, ToolCallMessage, ToolReturnMessage, AssistantMessage, ApprovalRequestMessage, ApprovalResponseMessage, SummaryMessage, EventMessage] or Unknown);
 }
-impl HasId for crate::models::AssistantMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::Conversation {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::EventMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::HiddenReasoningMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::ReasoningMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::SummaryMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::SystemMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::ToolCallMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::ToolReturnMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::UserMessage {
-    fn id(&self) -> ::std::option::Option<&str> {
-        ::std::option::Option::Some(self.id.as_str())
-    }
-}
-impl HasId for crate::models::LettaMessageUnion {
-    fn id(&self) -> ::std::option::Option<&str> {
-        match self {
-            Self::SystemMessage(value) => crate::client::HasId::id(value),
-            Self::UserMessage(value) => crate::client::HasId::id(value),
-            Self::ReasoningMessage(value) => crate::client::HasId::id(value),
-            Self::HiddenReasoningMessage(value) => crate::client::HasId::id(value),
-            Self::ToolCallMessage(value) => crate::client::HasId::id(value),
-            Self::ToolReturnMessage(value) => crate::client::HasId::id(value),
-            Self::AssistantMessage(value) => crate::client::HasId::id(value),
-            Self::ApprovalRequestMessage(value) => crate::client::HasId::id(value),
-            Self::ApprovalResponseMessage(value) => crate::client::HasId::id(value),
-            Self::SummaryMessage(value) => crate::client::HasId::id(value),
-            Self::EventMessage(value) => crate::client::HasId::id(value),
-            Self::Unknown(object) => {
-                object.get("id").and_then(::serde_json::Value::as_str)
-            }
-        }
-    }
-}
-impl Client {
+
+groups! {
     /// The `conversations` operations.
-    pub fn conversations(&self) -> Conversations {
-        Conversations {
-            client: self.clone(),
-        }
-    }
-}
-/// The operations tagged `conversations`; made by [`Client::conversations`].
-#[derive(Clone, Debug)]
-pub struct Conversations {
-    client: Client,
+    conversations() -> Conversations "conversations";
 }
 
 /// The builders the operations return; call `send()` (or `stream()`) to make the request.
@@ -194,6 +93,7 @@ pub mod builders {
             body: models::CreateConversation = body("application/json"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / "";
         security: [[0]];
         send -> models::Conversation;
     }
@@ -243,6 +143,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / "";
         security: [[0]];
         send -> Vec<models::Conversation>;
         into_stream(after, limit = 50) -> models::Conversation;
@@ -265,6 +166,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id};
         security: [[0]];
         send -> models::Conversation;
     }
@@ -287,6 +189,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id};
         security: [[0]];
         send -> models::Conversation;
     }
@@ -312,6 +215,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id};
         security: [[0]];
         send -> ::serde_json::Value;
     }
@@ -346,6 +250,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id} / "fork";
         security: [[0]];
         send -> models::Conversation;
     }
@@ -417,6 +322,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id} / "messages";
         security: [[0]];
         send -> Vec<models::LettaMessageUnion>;
         into_stream(after, limit = 100) -> models::LettaMessageUnion;
@@ -449,6 +355,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id} / "messages";
         security: [[0]];
         send(streaming = false in body) -> models::LettaResponse;
         stream(streaming = true in body) -> models::StreamEvent;
@@ -477,6 +384,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id} / "messages" / "preview-raw-payload";
         security: [[0]];
         send(streaming = false in body) -> ::serde_json::Map<String, ::serde_json::Value>;
     }
@@ -514,6 +422,7 @@ pub mod builders {
             body: models::RetrieveStreamRequest = body("application/json"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id} / "stream";
         security: [[0]];
         stream -> models::StreamEvent;
     }
@@ -546,6 +455,7 @@ pub mod builders {
             x_project_id: String = header("X-Project-Id"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id} / "cancel";
         security: [[0]];
         send -> ::serde_json::Map<String, ::serde_json::Value>;
     }
@@ -575,6 +485,7 @@ pub mod builders {
             body: models::CompactionRequest = body("application/json"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id} / "recompile";
         security: [[0]];
         send -> String;
     }
@@ -606,6 +517,7 @@ pub mod builders {
             body: models::CompactionRequest = body("application/json"),
         }
         errors: declared_errors_1;
+        route: / "v1" / "conversations" / {conversation_id} / "compact";
         security: [[0]];
         send -> models::CompactionResponse;
     }

@@ -32,6 +32,7 @@ pub use error::{
 };
 pub use events::EventStream;
 pub use options::{CallOptions, RequestOptions};
+pub use private::HasId;
 pub use retry::RetryPolicy;
 
 /// `limit` after `from`; a limit too long for the clock (`Duration::MAX`, say) is 30 years.

@@ -5,7 +5,7 @@
 #![allow(deprecated)]
 
 use crate::{Patch, Timestamp};
-use crate::__private::declare::{as_variants, object, string_enum, union};
+use crate::__private::declare::{as_variants, object, str_into, string_enum, text, union};
 use crate::__private::presence::{optional, patch, required};
 use serde_json::{Map, Value};
 
@@ -353,12 +353,9 @@ object! {
     fn new(id: String, date: Timestamp, content: AssistantMessageContent);
 }
 
-impl AssistantMessage {
+text! {
     /// The text this value holds: its `content`.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        self.content.text()
-    }
+    impl AssistantMessage { content: text }
 }
 
 union! {
@@ -373,32 +370,14 @@ union! {
     }
 }
 
-impl AssistantMessageContent {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::LettaAssistantMessageContentUnionList(value) => {
-                let texts: ::std::vec::Vec<::std::string::String> = value
-                    .iter()
-                    .filter_map(|part| part.text())
-                    .collect();
-                if texts.is_empty() {
-                    ::std::option::Option::None
-                } else {
-                    ::std::option::Option::Some(texts.concat())
-                }
-            }
-            Self::String(value) => ::std::option::Option::Some(value.clone()),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl AssistantMessageContent {
+        LettaAssistantMessageContentUnionList: joined,
+        String: itself,
+    } or Unknown
 }
-impl ::std::convert::From<&str> for AssistantMessageContent {
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
+
+str_into! { impl AssistantMessageContent from String }
 
 object! {
     /// Azure OpenAI model configuration (OpenAI-compatible).
@@ -880,17 +859,12 @@ union! {
     reads ["type", "otid", "group_id"];
 }
 
-impl ConversationMessageRequestMessagesItem {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::Message(value) => value.text(),
-            Self::Approval(value) => ::std::option::Option::None,
-            Self::ToolReturn(value) => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl ConversationMessageRequestMessagesItem {
+        Message: text,
+        Approval: none,
+        ToolReturn: none,
+    } or Unknown
 }
 
 as_variants! {
@@ -913,32 +887,14 @@ union! {
     }
 }
 
-impl ConversationMessageRequestInput {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::String(value) => ::std::option::Option::Some(value.clone()),
-            Self::ConversationMessageRequestInputItemList(value) => {
-                let texts: ::std::vec::Vec<::std::string::String> = value
-                    .iter()
-                    .filter_map(|part| part.text())
-                    .collect();
-                if texts.is_empty() {
-                    ::std::option::Option::None
-                } else {
-                    ::std::option::Option::Some(texts.concat())
-                }
-            }
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl ConversationMessageRequestInput {
+        String: itself,
+        ConversationMessageRequestInputItemList: joined,
+    } or Unknown
 }
-impl ::std::convert::From<&str> for ConversationMessageRequestInput {
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
+
+str_into! { impl ConversationMessageRequestInput from String }
 
 union! {
     /// Schema: `#/components/schemas/ConversationMessageRequest/properties/input/anyOf/1/items`
@@ -973,22 +929,17 @@ union! {
     reads ["type"];
 }
 
-impl ConversationMessageRequestInputItem {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::Text(value) => value.text(),
-            Self::Image(value) => ::std::option::Option::None,
-            Self::ToolCall(value) => ::std::option::Option::None,
-            Self::ToolReturn(value) => value.text(),
-            Self::Reasoning(value) => ::std::option::Option::None,
-            Self::RedactedReasoning(value) => ::std::option::Option::None,
-            Self::OmittedReasoning(value) => ::std::option::Option::None,
-            Self::SummarizedReasoning(value) => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl ConversationMessageRequestInputItem {
+        Text: text,
+        Image: none,
+        ToolCall: none,
+        ToolReturn: text,
+        Reasoning: none,
+        RedactedReasoning: none,
+        OmittedReasoning: none,
+        SummarizedReasoning: none,
+    } or Unknown
 }
 
 as_variants! {
@@ -1467,12 +1418,9 @@ object! {
     fn new(role: MessageCreateRole, content: MessageCreateContent);
 }
 
-impl MessageCreate {
+text! {
     /// The text this value holds: its `content`.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        self.content.text()
-    }
+    impl MessageCreate { content: text }
 }
 
 string_enum! {
@@ -1498,32 +1446,14 @@ union! {
     }
 }
 
-impl MessageCreateContent {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::LettaMessageContentUnionList(value) => {
-                let texts: ::std::vec::Vec<::std::string::String> = value
-                    .iter()
-                    .filter_map(|part| part.text())
-                    .collect();
-                if texts.is_empty() {
-                    ::std::option::Option::None
-                } else {
-                    ::std::option::Option::Some(texts.concat())
-                }
-            }
-            Self::String(value) => ::std::option::Option::Some(value.clone()),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl MessageCreateContent {
+        LettaMessageContentUnionList: joined,
+        String: itself,
+    } or Unknown
 }
-impl ::std::convert::From<&str> for MessageCreateContent {
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
+
+str_into! { impl MessageCreateContent from String }
 
 string_enum! {
     /// Schema: `#/components/schemas/MessageType`
@@ -1832,12 +1762,9 @@ object! {
     fn new(index: i64, text: String);
 }
 
-impl SummarizedReasoningContentPart {
+text! {
     /// The text this value holds: its `text`.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(self.text.clone())
-    }
+    impl SummarizedReasoningContentPart { text: String }
 }
 
 object! {
@@ -1896,12 +1823,9 @@ object! {
     fn new(id: String, date: Timestamp, content: String);
 }
 
-impl SystemMessage {
+text! {
     /// The text this value holds: its `content`.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(self.content.clone())
-    }
+    impl SystemMessage { content: String }
 }
 
 object! {
@@ -1919,12 +1843,9 @@ object! {
     fn new(text: String);
 }
 
-impl TextContent {
+text! {
     /// The text this value holds: its `text`.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(self.text.clone())
-    }
+    impl TextContent { text: String }
 }
 
 object! {
@@ -2088,12 +2009,9 @@ object! {
     fn new(tool_call_id: String, content: String, is_error: bool);
 }
 
-impl ToolReturnContent {
+text! {
     /// The text this value holds: its `content`.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        ::std::option::Option::Some(self.content.clone())
-    }
+    impl ToolReturnContent { content: String }
 }
 
 object! {
@@ -2197,12 +2115,9 @@ object! {
     fn new(role: TurnTokenDataRole);
 }
 
-impl TurnTokenData {
+text! {
     /// The text this value holds: its `content`.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        self.content.clone()
-    }
+    impl TurnTokenData { content: String? }
 }
 
 string_enum! {
@@ -2284,12 +2199,9 @@ object! {
     fn new(id: String, date: Timestamp, content: UserMessageContent);
 }
 
-impl UserMessage {
+text! {
     /// The text this value holds: its `content`.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        self.content.text()
-    }
+    impl UserMessage { content: text }
 }
 
 union! {
@@ -2304,32 +2216,14 @@ union! {
     }
 }
 
-impl UserMessageContent {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::LettaUserMessageContentUnionList(value) => {
-                let texts: ::std::vec::Vec<::std::string::String> = value
-                    .iter()
-                    .filter_map(|part| part.text())
-                    .collect();
-                if texts.is_empty() {
-                    ::std::option::Option::None
-                } else {
-                    ::std::option::Option::Some(texts.concat())
-                }
-            }
-            Self::String(value) => ::std::option::Option::Some(value.clone()),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl UserMessageContent {
+        LettaUserMessageContentUnionList: joined,
+        String: itself,
+    } or Unknown
 }
-impl ::std::convert::From<&str> for UserMessageContent {
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
+
+str_into! { impl UserMessageContent from String }
 
 object! {
     /// Schema: `#/components/schemas/ValidationError`
@@ -2352,11 +2246,7 @@ union! {
     }
 }
 
-impl ::std::convert::From<&str> for ValidationErrorLocItem {
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
+str_into! { impl ValidationErrorLocItem from String }
 
 object! {
     /// xAI model configuration (OpenAI-compatible).
@@ -2470,32 +2360,14 @@ union! {
     }
 }
 
-impl ToolReturnToolReturn {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::LettaToolReturnContentUnionList(value) => {
-                let texts: ::std::vec::Vec<::std::string::String> = value
-                    .iter()
-                    .filter_map(|part| part.text())
-                    .collect();
-                if texts.is_empty() {
-                    ::std::option::Option::None
-                } else {
-                    ::std::option::Option::Some(texts.concat())
-                }
-            }
-            Self::String(value) => ::std::option::Option::Some(value.clone()),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl ToolReturnToolReturn {
+        LettaToolReturnContentUnionList: joined,
+        String: itself,
+    } or Unknown
 }
-impl ::std::convert::From<&str> for ToolReturnToolReturn {
-    fn from(value: &str) -> Self {
-        Self::String(value.to_owned())
-    }
-}
+
+str_into! { impl ToolReturnToolReturn from String }
 
 string_enum! {
     /// Schema: `#/components/schemas/letta__schemas__letta_message__ToolReturn/properties/status`
@@ -2667,25 +2539,20 @@ union! {
     reads ["id", "date", "name", "message_type", "otid", "sender_id", "step_id", "is_err", "seq_id", "run_id"];
 }
 
-impl LettaMessageUnion {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::SystemMessage(value) => value.text(),
-            Self::UserMessage(value) => value.text(),
-            Self::ReasoningMessage(value) => ::std::option::Option::None,
-            Self::HiddenReasoningMessage(value) => ::std::option::Option::None,
-            Self::ToolCallMessage(value) => ::std::option::Option::None,
-            Self::ToolReturnMessage(value) => ::std::option::Option::None,
-            Self::AssistantMessage(value) => value.text(),
-            Self::ApprovalRequestMessage(value) => ::std::option::Option::None,
-            Self::ApprovalResponseMessage(value) => ::std::option::Option::None,
-            Self::SummaryMessage(value) => ::std::option::Option::None,
-            Self::EventMessage(value) => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl LettaMessageUnion {
+        SystemMessage: text,
+        UserMessage: text,
+        ReasoningMessage: none,
+        HiddenReasoningMessage: none,
+        ToolCallMessage: none,
+        ToolReturnMessage: none,
+        AssistantMessage: text,
+        ApprovalRequestMessage: none,
+        ApprovalResponseMessage: none,
+        SummaryMessage: none,
+        EventMessage: none,
+    } or Unknown
 }
 
 as_variants! {
@@ -2733,21 +2600,16 @@ union! {
     reads ["type"];
 }
 
-impl LettaMessageContentUnion {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::Text(value) => value.text(),
-            Self::Image(value) => ::std::option::Option::None,
-            Self::ToolCall(value) => ::std::option::Option::None,
-            Self::ToolReturn(value) => value.text(),
-            Self::Reasoning(value) => ::std::option::Option::None,
-            Self::RedactedReasoning(value) => ::std::option::Option::None,
-            Self::OmittedReasoning(value) => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl LettaMessageContentUnion {
+        Text: text,
+        Image: none,
+        ToolCall: none,
+        ToolReturn: text,
+        Reasoning: none,
+        RedactedReasoning: none,
+        OmittedReasoning: none,
+    } or Unknown
 }
 
 as_variants! {
@@ -2773,15 +2635,10 @@ union! {
     reads ["type", "text", "signature"];
 }
 
-impl LettaAssistantMessageContentUnion {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::Text(value) => value.text(),
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl LettaAssistantMessageContentUnion {
+        Text: text,
+    } or Unknown
 }
 
 as_variants! {
@@ -2803,16 +2660,11 @@ union! {
     reads ["type"];
 }
 
-impl LettaToolReturnContentUnion {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::Text(value) => value.text(),
-            Self::Image(value) => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl LettaToolReturnContentUnion {
+        Text: text,
+        Image: none,
+    } or Unknown
 }
 
 as_variants! {
@@ -2835,16 +2687,11 @@ union! {
     reads ["type"];
 }
 
-impl LettaUserMessageContentUnion {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::Text(value) => value.text(),
-            Self::Image(value) => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl LettaUserMessageContentUnion {
+        Text: text,
+        Image: none,
+    } or Unknown
 }
 
 as_variants! {
@@ -3029,27 +2876,22 @@ union! {
     reads ["message_type"];
 }
 
-impl StreamEvent {
-    /// The text this value holds, whichever variant it is: a string as it is, a list's texts joined; `None` for a variant without text.
-    #[allow(unused_variables)]
-    pub fn text(&self) -> ::std::option::Option<::std::string::String> {
-        match self {
-            Self::SystemMessage(value) => value.text(),
-            Self::UserMessage(value) => value.text(),
-            Self::ReasoningMessage(value) => ::std::option::Option::None,
-            Self::HiddenReasoningMessage(value) => ::std::option::Option::None,
-            Self::ToolCallMessage(value) => ::std::option::Option::None,
-            Self::ToolReturnMessage(value) => ::std::option::Option::None,
-            Self::AssistantMessage(value) => value.text(),
-            Self::ApprovalRequestMessage(value) => ::std::option::Option::None,
-            Self::ApprovalResponseMessage(value) => ::std::option::Option::None,
-            Self::Ping(value) => ::std::option::Option::None,
-            Self::ErrorMessage(value) => ::std::option::Option::None,
-            Self::StopReason(value) => ::std::option::Option::None,
-            Self::UsageStatistics(value) => ::std::option::Option::None,
-            Self::Unknown(_) => ::std::option::Option::None,
-        }
-    }
+text! {
+    impl StreamEvent {
+        SystemMessage: text,
+        UserMessage: text,
+        ReasoningMessage: none,
+        HiddenReasoningMessage: none,
+        ToolCallMessage: none,
+        ToolReturnMessage: none,
+        AssistantMessage: text,
+        ApprovalRequestMessage: none,
+        ApprovalResponseMessage: none,
+        Ping: none,
+        ErrorMessage: none,
+        StopReason: none,
+        UsageStatistics: none,
+    } or Unknown
 }
 
 as_variants! {

@@ -2,46 +2,21 @@
 // Do not edit by hand: edit the original and regenerate.
 
 //! Hand-written support for the generated client: the `operation!` macro that turns each
-//! operation's declaration in `client.rs` into its method and its request builder, and the
-//! helpers its expansion calls. Copied into every generated crate by the generator.
+//! operation's declaration in `client.rs` into its method and its request builder, the helpers
+//! its expansion calls, and the macros of the client's own items (`client_items`). Copied into
+//! every generated crate by the generator.
 //!
 //! Every path in an expansion is absolute (`::core::…`, `$crate::…`): the builders share their
 //! module with types named after operations, and the expansion lands there.
 
-/// The path's segments and the query written into it, with every `{parameter}` filled in
-/// (several may share a segment: `{id}.{format}`). Each segment is percent-encoded when the URL
-/// is built, so a value can never change the path.
-pub fn route(template: &'static str, parameters: &[Option<(&str, String)>]) -> (Vec<String>, Vec<(&'static str, String)>) {
-    let (path, query) = template.split_once('?').unwrap_or((template, ""));
-    let segments = path.trim_start_matches('/').split('/').map(|segment| filled(segment, parameters)).collect();
-    let query = query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (key, filled(value, parameters))
-        })
-        .collect();
-    (segments, query)
-}
-
-/// Text with each `{name}` replaced by the value of that parameter; an unclosed brace is text.
-fn filled(text: &str, parameters: &[Option<(&str, String)>]) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        let name = &rest[open + 1..close];
-        if let Some((_, value)) = parameters.iter().flatten().find(|(wire, _)| *wire == name) {
-            out.push_str(value);
-        }
-        rest = &rest[close + 1..];
+/// A path parameter's text in its segment: an array's items joined by commas (the `simple`
+/// style, the default for paths), anything else as a query value is written. Each segment is
+/// percent-encoded when the URL is built, so a value can never change the path.
+pub fn path_text<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => items.iter().map(json_text).collect::<Vec<_>>().join(","),
+        _ => value_text(value),
     }
-    out.push_str(rest);
-    out
 }
 
 /// A path, query or header value: text as it is, numbers and booleans as Rust writes them,
@@ -71,19 +46,10 @@ pub mod location {
     use crate::client::Error;
     use crate::client_runtime::private::Request;
 
-    /// A `{parameter}` segment of the path.
+    /// A `{parameter}` segment of the path: the route declares where its text goes
+    /// (`path_text`).
     pub mod path {
         use super::*;
-
-        /// The value that fills `{name}`.
-        /// An array's items are joined by commas (the `simple` style, the default for paths).
-        pub fn segment<T: Serialize>(name: &'static str, value: &T) -> Option<(&'static str, String)> {
-            let text = match serde_json::to_value(value) {
-                Ok(Value::Array(items)) => items.iter().map(crate::operation::json_text).collect::<Vec<_>>().join(","),
-                _ => crate::operation::value_text(value),
-            };
-            Some((name, text))
-        }
 
         /// Nothing to add: the path has it.
         pub fn add<T: Serialize>(request: Request, _name: &'static str, _value: &T) -> Result<Request, Error> {
@@ -95,7 +61,6 @@ pub mod location {
     /// to), anything else as one pair.
     pub mod query {
         use super::*;
-        pub use super::not_in_path::segment;
 
         pub fn add<T: Serialize>(mut request: Request, name: &'static str, value: &T) -> Result<Request, Error> {
             match serde_json::to_value(value) {
@@ -111,7 +76,6 @@ pub mod location {
     /// A header.
     pub mod header {
         use super::*;
-        pub use super::not_in_path::segment;
 
         pub fn add<T: Serialize>(mut request: Request, name: &'static str, value: &T) -> Result<Request, Error> {
             request.headers.push((name, crate::operation::value_text(value)));
@@ -122,7 +86,6 @@ pub mod location {
     /// The request body as JSON (`body("application/json")`), its `Content-Type` the media type.
     pub mod body {
         use super::*;
-        pub use super::not_in_path::segment;
 
         pub fn add<T: Serialize>(request: Request, media_type: &'static str, value: &T) -> Result<Request, Error> {
             let request = request.json(value)?;
@@ -133,7 +96,6 @@ pub mod location {
     /// The request body as form pairs (`form("application/x-www-form-urlencoded")`).
     pub mod form {
         use super::*;
-        pub use super::not_in_path::segment;
 
         pub fn add<T: Serialize>(request: Request, _media_type: &'static str, value: &T) -> Result<Request, Error> {
             request.form(value)
@@ -143,7 +105,6 @@ pub mod location {
     /// The request body as `multipart/form-data` parts.
     pub mod multipart {
         use super::*;
-        pub use super::not_in_path::segment;
 
         pub fn add<T: Serialize>(request: Request, _media_type: &'static str, value: &T) -> Result<Request, Error> {
             request.multipart(value)
@@ -153,16 +114,9 @@ pub mod location {
     /// The request body as the bytes given, with the media type as its `Content-Type`.
     pub mod raw {
         use super::*;
-        pub use super::not_in_path::segment;
 
         pub fn add(request: Request, media_type: &'static str, value: &bytes::Bytes) -> Result<Request, Error> {
             Ok(request.bytes(value.clone(), media_type))
-        }
-    }
-
-    mod not_in_path {
-        pub fn segment<T>(_name: &'static str, _value: &T) -> Option<(&'static str, String)> {
-            None
         }
     }
 }
@@ -177,6 +131,7 @@ pub mod location {
 ///     …
 /// }
 /// errors: decoder;                          // the function that decodes its error bodies
+/// route: / "path" / {field} / [{id} "." {format}] & "key" = "value";  // segments, query pairs
 /// security: [[0], [1, 2]];                   // alternatives of schemes (`client::API`), if any
 /// accept: "application/pdf";                 // what `send()` accepts, unless `application/json`
 /// send -> Answer;                            // or `send;` for an answer without a body
@@ -200,6 +155,7 @@ macro_rules! operation {
             $( $(#$option_attr:tt)* $option:ident: $option_ty:ty = $option_location:ident($option_wire:literal), )*
         }
         errors: $errors:ident;
+        route: $( / $segment:tt )* $( & $query_key:literal = $query_value:tt )*;
         $( security: [$( [$($scheme:literal),*] ),*]; )?
         $( accept: $accept:literal; )?
         $( $(#$send_attr:tt)* send $(($send_field:ident = $send_value:literal in $($send_body:tt)+))? $(-> $json:ty)?; )?
@@ -239,11 +195,11 @@ macro_rules! operation {
 
             #[allow(unused_mut)]
             fn request(&self) -> ::core::result::Result<$crate::client_runtime::private::Request, $crate::client::Error> {
-                let (segments, query) = $crate::operation::route($path, &[$( $arg_location::segment($arg_wire, &self.$arg), )*]);
+                let segments = ::std::vec![$( $crate::operation::route_text!(self $segment) ),*];
                 let mut request = $crate::client_runtime::private::Request::new(::reqwest::Method::$http, segments, $crate::client::$errors, &self.options);
                 $( request.security = &[$( &[$($scheme),*] ),*]; )?
                 $( request.accept = $accept; )?
-                request.query.extend(query);
+                $( request.query.push(($query_key, $crate::operation::route_text!(self $query_value))); )*
                 $( request = $arg_location::add(request, $arg_wire, &self.$arg)?; )*
                 $(
                     if let ::core::option::Option::Some(value) = &self.$option {
@@ -287,6 +243,22 @@ macro_rules! operation {
             }
         }
     };
+}
+
+/// The text of a piece of the route: text as written (`"v1"`), a path parameter's value
+/// (`{id}`), or a run of both (`[{id} "." {format}]`).
+macro_rules! route_text {
+    ($this:ident $text:literal) => {
+        ::std::string::String::from($text)
+    };
+    ($this:ident {$param:ident}) => {
+        $crate::operation::path_text(&$this.$param)
+    };
+    ($this:ident [$($piece:tt)*]) => {{
+        let mut text = ::std::string::String::new();
+        $( text.push_str(&$crate::operation::route_text!($this $piece)); )*
+        text
+    }};
 }
 
 /// The client an operation's method starts from: `Client` itself, or a group's.
@@ -346,4 +318,7 @@ macro_rules! answer {
     };
 }
 
-pub(crate) use {answer, client_of, limit, operation};
+mod client_items;
+
+pub(crate) use client_items::{api, credential_setter, declared_errors, default_url, error_decoder, groups, has_id};
+pub(crate) use {answer, client_of, limit, operation, route_text};

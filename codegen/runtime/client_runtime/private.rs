@@ -12,7 +12,7 @@ mod call;
 mod extras;
 mod pages;
 
-pub use pages::paginate;
+pub use pages::{HasId, paginate};
 
 use call::call;
 

@@ -4,104 +4,56 @@
 
 pub use crate::client_runtime::{
     ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error, ErrorBody,
-    EventStream, RequestOptions, RetryPolicy, Stopped, StreamError, StreamLimit, TimeoutError,
-    TimeoutKind, TooLargeError, TransportError, Truncation,
+    EventStream, HasId, RequestOptions, RetryPolicy, Stopped, StreamError, StreamLimit,
+    TimeoutError, TimeoutKind, TooLargeError, TransportError, Truncation,
 };
 
-/// Where `from_env` finds the base URL and each credential, and how each scheme is sent.
-pub(crate) const API: crate::client_runtime::Api = {
-    use crate::client_runtime::{Place, Scheme};
-    crate::client_runtime::Api {
-        base_url_env: "SAMPLE_BASE_URL",
-        default_base_url: None,
-        schemes: &[
-            Scheme {
-                key: "bearer",
-                env: "SAMPLE_TOKEN",
-                place: Place::Bearer,
-            },
-            Scheme {
-                key: "basic",
-                env: "SAMPLE_BASIC",
-                place: Place::Basic,
-            },
-            Scheme {
-                key: "header",
-                env: "SAMPLE_KEY",
-                place: Place::Header("X-Key"),
-            },
-            Scheme {
-                key: "query",
-                env: "SAMPLE_QUERY_KEY",
-                place: Place::Query("key"),
-            },
-            Scheme {
-                key: "cookie",
-                env: "SAMPLE_COOKIE",
-                place: Place::Cookie("session"),
-            },
-        ],
-    }
-};
+use crate::operation::{api, declared_errors, error_decoder, groups, has_id};
 
-/// A setter per security scheme.
-impl ClientBuilder {
-    /// The bearer token.
-    pub fn bearer(self, token: impl Into<String>) -> Self {
-        self.credential_at(0, crate::client_runtime::Secret::Token(token.into()))
+api! {
+    base_url: "SAMPLE_BASE_URL";
+    servers {
+        /// The sample server.
+        SAMPLE_BASE_URL = "https://sample.invalid";
     }
-
-    /// The user name and password.
-    pub fn basic(self, user: impl Into<String>, password: impl Into<String>) -> Self {
-        self.credential_at(
-            1,
-            crate::client_runtime::Secret::Basic(user.into(), password.into()),
-        )
+    credentials {
+        /// The bearer token.
+        [0] bearer(token) = "bearer" from "SAMPLE_TOKEN" as Bearer;
+        /// The user name and password.
+        [1] basic(username, password) = "basic" from "SAMPLE_BASIC" as Basic;
+        /// A key in a header.
+        [2] key(token) = "header" from "SAMPLE_KEY" as Header("X-Key");
+        /// A key in the query.
+        [3] query_key(token) = "query" from "SAMPLE_QUERY_KEY" as Query("key");
+        /// A key in a cookie.
+        [4] session(token) = "cookie" from "SAMPLE_COOKIE" as Cookie("session");
     }
 }
 
-/// The error bodies the description declares.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum DeclaredError {
-    /// A 422's body.
-    Problem(Box<crate::models::Problem>),
+declared_errors! {
+    Problem(crate::models::Problem),
 }
 
-fn declared_errors(status: u16, bytes: &[u8]) -> Option<DeclaredError> {
-    match status {
-        422 => serde_json::from_slice(bytes)
-            .ok()
-            .map(|value| DeclaredError::Problem(Box::new(value))),
-        _ => None,
+error_decoder! {
+    fn declared_errors {
+        422 => Problem,
+        500..=599 => Problem,
+        _ => Problem,
     }
 }
 
-/// Items of paginated lists: the cursor is the last item's id.
-pub trait HasId {
-    /// The item's id, if it has one.
-    fn id(&self) -> Option<&str>;
+has_id! {
+    Item(id);
+    ItemUpdate(());
+    Circle(kind?);
+    Figure([Circle, Round] or Unknown);
+    Square(kind?);
+    Shape([Circle, Square] or Unknown);
 }
 
-impl HasId for crate::models::Item {
-    fn id(&self) -> Option<&str> {
-        Some(self.id.as_str())
-    }
-}
-
-impl Client {
+groups! {
     /// The `items` operations.
-    pub fn items(&self) -> Items {
-        Items {
-            client: self.clone(),
-        }
-    }
-}
-
-/// The operations tagged `items`.
-#[derive(Clone, Debug)]
-pub struct Items {
-    client: Client,
+    items() -> Items "items";
 }
 
 /// The builders the operations return.
@@ -121,6 +73,7 @@ pub mod builders {
             trace: String = header("X-Trace"),
         }
         errors: declared_errors;
+        route: / "items";
         security: [[0], [1]];
         send -> Vec<models::Item>;
         into_stream(after, limit = 2) -> models::Item;
@@ -134,6 +87,7 @@ pub mod builders {
         ) -> UpdateItemBuilder = PATCH "/items/{id}" sent by "`send()`" {
         }
         errors: declared_errors;
+        route: / "items" / {id};
         security: [[2], [3], [4]];
         send(stream = false in body) -> models::Item;
         stream(stream = true in body) -> models::Item;
@@ -148,6 +102,7 @@ pub mod builders {
         ) -> CreateItemBuilder = POST "/items" sent by "`send()`" {
         }
         errors: declared_errors;
+        route: / "items";
         send -> models::Item;
     }
 
@@ -159,6 +114,7 @@ pub mod builders {
         ) -> SubmitItemBuilder = POST "/items/{id}/form" sent by "`send()`" {
         }
         errors: declared_errors;
+        route: / "items" / {id} / "form";
         accept: "text/plain";
         send;
     }
@@ -171,17 +127,19 @@ pub mod builders {
         ) -> UploadItemBuilder = POST "/items/{id}/parts" sent by "`send()`" {
         }
         errors: declared_errors;
+        route: / "items" / {id} / "parts";
         send;
     }
 
     operation! {
-        /// `PUT /items/{id}/bytes`
+        /// `PUT /{id}.bin?format=raw`
         pub fn Items::put_bytes(
             id: String = path("id"),
             bytes: bytes::Bytes = raw("application/octet-stream"),
-        ) -> PutItemBytesBuilder = PUT "/items/{id}/bytes" sent by "`send()`" {
+        ) -> PutItemBytesBuilder = PUT "/{id}.bin?format=raw" sent by "`send()`" {
         }
         errors: declared_errors;
+        route: / [{id} ".bin"] & "format" = "raw";
         send;
     }
 }

@@ -1,7 +1,7 @@
 //! Models declared as the generator declares them: an object of every field presence, a
 //! string enum, and a union dispatched on its tag.
 
-use crate::__private::declare::{as_variants, object, string_enum, union};
+use crate::__private::declare::{as_variants, object, str_into, string_enum, text, union};
 use crate::__private::presence::{optional, patch, required};
 use crate::{Patch, Timestamp};
 
@@ -106,3 +106,35 @@ union! {
         Word(Colour),
     }
 }
+
+object! {
+    /// A piece of a message.
+    pub struct Part ..extra {
+        /// Its text, if it is text.
+        pub text: Option<String> = optional("text"),
+    }
+}
+
+text! {
+    /// The text this value holds: its `text`.
+    impl Part { text: String? }
+}
+
+union! {
+    /// A message: a string, or a list of parts.
+    pub enum Content ..Unknown by shape {
+        /// Text as it is.
+        Text(String),
+        /// Parts whose texts are joined.
+        Parts(Vec<Part>),
+    }
+}
+
+text! {
+    impl Content {
+        Text: itself,
+        Parts: joined,
+    } or Unknown
+}
+
+str_into! { impl Content from Text }

@@ -22,7 +22,9 @@ fn answer(request: &raw::Request) -> Vec<u8> {
         "/items" => json_answer("200 OK", &format!("[{},{}]", item("a"), item("b")), ""),
         "/items?after=b" => json_answer("200 OK", &format!("[{}]", item("c")), ""),
         "/items?name=n" => json_answer("200 OK", &item("new"), ""),
-        "/items/a%2Fb/form" => b"HTTP/1.1 204 No Content\r\n\r\n".to_vec(),
+        "/items/a%2Fb/form" | "/a%20b.bin?format=raw" => {
+            b"HTTP/1.1 204 No Content\r\n\r\n".to_vec()
+        }
         "/items/bad" => json_answer("422 Unprocessable Entity", r#"{"detail":"no"}"#, ""),
         "/items/s" => {
             let events = format!(
@@ -173,4 +175,23 @@ async fn a_stream_sets_its_switch_and_decodes_each_event() {
     }
     assert_eq!(ids, ["e1", "e2"]);
     assert_eq!(requests(&seen)[0].body, br#"{"stream":true}"#);
+}
+
+#[tokio::test]
+async fn a_route_joins_text_and_parameters_in_one_segment_and_keeps_its_query() {
+    let (client, seen) = server().await;
+    let bytes = bytes::Bytes::from_static(b"\x00\x01");
+    client
+        .items()
+        .put_bytes("a b", bytes)
+        .send()
+        .await
+        .expect("sent");
+    let request = &requests(&seen)[0];
+    assert_eq!(request.line, "PUT /a%20b.bin?format=raw HTTP/1.1");
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/octet-stream")
+    );
+    assert_eq!(request.body, b"\x00\x01");
 }

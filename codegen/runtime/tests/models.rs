@@ -3,7 +3,9 @@
 //! open enums and unions, dispatch on the tag).
 
 use letta_codegen_runtime::Patch;
-use letta_codegen_runtime::models::{Circle, Colour, Figure, Item, ItemUpdate, Shape, Size};
+use letta_codegen_runtime::models::{
+    Circle, Colour, Content, Figure, Item, ItemUpdate, Shape, Size,
+};
 use serde_json::{Value, json};
 
 fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
@@ -91,4 +93,13 @@ fn a_patch_sends_null_to_clear_and_nothing_when_unchanged() {
     );
     let back: ItemUpdate = decode(r#"{"name":null}"#);
     assert!(matches!(back.name, Patch::Clear), "{:?}", back.name);
+}
+
+#[test]
+fn text_reads_a_string_as_it_is_and_joins_the_texts_of_parts() {
+    assert_eq!(Content::from("hi").text().as_deref(), Some("hi"));
+    let parts: Content = decode(r#"[{"text":"a"},{"image":"x"},{"text":"b"}]"#);
+    assert_eq!(parts.text().as_deref(), Some("ab"));
+    let no_text: Content = decode(r#"[{"image":"x"}]"#);
+    assert_eq!(no_text.text(), None);
 }

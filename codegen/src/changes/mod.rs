@@ -30,6 +30,7 @@
 //!
 //! `cargo xtask semver` holds these rules against `cargo-semver-checks` and probe programs.
 
+mod markdown;
 mod surface;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -386,6 +387,8 @@ mod tests {
             kind: "struct".into(),
             built,
             non_exhaustive: !built,
+            deprecated: false,
+            unknown: None,
         }
     }
 
@@ -396,6 +399,7 @@ mod tests {
             ty: ty.into(),
             presence: presence.into(),
             wire: name.into(),
+            deprecated: false,
         }
     }
 
@@ -444,6 +448,7 @@ mod tests {
             id: "list".into(),
             route: route.into(),
             call: call.into(),
+            deprecated: false,
         };
         let old = surface(vec![operation("GET /a", "things().list → ListThings")]);
         let new = surface(vec![operation("GET /b", "things().all → ListThings")]);
@@ -520,6 +525,7 @@ mod tests {
             name: "KIND".into(),
             value: value.into(),
             wire: "kind".into(),
+            deprecated: false,
         };
         let old = surface(vec![ty("A", false), constant("\"a\"")]);
         let renamed = surface(vec![ty("A", false), constant("\"b\"")]);
@@ -545,6 +551,7 @@ mod tests {
             id: "list_things".into(),
             route: "GET /things".into(),
             call: "things().list → ListThingsBuilder".into(),
+            deprecated: false,
         };
         let param = |required: bool| Item::Param {
             operation: "list_things".into(),
@@ -553,6 +560,7 @@ mod tests {
             required,
             location: "query".into(),
             wire: "owner".into(),
+            deprecated: false,
         };
         let old = surface(vec![operation.clone(), param(false)]);
         let new = surface(vec![operation, param(true)]);
@@ -561,6 +569,32 @@ mod tests {
             shown,
             [
                 "breaking   query parameter `owner` of `list_things` (`things().list`): now optional → required"
+            ]
+        );
+    }
+
+    #[test]
+    fn pagination_lost_breaks_and_a_deprecation_breaks_nothing() {
+        let operation = |deprecated: bool| Item::Operation {
+            id: "list_things".into(),
+            route: "GET /things".into(),
+            call: "things().list → ListThingsBuilder".into(),
+            deprecated,
+        };
+        let pages = Item::Answer {
+            operation: "list_things".into(),
+            kind: "into_stream".into(),
+            ty: "Thing".into(),
+            sets: None,
+        };
+        let old = surface(vec![operation(false), pages]);
+        let new = surface(vec![operation(true)]);
+        let shown: Vec<String> = compare(&old, &new).iter().map(Change::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "breaking   `into_stream()` of `list_things` (`things().list`): removed (was Thing)",
+                "compatible operation `list_things`: deprecated no → yes",
             ]
         );
     }
@@ -623,6 +657,7 @@ mod tests {
                 required: false,
                 location: "query".into(),
                 wire: "limit".into(),
+                deprecated: true,
             },
         ];
         let surface = surface(items);

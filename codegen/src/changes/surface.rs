@@ -5,8 +5,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::Impact;
-use crate::emit::surface::ty_name;
+use crate::emit::spelling::Spelling;
 use crate::model::*;
+
+/// A Rust type as the listings write it.
+fn ty_name(model: &Model, ty: &Ty) -> String {
+    Spelling::listing().ty(model, ty)
+}
 
 /// One item of the API as a user sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +30,12 @@ pub enum Item {
         built: bool,
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         non_exhaustive: bool,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        deprecated: bool,
+        /// The arm that holds what this client does not know, when it is not `Unknown` (a
+        /// variant took the name).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unknown: Option<String>,
     },
     /// A struct field, with its Rust type (presence included) and wire name.
     Field {
@@ -33,6 +44,8 @@ pub enum Item {
         ty: String,
         presence: String,
         wire: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        deprecated: bool,
     },
     /// An associated constant of a `const` property.
     Const {
@@ -40,6 +53,8 @@ pub enum Item {
         name: String,
         value: String,
         wire: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        deprecated: bool,
     },
     /// A value of a string enum.
     Value {
@@ -66,6 +81,8 @@ pub enum Item {
         id: String,
         route: String,
         call: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        deprecated: bool,
     },
     /// A parameter of an operation.
     Param {
@@ -75,18 +92,26 @@ pub enum Item {
         required: bool,
         location: String,
         wire: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        deprecated: bool,
     },
-    /// The request body of an operation.
+    /// The request body of an operation (`Bytes` when sent as given), and its media type
+    /// when it is not `application/json`.
     Body {
         operation: String,
         ty: String,
         required: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        media: Option<String>,
     },
-    /// How an operation answers: `send` (JSON, or nothing), `stream` (events).
+    /// How an operation answers: `send` (JSON, or `()`), `stream` (events), `into_stream`
+    /// (every item of every page); `sets` the body's stream switch the call sets first.
     Answer {
         operation: String,
         kind: String,
         ty: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sets: Option<String>,
     },
     /// A server, as the constant that names its URL.
     Server { constant: String, url: String },
@@ -239,6 +264,8 @@ impl Item {
             Item::Type {
                 kind,
                 non_exhaustive,
+                deprecated,
+                unknown,
                 ..
             } => vec![
                 Facet::breaking("was", kind),
@@ -247,20 +274,33 @@ impl Item {
                     if *non_exhaustive { "yes" } else { "no" },
                 )
                 .except_to("no", Impact::Additive),
+                Facet::breaking("unknown arm", unknown.as_deref().unwrap_or("Unknown")),
+                deprecated_facet(*deprecated),
             ],
             // A presence that changes the type is reported as the type's change.
             Item::Field {
-                ty, presence, wire, ..
+                ty,
+                presence,
+                wire,
+                deprecated,
+                ..
             } => vec![
                 Facet::breaking("type", ty),
                 Facet::compatible("presence", presence).unless_previous_changed(),
                 Facet::compatible("wire name", wire),
+                deprecated_facet(*deprecated),
             ],
             // A new value of the same type compiles as before: code names the constant.
-            Item::Const { value, wire, .. } => vec![
+            Item::Const {
+                value,
+                wire,
+                deprecated,
+                ..
+            } => vec![
                 Facet::breaking("type", json_type(value)),
                 Facet::compatible("value", value).unless_previous_changed(),
                 Facet::compatible("wire name", wire),
+                deprecated_facet(*deprecated),
             ],
             Item::Value { wire, .. } => vec![Facet::compatible("wire value", wire)],
             Item::Variant { ty, tag, .. } => vec![
@@ -268,26 +308,43 @@ impl Item {
                 Facet::compatible("tag", tag.as_deref().unwrap_or("none")),
             ],
             Item::Method { returns, .. } => vec![Facet::breaking("returns", returns)],
-            Item::Operation { route, call, .. } => vec![
+            Item::Operation {
+                route,
+                call,
+                deprecated,
+                ..
+            } => vec![
                 Facet::breaking("call", call),
                 Facet::compatible("route", route),
+                deprecated_facet(*deprecated),
             ],
             Item::Param {
                 ty,
                 required,
                 location,
                 wire,
+                deprecated,
                 ..
             } => vec![
                 Facet::breaking("type", ty),
                 Facet::breaking("now", need(required)),
                 Facet::compatible("sent as", &format!("{location} `{wire}`")),
+                deprecated_facet(*deprecated),
             ],
-            Item::Body { ty, required, .. } => vec![
+            Item::Body {
+                ty,
+                required,
+                media,
+                ..
+            } => vec![
                 Facet::breaking("type", ty),
                 Facet::breaking("now", need(required)),
+                Facet::compatible("sent as", media.as_deref().unwrap_or("application/json")),
             ],
-            Item::Answer { ty, .. } => vec![Facet::breaking("type", ty)],
+            Item::Answer { ty, sets, .. } => vec![
+                Facet::breaking("type", ty),
+                Facet::compatible("sets first", sets.as_deref().unwrap_or("nothing")),
+            ],
             Item::Server { url, .. } => vec![Facet::compatible("URL", url)],
             Item::Credential {
                 setter, sent, env, ..
@@ -352,6 +409,12 @@ impl Facet {
             ..self
         }
     }
+}
+
+/// Whether an item is deprecated: marking one, or lifting the mark, breaks no build (a
+/// deprecation is a warning).
+fn deprecated_facet(deprecated: bool) -> Facet {
+    Facet::compatible("deprecated", if deprecated { "yes" } else { "no" })
 }
 
 /// The JSON type of a constant's value as the listing writes it: what its Rust type follows.
@@ -452,11 +515,18 @@ fn type_items(model: &Model, id: TypeId, items: &mut Vec<Item>) {
         },
         TypeKind::Alias(ty) => format!("alias of {}", ty_name(model, ty)),
     };
+    let unknown = match &def.kind {
+        TypeKind::Enum(e) => Some(&e.unknown_name),
+        TypeKind::Union(u) => Some(&u.unknown_name),
+        TypeKind::Struct(_) | TypeKind::Alias(_) => None,
+    };
     items.push(Item::Type {
         name: owner.clone(),
         kind,
         built: def.built_by_users,
         non_exhaustive: def.non_exhaustive(),
+        deprecated: def.deprecated,
+        unknown: unknown.filter(|name| *name != "Unknown").cloned(),
     });
     match &def.kind {
         TypeKind::Struct(s) => items.extend(s.fields.iter().map(|f| field_item(model, &owner, f))),
@@ -518,6 +588,7 @@ fn field_item(model: &Model, owner: &str, f: &Field) -> Item {
                 name: constant.name.clone(),
                 value: constant.value.to_json().to_string(),
                 wire: f.wire.clone(),
+                deprecated: f.deprecated,
             };
         }
         Presence::Required => (ty, "required"),
@@ -531,6 +602,7 @@ fn field_item(model: &Model, owner: &str, f: &Field) -> Item {
         ty,
         presence: presence.to_owned(),
         wire: f.wire.clone(),
+        deprecated: f.deprecated,
     }
 }
 
@@ -543,6 +615,8 @@ fn declared_error_items(model: &Model, items: &mut Vec<Item>) {
         kind: "union by status".to_owned(),
         built: false,
         non_exhaustive: true,
+        deprecated: false,
+        unknown: None,
     });
     items.extend(model.errors.variants.iter().map(|v| Item::Variant {
         owner: owner.clone(),
@@ -559,6 +633,7 @@ fn operation_items(model: &Model, op: &Operation, items: &mut Vec<Item>) {
         id: operation.clone(),
         route: format!("{} {}", op.method.as_http(), op.path),
         call: call(model, op),
+        deprecated: op.deprecated,
     });
     items.extend(op.params.iter().map(|p| Item::Param {
         operation: operation.clone(),
@@ -567,26 +642,45 @@ fn operation_items(model: &Model, op: &Operation, items: &mut Vec<Item>) {
         required: p.required,
         location: format!("{:?}", p.location).to_lowercase(),
         wire: p.wire.clone(),
+        deprecated: p.deprecated,
     }));
     if let Some(body) = &op.body {
         items.push(Item::Body {
             operation: operation.clone(),
-            ty: ty_name(model, &body.ty),
+            ty: match body.encoding {
+                BodyEncoding::Raw => "Bytes".to_owned(),
+                _ => ty_name(model, &body.ty),
+            },
             required: body.required,
+            media: Some(&body.media_type)
+                .filter(|media| *media != "application/json")
+                .cloned(),
         });
     }
-    let answers = [
-        ("send", op.call.answer.json()),
-        ("stream", op.call.answer.events()),
-    ];
-    for (kind, ty) in answers {
-        if let Some(ty) = ty {
-            items.push(Item::Answer {
-                operation: operation.clone(),
-                kind: kind.to_owned(),
-                ty: ty_name(model, ty),
-            });
+    let sets = |value: bool| {
+        op.call
+            .toggle
+            .as_ref()
+            .map(|field| format!("{field}: {value}"))
+    };
+    let answer = |kind: &str, ty: String, sets: Option<String>| Item::Answer {
+        operation: operation.clone(),
+        kind: kind.to_owned(),
+        ty,
+        sets,
+    };
+    match &op.call.answer {
+        Answer::Empty => items.push(answer("send", "()".to_owned(), None)),
+        Answer::Json(json) | Answer::JsonOrEvents { json, .. } => {
+            items.push(answer("send", ty_name(model, json), sets(false)));
         }
+        Answer::Events(_) => {}
+    }
+    if let Some(events) = op.call.answer.events() {
+        items.push(answer("stream", ty_name(model, events), sets(true)));
+    }
+    if let Some(pages) = &op.pagination {
+        items.push(answer("into_stream", ty_name(model, &pages.item), None));
     }
 }
 

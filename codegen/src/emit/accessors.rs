@@ -1,110 +1,99 @@
-//! Prints the read paths and conversions lowering derived from a type's shape: `text()` and
-//! `From<&str>` beside a union's `From<String>`, each in an impl block of its own, and the
-//! `as_<variant>()` accessors as an `as_variants!` declaration, a line per variant.
-
-use proc_macro2::TokenStream;
-use quote::quote;
+//! Prints the read paths and conversions lowering derived from a type's shape, each a
+//! declaration in the runtime's macros: `text()` (`text!`), `From<&str>` beside a union's
+//! `From<String>` (`str_into!`), and the `as_<variant>()` accessors (`as_variants!`), a line per
+//! variant.
 
 use std::fmt::Write as _;
 
+use super::docs::doc_comment;
 use super::spelling::{Spelling, ident};
 use crate::model::*;
 
-/// The extra impls of type `id` (nothing when it has none).
-pub fn emit(model: &Model, id: TypeId) -> TokenStream {
+/// The `text!` and `str_into!` declarations of type `id` (nothing when it has none), each
+/// behind a blank line.
+pub fn emit(model: &Model, id: TypeId) -> String {
     let def = model.get(id);
-    let name = ident(&def.name);
-    let mut methods = Vec::new();
-    if let Some(accessors) = model.accessors_of(id) {
-        if let Some(text) = &accessors.text {
-            methods.push(text_method(&def.kind, text));
-        }
+    let mut out = String::new();
+    if let Some(text) = model.accessors_of(id).and_then(|a| a.text.as_ref()) {
+        text_declaration(&mut out, def, text);
     }
-    let impl_block = if methods.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! { impl #name { #(#methods)* } }
-    };
-    let from_str = from_str(def);
-    quote! {
-        #impl_block
-        #from_str
+    if let Some(variant) = string_variant(def) {
+        let _ = writeln!(
+            out,
+            "\nstr_into! {{ impl {} from {} }}",
+            ident(&def.name),
+            ident(&variant.name)
+        );
     }
+    out
 }
 
-/// `From<&str>` for a union with one string variant, which `From<String>` already fills.
-fn from_str(def: &TypeDef) -> Option<TokenStream> {
+/// The declaration macros type `id` is printed with besides its own.
+pub fn macros(model: &Model, id: TypeId) -> impl Iterator<Item = &'static str> {
+    let def = model.get(id);
+    let text = model.accessors_of(id).is_some_and(|a| a.text.is_some());
+    let as_variants = matches!(def.kind, TypeKind::Union(_))
+        && model
+            .accessors_of(id)
+            .is_some_and(|a| !a.as_variant.is_empty());
+    [
+        text.then_some("text"),
+        string_variant(def).map(|_| "str_into"),
+        as_variants.then_some("as_variants"),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// The one string variant of a union, which `From<&str>` fills as `From<String>` does.
+fn string_variant(def: &TypeDef) -> Option<&Variant> {
     let TypeKind::Union(union) = &def.kind else {
         return None;
     };
     let variants = union.variants();
     let strings: Vec<&&Variant> = variants.iter().filter(|v| v.ty == Ty::String).collect();
-    let [variant] = strings.as_slice() else {
-        return None;
-    };
-    let name = ident(&def.name);
-    let variant = ident(&variant.name);
-    Some(quote! {
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self { Self::#variant(value.to_owned()) }
-        }
-    })
-}
-
-fn text_method(kind: &TypeKind, text: &TextAccess) -> TokenStream {
-    let (doc, body) = match (kind, text) {
-        (TypeKind::Struct(s), TextAccess::Field(index)) => {
-            let Some(field) = s.fields.get(*index) else {
-                return TokenStream::new();
-            };
-            let name = ident(&field.name);
-            let required = field.presence == Presence::Required;
-            let body = match (field.ty == Ty::String, required) {
-                (true, true) => quote!(::std::option::Option::Some(self.#name.clone())),
-                (true, false) => quote!(self.#name.clone()),
-                (false, true) => quote!(self.#name.text()),
-                (false, false) => quote!(self.#name.as_ref().and_then(|value| value.text())),
-            };
-            let doc = format!(" The text this value holds: its `{}`.", field.wire);
-            (doc, body)
-        }
-        (TypeKind::Union(union), TextAccess::Variants(reads)) => {
-            let arms = union.variants().into_iter().zip(reads).map(|(v, read)| {
-                let variant = ident(&v.name);
-                let read = variant_text(*read);
-                quote!(Self::#variant(value) => #read,)
-            });
-            let unknown = ident(&union.unknown_name);
-            let body = quote! {
-                match self {
-                    #(#arms)*
-                    Self::#unknown(_) => ::std::option::Option::None,
-                }
-            };
-            let doc = " The text this value holds, whichever variant it is: a string as it is, \
-                       a list's texts joined; `None` for a variant without text."
-                .to_owned();
-            (doc, body)
-        }
-        _ => return TokenStream::new(),
-    };
-    quote! {
-        #[doc = #doc]
-        #[allow(unused_variables)]
-        pub fn text(&self) -> ::std::option::Option<::std::string::String> { #body }
+    match strings.as_slice() {
+        [variant] => Some(**variant),
+        _ => None,
     }
 }
 
-/// How a union arm reads the text of its `value`.
-fn variant_text(read: VariantText) -> TokenStream {
-    match read {
-        VariantText::Itself => quote!(::std::option::Option::Some(value.clone())),
-        VariantText::Joined => quote! {{
-            let texts: ::std::vec::Vec<::std::string::String> = value.iter().filter_map(|part| part.text()).collect();
-            if texts.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(texts.concat()) }
-        }},
-        VariantText::Text => quote!(value.text()),
-        VariantText::None => quote!(::std::option::Option::None),
+fn text_declaration(out: &mut String, def: &TypeDef, text: &TextAccess) {
+    let name = ident(&def.name);
+    match (&def.kind, text) {
+        (TypeKind::Struct(s), TextAccess::Field(index)) => {
+            let Some(field) = s.fields.get(*index) else {
+                return;
+            };
+            let how = match (field.ty == Ty::String, field.presence == Presence::Required) {
+                (true, true) => "String",
+                (true, false) => "String?",
+                (false, true) => "text",
+                (false, false) => "text?",
+            };
+            let doc = format!("The text this value holds: its `{}`.", field.wire);
+            out.push_str("\ntext! {\n");
+            out.push_str(&doc_comment(&[Some(doc)], "    "));
+            let _ = writeln!(
+                out,
+                "    impl {name} {{ {}: {how} }}\n}}",
+                ident(&field.name)
+            );
+        }
+        (TypeKind::Union(union), TextAccess::Variants(reads)) => {
+            let _ = writeln!(out, "\ntext! {{\n    impl {name} {{");
+            for (variant, read) in union.variants().into_iter().zip(reads) {
+                let read = match read {
+                    VariantText::Itself => "itself",
+                    VariantText::Joined => "joined",
+                    VariantText::Text => "text",
+                    VariantText::None => "none",
+                };
+                let _ = writeln!(out, "        {}: {read},", ident(&variant.name));
+            }
+            let _ = writeln!(out, "    }} or {}\n}}", ident(&union.unknown_name));
+        }
+        _ => {}
     }
 }
 

@@ -1,308 +1,252 @@
-//! Prints the client: one resource group per tag, and each operation as a declaration in the
-//! runtime's `operation!` macro (`codegen/runtime/operation.rs`: its method, its builder with a
-//! setter per optional parameter, `send`/`stream`/`into_stream`), with the names, call shapes,
-//! pagination and error decoders lowering settled. The client's own items are tokens printed by
-//! `prettyplease`; the declarations are text, one line per parameter, as the models are.
+//! Prints `client.rs`, all of it declarations, a line per fact, as `models.rs` is: the API
+//! as the runtime reads it (`api!`: servers, credentials), the declared error bodies and their
+//! decoders, how each paginated item gives its id, the resource groups, and each operation in
+//! the runtime's `operation!` macro (`codegen/runtime/operation.rs`: its method, its builder
+//! with a setter per optional parameter, `send`/`stream`/`into_stream`), with the names, call
+//! shapes, pagination and error decoders lowering settled. Identifiers are printed by `ident`,
+//! text by `string_literal` and prose by `doc_comment`, so no name or prose can inject code.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
-
 use super::docs::doc_comment;
-use super::spelling::{Spelling, ident, string_literal, ty_tokens};
+use super::spelling::{Spelling, ident, string_literal};
 use crate::model::*;
 
-/// `HasId` for every type of a paginated list's items, reading the id as the model says.
-fn has_id_impls(model: &Model) -> TokenStream {
-    let impls = model.item_ids.iter().map(|(id, access)| {
-        let def = model.get(*id);
-        let name = ident(&def.name);
-        let body = match (access, &def.kind) {
-            (IdAccess::Field { name, required: true }, _) => {
-                let name = ident(name);
-                quote!(::std::option::Option::Some(self.#name.as_str()))
-            }
-            (IdAccess::Field { name, required: false }, _) => {
-                let name = ident(name);
-                quote!(self.#name.as_deref())
-            }
-            (IdAccess::Variants, TypeKind::Union(u)) => {
-                let arms = u.variants().into_iter().map(|v| {
-                    let vname = ident(&v.name);
-                    quote!(Self::#vname(value) => crate::client::HasId::id(value),)
-                });
-                let unknown = ident(&u.unknown_name);
-                let unknown_arm = match &u.kind {
-                    UnionKind::Tagged(_) => {
-                        quote!(Self::#unknown(object) => object.get("id").and_then(::serde_json::Value::as_str),)
-                    }
-                    UnionKind::Untagged(_) => {
-                        quote!(Self::#unknown(value) => value.get("id").and_then(::serde_json::Value::as_str),)
-                    }
-                };
-                quote!(match self { #(#arms)* #unknown_arm })
-            }
-            // Lowering gives `Variants` to unions only.
-            (IdAccess::Variants, _) => quote!(::std::option::Option::None),
-        };
-        quote! {
-            impl HasId for crate::models::#name {
-                fn id(&self) -> ::std::option::Option<&str> { #body }
-            }
+/// What every `client.rs` starts with: its docs, and the runtime's API it passes on.
+const OPENING: &str = "\
+//! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
+//!
+//! A group's method takes what the operation requires: its required parameters and, when
+//! the schema requires one, its body. Everything optional is a setter on the builder
+//! it returns: optional parameters by name, an optional body with `.body(..)`. Every
+//! builder is named after its operationId with `Builder` at the end, and no public type
+//! of the crate shares its name; each takes per-call options through [`CallOptions`].
+#![allow(deprecated)]
+
+pub use crate::client_runtime::{
+    ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error, ErrorBody,
+    EventStream, HasId, RequestOptions, RetryPolicy, Stopped, StreamError, StreamLimit,
+    TimeoutError, TimeoutKind, TooLargeError, TransportError, Truncation,
+};
+";
+
+/// The names `client.rs` holds besides its groups, which a type it prints must not be
+/// written as.
+const CLIENT_NAMES: &[&str] = &[
+    "API",
+    "ApiError",
+    "Attempts",
+    "CallOptions",
+    "Client",
+    "ClientBuilder",
+    "DecodeError",
+    "DeclaredError",
+    "Error",
+    "ErrorBody",
+    "EventStream",
+    "HasId",
+    "RequestOptions",
+    "RetryPolicy",
+    "Stopped",
+    "StreamError",
+    "StreamLimit",
+    "TimeoutError",
+    "TimeoutKind",
+    "TooLargeError",
+    "TransportError",
+    "Truncation",
+];
+
+/// The indent of a line inside a top-level declaration.
+const ITEM_INDENT: &str = "    ";
+
+/// Prints `client.rs` (without its header).
+pub fn emit(model: &Model) -> String {
+    let groups: Vec<&TagGroup> = model.groups.iter().filter_map(|g| g.tag.as_ref()).collect();
+    let mut macros = vec!["api", "declared_errors"];
+    if !model.errors.decoders.is_empty() {
+        macros.push("error_decoder");
+    }
+    if !groups.is_empty() {
+        macros.push("groups");
+    }
+    if !model.item_ids.is_empty() {
+        macros.push("has_id");
+    }
+    macros.sort_unstable();
+    let mut out = String::from(OPENING);
+    let _ = writeln!(out, "use crate::operation::{{{}}};", macros.join(", "));
+    access(&mut out, &model.api);
+    let taken = CLIENT_NAMES
+        .iter()
+        .copied()
+        .chain(groups.iter().map(|g| g.type_name.as_str()));
+    declared_errors(&mut out, model, &Spelling::for_client(taken));
+    has_ids(&mut out, model);
+    if !groups.is_empty() {
+        out.push_str("\ngroups! {\n");
+        for group in &groups {
+            let doc = format!("The `{}` operations.", group.tag);
+            out.push_str(&doc_comment(&[Some(doc)], ITEM_INDENT));
+            let _ = writeln!(
+                out,
+                "{ITEM_INDENT}{}() -> {} {};",
+                ident(&group.accessor),
+                ident(&group.type_name),
+                string_literal(&group.tag)
+            );
         }
-    });
-    quote!(#(#impls)*)
+        out.push_str("}\n");
+    }
+    out.push_str(&builders(model));
+    out
 }
 
-/// The servers as constants, what the runtime reads of the API (`API`: the base URL's
-/// variable and default, each scheme's variable and place), and a `ClientBuilder` setter per
-/// security scheme.
-fn access(api: &Api) -> TokenStream {
-    let servers = api.servers.iter().map(|server| {
-        let name = ident(&server.constant);
-        let url = &server.url;
-        let doc = doc_comment(&[server.description.clone(), Some(format!("`{url}`"))], "");
-        let doc = doc_lines(&doc);
-        quote! {
-            #(#[doc = #doc])*
-            pub const #name: &str = #url;
-        }
-    });
-    let base_url_env = &api.base_url_env;
+/// `api!`: the base URL's variable and default, the servers as constants, and a
+/// `ClientBuilder` setter per security scheme, with where the runtime sends it.
+fn access(out: &mut String, api: &Api) {
     let default = match &api.default_base_url {
-        Some(url) => quote!(::std::option::Option::Some(#url)),
-        None => quote!(::std::option::Option::None),
+        Some(url) => format!(" or {}", string_literal(url)),
+        None => String::new(),
     };
-    let schemes = api.schemes.iter().map(|scheme| {
-        let key = &scheme.key;
+    let _ = writeln!(
+        out,
+        "\napi! {{\n{ITEM_INDENT}base_url: {}{default};\n{ITEM_INDENT}servers {{",
+        string_literal(&api.base_url_env)
+    );
+    let inner = format!("{ITEM_INDENT}{ITEM_INDENT}");
+    for server in &api.servers {
+        let url = &server.url;
+        let doc = [server.description.clone(), Some(format!("`{url}`"))];
+        out.push_str(&doc_comment(&doc, &inner));
+        let _ = writeln!(
+            out,
+            "{inner}{} = {};",
+            ident(&server.constant),
+            string_literal(url)
+        );
+    }
+    let _ = writeln!(out, "{ITEM_INDENT}}}\n{ITEM_INDENT}credentials {{");
+    for (index, scheme) in api.schemes.iter().enumerate() {
         let env = &scheme.env;
-        let place = match &scheme.kind {
-            SchemeKind::Bearer { .. } => quote!(Place::Bearer),
-            SchemeKind::Basic => quote!(Place::Basic),
-            SchemeKind::ApiKey { location, name } => match location {
-                KeyLocation::Header => quote!(Place::Header(#name)),
-                KeyLocation::Query => quote!(Place::Query(#name)),
-                KeyLocation::Cookie => quote!(Place::Cookie(#name)),
-            },
-        };
-        quote!(Scheme { key: #key, env: #env, place: #place },)
-    });
-    let setters = api.schemes.iter().enumerate().map(|(index, scheme)| {
-        let index = Literal::usize_unsuffixed(index);
-        let setter = ident(&scheme.setter);
-        let env = &scheme.env;
-        let how = match &scheme.kind {
-            SchemeKind::Bearer { via } => {
-                format!("as `Authorization: Bearer <token>` ({via}; `from_env` reads `{env}`)")
-            }
-            SchemeKind::Basic => format!(
-                "as `Authorization: Basic` (`from_env` reads `{env}_USERNAME` and `{env}_PASSWORD`)"
+        let (how, secret, place) = match &scheme.kind {
+            SchemeKind::Bearer { via } => (
+                format!("as `Authorization: Bearer <token>` ({via}; `from_env` reads `{env}`)"),
+                "token",
+                "Bearer".to_owned(),
+            ),
+            SchemeKind::Basic => (
+                format!(
+                    "as `Authorization: Basic` (`from_env` reads `{env}_USERNAME` and `{env}_PASSWORD`)"
+                ),
+                "username, password",
+                "Basic".to_owned(),
             ),
             SchemeKind::ApiKey { location, name } => {
-                let place = match location {
-                    KeyLocation::Header => "header",
-                    KeyLocation::Query => "query parameter",
-                    KeyLocation::Cookie => "cookie",
+                let (place, variant) = match location {
+                    KeyLocation::Header => ("header", "Header"),
+                    KeyLocation::Query => ("query parameter", "Query"),
+                    KeyLocation::Cookie => ("cookie", "Cookie"),
                 };
-                let name = name.replace('`', "'");
-                format!("in the `{name}` {place} (`from_env` reads `{env}`)")
+                let shown = name.replace('`', "'");
+                (
+                    format!("in the `{shown}` {place} (`from_env` reads `{env}`)"),
+                    "token",
+                    format!("{variant}({})", string_literal(name)),
+                )
             }
         };
         let summary = format!(
             "The `{}` credential, sent {how} by the operations whose security names it.",
             scheme.key.replace('`', "'")
         );
-        let doc = doc_lines(&doc_comment(&[Some(summary), scheme.doc.clone()], ""));
-        match scheme.kind {
-            SchemeKind::Basic => quote! {
-                #(#[doc = #doc])*
-                pub fn #setter(self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.credential_at(#index, crate::client_runtime::Secret::Basic(username.into(), password.into()))
-                }
-            },
-            _ => quote! {
-                #(#[doc = #doc])*
-                pub fn #setter(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
-                    self.credential_at(#index, crate::client_runtime::Secret::Token(token.into()))
-                }
-            },
-        }
-    });
-    let setters: Vec<TokenStream> = setters.collect();
-    let uses = if api.schemes.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(
-            use crate::client_runtime::{Place, Scheme};
-        )
-    };
-    let builder = if setters.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! {
-            /// A setter per security scheme of the document.
-            impl ClientBuilder { #(#setters)* }
-        }
-    };
-    quote! {
-        #(#servers)*
-
-        /// What the runtime needs to know of this API: where `from_env` finds the base URL and
-        /// each credential, and how each security scheme is sent.
-        pub(crate) const API: crate::client_runtime::Api = {
-            #uses
-            crate::client_runtime::Api {
-                base_url_env: #base_url_env,
-                default_base_url: #default,
-                schemes: &[#(#schemes)*],
-            }
-        };
-
-        #builder
+        out.push_str(&doc_comment(&[Some(summary), scheme.doc.clone()], &inner));
+        let _ = writeln!(
+            out,
+            "{inner}[{index}] {}({secret}) = {} from {} as {place};",
+            ident(&scheme.setter),
+            string_literal(&scheme.key),
+            string_literal(env)
+        );
     }
+    let _ = writeln!(out, "{ITEM_INDENT}}}\n}}");
 }
 
-/// The lines of a `///` comment as `doc` attribute values (without the slashes).
-fn doc_lines(comment: &str) -> Vec<String> {
-    comment
-        .lines()
-        .map(|line| {
-            let line = line.trim_start();
-            line.strip_prefix("///").unwrap_or(line).to_owned()
-        })
-        .collect()
-}
-
-/// The `DeclaredError` enum and the functions that decode each operation's error bodies.
-fn declared_errors(model: &Model) -> TokenStream {
+/// `DeclaredError`, a variant per declared error body, and the decoders operations share.
+fn declared_errors(out: &mut String, model: &Model, spelling: &Spelling) {
     let errors = &model.errors;
-    let enum_variants = errors.variants.iter().map(|v| {
-        let name = ident(&v.name);
-        let ty = ty_tokens(model, &v.ty);
-        // Boxed: an error type with many fields would make every `Result<_, Error>` of the
-        // client as large as itself (clippy's result_large_err), for a path that is rare.
-        quote!(#name(::std::boxed::Box<#ty>),)
-    });
-    let fns = errors.decoders.iter().map(|decoder| {
-        let name = ident(&decoder.name);
-        let arms = decoder.cases.iter().map(|(status, arm)| {
-            let variant = ident(&errors.variants[*arm].name);
+    out.push_str("\ndeclared_errors! {\n");
+    for variant in &errors.variants {
+        let _ = writeln!(
+            out,
+            "{ITEM_INDENT}{}({}),",
+            ident(&variant.name),
+            spelling.ty(model, &variant.ty)
+        );
+    }
+    out.push_str("}\n");
+    for decoder in &errors.decoders {
+        let _ = writeln!(
+            out,
+            "\nerror_decoder! {{\n{ITEM_INDENT}fn {} {{",
+            ident(&decoder.name)
+        );
+        for (status, arm) in &decoder.cases {
             let pattern = match *status {
-                StatusMatch::Default => quote!(_),
+                StatusMatch::Default => "_".to_owned(),
                 StatusMatch::Range(class) => {
                     let first = class.saturating_mul(100);
-                    let last = first.saturating_add(99);
-                    quote!(#first..=#last)
+                    format!("{first}..={}", first.saturating_add(99))
                 }
-                StatusMatch::Code(status) => quote!(#status),
+                StatusMatch::Code(status) => status.to_string(),
             };
-            quote! {
-                #pattern => {
-                    if let ::std::result::Result::Ok(value) = ::serde_json::from_slice(bytes) {
-                        return ::std::option::Option::Some(DeclaredError::#variant(::std::boxed::Box::new(value)));
-                    }
-                }
-            }
-        });
-        // Lowering puts `default` last: after it, a catch-all would be unreachable.
-        let rest = match decoder.cases.last() {
-            Some((StatusMatch::Default, _)) => TokenStream::new(),
-            _ => quote!(_ => {}),
-        };
-        quote! {
-            #[allow(unused_variables, clippy::match_single_binding, clippy::single_match)]
-            fn #name(status: u16, bytes: &[u8]) -> ::std::option::Option<DeclaredError> {
-                match status {
-                    #(#arms)*
-                    #rest
-                }
-                ::std::option::Option::None
+            let variant = errors.variants.get(*arm).map(|v| ident(&v.name));
+            if let Some(variant) = variant {
+                let _ = writeln!(out, "{ITEM_INDENT}{ITEM_INDENT}{pattern} => {variant},");
             }
         }
-    });
-    quote! {
-        /// The error bodies the schema declares, decoded when an error answer fits one.
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum DeclaredError {
-            #(#enum_variants)*
-        }
-
-        #(#fns)*
+        let _ = writeln!(out, "{ITEM_INDENT}}}\n}}");
     }
 }
 
-/// Prints `client.rs`: the client's own items as tokens, and the `builders` module of
-/// operation declarations as text, to follow them.
-pub fn emit(model: &Model) -> (TokenStream, String) {
-    let access = access(&model.api);
-    let declared = declared_errors(model);
-    let has_ids = has_id_impls(model);
-    let mut group_items = Vec::new();
-    let mut group_accessors = Vec::new();
-    for group in &model.groups {
-        if let Some(TagGroup {
-            tag,
-            type_name,
-            accessor,
-        }) = &group.tag
-        {
-            let group = ident(type_name);
-            let accessor_ident = ident(accessor);
-            let accessor_doc = format!(" The `{tag}` operations.");
-            group_accessors.push(quote! {
-                #[doc = #accessor_doc]
-                pub fn #accessor_ident(&self) -> #group { #group { client: self.clone() } }
-            });
-            let group_doc =
-                format!(" The operations tagged `{tag}`; made by [`Client::{accessor}`].");
-            group_items.push(quote! {
-                #[doc = #group_doc]
-                #[derive(Clone, Debug)]
-                pub struct #group { client: Client }
-            });
-        }
+/// `has_id!`: how every type of a paginated list's items reads its id, as the model says.
+fn has_ids(out: &mut String, model: &Model) {
+    if model.item_ids.is_empty() {
+        return;
     }
-    let accessors = if group_accessors.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! { impl Client { #(#group_accessors)* } }
-    };
-    let tokens = quote! {
-        //! The HTTP client: [`Client`], one resource group per tag, one builder per operation.
-        //!
-        //! A group's method takes what the operation requires: its required parameters and, when
-        //! the schema requires one, its body. Everything optional is a setter on the builder
-        //! it returns: optional parameters by name, an optional body with `.body(..)`. Every
-        //! builder is named after its operationId with `Builder` at the end, and no public type
-        //! of the crate shares its name; each takes per-call options through [`CallOptions`].
-        #![allow(deprecated)]
-
-        pub use crate::client_runtime::{
-            ApiError, Attempts, CallOptions, Client, ClientBuilder, DecodeError, Error, ErrorBody,
-            EventStream, RequestOptions, RetryPolicy, Stopped, StreamError, StreamLimit, TimeoutError,
-            TimeoutKind, TooLargeError, TransportError, Truncation,
+    out.push_str("\nhas_id! {\n");
+    for (id, access) in &model.item_ids {
+        let def = model.get(*id);
+        let how = match (access, &def.kind) {
+            (
+                IdAccess::Field {
+                    name,
+                    required: true,
+                },
+                _,
+            ) => ident(name).to_string(),
+            (
+                IdAccess::Field {
+                    name,
+                    required: false,
+                },
+                _,
+            ) => format!("{}?", ident(name)),
+            (IdAccess::Variants, TypeKind::Union(u)) => {
+                let variants: Vec<String> = u
+                    .variants()
+                    .into_iter()
+                    .map(|v| ident(&v.name).to_string())
+                    .collect();
+                format!("[{}] or {}", variants.join(", "), ident(&u.unknown_name))
+            }
+            // Lowering gives `Variants` to unions only.
+            (IdAccess::Variants, _) => "()".to_owned(),
         };
-
-        #access
-
-        #declared
-
-        /// Items of paginated lists: the cursor is the last item's id.
-        pub trait HasId {
-            /// The item's id, if it has one.
-            fn id(&self) -> ::std::option::Option<&str>;
-        }
-
-        #has_ids
-
-        #accessors
-
-        #(#group_items)*
-    };
-    (tokens, builders(model))
+        let _ = writeln!(out, "{ITEM_INDENT}{}({how});", ident(&def.name));
+    }
+    out.push_str("}\n");
 }
 
 /// The `builders` module: a declaration per operation, in group order.
@@ -347,6 +291,38 @@ fn builders(model: &Model) -> String {
         }
     }
     out.push_str("}\n");
+    out
+}
+
+/// The route lowering settled, as the declaration writes it: ` / "v1" / {id}` for the
+/// segments (an empty path is one empty segment, as the template `/` always was), then
+/// ` & "key" = "value"` for the query pairs it kept. A piece names a path parameter by its
+/// field; any other parameter a template names has no value in the path.
+fn route_declaration(op: &Operation) -> String {
+    let piece = |piece: &RoutePiece| match piece {
+        RoutePiece::Text(text) => string_literal(text),
+        RoutePiece::Param(index) => match op.params.get(*index) {
+            Some(p) if p.required && p.location == ParamLocation::Path => {
+                format!("{{{}}}", ident(&p.name))
+            }
+            _ => string_literal(""),
+        },
+    };
+    let run = |pieces: &[RoutePiece]| match pieces {
+        [] => string_literal(""),
+        [one] => piece(one),
+        many => format!("[{}]", many.iter().map(piece).collect::<Vec<_>>().join(" ")),
+    };
+    let mut out = String::new();
+    if op.route.segments.is_empty() {
+        out.push_str(" / \"\"");
+    }
+    for segment in &op.route.segments {
+        let _ = write!(out, " / {}", run(segment));
+    }
+    for (key, value) in &op.route.query {
+        let _ = write!(out, " & {} = {}", string_literal(key), run(value));
+    }
     out
 }
 
@@ -435,7 +411,7 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
         op.builder,
         op.method.as_http(),
         // The route lowering settled, not the document's template.
-        Literal::string(&op.route.template(&op.params)),
+        string_literal(&op.route.template(&op.params)),
         string_literal(op.call.answer.sent_by())
     );
     out.push_str(if options { "\n" } else { "}\n" });
@@ -454,6 +430,7 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
         "{DECLARATION_INDENT}errors: {};",
         model.errors.decoders[op.errors].name
     );
+    let _ = writeln!(out, "{DECLARATION_INDENT}route:{};", route_declaration(op));
     if !op.security.alternatives.is_empty() {
         let alternatives: Vec<String> = op
             .security

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 use super::docs::doc_comment;
 use super::spelling::{
-    INDENT, MEMBER_INDENT, Spelling, format_items, origin_note, presence_word, string_literal,
+    INDENT, MEMBER_INDENT, Spelling, origin_note, presence_word, string_literal,
 };
 use super::{structs, unions};
 use crate::error::Result;
@@ -68,16 +68,15 @@ pub fn preamble(model: &Model, spelling: &Spelling) -> String {
             }
             TypeKind::Union(u) => {
                 macros.insert("union");
-                let accessors = model.find(&def.name).and_then(|id| model.accessors_of(id));
-                if accessors.is_some_and(|a| !a.as_variant.is_empty()) {
-                    macros.insert("as_variants");
-                }
                 for v in u.variants() {
                     uses(&v.ty, &mut used);
                 }
             }
             TypeKind::Alias(ty) => uses(ty, &mut used),
         }
+    }
+    for id in &model.order {
+        macros.extend(super::accessors::macros(model, *id));
     }
     let mut out =
         String::from("//! The request and response types of the API.\n#![allow(deprecated)]\n");
@@ -134,11 +133,7 @@ pub fn emit_types(model: &Model, ids: &[TypeId], spelling: &Spelling) -> Result<
             }
         }
         // Read paths and conversions derived from the type's shape, in impls of their own.
-        let accessors = super::accessors::emit(model, *id);
-        if !accessors.is_empty() {
-            out.push('\n');
-            out.push_str(&format_items(accessors, "accessors")?);
-        }
+        out.push_str(&super::accessors::emit(model, *id));
         out.push_str(&super::accessors::as_variants(model, *id, spelling));
     }
     Ok(out)

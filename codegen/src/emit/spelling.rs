@@ -18,16 +18,6 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(&crate::naming::identifier(name), Span::call_site())
 }
 
-/// The Rust type expression for `ty`, with fully qualified paths (for the client, which lives
-/// beside names it does not control). A slip (text that does not lex) is empty tokens, which
-/// the file's parse then refuses as an internal error.
-pub fn ty_tokens(model: &Model, ty: &Ty) -> TokenStream {
-    Spelling::qualified()
-        .ty(model, ty)
-        .parse()
-        .unwrap_or_default()
-}
-
 /// A name the models borrow from std, serde_json or the runtime, and its full path for when a
 /// type of the document takes the short one (a schema named `Option` or `Value`).
 struct Borrowed {
@@ -113,8 +103,6 @@ enum Paths {
     Imported,
     /// Short only for the prelude's names, unless taken; the rest in full.
     Prelude,
-    /// Every one in full.
-    Qualified,
     /// As the API listings (`API.md`, `API.json`) have always written them: short, but
     /// `serde_json::Value` and `serde_json::Map` with their crate (and a map's values short).
     Listing,
@@ -140,12 +128,13 @@ impl Spelling {
         }
     }
 
-    /// For the client's own items, which live beside names they do not control.
-    pub fn qualified() -> Self {
+    /// For the top of `client.rs`, which holds the groups (named in lowering) and the
+    /// runtime's names, and reaches the types of the document as `crate::models::Name`.
+    pub fn for_client<'a>(taken: impl IntoIterator<Item = &'a str>) -> Self {
         Spelling {
-            taken: BTreeSet::new(),
+            taken: taken.into_iter().map(str::to_owned).collect(),
             models: "crate::models::",
-            paths: Paths::Qualified,
+            paths: Paths::Prelude,
         }
     }
 
@@ -165,7 +154,6 @@ impl Spelling {
         let full = match self.paths {
             Paths::Imported => self.taken.contains(short),
             Paths::Prelude => self.taken.contains(short) || b.import.is_some(),
-            Paths::Qualified => true,
             Paths::Listing => return b.listed,
         };
         if full { b.full } else { short }

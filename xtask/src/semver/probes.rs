@@ -220,6 +220,7 @@ fn call_probe(name: &str, op: &str, item: &Item, old: &Surface) -> Option<String
                 operation,
                 ty,
                 required: true,
+                ..
             } if operation == op => args.push(rust(ty)),
             _ => {}
         }
@@ -257,6 +258,9 @@ fn call_probe(name: &str, op: &str, item: &Item, old: &Surface) -> Option<String
             "async fn {name}(c: &api::Client{params}) -> Result<api::client::EventStream<{}>, api::Error> {{ {made}.stream().await }}\n",
             rust(ty)
         ),
+        Item::Answer { kind, .. } if kind == "into_stream" => {
+            format!("fn {name}(c: &api::Client{params}) {{ let _ = {made}.into_stream(); }}\n")
+        }
         _ => format!("fn {name}(c: &api::Client{params}) {{ let _ = {made}; }}\n"),
     })
 }

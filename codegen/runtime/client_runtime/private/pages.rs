@@ -8,11 +8,17 @@ use futures_core::Stream;
 
 use crate::client_runtime::Error;
 
+/// Items of paginated lists: the cursor is the last item's id.
+pub trait HasId {
+    /// The item's id, if it has one.
+    fn id(&self) -> Option<&str>;
+}
+
 /// Follows the `after` cursor page by page, yielding items one at a time; stops after a
 /// page shorter than `limit` (or an empty one), without asking for another.
 pub fn paginate<T, F, Fut>(limit: Option<i64>, fetch: F) -> impl Stream<Item = Result<T, Error>> + Send + 'static
 where
-    T: crate::client::HasId + Send + 'static,
+    T: HasId + Send + 'static,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<T>, Error>> + Send + 'static,
 {
@@ -32,7 +38,7 @@ impl<T, F, Fut> Unpin for Pages<T, F, Fut> {}
 
 impl<T, F, Fut> Stream for Pages<T, F, Fut>
 where
-    T: crate::client::HasId,
+    T: HasId,
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {

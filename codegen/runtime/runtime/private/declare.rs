@@ -11,9 +11,11 @@
 //! as quick as when the impls were written out.
 
 mod objects;
+mod read_paths;
 mod string_enums;
 mod unions;
 
 pub(crate) use objects::{definition, object, unset_unless_required};
+pub(crate) use read_paths::{str_into, text};
 pub(crate) use string_enums::string_enum;
 pub(crate) use unions::{as_variants, union, variant};

@@ -17,10 +17,9 @@ use serde_json::{Value, json};
 /// A generous bound: the largest case generates in well under a second.
 const PER_CASE: Duration = Duration::from_secs(30);
 
-#[path = "../../xtask/src/workspace.rs"]
-mod workspace;
-
-use workspace::workspace_root;
+fn workspace_root() -> std::path::PathBuf {
+    workspace_root::workspace_root!()
+}
 
 struct Case {
     name: String,

@@ -15,14 +15,17 @@ mod directory;
 mod fsutil;
 mod report;
 mod semver;
-mod workspace;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use codegen::{Options, Selection};
 use report::{LISTING, generate_versioned};
-use workspace::workspace_root;
+
+/// The project's root.
+fn workspace_root() -> PathBuf {
+    workspace_root::workspace_root!()
+}
 
 /// The project's schema, relative to the root.
 const SCHEMA_FILE: &str = "schema/letta-conversations.openapi.json";
@@ -418,6 +421,6 @@ mod tests {
             root.display()
         );
         assert!(root.join(SCHEMA_FILE).is_file());
-        assert!(root.join("xtask/src/workspace.rs").is_file());
+        assert!(root.join("xtask/workspace/Cargo.toml").is_file());
     }
 }

@@ -5,10 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-#[path = "../src/workspace.rs"]
-mod workspace;
-
-use workspace::workspace_root as root;
+fn root() -> PathBuf {
+    workspace_root::workspace_root!()
+}
 
 fn xtask(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))

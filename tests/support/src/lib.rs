@@ -6,10 +6,10 @@ use serde_json::{Map, Value, json};
 #[cfg(feature = "raw-server")]
 pub mod raw;
 
-#[path = "../../../xtask/src/workspace.rs"]
-mod workspace;
-
-pub use workspace::workspace_root;
+/// The project's root.
+pub fn workspace_root() -> std::path::PathBuf {
+    workspace_root::workspace_root!()
+}
 
 pub fn schema_text() -> String {
     let path = workspace_root().join("schema/letta-conversations.openapi.json");

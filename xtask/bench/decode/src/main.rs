@@ -14,7 +14,7 @@
 //! that allocates more pays for touching fresh pages again. The default run is the warm case:
 //! the three take turns while the results of the first decode stay alive.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -33,11 +33,10 @@ const EVENTS: usize = 2_000;
 /// A typical read size of an HTTP body.
 const CHUNK: usize = 8 * 1024;
 
-/// The project's root, by this package's fixed place in it: `xtask/src/workspace.rs` comes
-/// through `tests/support`, which links the generator, and so `serde_json`'s
-/// `preserve_order`, which this package must measure without.
+/// The project's root (from `workspace-root`, which links nothing: this package must not link
+/// the generator, whose `serde_json` has `preserve_order`).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..")
+    workspace_root::workspace_root!()
 }
 
 fn read(path: Option<String>) -> Result<Vec<u8>, String> {

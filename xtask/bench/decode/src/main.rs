@@ -26,6 +26,8 @@ use serde_json::{Value, json};
 
 const USAGE: &str = "usage: letta-bench-decode CONVERSATIONS.json NEWER.json [ITERATIONS]
        letta-bench-decode --alone ours|value|progenitor CONVERSATIONS.json [ITERATIONS]
+       letta-bench-decode --turns CONVERSATIONS.json [ITERATIONS]
+       letta-bench-decode --count ours|value|floor decode|encode CONVERSATIONS.json ITERATIONS
        letta-bench-decode --sse-large
        letta-bench-decode --load
        letta-bench-decode --memory list|string client|bytes|decode";
@@ -81,9 +83,85 @@ fn alone(mut args: impl Iterator<Item = String>) -> Result<f64, String> {
     Ok(mb_per_s(bytes.len(), time))
 }
 
+/// `--turns CONVERSATIONS [ITERATIONS]`: ours, `Value` and the floor taking turns on one file
+/// (the runner's second dataset, with nulls and absent properties).
+fn turns(mut args: impl Iterator<Item = String>) -> Result<Value, String> {
+    let bytes = read(args.next())?;
+    let iterations = iterations(args.next())?;
+    let original: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
+    let ours = Codec::<Vec<Conversation>>::check(&bytes, &original)?;
+    let value = Codec::<Value>::check(&bytes, &original)?;
+    let codecs: [&dyn Timed; 3] = [&ours, &value, &Floor];
+    let (decode, encode) = interleaved(&codecs, &bytes, iterations);
+    Ok(json!({
+        "bytes": bytes.len(),
+        "decode": {
+            "ours": mb_per_s(bytes.len(), decode[0]),
+            "value": mb_per_s(bytes.len(), decode[1]),
+            "floor": mb_per_s(bytes.len(), decode[2]),
+        },
+        "encode": {
+            "ours": mb_per_s(bytes.len(), encode[0]),
+            "value": mb_per_s(bytes.len(), encode[1]),
+        },
+        "lossless": ours.lossless,
+    }))
+}
+
+/// `--count DECODER WAY CONVERSATIONS ITERATIONS`: the work whose instructions the runner counts
+/// under cachegrind. The runner runs it twice, with ITERATIONS and with 0, so that what is
+/// counted once (reading the file, the decode an encode starts from) cancels out.
+fn count(mut args: impl Iterator<Item = String>) -> Result<(), String> {
+    let decoder = args.next().ok_or(USAGE)?;
+    let way = args.next().ok_or(USAGE)?;
+    let bytes = read(args.next())?;
+    let iterations: usize = args
+        .next()
+        .ok_or(USAGE)?
+        .parse()
+        .map_err(|e| format!("iterations: {e}"))?;
+    fn repeat<T: serde::de::DeserializeOwned + serde::Serialize>(
+        bytes: &[u8],
+        way: &str,
+        iterations: usize,
+    ) -> Result<(), String> {
+        let decoded: T = from_body(bytes)?;
+        for _ in 0..iterations {
+            match way {
+                "decode" => drop(std::hint::black_box(from_body::<T>(bytes)?)),
+                "encode" => drop(std::hint::black_box(
+                    serde_json::to_vec(&decoded).map_err(|e| e.to_string())?,
+                )),
+                other => return Err(format!("no way `{other}`\n{USAGE}")),
+            }
+        }
+        Ok(())
+    }
+    match (decoder.as_str(), way.as_str()) {
+        ("ours", _) => repeat::<Vec<Conversation>>(&bytes, &way, iterations),
+        ("value", _) => repeat::<Value>(&bytes, &way, iterations),
+        ("floor", "decode") => {
+            for _ in 0..=iterations {
+                from_body::<serde::de::IgnoredAny>(&bytes)?;
+            }
+            Ok(())
+        }
+        (other, way) => Err(format!("no `{other} {way}`\n{USAGE}")),
+    }
+}
+
 /// `letta-bench-decode CONVERSATIONS NEWER [ITERATIONS]`: the two JSON files the runner wrote.
 fn main() -> Result<(), String> {
     let mut args = std::env::args().skip(1).peekable();
+    if args.peek().map(String::as_str) == Some("--turns") {
+        args.next();
+        println!("{}", turns(args)?);
+        return Ok(());
+    }
+    if args.peek().map(String::as_str) == Some("--count") {
+        args.next();
+        return count(args);
+    }
     if args.peek().map(String::as_str) == Some("--alone") {
         args.next();
         println!("{}", alone(args)?);
@@ -115,7 +193,7 @@ fn main() -> Result<(), String> {
     let progenitor = Codec::<Vec<progenitor_types::types::Conversation>>::check(&bytes, &original)?;
     let newer = newer_server(&newer_bytes);
     // Interleaved, so that each decoder meets the allocator in the same state.
-    let codecs: [&dyn Timed; 3] = [&ours, &value, &progenitor];
+    let codecs: [&dyn Timed; 4] = [&ours, &value, &progenitor, &Floor];
     let (decode, encode) = interleaved(&codecs, &bytes, iterations);
 
     let sse = sse_body()?;
@@ -134,6 +212,7 @@ fn main() -> Result<(), String> {
             "ours": mb_per_s(bytes.len(), decode[0]),
             "value": mb_per_s(bytes.len(), decode[1]),
             "progenitor": mb_per_s(bytes.len(), decode[2]),
+            "floor": mb_per_s(bytes.len(), decode[3]),
         },
         "encode": {
             "ours": mb_per_s(bytes.len(), encode[0]),
@@ -175,6 +254,22 @@ impl<T: serde::de::DeserializeOwned + serde::Serialize> Codec<T> {
         })?;
         let lossless = serde_json::to_value(&decoded).map_err(|e| e.to_string())? == *original;
         Ok(Codec { decoded, lossless })
+    }
+}
+
+/// serde_json parsing into nothing (`IgnoredAny`): the floor no decoder of the same bytes can
+/// go below. It encodes nothing.
+struct Floor;
+
+impl Timed for Floor {
+    fn decode(&self, bytes: &[u8]) -> Duration {
+        let start = Instant::now();
+        from_body::<serde::de::IgnoredAny>(bytes).expect("the data is JSON");
+        start.elapsed()
+    }
+
+    fn encode(&self) -> Duration {
+        Duration::ZERO
     }
 }
 

@@ -10,9 +10,19 @@ use serde_json::{Value, json};
 
 const CONVERSATIONS: usize = 2_000;
 
-/// Writes the conversations, and the same as a newer server sends them (with `archived`, a
-/// property the schema lacks); returns both paths.
-pub fn write(root: &Path, dir: &Path) -> Result<(PathBuf, PathBuf), String> {
+/// The files the decode benchmark reads.
+pub struct Files {
+    /// Every property set.
+    pub conversations: PathBuf,
+    /// The same as a newer server sends them (with `archived`, a property the schema lacks).
+    pub newer: PathBuf,
+    /// The same with a third of the optional properties absent and a fifth of the nullable
+    /// ones `null`, as a server sends sparse records.
+    pub sparse: PathBuf,
+}
+
+/// Writes the three datasets.
+pub fn write(root: &Path, dir: &Path) -> Result<Files, String> {
     let schema_path = root.join("schema/letta-conversations.openapi.json");
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(&schema_path)
@@ -28,16 +38,74 @@ pub fn write(root: &Path, dir: &Path) -> Result<(PathBuf, PathBuf), String> {
             c
         })
         .collect();
+    let sparse: Vec<Value> = conversations
+        .iter()
+        .enumerate()
+        .map(|(i, c)| thinned(&schema, c, i))
+        .collect();
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let paths = (
-        dir.join("conversations.json"),
-        dir.join("conversations-newer.json"),
-    );
-    for (path, value) in [(&paths.0, &conversations), (&paths.1, &newer)] {
+    let files = Files {
+        conversations: dir.join("conversations.json"),
+        newer: dir.join("conversations-newer.json"),
+        sparse: dir.join("conversations-sparse.json"),
+    };
+    for (path, value) in [
+        (&files.conversations, &conversations),
+        (&files.newer, &newer),
+        (&files.sparse, &sparse),
+    ] {
         let bytes = serde_json::to_vec(value).map_err(|e| e.to_string())?;
         std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(paths)
+    Ok(files)
+}
+
+/// A conversation with some optional properties left out and some nullable ones `null`, by
+/// its schema and its model settings' (chosen by position, so the file is the same every run).
+fn thinned(schema: &Value, conversation: &Value, index: usize) -> Value {
+    let schemas = &schema["components"]["schemas"];
+    let mut out = thin(&schemas["Conversation"], conversation, index, None);
+    let provider = conversation["model_settings"]["provider_type"].as_str();
+    let union = support::model_settings_union(schema);
+    let tag = union["discriminator"]["propertyName"].as_str();
+    let target = provider.and_then(|p| union["discriminator"]["mapping"][p].as_str());
+    if let (Some(target), Some(settings)) = (target, out.get("model_settings")) {
+        let name = target.rsplit('/').next().unwrap_or_default();
+        out["model_settings"] = thin(&schemas[name], settings, index + 1, tag);
+    }
+    out
+}
+
+/// One object thinned by its schema: of the properties it does not require (nor its union's
+/// tag, `keep`), every third is left out and every fifth that may be `null` is.
+fn thin(schema: &Value, object: &Value, index: usize, keep: Option<&str>) -> Value {
+    let Some(properties) = object.as_object() else {
+        return object.clone();
+    };
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let mut out = serde_json::Map::new();
+    for (position, (key, value)) in properties.iter().enumerate() {
+        let turn = index + position;
+        let declared = &schema["properties"][key.as_str()];
+        let nullable = declared["anyOf"]
+            .as_array()
+            .is_some_and(|alternatives| alternatives.iter().any(|a| a["type"] == "null"));
+        if required.contains(&key.as_str()) || keep == Some(key.as_str()) {
+            out.insert(key.clone(), value.clone());
+        } else if turn.is_multiple_of(3) {
+            continue;
+        } else if nullable && turn % 5 == 1 {
+            out.insert(key.clone(), Value::Null);
+        } else {
+            out.insert(key.clone(), value.clone());
+        }
+    }
+    Value::Object(out)
 }
 
 /// The three shapes of `response_format`, nested schema included.

@@ -267,12 +267,13 @@ pub fn rust_lines<'a>(sources: impl IntoIterator<Item = &'a str>) -> usize {
 /// Runs the decode benchmark, a binary built on its own (see `xtask/bench/decode/Cargo.toml`),
 /// on the data `dataset` writes.
 fn throughput(root: &Path) -> Result<Value, String> {
-    let (conversations, newer) = dataset::write(root, &root.join("xtask/bench/target/data"))?;
+    let files = dataset::write(root, &root.join("xtask/bench/target/data"))?;
+    let conversations = &files.conversations;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let decode = exe.with_file_name("letta-bench-decode");
     let output = Command::new(&decode)
-        .arg(&conversations)
-        .arg(&newer)
+        .arg(conversations)
+        .arg(&files.newer)
         .output()
         .map_err(|e| {
             format!(
@@ -292,7 +293,7 @@ fn throughput(root: &Path) -> Result<Value, String> {
     for name in ["ours", "value", "progenitor"] {
         let output = Command::new(&decode)
             .args(["--alone", name])
-            .arg(&conversations)
+            .arg(conversations)
             .output()
             .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
         let figure: f64 = String::from_utf8_lossy(&output.stdout)
@@ -317,7 +318,95 @@ fn throughput(root: &Path) -> Result<Value, String> {
         )
     })?;
     figures["memory"] = memory(&decode)?;
+    let output = Command::new(&decode)
+        .arg("--turns")
+        .arg(&files.sparse)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
+    figures["sparse"] = serde_json::from_slice(&output.stdout).map_err(|e| {
+        format!(
+            "decode --turns: {e}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })?;
+    figures["instructions"] = instructions(root, &decode, &files)?;
     Ok(figures)
+}
+
+/// Decodes (and encodes) counted under cachegrind per run of `--count`.
+const COUNTED: usize = 3;
+
+/// Instructions per byte of each decoder and encoder on both datasets, by valgrind's
+/// cachegrind (installed into a cache by `xtask/tools/valgrind.sh`): figures that do not move
+/// with the machine's load. Each is the difference between `COUNTED` operations and none, so
+/// the process's start, the file's reading and an encode's first decode cancel out.
+fn instructions(root: &Path, decode: &Path, files: &dataset::Files) -> Result<Value, String> {
+    let tool = root.join("xtask/tools/valgrind.sh");
+    let output = Command::new("bash")
+        .arg(&tool)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", tool.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} failed: {}",
+            tool.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    let valgrind = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let scratch = root.join("xtask/bench/target/cachegrind");
+    std::fs::create_dir_all(&scratch)
+        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    let mut figures = serde_json::Map::new();
+    for (dataset, path) in [("full", &files.conversations), ("sparse", &files.sparse)] {
+        let bytes = std::fs::metadata(path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len() as f64;
+        let mut row = serde_json::Map::new();
+        for (decoder, way) in [
+            ("floor", "decode"),
+            ("ours", "decode"),
+            ("value", "decode"),
+            ("ours", "encode"),
+            ("value", "encode"),
+        ] {
+            let mut counts = [0u64; 2];
+            for (slot, iterations) in counts.iter_mut().zip([COUNTED, 0]) {
+                let out_file = scratch.join(format!("{dataset}-{decoder}-{way}-{iterations}.out"));
+                let run = Command::new(&valgrind)
+                    .args(["--tool=cachegrind", "--cache-sim=no"])
+                    .arg(format!("--cachegrind-out-file={}", out_file.display()))
+                    .arg(decode)
+                    .args(["--count", decoder, way])
+                    .arg(path)
+                    .arg(iterations.to_string())
+                    .output()
+                    .map_err(|e| format!("cannot run {valgrind}: {e}"))?;
+                if !run.status.success() {
+                    return Err(format!(
+                        "cachegrind {decoder} {way}: {}",
+                        String::from_utf8_lossy(&run.stderr)
+                    ));
+                }
+                *slot = instruction_total(&out_file)?;
+            }
+            let per_byte = counts[0].saturating_sub(counts[1]) as f64 / COUNTED as f64 / bytes;
+            row.insert(format!("{decoder}_{way}"), per_byte.into());
+        }
+        figures.insert(dataset.to_owned(), Value::Object(row));
+    }
+    Ok(Value::Object(figures))
+}
+
+/// The instructions a cachegrind output file counts (its `summary:` line).
+fn instruction_total(path: &Path) -> Result<u64, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("summary:"))
+        .and_then(|counts| counts.split_whitespace().next())
+        .and_then(|count| count.parse().ok())
+        .ok_or_else(|| format!("{}: no instruction count", path.display()))
 }
 
 /// The peak resident size of one large answer, each way of reading it in a process of its own.

@@ -31,33 +31,6 @@ pub use crate::client_runtime::{
 };
 ";
 
-/// The names `client.rs` holds besides its groups, which a type it prints must not be
-/// written as.
-const CLIENT_NAMES: &[&str] = &[
-    "API",
-    "ApiError",
-    "Attempts",
-    "CallOptions",
-    "Client",
-    "ClientBuilder",
-    "DecodeError",
-    "DeclaredError",
-    "Error",
-    "ErrorBody",
-    "EventStream",
-    "HasId",
-    "RequestOptions",
-    "RetryPolicy",
-    "Stopped",
-    "StreamError",
-    "StreamLimit",
-    "TimeoutError",
-    "TimeoutKind",
-    "TooLargeError",
-    "TransportError",
-    "Truncation",
-];
-
 /// The indent of a line inside a top-level declaration.
 const ITEM_INDENT: &str = "    ";
 
@@ -78,10 +51,9 @@ pub fn emit(model: &Model) -> String {
     let mut out = String::from(OPENING);
     let _ = writeln!(out, "use crate::operation::{{{}}};", macros.join(", "));
     access(&mut out, &model.api);
-    let taken = CLIENT_NAMES
-        .iter()
-        .copied()
-        .chain(groups.iter().map(|g| g.type_name.as_str()));
+    // Of the names `client.rs` holds, only a group's can be one the types borrow (lowering
+    // keeps the runtime's own names from the groups).
+    let taken = groups.iter().map(|g| g.type_name.as_str());
     declared_errors(&mut out, model, &Spelling::for_client(taken));
     has_ids(&mut out, model);
     if !groups.is_empty() {

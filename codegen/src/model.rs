@@ -490,6 +490,10 @@ impl Route {
     }
 }
 
+/// What the arm an open enum or union keeps an unknown value in is called, unless one of its
+/// own values or variants takes the name first.
+pub const UNKNOWN_ARM: &str = "Unknown";
+
 /// A piece of a route: text as written, or the value of a path parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RoutePiece {

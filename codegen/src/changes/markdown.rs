@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::surface::{Item, Surface};
+use super::surface::{Item, Surface, need, unknown_arm};
 
 impl Surface {
     /// The listing in Markdown: each type with its members, each operation with the call that
@@ -59,7 +59,7 @@ fn type_section(out: &mut String, item: &Item, members: &[Item]) {
         return;
     };
     let marked = if *deprecated { ", deprecated" } else { "" };
-    let unknown = unknown.as_deref().unwrap_or("Unknown");
+    let unknown = unknown_arm(unknown);
     if let Some(ty) = kind.strip_prefix("alias of ") {
         let _ = writeln!(out, "\n## type {name} = {ty}");
     } else if kind == "struct" {
@@ -170,7 +170,6 @@ fn operation_section(out: &mut String, item: &Item, members: &[Item]) {
         "`client.{method}({})` → `builders::{builder}`\n",
         args.join(", ")
     );
-    let need = |required: bool| if required { "required" } else { "optional" };
     let sets = |sets: &Option<String>| match sets {
         Some(sets) => format!(" (sets `{sets}`)"),
         None => String::new(),

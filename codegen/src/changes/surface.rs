@@ -246,7 +246,7 @@ impl Item {
             Item::Method { returns, .. } => format!("→ {returns}"),
             Item::Operation { route, call, .. } => format!("{route}, {call}"),
             Item::Param { ty, required, .. } | Item::Body { ty, required, .. } => {
-                format!("{ty}, {}", if *required { "required" } else { "optional" })
+                format!("{ty}, {}", need(*required))
             }
             Item::Answer { ty, .. } => ty.clone(),
             Item::Server { url, .. } => url.clone(),
@@ -258,7 +258,6 @@ impl Item {
     /// names it: a label, the value and what a change of it does to users. A type whose
     /// `built` alone changed has not changed its API, so `built` is not among them.
     pub(super) fn facets(&self) -> Vec<Facet> {
-        let need = |required: &bool| if *required { "required" } else { "optional" };
         match self {
             Item::Crate { .. } => Vec::new(),
             Item::Type {
@@ -274,7 +273,7 @@ impl Item {
                     if *non_exhaustive { "yes" } else { "no" },
                 )
                 .except_to("no", Impact::Additive),
-                Facet::breaking("unknown arm", unknown.as_deref().unwrap_or("Unknown")),
+                Facet::breaking("unknown arm", unknown_arm(unknown)),
                 deprecated_facet(*deprecated),
             ],
             // A presence that changes the type is reported as the type's change.
@@ -327,7 +326,7 @@ impl Item {
                 ..
             } => vec![
                 Facet::breaking("type", ty),
-                Facet::breaking("now", need(required)),
+                Facet::breaking("now", need(*required)),
                 Facet::compatible("sent as", &format!("{location} `{wire}`")),
                 deprecated_facet(*deprecated),
             ],
@@ -338,7 +337,7 @@ impl Item {
                 ..
             } => vec![
                 Facet::breaking("type", ty),
-                Facet::breaking("now", need(required)),
+                Facet::breaking("now", need(*required)),
                 Facet::compatible("sent as", media.as_deref().unwrap_or("application/json")),
             ],
             Item::Answer { ty, sets, .. } => vec![
@@ -409,6 +408,16 @@ impl Facet {
             ..self
         }
     }
+}
+
+/// How a listing says whether a parameter or body is required.
+pub(super) fn need(required: bool) -> &'static str {
+    if required { "required" } else { "optional" }
+}
+
+/// The name of a type's unknown arm, which a listing records only when it is not the usual one.
+pub(super) fn unknown_arm(unknown: &Option<String>) -> &str {
+    unknown.as_deref().unwrap_or(UNKNOWN_ARM)
 }
 
 /// Whether an item is deprecated: marking one, or lifting the mark, breaks no build (a
@@ -526,7 +535,7 @@ fn type_items(model: &Model, id: TypeId, items: &mut Vec<Item>) {
         built: def.built_by_users,
         non_exhaustive: def.non_exhaustive(),
         deprecated: def.deprecated,
-        unknown: unknown.filter(|name| *name != "Unknown").cloned(),
+        unknown: unknown.filter(|name| *name != UNKNOWN_ARM).cloned(),
     });
     match &def.kind {
         TypeKind::Struct(s) => items.extend(s.fields.iter().map(|f| field_item(model, &owner, f))),

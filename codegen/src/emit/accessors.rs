@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::docs::doc_comment;
-use super::spelling::{Spelling, ident};
+use super::spelling::{INDENT, MEMBER_INDENT, Spelling, ident};
 use crate::model::*;
 
 /// The `text!` and `str_into!` declarations of type `id` (nothing when it has none), each
@@ -73,15 +73,15 @@ fn text_declaration(out: &mut String, def: &TypeDef, text: &TextAccess) {
             };
             let doc = format!("The text this value holds: its `{}`.", field.wire);
             out.push_str("\ntext! {\n");
-            out.push_str(&doc_comment(&[Some(doc)], "    "));
+            out.push_str(&doc_comment(&[Some(doc)], INDENT));
             let _ = writeln!(
                 out,
-                "    impl {name} {{ {}: {how} }}\n}}",
+                "{INDENT}impl {name} {{ {}: {how} }}\n}}",
                 ident(&field.name)
             );
         }
         (TypeKind::Union(union), TextAccess::Variants(reads)) => {
-            let _ = writeln!(out, "\ntext! {{\n    impl {name} {{");
+            let _ = writeln!(out, "\ntext! {{\n{INDENT}impl {name} {{");
             for (variant, read) in union.variants().into_iter().zip(reads) {
                 let read = match read {
                     VariantText::Itself => "itself",
@@ -89,9 +89,9 @@ fn text_declaration(out: &mut String, def: &TypeDef, text: &TextAccess) {
                     VariantText::Text => "text",
                     VariantText::None => "none",
                 };
-                let _ = writeln!(out, "        {}: {read},", ident(&variant.name));
+                let _ = writeln!(out, "{MEMBER_INDENT}{}: {read},", ident(&variant.name));
             }
-            let _ = writeln!(out, "    }} or {}\n}}", ident(&union.unknown_name));
+            let _ = writeln!(out, "{INDENT}}} or {}\n}}", ident(&union.unknown_name));
         }
         _ => {}
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use super::docs::doc_comment;
-use super::spelling::{Spelling, ident, string_literal};
+use super::spelling::{INDENT, MEMBER_INDENT, Spelling, ident, string_literal};
 use crate::model::*;
 
 /// What every `client.rs` starts with: its docs, and the runtime's API it passes on.
@@ -30,9 +30,6 @@ pub use crate::client_runtime::{
     TimeoutError, TimeoutKind, TooLargeError, TransportError, Truncation,
 };
 ";
-
-/// The indent of a line inside a top-level declaration.
-const ITEM_INDENT: &str = "    ";
 
 /// Prints `client.rs` (without its header).
 pub fn emit(model: &Model) -> String {
@@ -60,10 +57,10 @@ pub fn emit(model: &Model) -> String {
         out.push_str("\ngroups! {\n");
         for group in &groups {
             let doc = format!("The `{}` operations.", group.tag);
-            out.push_str(&doc_comment(&[Some(doc)], ITEM_INDENT));
+            out.push_str(&doc_comment(&[Some(doc)], INDENT));
             let _ = writeln!(
                 out,
-                "{ITEM_INDENT}{}() -> {} {};",
+                "{INDENT}{}() -> {} {};",
                 ident(&group.accessor),
                 ident(&group.type_name),
                 string_literal(&group.tag)
@@ -84,22 +81,21 @@ fn access(out: &mut String, api: &Api) {
     };
     let _ = writeln!(
         out,
-        "\napi! {{\n{ITEM_INDENT}base_url: {}{default};\n{ITEM_INDENT}servers {{",
+        "\napi! {{\n{INDENT}base_url: {}{default};\n{INDENT}servers {{",
         string_literal(&api.base_url_env)
     );
-    let inner = format!("{ITEM_INDENT}{ITEM_INDENT}");
     for server in &api.servers {
         let url = &server.url;
         let doc = [server.description.clone(), Some(format!("`{url}`"))];
-        out.push_str(&doc_comment(&doc, &inner));
+        out.push_str(&doc_comment(&doc, MEMBER_INDENT));
         let _ = writeln!(
             out,
-            "{inner}{} = {};",
+            "{MEMBER_INDENT}{} = {};",
             ident(&server.constant),
             string_literal(url)
         );
     }
-    let _ = writeln!(out, "{ITEM_INDENT}}}\n{ITEM_INDENT}credentials {{");
+    let _ = writeln!(out, "{INDENT}}}\n{INDENT}credentials {{");
     for (index, scheme) in api.schemes.iter().enumerate() {
         let env = &scheme.env;
         let (how, secret, place) = match &scheme.kind {
@@ -133,16 +129,19 @@ fn access(out: &mut String, api: &Api) {
             "The `{}` credential, sent {how} by the operations whose security names it.",
             scheme.key.replace('`', "'")
         );
-        out.push_str(&doc_comment(&[Some(summary), scheme.doc.clone()], &inner));
+        out.push_str(&doc_comment(
+            &[Some(summary), scheme.doc.clone()],
+            MEMBER_INDENT,
+        ));
         let _ = writeln!(
             out,
-            "{inner}[{index}] {}({secret}) = {} from {} as {place};",
+            "{MEMBER_INDENT}[{index}] {}({secret}) = {} from {} as {place};",
             ident(&scheme.setter),
             string_literal(&scheme.key),
             string_literal(env)
         );
     }
-    let _ = writeln!(out, "{ITEM_INDENT}}}\n}}");
+    let _ = writeln!(out, "{INDENT}}}\n}}");
 }
 
 /// `DeclaredError`, a variant per declared error body, and the decoders operations share.
@@ -152,7 +151,7 @@ fn declared_errors(out: &mut String, model: &Model, spelling: &Spelling) {
     for variant in &errors.variants {
         let _ = writeln!(
             out,
-            "{ITEM_INDENT}{}({}),",
+            "{INDENT}{}({}),",
             ident(&variant.name),
             spelling.ty(model, &variant.ty)
         );
@@ -161,7 +160,7 @@ fn declared_errors(out: &mut String, model: &Model, spelling: &Spelling) {
     for decoder in &errors.decoders {
         let _ = writeln!(
             out,
-            "\nerror_decoder! {{\n{ITEM_INDENT}fn {} {{",
+            "\nerror_decoder! {{\n{INDENT}fn {} {{",
             ident(&decoder.name)
         );
         for (status, arm) in &decoder.cases {
@@ -175,10 +174,10 @@ fn declared_errors(out: &mut String, model: &Model, spelling: &Spelling) {
             };
             let variant = errors.variants.get(*arm).map(|v| ident(&v.name));
             if let Some(variant) = variant {
-                let _ = writeln!(out, "{ITEM_INDENT}{ITEM_INDENT}{pattern} => {variant},");
+                let _ = writeln!(out, "{MEMBER_INDENT}{pattern} => {variant},");
             }
         }
-        let _ = writeln!(out, "{ITEM_INDENT}}}\n}}");
+        let _ = writeln!(out, "{INDENT}}}\n}}");
     }
 }
 
@@ -216,7 +215,7 @@ fn has_ids(out: &mut String, model: &Model) {
             // Lowering gives `Variants` to unions only.
             (IdAccess::Variants, _) => "()".to_owned(),
         };
-        let _ = writeln!(out, "{ITEM_INDENT}{}({how});", ident(&def.name));
+        let _ = writeln!(out, "{INDENT}{}({how});", ident(&def.name));
     }
     out.push_str("}\n");
 }

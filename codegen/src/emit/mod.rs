@@ -158,7 +158,9 @@ pub fn crate_files(model: &Model, options: &Options, listings: Listings) -> Resu
     jobs.push(Box::new(|| Ok(client::emit(model))));
     jobs.push(Box::new(move || Ok(models::preamble(model, spelling))));
     for run in runs {
-        jobs.push(Box::new(move || models::emit_types(model, run, spelling)));
+        jobs.push(Box::new(move || {
+            Ok(models::emit_types(model, run, spelling))
+        }));
     }
     let mut printed = parallel::run(&jobs)?.into_iter();
     let client = format!("{}{}", header(source), printed.next().unwrap_or_default());

@@ -18,7 +18,6 @@ use super::spelling::{
     INDENT, MEMBER_INDENT, Spelling, origin_note, presence_word, string_literal,
 };
 use super::{structs, unions};
-use crate::error::Result;
 use crate::model::*;
 
 /// The borrowed names a type expression uses.
@@ -112,7 +111,7 @@ pub fn preamble(model: &Model, spelling: &Spelling) -> String {
 
 /// Prints the given types, in the given order (`model.order` for all of them), with a blank
 /// line before each item.
-pub fn emit_types(model: &Model, ids: &[TypeId], spelling: &Spelling) -> Result<String> {
+pub fn emit_types(model: &Model, ids: &[TypeId], spelling: &Spelling) -> String {
     let mut out = String::new();
     for id in ids {
         let def = model.get(*id);
@@ -132,11 +131,11 @@ pub fn emit_types(model: &Model, ids: &[TypeId], spelling: &Spelling) -> Result<
                 let _ = writeln!(out, "pub type {} = {};", def.name, spelling.ty(model, ty));
             }
         }
-        // Read paths and conversions derived from the type's shape, in impls of their own.
+        // Read paths and conversions derived from the type's shape, in declarations of their own.
         out.push_str(&super::accessors::emit(model, *id));
         out.push_str(&super::accessors::as_variants(model, *id, spelling));
     }
-    Ok(out)
+    out
 }
 
 fn emit_enum(out: &mut String, def: &TypeDef, e: &StringEnum) {

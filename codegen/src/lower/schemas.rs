@@ -281,7 +281,7 @@ fn string_enum(values: &[String], default: Option<String>) -> StringEnum {
             name: scope.claim(&naming::type_name(wire)),
         })
         .collect();
-    let unknown_name = scope.claim("Unknown");
+    let unknown_name = scope.claim(UNKNOWN_ARM);
     StringEnum {
         values,
         default,

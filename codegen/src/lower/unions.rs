@@ -138,7 +138,7 @@ impl Lowerer<'_> {
         };
         let union = Union {
             kind,
-            unknown_name: variant_names.claim("Unknown"),
+            unknown_name: variant_names.claim(UNKNOWN_ARM),
         };
         self.set(id, Some(schema), TypeKind::Union(union));
         if shared {

@@ -307,30 +307,27 @@ fn throughput(root: &Path) -> Result<Value, String> {
             })?;
         figures["decode_alone"][name] = figure.into();
     }
-    let output = Command::new(&decode)
-        .arg("--load")
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
-    figures["load"] = serde_json::from_slice(&output.stdout).map_err(|e| {
-        format!(
-            "decode --load: {e}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })?;
+    figures["load"] = decode_json(&decode, &["--load".as_ref()])?;
     figures["memory"] = memory(&decode)?;
-    let output = Command::new(&decode)
-        .arg("--turns")
-        .arg(&files.sparse)
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
-    figures["sparse"] = serde_json::from_slice(&output.stdout).map_err(|e| {
-        format!(
-            "decode --turns: {e}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })?;
+    figures["sparse"] = decode_json(&decode, &["--turns".as_ref(), files.sparse.as_os_str()])?;
     figures["instructions"] = instructions(root, &decode, &files)?;
     Ok(figures)
+}
+
+/// Runs the decode benchmark with `args` and reads the JSON object it prints.
+fn decode_json(decode: &Path, args: &[&std::ffi::OsStr]) -> Result<Value, String> {
+    let output = Command::new(decode)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
+    serde_json::from_slice(&output.stdout).map_err(|e| {
+        let shown: Vec<_> = args.iter().map(|arg| arg.to_string_lossy()).collect();
+        format!(
+            "decode {}: {e}: {}",
+            shown.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
 }
 
 /// Decodes (and encodes) counted under cachegrind per run of `--count`.
@@ -414,18 +411,10 @@ fn memory(decode: &Path) -> Result<Value, String> {
     let mut rows = Vec::new();
     for kind in ["list", "string"] {
         for way in ["decode", "client", "bytes"] {
-            let output = Command::new(decode)
-                .args(["--memory", kind, way])
-                .output()
-                .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;
-            rows.push(
-                serde_json::from_slice::<Value>(&output.stdout).map_err(|e| {
-                    format!(
-                        "decode --memory {kind} {way}: {e}: {}",
-                        String::from_utf8_lossy(&output.stderr)
-                    )
-                })?,
-            );
+            rows.push(decode_json(
+                decode,
+                &["--memory".as_ref(), kind.as_ref(), way.as_ref()],
+            )?);
         }
     }
     Ok(Value::Array(rows))

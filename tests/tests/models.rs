@@ -216,6 +216,39 @@ fn a_const_property_rejects_another_value() {
     assert!(err.to_string().contains("provider_type"), "{err}");
 }
 
+/// A constant is compared as it is read: `null` and its own value pass; any other value,
+/// of any type, is named in the error.
+#[test]
+fn a_const_property_is_checked_without_building_a_value() {
+    use letta_conversations::models::OpenAIModelSettings;
+    for accepted in [
+        json!({"provider_type": "openai"}),
+        json!({"provider_type": null}),
+    ] {
+        serde_json::from_value::<OpenAIModelSettings>(accepted.clone())
+            .unwrap_or_else(|e| panic!("{accepted}: {e}"));
+    }
+    for (found, shown) in [
+        (json!("anthropic"), r#""anthropic""#),
+        (json!(5), "5"),
+        (json!(-5), "-5"),
+        (json!(0.5), "0.5"),
+        (json!(true), "true"),
+        (json!(["openai"]), r#"["openai"]"#),
+        (json!({"a": 1}), r#"{"a":1}"#),
+    ] {
+        let text = json!({ "provider_type": found }).to_string();
+        let err = serde_json::from_str::<OpenAIModelSettings>(&text)
+            .expect_err("only the constant is accepted");
+        assert!(
+            err.to_string().contains(&format!(
+                r#"`provider_type` must be "openai", found {shown}"#
+            )),
+            "{err}"
+        );
+    }
+}
+
 /// The server's forms take a fast path; every other form chrono reads. Both give the instant
 /// and the offset the text says.
 #[test]

@@ -69,13 +69,92 @@ pub fn extra_entries(extra: &Extra) -> impl Iterator<Item = (&String, Written<'_
     extra.entries()
 }
 
-/// Accepts a `const` property when it holds its one allowed value (or `null`).
-pub fn check_const<E: de::Error>(found: Value, expected: impl Into<Value>, property: &str) -> Result<(), E> {
-    let expected = expected.into();
-    if found.is_null() || found == expected {
-        Ok(())
-    } else {
-        Err(E::custom(format_args!("`{property}` must be {expected}, found {found}")))
+/// Accepts a `const` property when it holds its one allowed value (or `null`), compared as it
+/// is read: a tag is read on every decode, so nothing is built unless it differs.
+pub fn check_const<'de, A: de::MapAccess<'de>, C: Constant>(map: &mut A, expected: C, property: &str) -> Result<(), A::Error> {
+    match map.next_value_seed(ConstSeed(expected))? {
+        None => Ok(()),
+        Some(found) => Err(de::Error::custom(format_args!("`{property}` must be {}, found {found}", expected.into()))),
+    }
+}
+
+/// The type of a `const` property: text, a boolean or an integer.
+pub trait Constant: Copy + Into<Value> {
+    fn is_str(self, _: &str) -> bool {
+        false
+    }
+    fn is_bool(self, _: bool) -> bool {
+        false
+    }
+    fn is_integer(self, _: i128) -> bool {
+        false
+    }
+}
+
+impl Constant for &str {
+    fn is_str(self, found: &str) -> bool {
+        self == found
+    }
+}
+
+impl Constant for bool {
+    fn is_bool(self, found: bool) -> bool {
+        self == found
+    }
+}
+
+impl Constant for i64 {
+    fn is_integer(self, found: i128) -> bool {
+        i128::from(self) == found
+    }
+}
+
+/// Reads a `const` property's value: `None` when it is the constant or `null`, else the value
+/// found, for the error.
+struct ConstSeed<C>(C);
+
+impl<'de, C: Constant> de::DeserializeSeed<'de> for ConstSeed<C> {
+    type Value = Option<Value>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, C: Constant> Visitor<'de> for ConstSeed<C> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<Value>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<Value>, E> {
+        Ok((!self.0.is_str(v)).then(|| Value::from(v)))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<Value>, E> {
+        Ok((!self.0.is_bool(v)).then_some(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<Value>, E> {
+        Ok((!self.0.is_integer(i128::from(v))).then(|| Value::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<Value>, E> {
+        Ok((!self.0.is_integer(i128::from(v))).then(|| Value::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<Value>, E> {
+        Ok(Some(Value::from(v)))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Option<Value>, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Some)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Option<Value>, A::Error> {
+        Value::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
     }
 }
 

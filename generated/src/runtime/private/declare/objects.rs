@@ -58,7 +58,7 @@ macro_rules! object {
                         let mut extra = $crate::Extra::new();
                         while let ::core::option::Option::Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
                             match key.as_str() {
-                                $( $const_wire => $crate::__private::check_const(map.next_value()?, $name::$const, $const_wire)?, )*
+                                $( $const_wire => $crate::__private::check_const(&mut map, $name::$const, $const_wire)?, )*
                                 $( $wire => $field = $presence::read(&mut map)?, )*
                                 _ => $crate::__private::keep_extra(&mut extra, key.into_string(), map.next_value()?),
                             }

@@ -249,6 +249,19 @@ fn a_const_property_is_checked_without_building_a_value() {
     }
 }
 
+/// A timestamp is read from the input's text without a copy, and anything but text is refused.
+#[test]
+fn a_timestamp_is_text() {
+    let decoded: Timestamp =
+        serde_json::from_str(r#""2026-03-26T10:00:00Z""#).expect("borrowed text");
+    assert_eq!(decoded.as_str(), "2026-03-26T10:00:00Z");
+    let decoded: Timestamp =
+        serde_json::from_str(r#""2026-03-26T10:00:00\u005A""#).expect("escaped text");
+    assert_eq!(decoded.as_str(), "2026-03-26T10:00:00Z");
+    let err = serde_json::from_str::<Timestamp>("5").expect_err("a number is not a timestamp");
+    assert!(err.to_string().contains("expected a string"), "{err}");
+}
+
 /// The server's forms take a fast path; every other form chrono reads. Both give the instant
 /// and the offset the text says.
 #[test]

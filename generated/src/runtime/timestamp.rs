@@ -4,7 +4,6 @@
 //! `Timestamp`: a `date-time` value that keeps the text the server sent, read fast in the
 //! forms the server writes.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserializer};
@@ -26,35 +25,50 @@ pub struct Timestamp {
 /// text to [`Timestamp::parse`]'s full chain, which gives the same instant for these forms.
 fn parse_common(text: &str) -> Option<chrono::DateTime<chrono::FixedOffset>> {
     let b = text.as_bytes();
-    let number = |from: usize, to: usize| -> Option<u32> {
-        b.get(from..to)?.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    // Two ASCII digits from `at`: every field is made of these but the fraction.
+    let two = |at: usize| match b.get(at..at + 2) {
+        Some(&[high @ b'0'..=b'9', low @ b'0'..=b'9']) => Some(u32::from(high - b'0') * 10 + u32::from(low - b'0')),
+        _ => None,
     };
-    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
-    if b.len() < 19 || !separators.iter().all(|&(at, c)| b[at] == c) || !matches!(b[10], b'T' | b' ') {
+    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' || !matches!(b[10], b'T' | b' ') {
         return None;
     }
-    let date = chrono::NaiveDate::from_ymd_opt(i32::try_from(number(0, 4)?).ok()?, number(5, 7)?, number(8, 10)?)?;
+    let year = i32::try_from(two(0)? * 100 + two(2)?).ok()?;
+    let date = chrono::NaiveDate::from_ymd_opt(year, two(5)?, two(8)?)?;
     let mut at = 19;
     let mut nanos = 0;
     if b.get(at) == Some(&b'.') {
-        let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 || digits > 9 {
+        let start = at + 1;
+        at = start;
+        while let Some(&digit @ b'0'..=b'9') = b.get(at) {
+            if at - start == 9 {
+                return None;
+            }
+            nanos = nanos * 10 + u32::from(digit - b'0');
+            at += 1;
+        }
+        if at == start {
             return None;
         }
-        nanos = number(at + 1, at + 1 + digits)? * 10u32.pow(u32::try_from(9 - digits).ok()?);
-        at += 1 + digits;
+        nanos *= 10u32.pow(u32::try_from(9 - (at - start)).ok()?);
     }
     // Seconds of 60 (leap seconds) are left to chrono.
-    let time = chrono::NaiveTime::from_hms_nano_opt(number(11, 13)?, number(14, 16)?, number(17, 19)?, nanos)?;
+    let time = chrono::NaiveTime::from_hms_nano_opt(two(11)?, two(14)?, two(17)?, nanos)?;
     let offset = match &b[at..] {
         [] | [b'Z'] => 0,
         [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let seconds = i32::try_from(number(at + 1, at + 3)? * 3600 + number(at + 4, at + 6)? * 60).ok()?;
+            let seconds = i32::try_from(two(at + 1)? * 3600 + two(at + 4)? * 60).ok()?;
             if *sign == b'-' { -seconds } else { seconds }
         }
         _ => return None,
     };
-    date.and_time(time).and_local_timezone(chrono::FixedOffset::east_opt(offset)?).single()
+    let naive = date.and_time(time);
+    let fixed = chrono::FixedOffset::east_opt(offset)?;
+    if offset == 0 {
+        // UTC, the form the server writes most: no conversion to check.
+        return Some(chrono::DateTime::from_naive_utc_and_offset(naive, fixed));
+    }
+    naive.and_local_timezone(fixed).single()
 }
 
 /// The text as sent: inline when it is as short as every form the server writes, so decoding a
@@ -160,8 +174,18 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = <Cow<'de, str>>::deserialize(deserializer)?;
-        Timestamp::parse(&text).map_err(de::Error::custom)
+        // A visitor of `&str`: `Cow`'s own `Deserialize` would copy the text into a `String`.
+        struct TimestampVisitor;
+        impl de::Visitor<'_> for TimestampVisitor {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Timestamp, E> {
+                Timestamp::parse(text).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(TimestampVisitor)
     }
 }
 

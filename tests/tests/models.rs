@@ -96,6 +96,28 @@ fn an_unknown_provider_round_trips_through_the_unknown_arm() {
     assert_eq!(serde_json::to_value(&decoded).expect("encodes"), payload);
 }
 
+/// Members before the tag, more of them than are kept in place, reach the variant in order
+/// (known tag) or the kept object (unknown tag), and an error still names its member.
+#[test]
+fn many_members_before_the_tag_are_all_handed_over() {
+    let before = r#""max_output_tokens":7,"shard":[1,2],"parallel_tool_calls":true,"note":"n","temperature":0.5,"extra":{"a":null}"#;
+    for (tag, known) in [("anthropic", true), ("moonshot", false)] {
+        let text = format!(r#"{{{before},"provider_type":"{tag}","strict":true,"after":1}}"#);
+        let decoded: ModelSettings = serde_json::from_str(&text).expect("decodes");
+        assert_eq!(
+            matches!(decoded, ModelSettings::Anthropic(_)),
+            known,
+            "{decoded:?}"
+        );
+        let again: Value = serde_json::to_value(&decoded).expect("encodes");
+        let sent: Value = serde_json::from_str(&text).expect("JSON");
+        assert_eq!(again, sent, "{tag} round-trips");
+    }
+    let text = r#"{"a":1,"b":2,"c":3,"d":4,"strict":"yes","provider_type":"anthropic"}"#;
+    let err = serde_json::from_str::<ModelSettings>(text).expect_err("a string `strict`");
+    assert!(err.to_string().contains("at `strict`"), "{err}");
+}
+
 #[test]
 fn a_known_tag_with_a_bad_body_names_the_variant_and_the_field() {
     let err = serde_json::from_value::<ModelSettings>(

@@ -19,7 +19,7 @@ pub mod declare;
 mod members;
 pub mod presence;
 
-pub use members::{Members, find_tag};
+pub use members::Members;
 
 /// An object key, borrowed from the input when the deserializer allows it.
 #[derive(Clone)]

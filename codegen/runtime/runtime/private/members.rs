@@ -1,5 +1,5 @@
-//! A tagged union's object read in one pass: the members before the tag kept (`find_tag`),
-//! then handed with the rest of the input to the variant the tag selects (`Members`).
+//! A tagged union's object read in one pass (`Members`): the members before the tag kept
+//! (`Members::find_tag`), then handed with the rest of the input to the variant it selects.
 
 use std::borrow::Cow;
 
@@ -21,44 +21,6 @@ fn without_position(error: &serde_json::Error) -> String {
     }
 }
 
-/// Reads an object's members up to its tag, keeping those before it, so that the variant the
-/// tag selects decodes the rest straight from the input: one pass, nothing read twice.
-/// Returns the tag (`None` when absent or `null`) and every member, the tag included.
-///
-/// A member that every variant declares (`declared_by_all`) becomes a typed field whatever
-/// the tag, so it is read as a value; any other may become a kept unknown property, so its
-/// text is kept when the input lends it, and numbers a `Value` cannot hold survive.
-pub fn find_tag<'de, A: de::MapAccess<'de>>(
-    mut map: A,
-    property: &str,
-    declared_by_all: &[&str],
-) -> Result<(Option<Key<'de>>, Members<'de, A>), A::Error> {
-    let mut early = Vec::new();
-    while let Some(key) = map.next_key::<Key<'de>>()? {
-        if key.as_str() == property {
-            let tag = map.next_value::<Option<Key<'de>>>()?;
-            let fed = match &tag {
-                Some(tag) => Early::Tag(tag.clone()),
-                None => Early::Json(Value::Null),
-            };
-            early.push((key, fed));
-            return Ok((tag, Members::new(early, Some(map))));
-        }
-        let fed = if declared_by_all.contains(&key.as_str()) {
-            Early::Json(map.next_value()?)
-        } else {
-            // The text when the input lends it (serde_json reading text): the variant reads
-            // it as it reads the rest, and a kept property keeps it exactly.
-            match map.next_value_seed(Capture)? {
-                Captured::Borrowed(text) => Early::Text(text),
-                other => Early::Kept(Box::new(KeptValue::from_captured(other)?)),
-            }
-        };
-        early.push((key, fed));
-    }
-    Ok((None, Members::new(early, None)))
-}
-
 /// A member read before the tag: a value, its text, or (boxed, rarely needed) a value with
 /// the exact text of its numbers, from input that lends no text.
 enum Early<'de> {
@@ -68,10 +30,14 @@ enum Early<'de> {
     Tag(Key<'de>),
 }
 
-/// The members of a union's object: those [`find_tag`] read, then the rest of the input.
-/// It is a deserializer of that object, so a variant decodes from it as from the input.
+/// The members of a union's object: those [`Members::find_tag`] read, then the rest of the
+/// input. It is a deserializer of that object, so a variant decodes from it as from the input.
+/// It stays in its caller's frame (methods take `&mut self`): it is a few hundred bytes, and
+/// moving it cost more than it saves.
 pub struct Members<'de, A> {
-    early: std::vec::IntoIter<(Key<'de>, Early<'de>)>,
+    early: EarlyMembers<'de>,
+    /// The tag member, which follows the early ones.
+    tag: Option<(Key<'de>, Early<'de>)>,
     rest: Option<A>,
     pending: Option<Early<'de>>,
     /// The member being read, so that an error can name it.
@@ -79,13 +45,51 @@ pub struct Members<'de, A> {
 }
 
 impl<'de, A: de::MapAccess<'de>> Members<'de, A> {
-    fn new(early: Vec<(Key<'de>, Early<'de>)>, rest: Option<A>) -> Self {
-        Members { early: early.into_iter(), rest, pending: None, current: None }
+    /// An object none of whose members is read yet.
+    pub fn new(map: A) -> Self {
+        Members { early: EarlyMembers::default(), tag: None, rest: Some(map), pending: None, current: None }
+    }
+
+    /// Reads the members up to the tag, keeping those before it, so that the variant the tag
+    /// selects decodes the rest straight from the input: one pass, nothing read twice.
+    /// Returns the tag (`None` when absent or `null`).
+    ///
+    /// A member that every variant declares (`declared_by_all`) becomes a typed field whatever
+    /// the tag, so it is read as a value; any other may become a kept unknown property, so its
+    /// text is kept when the input lends it, and numbers a `Value` cannot hold survive.
+    pub fn find_tag(&mut self, property: &str, declared_by_all: &[&str]) -> Result<Option<Key<'de>>, A::Error> {
+        let Some(map) = &mut self.rest else {
+            return Ok(None);
+        };
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if key.as_str() == property {
+                let tag = map.next_value::<Option<Key<'de>>>()?;
+                let fed = match &tag {
+                    Some(tag) => Early::Tag(tag.clone()),
+                    None => Early::Json(Value::Null),
+                };
+                self.tag = Some((key, fed));
+                return Ok(tag);
+            }
+            let fed = if declared_by_all.contains(&key.as_str()) {
+                Early::Json(map.next_value()?)
+            } else {
+                // The text when the input lends it (serde_json reading text): the variant reads
+                // it as it reads the rest, and a kept property keeps it exactly.
+                match map.next_value_seed(Capture)? {
+                    Captured::Borrowed(text) => Early::Text(text),
+                    other => Early::Kept(Box::new(KeptValue::from_captured(other)?)),
+                }
+            };
+            self.early.push(key, fed);
+        }
+        self.rest = None;
+        Ok(None)
     }
 
     /// Decodes the variant `tag` selected; the error names the union `U`, the tag and the member.
-    pub fn decode<T: Deserialize<'de>, U>(mut self, tag: &str) -> Result<T, A::Error> {
-        T::deserialize(&mut self).map_err(|e| {
+    pub fn decode<T: Deserialize<'de>, U>(&mut self, tag: &str) -> Result<T, A::Error> {
+        T::deserialize(&mut *self).map_err(|e| {
             // The name is only worked out for the error.
             let union = short_name::<U>();
             match &self.current {
@@ -96,8 +100,44 @@ impl<'de, A: de::MapAccess<'de>> Members<'de, A> {
     }
 
     /// Every member, for a variant this client does not know.
-    pub fn into_object(mut self) -> Result<Map<String, Value>, A::Error> {
-        Map::deserialize(&mut self)
+    pub fn read_object(&mut self) -> Result<Map<String, Value>, A::Error> {
+        Map::deserialize(self)
+    }
+}
+
+/// How many members before a tag are kept without allocating: the usual union has its tag
+/// first, or a few shared members before it (`max_output_tokens`, `parallel_tool_calls`).
+const INLINE: usize = 4;
+
+/// The members read before the tag, in order: the first [`INLINE`] in place, any more on the
+/// heap; each is taken out as it is handed over.
+#[derive(Default)]
+struct EarlyMembers<'de> {
+    inline: [Option<(Key<'de>, Early<'de>)>; INLINE],
+    spill: Vec<Option<(Key<'de>, Early<'de>)>>,
+    len: usize,
+    next: usize,
+}
+
+impl<'de> EarlyMembers<'de> {
+    fn push(&mut self, key: Key<'de>, fed: Early<'de>) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = Some((key, fed)),
+            None => self.spill.push(Some((key, fed))),
+        }
+        self.len += 1;
+    }
+
+    fn pop_front(&mut self) -> Option<(Key<'de>, Early<'de>)> {
+        if self.next == self.len {
+            return None;
+        }
+        let at = self.next;
+        self.next += 1;
+        match self.inline.get_mut(at) {
+            Some(slot) => slot.take(),
+            None => self.spill.get_mut(at - INLINE)?.take(),
+        }
     }
 }
 
@@ -129,7 +169,7 @@ impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Members<'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        if let Some((key, value)) = self.early.next() {
+        if let Some((key, value)) = self.early.pop_front().or_else(|| self.tag.take()) {
             let decoded = key_to_seed(seed, &key)?;
             self.current = Some(key);
             self.pending = Some(value);

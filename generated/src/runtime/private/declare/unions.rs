@@ -127,14 +127,15 @@ macro_rules! union {
                         $crate::__private::expecting::<$name>(f, "object")
                     }
                     fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, map: __A) -> ::core::result::Result<$name, __A::Error> {
-                        let (tag, $members) = $crate::__private::find_tag(map, $property, &[$($shared),*])?;
+                        let mut $members = $crate::__private::Members::new(map);
+                        let tag = $members.find_tag($property, &[$($shared),*])?;
                         match tag.as_ref().map($crate::__private::Key::as_str) {
                             $(
                                 ::core::option::Option::Some($tag) => {
                                     $members.decode::<_, $name>($tag).map($name::$variant)
                                 }
                             )*
-                            ::core::option::Option::Some(_) => $members.into_object().map($name::$unknown),
+                            ::core::option::Option::Some(_) => $members.read_object().map($name::$unknown),
                             ::core::option::Option::None => $untagged,
                         }
                     }
@@ -226,7 +227,7 @@ macro_rules! union {
             [$( [$(#$variant_attr)*] $variant($ty) $tag [$($flag)*] )*]
             // Without the tag: the first variant the object fits.
             |members| {
-                let object = members.into_object()?;
+                let object = members.read_object()?;
                 $(
                     if let ::core::option::Option::Some(value) = $crate::__private::try_variant_object(&object) {
                         return ::core::result::Result::Ok($name::$variant(value));

@@ -271,7 +271,7 @@ fn throughput(root: &Path) -> Result<Value, String> {
     let conversations = &files.conversations;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let decode = exe.with_file_name("letta-bench-decode");
-    let output = Command::new(&decode)
+    let output = untrimmed(&decode)
         .arg(conversations)
         .arg(&files.newer)
         .output()
@@ -291,7 +291,7 @@ fn throughput(root: &Path) -> Result<Value, String> {
     let mut figures: Value = serde_json::from_slice(&output.stdout)
         .map_err(|e| format!("decode benchmark output: {e}"))?;
     for name in ["ours", "value", "progenitor"] {
-        let output = Command::new(&decode)
+        let output = untrimmed(&decode)
             .args(["--alone", name])
             .arg(conversations)
             .output()
@@ -314,9 +314,22 @@ fn throughput(root: &Path) -> Result<Value, String> {
     Ok(figures)
 }
 
-/// Runs the decode benchmark with `args` and reads the JSON object it prints.
+/// glibc's heap trimming threshold for timed runs: 256 MiB.
+const TRIM_THRESHOLD: &str = "268435456";
+
+/// The decode benchmark as a clock measures it. glibc gives the heap's top back after a decode
+/// whenever nothing happens to pin it, and the next decode page-faults it in again; which
+/// decoder that hits depends on where its last allocation landed, not on its work. Holding
+/// trimming off times every decoder on the same heap.
+fn untrimmed(decode: &Path) -> Command {
+    let mut command = Command::new(decode);
+    command.env("MALLOC_TRIM_THRESHOLD_", TRIM_THRESHOLD);
+    command
+}
+
+/// Runs the decode benchmark with `args`, timed, and reads the JSON object it prints.
 fn decode_json(decode: &Path, args: &[&std::ffi::OsStr]) -> Result<Value, String> {
-    let output = Command::new(decode)
+    let output = untrimmed(decode)
         .args(args)
         .output()
         .map_err(|e| format!("cannot run {}: {e}", decode.display()))?;

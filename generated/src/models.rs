@@ -6,7 +6,7 @@
 
 use crate::{Patch, Timestamp};
 use crate::__private::declare::{as_variants, object, str_into, string_enum, text, union};
-use crate::__private::presence::{optional, patch, required};
+use crate::__private::presence::{optional, optional_number, patch, required, required_number};
 use serde_json::{Map, Value};
 
 object! {
@@ -23,7 +23,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `1.0`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The thinking configuration for the model.
         ///
         /// Server default: `{"type":"enabled","budget_tokens":1024}`
@@ -395,7 +395,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The response format for the model.
         pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
@@ -438,7 +438,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
     }
     /// The fixed value of the `provider_type` property, written on every encode.
     ///
@@ -462,7 +462,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The response format for the model.
         pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
@@ -488,7 +488,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The reasoning configuration for the model.
         ///
         /// Server default: `{"reasoning_effort":"medium"}`
@@ -602,7 +602,7 @@ object! {
         /// Server default: `"sliding_window"`
         pub mode: Option<CompactionSettingsInputMode> = optional("mode"),
         /// The percentage of the context window to keep post-summarization (only used in sliding window modes).
-        pub sliding_window_percentage: Option<f64> = optional("sliding_window_percentage"),
+        pub sliding_window_percentage: Option<f64> = optional_number("sliding_window_percentage"),
     }
 }
 
@@ -987,7 +987,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The response format for the model.
         pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
@@ -1050,7 +1050,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The thinking configuration for the model.
         ///
         /// Server default: `{"include_thoughts":true,"thinking_budget":1024}`
@@ -1078,7 +1078,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The thinking configuration for the model.
         ///
         /// Server default: `{"include_thoughts":true,"thinking_budget":1024}`
@@ -1108,7 +1108,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The response format for the model.
         pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
@@ -1500,7 +1500,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The reasoning configuration for the model.
         ///
         /// Server default: `{"reasoning_effort":"high"}`
@@ -1559,7 +1559,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The response format for the model.
         pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
@@ -1669,7 +1669,7 @@ object! {
         /// Seconds to wait between polls when no new data.
         ///
         /// Server default: `0.1`
-        pub poll_interval: Option<f64> = optional("poll_interval"),
+        pub poll_interval: Option<f64> = optional_number("poll_interval"),
         /// Number of entries to read per batch.
         ///
         /// Server default: `100`
@@ -1693,7 +1693,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The reasoning configuration for the model.
         ///
         /// Server default: `{"reasoning_effort":"high"}`
@@ -1876,7 +1876,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The response format for the model.
         pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
@@ -2264,7 +2264,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The response format for the model.
         pub response_format: Option<ResponseFormat> = optional("response_format"),
     }
@@ -2290,7 +2290,7 @@ object! {
         /// The temperature of the model.
         ///
         /// Server default: `0.7`
-        pub temperature: Option<f64> = optional("temperature"),
+        pub temperature: Option<f64> = optional_number("temperature"),
         /// The response format for the model.
         pub response_format: Option<ResponseFormat> = optional("response_format"),
         /// The thinking configuration for GLM-4.5+ models.
@@ -2383,7 +2383,7 @@ object! {
     pub struct ChatCompletionTokenLogprob ..extra {
         pub token: String = required("token"),
         pub bytes: Option<Vec<i64>> = optional("bytes"),
-        pub logprob: f64 = required("logprob"),
+        pub logprob: f64 = required_number("logprob"),
         pub top_logprobs: Vec<TopLogprob> = required("top_logprobs"),
     }
     fn new(token: String, logprob: f64, top_logprobs: Vec<TopLogprob>);
@@ -2404,7 +2404,7 @@ object! {
     pub struct TopLogprob ..extra {
         pub token: String = required("token"),
         pub bytes: Option<Vec<i64>> = optional("bytes"),
-        pub logprob: f64 = required("logprob"),
+        pub logprob: f64 = required_number("logprob"),
     }
     fn new(token: String, logprob: f64);
 }

@@ -83,6 +83,69 @@ fn every_model_settings_variant_round_trips_with_every_field_set() {
     }
 }
 
+/// Every number sent as an integer (`2`, which a number property may hold, not `2.0`), at
+/// any depth.
+fn integral(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => *value = json!(2),
+        Value::Array(items) => items.iter_mut().for_each(integral),
+        Value::Object(members) => members.values_mut().for_each(integral),
+        _ => {}
+    }
+}
+
+/// What a field cannot say is written back as it was sent: a number sent as an integer, and
+/// an optional property sent as `null` rather than left out.
+#[test]
+fn every_model_settings_variant_round_trips_with_integral_numbers_and_null_properties() {
+    let schema = support::schema();
+    let union = support::model_settings_union(&schema);
+    for (tag, instance) in variants() {
+        let mut integers = instance.clone();
+        integral(&mut integers);
+        let target = union["discriminator"]["mapping"][&tag]
+            .as_str()
+            .and_then(|target| target.rsplit('/').next())
+            .expect("a mapping target");
+        let required = &schema["components"]["schemas"][target]["required"];
+        let mut nulls = instance.clone();
+        for (key, value) in nulls.as_object_mut().expect("an object") {
+            let is_required = required
+                .as_array()
+                .is_some_and(|names| names.contains(&json!(key)));
+            if key != "provider_type" && !is_required {
+                *value = Value::Null;
+            }
+        }
+        for (what, sent) in [("integral numbers", integers), ("null properties", nulls)] {
+            let decoded: ModelSettings = serde_json::from_value(sent.clone())
+                .unwrap_or_else(|e| panic!("{tag} with {what}: {e}"));
+            assert_eq!(
+                serde_json::to_value(&decoded).expect("encodes"),
+                sent,
+                "{tag} with {what} re-encodes to the same JSON"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_conversation_with_null_properties_round_trips_and_equals_one_without_them() {
+    let sent = json!({
+        "id": "conv-1", "agent_id": "agent-1", "created_by_id": null, "summary": null,
+        "model_settings": null, "in_context_message_ids": null, "last_message_at": null
+    });
+    let decoded: Conversation = serde_json::from_value(sent.clone()).expect("decodes");
+    assert_eq!(serde_json::to_value(&decoded).expect("encodes"), sent);
+    let left_out: Conversation =
+        serde_json::from_value(json!({"id": "conv-1", "agent_id": "agent-1"})).expect("decodes");
+    assert_eq!(decoded, left_out, "null and left out are both None");
+    assert_eq!(
+        serde_json::to_value(&left_out).expect("encodes"),
+        json!({"id": "conv-1", "agent_id": "agent-1"})
+    );
+}
+
 #[test]
 fn an_unknown_provider_round_trips_through_the_unknown_arm() {
     let payload =

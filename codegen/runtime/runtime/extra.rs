@@ -17,16 +17,28 @@ use super::exact::KeptValue;
 /// long as the value is left unchanged. Only such values keep their text, so the usual case
 /// costs nothing, and serde_json's `arbitrary_precision` (which would change every
 /// `serde_json::Number` in the program) is not needed.
+///
+/// It also remembers what the object's declared fields cannot say, so that encoding writes it
+/// back: which optional properties were sent as `null` rather than left out (both are `None`),
+/// and which number properties were sent as integers (`1` and `1.0` are both `1.0_f64`).
+/// Equality ignores that, as the fields do.
 #[derive(Clone, Default)]
 pub struct Extra {
     values: Map<String, Value>,
-    /// The text of the values `values` holds inexactly: usually none, so boxed, which keeps
+    /// What neither the fields nor `values` can say: usually nothing, so boxed, which keeps
     /// every struct that has an `Extra` one word from its size without.
-    exact: Option<Box<ExactTexts>>,
+    kept: Option<Box<Kept>>,
 }
 
-/// Property names with the text their value was sent as.
-type ExactTexts = Vec<(String, Box<RawValue>)>;
+#[derive(Clone, Default)]
+struct Kept {
+    /// Property names with the text their value was sent as.
+    exact: Vec<(String, Box<RawValue>)>,
+    /// The declared optional properties sent as `null`.
+    nulls: Vec<&'static str>,
+    /// The declared number properties sent as integers.
+    integers: Vec<&'static str>,
+}
 
 impl Extra {
     /// No properties.
@@ -42,7 +54,7 @@ impl Extra {
     /// The exact text sent for `key`, when its value holds a number a `Value` cannot, and the
     /// value is unchanged since.
     pub fn exact_text(&self, key: &str) -> Option<&str> {
-        let (_, raw) = self.exact.as_deref()?.iter().find(|(k, _)| k == key)?;
+        let (_, raw) = self.kept.as_deref()?.exact.iter().find(|(k, _)| k == key)?;
         let value = self.values.get(key)?;
         let read: Value = serde_json::from_str(raw.get()).ok()?;
         (read == *value).then(|| raw.get())
@@ -59,18 +71,44 @@ impl Extra {
     /// The kept text for `key`, while its value is unchanged.
     fn exact_raw(&self, key: &str) -> Option<&RawValue> {
         self.exact_text(key)?;
-        let (_, raw) = self.exact.as_deref()?.iter().find(|(k, _)| k == key)?;
+        let (_, raw) = self.kept.as_deref()?.exact.iter().find(|(k, _)| k == key)?;
         Some(raw)
     }
 
     pub(super) fn keep(&mut self, key: String, kept: KeptValue) {
-        if let Some(exact) = &mut self.exact {
-            exact.retain(|(k, _)| *k != key);
+        if let Some(remembered) = &mut self.kept {
+            remembered.exact.retain(|(k, _)| *k != key);
         }
         if let Some(raw) = kept.exact {
-            self.exact.get_or_insert_with(Default::default).push((key.clone(), raw));
+            self.kept.get_or_insert_with(Default::default).exact.push((key.clone(), raw));
         }
         self.values.insert(key, kept.value);
+    }
+
+    /// Remembers that the declared optional property `key` was sent as `null`.
+    pub(super) fn keep_null(&mut self, key: &'static str) {
+        let nulls = &mut self.kept.get_or_insert_with(Default::default).nulls;
+        if !nulls.contains(&key) {
+            nulls.push(key);
+        }
+    }
+
+    /// Whether the declared optional property `key` was sent as `null`.
+    pub(super) fn sent_null(&self, key: &str) -> bool {
+        self.kept.as_deref().is_some_and(|kept| kept.nulls.contains(&key))
+    }
+
+    /// Remembers that the declared number property `key` was sent as an integer.
+    pub(super) fn keep_integer(&mut self, key: &'static str) {
+        let integers = &mut self.kept.get_or_insert_with(Default::default).integers;
+        if !integers.contains(&key) {
+            integers.push(key);
+        }
+    }
+
+    /// Whether the declared number property `key` was sent as an integer.
+    pub(super) fn sent_integer(&self, key: &str) -> bool {
+        self.kept.as_deref().is_some_and(|kept| kept.integers.contains(&key))
     }
 }
 
@@ -128,7 +166,7 @@ impl PartialEq for Extra {
 
 impl From<Map<String, Value>> for Extra {
     fn from(values: Map<String, Value>) -> Self {
-        Extra { values, exact: None }
+        Extra { values, kept: None }
     }
 }
 

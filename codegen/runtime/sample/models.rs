@@ -2,7 +2,9 @@
 //! string enum, and a union dispatched on its tag.
 
 use crate::__private::declare::{as_variants, object, str_into, string_enum, text, union};
-use crate::__private::presence::{optional, patch, required};
+use crate::__private::presence::{
+    nullable, nullable_number, optional, optional_number, patch, required, required_number,
+};
 use crate::{Patch, Timestamp};
 
 object! {
@@ -16,6 +18,8 @@ object! {
         pub colour: Option<Colour> = optional("colour"),
         /// A union.
         pub shape: Option<Shape> = optional("shape"),
+        /// A number, which may come as an integer.
+        pub weight: Option<f64> = optional_number("weight"),
     }
     fn new(id: String, created_at: Timestamp);
 }
@@ -44,7 +48,7 @@ object! {
         /// The tag.
         pub kind: Option<String> = optional("kind"),
         /// Its size.
-        pub radius: f64 = required("radius"),
+        pub radius: f64 = required_number("radius"),
     }
     fn new(radius: f64);
 }
@@ -55,7 +59,11 @@ object! {
         /// The tag.
         pub kind: Option<String> = optional("kind"),
         /// Its size.
-        pub side: f64 = required("side"),
+        pub side: f64 = required_number("side"),
+        /// Always sent, maybe as `null`.
+        pub label: Option<String> = nullable("label"),
+        /// Always sent, maybe as `null`.
+        pub area: Option<f64> = nullable_number("area"),
     }
     fn new(side: f64);
 }

@@ -27,6 +27,40 @@ fn an_object_keeps_what_it_does_not_declare_and_writes_it_back_as_sent() {
 }
 
 #[test]
+fn an_optional_property_sent_as_null_is_written_back_as_null_and_one_left_out_stays_out() {
+    let with_nulls = r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","colour":null,"shape":{"kind":"square","side":1.0,"label":null,"area":null}}"#;
+    let without = r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":1.0,"label":null,"area":null}}"#;
+    let mut sent_null: Item = decode(with_nulls);
+    let left_out: Item = decode(without);
+    for (item, text) in [(&sent_null, with_nulls), (&left_out, without)] {
+        assert_eq!(serde_json::to_string(item).expect("encodes"), text);
+    }
+    // Both say "no colour"; only the encoding remembers how.
+    assert_eq!(sent_null, left_out);
+    sent_null.colour = Some(Colour::Blue);
+    let written = serde_json::to_value(&sent_null).expect("encodes");
+    assert_eq!(written["colour"], json!("blue"));
+}
+
+#[test]
+fn a_number_sent_as_an_integer_is_written_back_as_one() {
+    for text in [
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":2,"label":null,"area":4},"weight":3}"#,
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":2.0,"label":null,"area":4.0},"weight":3.0}"#,
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":-7,"label":null,"area":null},"weight":null}"#,
+    ] {
+        let item: Item = decode(text);
+        assert_eq!(serde_json::to_string(&item).expect("encodes"), text);
+    }
+    let mut item: Item = decode(r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","weight":3}"#);
+    item.weight = Some(3.5);
+    assert_eq!(
+        serde_json::to_value(&item).expect("encodes")["weight"],
+        json!(3.5)
+    );
+}
+
+#[test]
 fn a_required_property_that_is_missing_is_named() {
     let error = serde_json::from_str::<Item>(r#"{"created_at":"2026-12-04T10:00:00Z"}"#)
         .expect_err("no id");

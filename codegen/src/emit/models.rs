@@ -52,7 +52,7 @@ pub fn preamble(model: &Model, spelling: &Spelling) -> String {
             TypeKind::Struct(s) => {
                 macros.insert("object");
                 for f in &s.fields {
-                    let Some(word) = presence_word(&f.presence) else {
+                    let Some(word) = presence_word(model, f) else {
                         continue;
                     };
                     presences.insert(word);

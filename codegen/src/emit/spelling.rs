@@ -214,14 +214,20 @@ impl Spelling {
     }
 }
 
-/// How a field's presence is written in a declaration; constants are not fields.
-pub(crate) fn presence_word(presence: &Presence) -> Option<&'static str> {
-    match presence {
-        Presence::Required => Some("required"),
-        Presence::RequiredNullable => Some("nullable"),
-        Presence::Optional => Some("optional"),
-        Presence::Patch => Some("patch"),
-        Presence::Const(_) => None,
+/// How a field's presence is written in a declaration; constants are not fields. A number
+/// field has presences of its own: its `f64` cannot say whether `1` or `1.0` was sent, and
+/// they write back what was.
+pub(crate) fn presence_word(model: &Model, field: &Field) -> Option<&'static str> {
+    let number = model.unaliased(&field.ty) == Ty::Number;
+    match (&field.presence, number) {
+        (Presence::Required, false) => Some("required"),
+        (Presence::Required, true) => Some("required_number"),
+        (Presence::RequiredNullable, false) => Some("nullable"),
+        (Presence::RequiredNullable, true) => Some("nullable_number"),
+        (Presence::Optional, false) => Some("optional"),
+        (Presence::Optional, true) => Some("optional_number"),
+        (Presence::Patch, _) => Some("patch"),
+        (Presence::Const(_), _) => None,
     }
 }
 

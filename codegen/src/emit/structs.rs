@@ -36,7 +36,7 @@ pub fn emit_struct(
     }
     let _ = writeln!(out, "    pub struct {} ..{} {{", def.name, s.extra_name);
     for f in &s.fields {
-        let (Some(presence), Some(ty)) = (presence_word(&f.presence), spelling.field_ty(model, f))
+        let (Some(presence), Some(ty)) = (presence_word(model, f), spelling.field_ty(model, f))
         else {
             continue;
         };

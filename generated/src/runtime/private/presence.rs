@@ -4,17 +4,20 @@
 //! What each presence does to a field, named by the presence in an `object!` expansion
 //! (`optional::write`; `models.rs` imports the modules it uses): written, read into its slot,
 //! taken from the slot. Plain generic functions, inlined into the impls, so a field costs no
-//! macro expansion and its paths are short to resolve.
+//! macro expansion and its paths are short to resolve. Reading and writing see the object's
+//! `Extra`, where an optional property sent as `null` is remembered.
 
 use serde::de::{self, Deserialize, MapAccess};
 use serde::ser::{Serialize, SerializeMap};
+
+use crate::Extra;
 
 /// Always present, never null: `T`.
 pub mod required {
     use super::*;
 
     #[inline]
-    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &T) -> Result<(), M::Error> {
+    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &T, _: &Extra) -> Result<(), M::Error> {
         map.serialize_entry(key, value)
     }
 
@@ -25,7 +28,7 @@ pub mod required {
     }
 
     #[inline]
-    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<Option<T>, A::Error> {
+    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, _: &mut Extra, _: &'static str) -> Result<Option<T>, A::Error> {
         map.next_value().map(Some)
     }
 
@@ -37,18 +40,21 @@ pub mod required {
 
 /// Always present, may be null: `Option<T>`, written as `null` when `None`.
 pub mod nullable {
-    pub use super::optional::{read, slot, take};
+    pub use super::optional::{slot, take};
+    pub use super::patch::read;
     pub use super::required::write;
 }
 
-/// May be absent: `Option<T>`, left out when `None`.
+/// May be absent: `Option<T>`, left out when `None`, unless it was read as `null`: then it is
+/// written back as `null`, so that an answer re-encodes to what was sent.
 pub mod optional {
     use super::*;
 
     #[inline]
-    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>) -> Result<(), M::Error> {
+    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>, extra: &Extra) -> Result<(), M::Error> {
         match value {
             Some(value) => map.serialize_entry(key, value),
+            None if extra.sent_null(key) => map.serialize_entry(key, &()),
             None => Ok(()),
         }
     }
@@ -60,8 +66,12 @@ pub mod optional {
     }
 
     #[inline]
-    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A) -> Result<T, A::Error> {
-        map.next_value()
+    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<T>, A::Error> {
+        let value: Option<T> = map.next_value()?;
+        if value.is_none() {
+            extra.keep_null(key);
+        }
+        Ok(value)
     }
 
     #[inline]
@@ -73,10 +83,129 @@ pub mod optional {
 /// A PATCH body's property: `Patch<T>`, left out when unchanged.
 pub mod patch {
     use super::*;
-    pub use super::optional::{read, slot, take};
+    pub use super::optional::{slot, take};
 
     #[inline]
-    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &crate::Patch<T>) -> Result<(), M::Error> {
+    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &crate::Patch<T>, _: &Extra) -> Result<(), M::Error> {
         if value.is_unchanged() { Ok(()) } else { map.serialize_entry(key, value) }
+    }
+
+    /// The value as its type reads it: `null` is a value of its own here.
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, _: &mut Extra, _: &'static str) -> Result<T, A::Error> {
+        map.next_value()
+    }
+}
+
+/// A number as sent: an `f64` cannot say whether it came as `1` or `1.0`, and the two are
+/// different values to a reader that keeps integers apart (`serde_json::Value` does).
+struct SentNumber {
+    value: f64,
+    integer: bool,
+}
+
+impl<'de> Deserialize<'de> for SentNumber {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NumberVisitor;
+        impl de::Visitor<'_> for NumberVisitor {
+            type Value = SentNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<SentNumber, E> {
+                Ok(SentNumber { value, integer: false })
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<SentNumber, E> {
+                Ok(SentNumber { value: value as f64, integer: true })
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<SentNumber, E> {
+                Ok(SentNumber { value: value as f64, integer: true })
+            }
+        }
+        deserializer.deserialize_f64(NumberVisitor)
+    }
+}
+
+/// Reads a number, remembering in `extra` that `key` was sent as an integer.
+#[inline]
+fn read_number(sent: SentNumber, extra: &mut Extra, key: &'static str) -> f64 {
+    if sent.integer {
+        extra.keep_integer(key);
+    }
+    sent.value
+}
+
+/// The largest integer every smaller one of which an `f64` holds exactly: 2^53.
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+/// Writes a number as it was sent: as an integer if it came as one and still is one.
+#[inline]
+fn write_number<M: SerializeMap>(map: &mut M, key: &'static str, value: f64, extra: &Extra) -> Result<(), M::Error> {
+    if value.fract() == 0.0 && value.abs() <= EXACT_INTEGERS && extra.sent_integer(key) {
+        map.serialize_entry(key, &(value as i64))
+    } else {
+        map.serialize_entry(key, &value)
+    }
+}
+
+/// A `required` number: `f64`, written as an integer when sent as one.
+pub mod required_number {
+    use super::*;
+    pub use super::required::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap>(map: &mut M, key: &'static str, value: &f64, extra: &Extra) -> Result<(), M::Error> {
+        write_number(map, key, *value, extra)
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<f64>, A::Error> {
+        Ok(Some(read_number(map.next_value()?, extra, key)))
+    }
+}
+
+/// A `nullable` number: `Option<f64>`, written as an integer when sent as one.
+pub mod nullable_number {
+    use super::*;
+    pub use super::optional::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap>(map: &mut M, key: &'static str, value: &Option<f64>, extra: &Extra) -> Result<(), M::Error> {
+        match value {
+            Some(value) => write_number(map, key, *value, extra),
+            None => map.serialize_entry(key, &()),
+        }
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<f64>, A::Error> {
+        let sent: Option<SentNumber> = map.next_value()?;
+        Ok(sent.map(|sent| read_number(sent, extra, key)))
+    }
+}
+
+/// An `optional` number: `Option<f64>`, written as an integer when sent as one.
+pub mod optional_number {
+    use super::*;
+    pub use super::optional::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap>(map: &mut M, key: &'static str, value: &Option<f64>, extra: &Extra) -> Result<(), M::Error> {
+        match value {
+            Some(value) => write_number(map, key, *value, extra),
+            None if extra.sent_null(key) => map.serialize_entry(key, &()),
+            None => Ok(()),
+        }
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<f64>, A::Error> {
+        match map.next_value::<Option<SentNumber>>()? {
+            Some(sent) => Ok(Some(read_number(sent, extra, key))),
+            None => {
+                extra.keep_null(key);
+                Ok(None)
+            }
+        }
     }
 }

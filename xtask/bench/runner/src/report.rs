@@ -108,16 +108,18 @@ Ours with its default `client` feature; progenitor's builder-style output with t
     }
 }
 
+/// "yes" for `true`, "no" for anything else.
+fn yes(v: &Value) -> &'static str {
+    if v.as_bool() == Some(true) {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
 /// Decode and encode against `Value` and progenitor's types.
 fn throughput_section(out: &mut String, r: &Results) {
     let t = &r.throughput;
-    let yes = |v: &Value| {
-        if v.as_bool() == Some(true) {
-            "yes"
-        } else {
-            "no"
-        }
-    };
     let _ = writeln!(out, "\n## Throughput\n");
     let _ = writeln!(
         out,
@@ -178,20 +180,21 @@ fn floor_section(out: &mut String, r: &Results) {
         out,
         "\n### Against the parser's floor\n\nserde_json parsing the same bytes into nothing (`IgnoredAny`) is the floor no decoder goes below. \
 Taking turns in one process: ours, `Value` and the floor (on the full dataset progenitor's too). The sparse dataset is the same conversations with a third of the optional properties absent and a fifth of the nullable ones `null`.\n\n\
-| dataset | ours | `Value` | floor | ours ÷ floor | ours ÷ Value |\n|---|---:|---:|---:|---:|---:|"
+| dataset | ours | `Value` | floor | ours ÷ floor | ours ÷ Value | ours: decode → encode gives back the same JSON |\n|---|---:|---:|---:|---:|---:|---|"
     );
-    for (label, figures) in [
-        ("every property set", &t["decode"]),
-        ("sparse", &t["sparse"]["decode"]),
+    for (label, figures, lossless) in [
+        ("every property set", &t["decode"], &t["lossless"]["ours"]),
+        ("sparse", &t["sparse"]["decode"], &t["sparse"]["lossless"]),
     ] {
         let _ = writeln!(
             out,
-            "| {label} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} |",
             mb(&figures["ours"]),
             mb(&figures["value"]),
             mb(&figures["floor"]),
             times(&figures["ours"], &figures["floor"]),
             times(&figures["ours"], &figures["value"]),
+            yes(lossless),
         );
     }
     let i = &t["instructions"];

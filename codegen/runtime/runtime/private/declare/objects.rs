@@ -8,7 +8,9 @@
 ///
 /// A field is `pub name: Type = presence("wire"),`, where presence is `required` (`T`),
 /// `nullable` (`Option<T>`, always written, `null` for `None`), `optional` (`Option<T>`,
-/// left out when `None`) or `patch` (`Patch<T>`, left out when unchanged). A constant is
+/// left out when `None`, unless it was read as `null`) or `patch` (`Patch<T>`, left out when
+/// unchanged); a number (`f64`) has `required_number`, `nullable_number` and
+/// `optional_number`, which also write back an integer sent as one. A constant is
 /// `const NAME: &str = "value" for "wire";`. A struct with required fields ends with
 /// `fn new(…);`, their constructor; one without is `Default`.
 macro_rules! object {
@@ -33,7 +35,7 @@ macro_rules! object {
                 use ::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(::core::option::Option::None)?;
                 $( map.serialize_entry($const_wire, &Self::$const)?; )*
-                $( $presence::write(&mut map, $wire, &self.$field)?; )*
+                $( $presence::write(&mut map, $wire, &self.$field, &self.$extra)?; )*
                 for (key, value) in $crate::__private::extra_entries(&self.$extra) {
                     map.serialize_entry(key, &value)?;
                 }
@@ -56,7 +58,7 @@ macro_rules! object {
                         while let ::core::option::Option::Some(key) = map.next_key::<$crate::__private::Key<'de>>()? {
                             match key.as_str() {
                                 $( $const_wire => $crate::__private::check_const(&mut map, $name::$const, $const_wire)?, )*
-                                $( $wire => $field = $presence::read(&mut map)?, )*
+                                $( $wire => $field = $presence::read(&mut map, &mut extra, $wire)?, )*
                                 _ => $crate::__private::keep_extra(&mut extra, key.into_string(), map.next_value()?),
                             }
                         }
@@ -110,6 +112,9 @@ macro_rules! definition {
 /// A field's value in `new`: the argument of a required field, unset for the others.
 macro_rules! unset_unless_required {
     (required $field:ident) => {
+        $field
+    };
+    (required_number $field:ident) => {
         $field
     };
     ($presence:ident $field:ident) => {

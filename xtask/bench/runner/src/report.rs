@@ -105,6 +105,13 @@ Ours with its default `client` feature; progenitor's builder-style output with t
             rebuild.progenitor.lines,
             rebuild.ours.lines as f64 / rebuild.progenitor.lines.max(1) as f64,
         );
+        let _ = writeln!(
+            out,
+            "\nOf ours, the runtime every generated crate carries (its models' macros, the client) is the same generator's crate for an API with no operations and no schemas: {} to rebuild, {} lines, {} of ours' rebuild. Progenitor's runtime is a dependency (`progenitor-client`), built once.",
+            time(&rebuild.runtime.rebuild),
+            rebuild.runtime.lines,
+            ratio(&rebuild.runtime.rebuild, &rebuild.ours.rebuild),
+        );
     }
 }
 

@@ -34,10 +34,45 @@ pub struct Extra {
 struct Kept {
     /// Property names with the text their value was sent as.
     exact: Vec<(String, Box<RawValue>)>,
-    /// The declared optional properties sent as `null`.
-    nulls: Vec<&'static str>,
-    /// The declared number properties sent as integers.
-    integers: Vec<&'static str>,
+    /// Declared properties sent in a form their field cannot say.
+    forms: SentForms,
+}
+
+/// A form a declared property was sent in that its field cannot say.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SentAs {
+    /// `null`, for an optional property (`None` is also what leaving it out gives).
+    Null,
+    /// An integer, for a number property (`f64` holds `1` and `1.0` alike).
+    Integer,
+}
+
+/// Declared properties with the form each was sent in: the first few in place, so that the
+/// usual object (a null or two) costs the one allocation of its `Kept`.
+#[derive(Clone, Default)]
+struct SentForms {
+    first: [Option<(&'static str, SentAs)>; 4],
+    more: Vec<(&'static str, SentAs)>,
+}
+
+impl SentForms {
+    fn insert(&mut self, key: &'static str, form: SentAs) {
+        if self.contains(key, form) {
+            return;
+        }
+        match self.first.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some((key, form)),
+            None => self.more.push((key, form)),
+        }
+    }
+
+    fn contains(&self, key: &str, form: SentAs) -> bool {
+        self.first
+            .iter()
+            .flatten()
+            .chain(&self.more)
+            .any(|&(k, f)| f == form && k == key)
+    }
 }
 
 impl Extra {
@@ -87,28 +122,30 @@ impl Extra {
 
     /// Remembers that the declared optional property `key` was sent as `null`.
     pub(super) fn keep_null(&mut self, key: &'static str) {
-        let nulls = &mut self.kept.get_or_insert_with(Default::default).nulls;
-        if !nulls.contains(&key) {
-            nulls.push(key);
-        }
+        self.keep_form(key, SentAs::Null);
     }
 
     /// Whether the declared optional property `key` was sent as `null`.
     pub(super) fn sent_null(&self, key: &str) -> bool {
-        self.kept.as_deref().is_some_and(|kept| kept.nulls.contains(&key))
+        self.sent_as(key, SentAs::Null)
     }
 
     /// Remembers that the declared number property `key` was sent as an integer.
     pub(super) fn keep_integer(&mut self, key: &'static str) {
-        let integers = &mut self.kept.get_or_insert_with(Default::default).integers;
-        if !integers.contains(&key) {
-            integers.push(key);
-        }
+        self.keep_form(key, SentAs::Integer);
     }
 
     /// Whether the declared number property `key` was sent as an integer.
     pub(super) fn sent_integer(&self, key: &str) -> bool {
-        self.kept.as_deref().is_some_and(|kept| kept.integers.contains(&key))
+        self.sent_as(key, SentAs::Integer)
+    }
+
+    fn keep_form(&mut self, key: &'static str, form: SentAs) {
+        self.kept.get_or_insert_with(Default::default).forms.insert(key, form);
+    }
+
+    fn sent_as(&self, key: &str, form: SentAs) -> bool {
+        self.kept.as_deref().is_some_and(|kept| kept.forms.contains(key, form))
     }
 }
 
@@ -207,5 +244,27 @@ impl<'de> Deserialize<'de> for Extra {
             }
         }
         deserializer.deserialize_map(ExtraVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_beyond_the_first_few_are_remembered_each_apart() {
+        let mut extra = Extra::new();
+        let keys = ["a", "b", "c", "d", "e", "f"];
+        for key in keys {
+            extra.keep_null(key);
+        }
+        extra.keep_integer("e");
+        extra.keep_null("a");
+        for key in keys {
+            assert!(extra.sent_null(key), "{key}");
+            assert_eq!(extra.sent_integer(key), key == "e", "{key}");
+        }
+        assert!(!extra.sent_null("g"));
+        assert_eq!(extra, Extra::new(), "equality ignores the forms");
     }
 }

@@ -19,8 +19,9 @@ use super::exact::KeptValue;
 /// `serde_json::Number` in the program) is not needed.
 ///
 /// It also remembers what the object's declared fields cannot say, so that encoding writes it
-/// back: which optional properties were sent as `null` rather than left out (both are `None`),
-/// and which number properties were sent as integers (`1` and `1.0` are both `1.0_f64`).
+/// back: which optional properties were sent as `null` rather than left out, and which
+/// nullable ones left out rather than sent as `null` (both are `None`), and which number
+/// properties were sent as integers (`1` and `1.0` are both `1.0_f64`).
 /// Equality ignores that, as the fields do.
 #[derive(Clone, Default)]
 pub struct Extra {
@@ -43,6 +44,8 @@ struct Kept {
 enum SentAs {
     /// `null`, for an optional property (`None` is also what leaving it out gives).
     Null,
+    /// Left out, for a nullable property (`None` is also what `null` gives).
+    Absent,
     /// An integer, for a number property (`f64` holds `1` and `1.0` alike).
     Integer,
 }
@@ -128,6 +131,16 @@ impl Extra {
     /// Whether the declared optional property `key` was sent as `null`.
     pub(super) fn sent_null(&self, key: &str) -> bool {
         self.sent_as(key, SentAs::Null)
+    }
+
+    /// Remembers that the declared nullable property `key` was left out.
+    pub(super) fn keep_absent(&mut self, key: &'static str) {
+        self.keep_form(key, SentAs::Absent);
+    }
+
+    /// Whether the declared nullable property `key` was left out.
+    pub(super) fn sent_absent(&self, key: &str) -> bool {
+        self.sent_as(key, SentAs::Absent)
     }
 
     /// Remembers that the declared number property `key` was sent as an integer.

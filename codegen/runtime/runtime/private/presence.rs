@@ -1,8 +1,9 @@
 //! What each presence does to a field, named by the presence in an `object!` expansion
 //! (`optional::write`; `models.rs` imports the modules it uses): written, read into its slot,
 //! taken from the slot. Plain generic functions, inlined into the impls, so a field costs no
-//! macro expansion and its paths are short to resolve. Reading and writing see the object's
-//! `Extra`, where an optional property sent as `null` is remembered.
+//! macro expansion and its paths are short to resolve. Reading, taking and writing see the
+//! object's `Extra`, where what a field cannot say is remembered: an optional property sent as
+//! `null`, a nullable one left out, a number sent as an integer.
 
 use serde::de::{self, Deserialize, MapAccess};
 use serde::ser::{Serialize, SerializeMap};
@@ -30,16 +31,38 @@ pub mod required {
     }
 
     #[inline]
-    pub fn take<'de, A: MapAccess<'de>, T>(slot: Option<T>, key: &'static str, _: &A) -> Result<T, A::Error> {
+    pub fn take<'de, A: MapAccess<'de>, T>(slot: Option<T>, key: &'static str, _: &mut Extra, _: &A) -> Result<T, A::Error> {
         slot.ok_or_else(|| de::Error::missing_field(key))
     }
 }
 
-/// Always present, may be null: `Option<T>`, written as `null` when `None`.
+/// Always present, may be null: `Option<T>`, written as `null` when `None`, unless it was
+/// read as left out: then it is left out again.
 pub mod nullable {
-    pub use super::optional::{slot, take};
-    pub use super::patch::read;
-    pub use super::required::write;
+    use super::*;
+    pub use super::required::slot;
+
+    #[inline]
+    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>, extra: &Extra) -> Result<(), M::Error> {
+        match value {
+            None if extra.sent_absent(key) => Ok(()),
+            value => map.serialize_entry(key, value),
+        }
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, _: &mut Extra, _: &'static str) -> Result<Option<Option<T>>, A::Error> {
+        map.next_value().map(Some)
+    }
+
+    /// The value read, or `None` remembered as left out.
+    #[inline]
+    pub fn take<'de, A: MapAccess<'de>, T>(slot: Option<Option<T>>, key: &'static str, extra: &mut Extra, _: &A) -> Result<Option<T>, A::Error> {
+        Ok(slot.unwrap_or_else(|| {
+            extra.keep_absent(key);
+            None
+        }))
+    }
 }
 
 /// May be absent: `Option<T>`, left out when `None`, unless it was read as `null`: then it is
@@ -72,7 +95,7 @@ pub mod optional {
     }
 
     #[inline]
-    pub fn take<'de, A: MapAccess<'de>, T>(slot: T, _key: &'static str, _: &A) -> Result<T, A::Error> {
+    pub fn take<'de, A: MapAccess<'de>, T>(slot: T, _key: &'static str, _: &mut Extra, _: &A) -> Result<T, A::Error> {
         Ok(slot)
     }
 }
@@ -164,20 +187,21 @@ pub mod required_number {
 /// A `nullable` number: `Option<f64>`, written as an integer when sent as one.
 pub mod nullable_number {
     use super::*;
-    pub use super::optional::{slot, take};
+    pub use super::nullable::{slot, take};
 
     #[inline]
     pub fn write<M: SerializeMap>(map: &mut M, key: &'static str, value: &Option<f64>, extra: &Extra) -> Result<(), M::Error> {
         match value {
             Some(value) => write_number(map, key, *value, extra),
+            None if extra.sent_absent(key) => Ok(()),
             None => map.serialize_entry(key, &()),
         }
     }
 
     #[inline]
-    pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<f64>, A::Error> {
+    pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<Option<f64>>, A::Error> {
         let sent: Option<SentNumber> = map.next_value()?;
-        Ok(sent.map(|sent| read_number(sent, extra, key)))
+        Ok(Some(sent.map(|sent| read_number(sent, extra, key))))
     }
 }
 

@@ -10,7 +10,7 @@
 /// values and keep unknown keys.
 ///
 /// A field is `pub name: Type = presence("wire"),`, where presence is `required` (`T`),
-/// `nullable` (`Option<T>`, always written, `null` for `None`), `optional` (`Option<T>`,
+/// `nullable` (`Option<T>`, written, `null` for `None`, unless it was read as left out), `optional` (`Option<T>`,
 /// left out when `None`, unless it was read as `null`) or `patch` (`Patch<T>`, left out when
 /// unchanged); a number (`f64`) has `required_number`, `nullable_number` and
 /// `optional_number`, which also write back an integer sent as one. A constant is
@@ -66,7 +66,7 @@ macro_rules! object {
                             }
                         }
                         ::core::result::Result::Ok($name {
-                            $( $field: $presence::take($field, $wire, &map)?, )*
+                            $( $field: $presence::take($field, $wire, &mut extra, &map)?, )*
                             $extra: extra,
                         })
                     }

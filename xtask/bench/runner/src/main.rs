@@ -201,12 +201,7 @@ fn codegen_row(
     };
 
     let files = codegen::generate(text, &options).map_err(|e| e.to_string())?;
-    let ours_lines = rust_lines(
-        files
-            .iter()
-            .filter(|f| f.path.ends_with(".rs"))
-            .map(|f| f.contents.as_str()),
-    );
+    let ours_lines = crate_lines(&files);
     // Progenitor reads 3.0 only: down-levelled once, outside the timing.
     let (down, concessions) = progenitor_gen::downlevel(text, selection)?;
     let positional_first = progenitor_gen::generate(&down, Style::Positional);
@@ -262,6 +257,16 @@ pub fn middle(mut times: Vec<Duration>) -> Option<Duration> {
 /// Lines of Rust, as `wc -l` counts them.
 pub fn rust_lines<'a>(sources: impl IntoIterator<Item = &'a str>) -> usize {
     sources.into_iter().map(|s| s.lines().count()).sum()
+}
+
+/// Lines of Rust in a generated crate's files.
+pub fn crate_lines(files: &[codegen::File]) -> usize {
+    rust_lines(
+        files
+            .iter()
+            .filter(|f| f.path.ends_with(".rs"))
+            .map(|f| f.contents.as_str()),
+    )
 }
 
 /// Runs the decode benchmark, a binary built on its own (see `xtask/bench/decode/Cargo.toml`),

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use codegen::{File, Options, Selection};
 use progenitor_gen::Style;
 
-use crate::{Timing, fsutil, rust_lines};
+use crate::{Timing, crate_lines, fsutil, rust_lines};
 
 pub struct Built {
     pub rebuild: Timing,
@@ -40,11 +40,7 @@ pub fn measure(root: &Path, runs: usize) -> Result<Rebuild, String> {
         ..Options::default()
     };
     let ours = codegen::generate(&schema, &options).map_err(|e| e.to_string())?;
-    let ours_lines = rust_lines(
-        ours.iter()
-            .filter(|f| f.path.ends_with(".rs"))
-            .map(|f| f.contents.as_str()),
-    );
+    let ours_lines = crate_lines(&ours);
 
     let (down, _) =
         progenitor_gen::downlevel(&schema, &Selection::Tag("conversations".to_owned()))?;
@@ -68,12 +64,7 @@ pub fn measure(root: &Path, runs: usize) -> Result<Rebuild, String> {
         ..options
     };
     let runtime = codegen::generate(EMPTY_API, &runtime_options).map_err(|e| e.to_string())?;
-    let runtime_lines = rust_lines(
-        runtime
-            .iter()
-            .filter(|f| f.path.ends_with(".rs"))
-            .map(|f| f.contents.as_str()),
-    );
+    let runtime_lines = crate_lines(&runtime);
 
     let mut crates = Vec::new();
     for (name, files, lines, target) in [

@@ -1,8 +1,13 @@
 //! The generated models keep their promises: open unions and enums, lossless round trips,
 //! three-state PATCH fields, the server's timestamp forms.
 
-use letta_conversations::models::{Conversation, MessageType, ModelSettings, UpdateConversation};
+use letta_conversations::models::{
+    Conversation, LettaMessageContentUnion, LettaMessageUnion, MessageType, ModelSettings,
+    UpdateConversation,
+};
 use letta_conversations::{Patch, Timestamp};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 /// Every `ModelSettings` variant the schema lists, with an instance that sets every property.
@@ -94,39 +99,91 @@ fn integral(value: &mut Value) {
     }
 }
 
-/// What a field cannot say is written back as it was sent: a number sent as an integer, and
-/// an optional property sent as `null` rather than left out.
-#[test]
-fn every_model_settings_variant_round_trips_with_integral_numbers_and_null_properties() {
-    let schema = support::schema();
-    let union = support::model_settings_union(&schema);
-    for (tag, instance) in variants() {
-        let mut integers = instance.clone();
-        integral(&mut integers);
-        let target = union["discriminator"]["mapping"][&tag]
-            .as_str()
-            .and_then(|target| target.rsplit('/').next())
-            .expect("a mapping target");
-        let required = &schema["components"]["schemas"][target]["required"];
-        let mut nulls = instance.clone();
-        for (key, value) in nulls.as_object_mut().expect("an object") {
-            let is_required = required
-                .as_array()
-                .is_some_and(|names| names.contains(&json!(key)));
-            if key != "provider_type" && !is_required {
+/// The forms of one instance that a decoder must give back as sent: as it is, with every
+/// optional property `null`, with every optional property left out, and with every number an
+/// integer. `required` names the properties that stay.
+fn forms(instance: &Value, required: &Value) -> Vec<(&'static str, Value)> {
+    let optional = |key: &str| {
+        !required
+            .as_array()
+            .is_some_and(|names| names.contains(&json!(key)))
+    };
+    let mut nulls = instance.clone();
+    let mut left_out = instance.clone();
+    if let (Some(nulls), Some(left_out)) = (nulls.as_object_mut(), left_out.as_object_mut()) {
+        for (key, value) in nulls.iter_mut() {
+            if optional(key) {
                 *value = Value::Null;
             }
         }
-        for (what, sent) in [("integral numbers", integers), ("null properties", nulls)] {
-            let decoded: ModelSettings = serde_json::from_value(sent.clone())
-                .unwrap_or_else(|e| panic!("{tag} with {what}: {e}"));
+        left_out.retain(|key, _| !optional(key));
+    }
+    let mut integers = instance.clone();
+    integral(&mut integers);
+    vec![
+        ("every property set", instance.clone()),
+        ("optional properties null", nulls),
+        ("optional properties left out", left_out),
+        ("integral numbers", integers),
+    ]
+}
+
+/// Every member of a discriminated union, in every one of its `forms`, decodes as `T` and
+/// re-encodes to the JSON it came from. Returns how many members there are.
+fn members_round_trip<T: DeserializeOwned + Serialize>(schema: &Value, union: &Value) -> usize {
+    let tag = union["discriminator"]["propertyName"]
+        .as_str()
+        .expect("a discriminator");
+    let mapping = union["discriminator"]["mapping"]
+        .as_object()
+        .expect("a mapping");
+    for (value, target) in mapping {
+        let instance = support::synthesize(schema, &json!({ "$ref": target }), 0);
+        let name = target
+            .as_str()
+            .and_then(|target| target.rsplit('/').next())
+            .expect("a mapping target");
+        let mut required = schema["components"]["schemas"][name]["required"].clone();
+        if let Some(names) = required.as_array_mut() {
+            names.push(json!(tag));
+        } else {
+            required = json!([tag]);
+        }
+        for (form, sent) in forms(&instance, &required) {
+            let decoded: T = serde_json::from_value(sent.clone())
+                .unwrap_or_else(|e| panic!("{value} with {form}: {e}\n{sent}"));
             assert_eq!(
                 serde_json::to_value(&decoded).expect("encodes"),
                 sent,
-                "{tag} with {what} re-encodes to the same JSON"
+                "{value} with {form} re-encodes to the JSON it came from"
             );
         }
     }
+    mapping.len()
+}
+
+/// What a field cannot say is written back as it was sent: a number sent as an integer, an
+/// optional property sent as `null` rather than left out.
+#[test]
+fn every_model_settings_variant_round_trips_in_every_form() {
+    let schema = support::schema();
+    let union = support::model_settings_union(&schema);
+    assert_eq!(members_round_trip::<ModelSettings>(&schema, &union), 15);
+}
+
+#[test]
+fn every_message_and_content_round_trips_in_every_form() {
+    let schema = support::schema();
+    let messages = &schema["components"]["schemas"]["LettaMessageUnion"];
+    assert_eq!(
+        members_round_trip::<LettaMessageUnion>(&schema, messages),
+        11
+    );
+    let contents = &schema["components"]["schemas"]["LettaMessageContentUnion"];
+    assert_eq!(
+        members_round_trip::<LettaMessageContentUnion>(&schema, contents),
+        7
+    );
 }
 
 #[test]

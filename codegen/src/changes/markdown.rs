@@ -21,13 +21,59 @@ impl Surface {
                 type_section(&mut out, item, members);
             }
         }
+        self.client_section(&mut out);
         out.push_str("\n# Operations\n");
         for (item, members) in self.owners() {
-            if let Item::Operation { .. } = item {
+            if let Item::Operation { id, .. } = item {
                 operation_section(&mut out, item, members);
+                // Only a scheme named "" gives an empty list of names.
+                match self.security_of(id) {
+                    Some("") => {
+                        let _ = writeln!(out, "- credentials: {}", code(""));
+                    }
+                    Some(requires) => {
+                        let _ = writeln!(out, "- credentials: {requires}");
+                    }
+                    None => {}
+                }
             }
         }
         out
+    }
+
+    /// The servers the client names and the credentials it sends, when the API declares any.
+    fn client_section(&self, out: &mut String) {
+        let lines: Vec<String> = self
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Server { constant, url } => Some(format!("- server `{constant}`: {url}")),
+                Item::Credential {
+                    scheme,
+                    setter,
+                    sent,
+                    env,
+                } => Some(format!(
+                    "- credential {}: {sent}, set with `ClientBuilder::{setter}` or from `{env}`",
+                    code(scheme)
+                )),
+                _ => None,
+            })
+            .collect();
+        if !lines.is_empty() {
+            let _ = write!(out, "\n# Client\n\n{}\n", lines.join("\n"));
+        }
+    }
+
+    /// What the operation `id` sends to prove who calls, when the API declares credentials.
+    fn security_of(&self, id: &str) -> Option<&str> {
+        self.items.iter().find_map(|item| match item {
+            Item::Security {
+                operation,
+                requires,
+            } if operation == id => Some(requires.as_str()),
+            _ => None,
+        })
     }
 
     /// Each type and operation with the members listed right after it.
@@ -135,6 +181,26 @@ fn field_line(out: &mut String, member: &Item) {
     let _ = writeln!(out, "- {line}{marked}");
 }
 
+/// `text` as a Markdown code span, whatever backticks it holds (a fence longer than any run
+/// of them); an empty name is said to be one.
+fn code(text: &str) -> String {
+    if text.is_empty() {
+        return "(an empty name)".to_owned();
+    }
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
 /// A Rust name, with the wire name beside it when they differ.
 fn named(name: &str, wire: &str) -> String {
     if name == wire {
@@ -146,12 +212,16 @@ fn named(name: &str, wire: &str) -> String {
 
 fn operation_section(out: &mut String, item: &Item, members: &[Item]) {
     let Item::Operation {
-        id, route, call, ..
+        id,
+        route,
+        call,
+        deprecated,
     } = item
     else {
         return;
     };
-    let _ = writeln!(out, "\n## {id} `{route}`\n");
+    let marked = if *deprecated { ", deprecated" } else { "" };
+    let _ = writeln!(out, "\n## {id} `{route}`{marked}\n");
     let mut args: Vec<&str> = Vec::new();
     for member in members {
         match member {
@@ -214,5 +284,18 @@ fn operation_section(out: &mut String, item: &Item, members: &[Item]) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code;
+
+    #[test]
+    fn a_code_span_holds_any_name() {
+        assert_eq!(code("bearerAuth"), "`bearerAuth`");
+        assert_eq!(code("query `key`"), "`` query `key` ``");
+        assert_eq!(code("a``b"), "```a``b```");
+        assert_eq!(code(""), "(an empty name)");
     }
 }

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::{Extra, KeptValue, Written};
 
 pub mod declare;
+pub(crate) mod few;
 mod members;
 pub mod presence;
 

@@ -1,6 +1,7 @@
 //! `API.md`: the [`Surface`] as a reviewer reads it, types in `models` and then operations, so
 //! that the committed listing and `API.json` are two renderings of one projection.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::surface::{Item, Surface, need, unknown_arm};
@@ -23,11 +24,12 @@ impl Surface {
         }
         self.client_section(&mut out);
         out.push_str("\n# Operations\n");
+        let security = self.security();
         for (item, members) in self.owners() {
             if let Item::Operation { id, .. } = item {
                 operation_section(&mut out, item, members);
                 // Only a scheme named "" gives an empty list of names.
-                match self.security_of(id) {
+                match security.get(id.as_str()).copied() {
                     Some("") => {
                         let _ = writeln!(out, "- credentials: {}", code(""));
                     }
@@ -65,15 +67,19 @@ impl Surface {
         }
     }
 
-    /// What the operation `id` sends to prove who calls, when the API declares credentials.
-    fn security_of(&self, id: &str) -> Option<&str> {
-        self.items.iter().find_map(|item| match item {
-            Item::Security {
-                operation,
-                requires,
-            } if operation == id => Some(requires.as_str()),
-            _ => None,
-        })
+    /// What each operation sends to prove who calls, by `operationId`, when the API declares
+    /// credentials (listed after every operation, so looked up, not read as members).
+    fn security(&self) -> BTreeMap<&str, &str> {
+        self.items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Security {
+                    operation,
+                    requires,
+                } => Some((operation.as_str(), requires.as_str())),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Each type and operation with the members listed right after it.

@@ -62,6 +62,7 @@ const RUNTIME_FILES: &[(&str, &str)] = &[
     runtime_file!("runtime/private/declare/read_paths.rs"),
     runtime_file!("runtime/private/declare/string_enums.rs"),
     runtime_file!("runtime/private/declare/unions.rs"),
+    runtime_file!("runtime/private/few.rs"),
     runtime_file!("runtime/private/members.rs"),
     runtime_file!("runtime/private/presence.rs"),
     runtime_file!("runtime/timestamp.rs"),

@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::exact::KeptValue;
+use super::private::few::Few;
 
 /// Properties the schema does not declare, kept as sent so that re-encoding loses nothing.
 ///
@@ -38,47 +39,20 @@ pub struct Extra {
 struct Kept {
     /// Property names with the text their value was sent as.
     exact: Vec<(String, Box<RawValue>)>,
-    /// Declared properties sent in a form their field cannot say.
-    forms: SentForms,
+    /// Declared properties sent in a form their field cannot say, and the form: one box holds
+    /// the usual few.
+    forms: Few<(&'static str, SentAs)>,
 }
 
 /// A form a declared property was sent in that its field cannot say.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum SentAs {
+pub(crate) enum SentAs {
     /// `null`, for an optional property (`None` is also what leaving it out gives).
     Null,
     /// Left out, for a nullable property (`None` is also what `null` gives).
     Absent,
     /// An integer, for a number property (`f64` holds `1` and `1.0` alike).
     Integer,
-}
-
-/// Declared properties with the form each was sent in: the first few in place, so that the
-/// usual object (a null or two) costs the one allocation of its `Kept`.
-#[derive(Clone, Default)]
-struct SentForms {
-    first: [Option<(&'static str, SentAs)>; 4],
-    more: Vec<(&'static str, SentAs)>,
-}
-
-impl SentForms {
-    fn insert(&mut self, key: &'static str, form: SentAs) {
-        if self.contains(key, form) {
-            return;
-        }
-        match self.first.iter_mut().find(|slot| slot.is_none()) {
-            Some(slot) => *slot = Some((key, form)),
-            None => self.more.push((key, form)),
-        }
-    }
-
-    fn contains(&self, key: &str, form: SentAs) -> bool {
-        self.first
-            .iter()
-            .flatten()
-            .chain(&self.more)
-            .any(|&(k, f)| f == form && k == key)
-    }
 }
 
 impl Extra {
@@ -126,42 +100,18 @@ impl Extra {
         self.values.insert(key, kept.value);
     }
 
-    /// Remembers that the declared optional property `key` was sent as `null`.
-    pub(super) fn keep_null(&mut self, key: &'static str) {
-        self.keep_form(key, SentAs::Null);
+    /// Remembers that the declared property `key` was sent as `form`.
+    pub(crate) fn remember(&mut self, key: &'static str, form: SentAs) {
+        if !self.was_sent(key, form) {
+            self.kept.get_or_insert_with(Default::default).forms.push((key, form));
+        }
     }
 
-    /// Whether the declared optional property `key` was sent as `null`.
-    pub(super) fn sent_null(&self, key: &str) -> bool {
-        self.sent_as(key, SentAs::Null)
-    }
-
-    /// Remembers that the declared nullable property `key` was left out.
-    pub(super) fn keep_absent(&mut self, key: &'static str) {
-        self.keep_form(key, SentAs::Absent);
-    }
-
-    /// Whether the declared nullable property `key` was left out.
-    pub(super) fn sent_absent(&self, key: &str) -> bool {
-        self.sent_as(key, SentAs::Absent)
-    }
-
-    /// Remembers that the declared number property `key` was sent as an integer.
-    pub(super) fn keep_integer(&mut self, key: &'static str) {
-        self.keep_form(key, SentAs::Integer);
-    }
-
-    /// Whether the declared number property `key` was sent as an integer.
-    pub(super) fn sent_integer(&self, key: &str) -> bool {
-        self.sent_as(key, SentAs::Integer)
-    }
-
-    fn keep_form(&mut self, key: &'static str, form: SentAs) {
-        self.kept.get_or_insert_with(Default::default).forms.insert(key, form);
-    }
-
-    fn sent_as(&self, key: &str, form: SentAs) -> bool {
-        self.kept.as_deref().is_some_and(|kept| kept.forms.contains(key, form))
+    /// Whether the declared property `key` was sent as `form`.
+    pub(crate) fn was_sent(&self, key: &str, form: SentAs) -> bool {
+        self.kept
+            .as_deref()
+            .is_some_and(|kept| kept.forms.iter().any(|&(k, f)| f == form && k == key))
     }
 }
 
@@ -272,15 +222,16 @@ mod tests {
         let mut extra = Extra::new();
         let keys = ["a", "b", "c", "d", "e", "f"];
         for key in keys {
-            extra.keep_null(key);
+            extra.remember(key, SentAs::Null);
         }
-        extra.keep_integer("e");
-        extra.keep_null("a");
+        extra.remember("e", SentAs::Integer);
+        extra.remember("a", SentAs::Null);
         for key in keys {
-            assert!(extra.sent_null(key), "{key}");
-            assert_eq!(extra.sent_integer(key), key == "e", "{key}");
+            assert!(extra.was_sent(key, SentAs::Null), "{key}");
+            assert_eq!(extra.was_sent(key, SentAs::Integer), key == "e", "{key}");
+            assert!(!extra.was_sent(key, SentAs::Absent), "{key}");
         }
-        assert!(!extra.sent_null("g"));
+        assert!(!extra.was_sent("g", SentAs::Null));
         assert_eq!(extra, Extra::new(), "equality ignores the forms");
     }
 }

@@ -7,6 +7,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::few::Few;
 use super::{Key, short_name};
 use crate::runtime::KeptValue;
 use crate::runtime::exact::{Capture, Captured};
@@ -105,39 +106,26 @@ impl<'de, A: de::MapAccess<'de>> Members<'de, A> {
     }
 }
 
-/// How many members before a tag are kept without allocating: the usual union has its tag
-/// first, or a few shared members before it (`max_output_tokens`, `parallel_tool_calls`).
-const INLINE: usize = 4;
-
-/// The members read before the tag, in order: the first [`INLINE`] in place, any more on the
-/// heap; each is taken out as it is handed over.
+/// The members read before the tag, in order (the usual union has its tag first, or a few
+/// shared members before it: `max_output_tokens`, `parallel_tool_calls`), each taken out as it
+/// is handed over.
 #[derive(Default)]
 struct EarlyMembers<'de> {
-    inline: [Option<(Key<'de>, Early<'de>)>; INLINE],
-    spill: Vec<Option<(Key<'de>, Early<'de>)>>,
-    len: usize,
+    members: Few<(Key<'de>, Early<'de>)>,
     next: usize,
 }
 
 impl<'de> EarlyMembers<'de> {
     fn push(&mut self, key: Key<'de>, fed: Early<'de>) {
-        match self.inline.get_mut(self.len) {
-            Some(slot) => *slot = Some((key, fed)),
-            None => self.spill.push(Some((key, fed))),
-        }
-        self.len += 1;
+        self.members.push((key, fed));
     }
 
     fn pop_front(&mut self) -> Option<(Key<'de>, Early<'de>)> {
-        if self.next == self.len {
+        if self.next == self.members.len() {
             return None;
         }
-        let at = self.next;
         self.next += 1;
-        match self.inline.get_mut(at) {
-            Some(slot) => slot.take(),
-            None => self.spill.get_mut(at - INLINE)?.take(),
-        }
+        self.members.take(self.next - 1)
     }
 }
 

@@ -9,6 +9,7 @@ use serde::de::{self, Deserialize, MapAccess};
 use serde::ser::{Serialize, SerializeMap};
 
 use crate::Extra;
+use crate::runtime::extra::SentAs;
 
 /// Always present, never null: `T`.
 pub mod required {
@@ -45,7 +46,7 @@ pub mod nullable {
     #[inline]
     pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>, extra: &Extra) -> Result<(), M::Error> {
         match value {
-            None if extra.sent_absent(key) => Ok(()),
+            None if extra.was_sent(key, SentAs::Absent) => Ok(()),
             value => map.serialize_entry(key, value),
         }
     }
@@ -59,7 +60,7 @@ pub mod nullable {
     #[inline]
     pub fn take<'de, A: MapAccess<'de>, T>(slot: Option<Option<T>>, key: &'static str, extra: &mut Extra, _: &A) -> Result<Option<T>, A::Error> {
         Ok(slot.unwrap_or_else(|| {
-            extra.keep_absent(key);
+            extra.remember(key, SentAs::Absent);
             None
         }))
     }
@@ -74,7 +75,7 @@ pub mod optional {
     pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>, extra: &Extra) -> Result<(), M::Error> {
         match value {
             Some(value) => map.serialize_entry(key, value),
-            None if extra.sent_null(key) => map.serialize_entry(key, &()),
+            None if extra.was_sent(key, SentAs::Null) => map.serialize_entry(key, &()),
             None => Ok(()),
         }
     }
@@ -89,7 +90,7 @@ pub mod optional {
     pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<T>, A::Error> {
         let value: Option<T> = map.next_value()?;
         if value.is_none() {
-            extra.keep_null(key);
+            extra.remember(key, SentAs::Null);
         }
         Ok(value)
     }
@@ -118,10 +119,41 @@ pub mod patch {
 }
 
 /// A number as sent: an `f64` cannot say whether it came as `1` or `1.0`, and the two are
-/// different values to a reader that keeps integers apart (`serde_json::Value` does).
+/// different values to a reader that keeps integers apart (`serde_json::Value` does). Read
+/// from the input, and written back as an integer when it came as one and still is one. The
+/// number presences are their base presences over this type, so `null` and absence are
+/// handled in one place.
 struct SentNumber {
     value: f64,
     integer: bool,
+}
+
+impl SentNumber {
+    /// `value` as written for `key`: in the form `extra` remembers it was sent in.
+    fn written(value: f64, extra: &Extra, key: &str) -> SentNumber {
+        SentNumber { value, integer: extra.was_sent(key, SentAs::Integer) }
+    }
+
+    /// The value read for `key`, its form remembered in `extra`.
+    fn kept(self, extra: &mut Extra, key: &'static str) -> f64 {
+        if self.integer {
+            extra.remember(key, SentAs::Integer);
+        }
+        self.value
+    }
+}
+
+/// The largest integer every smaller one of which an `f64` holds exactly: 2^53.
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
+impl Serialize for SentNumber {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.integer && self.value.fract() == 0.0 && self.value.abs() <= EXACT_INTEGERS {
+            serializer.serialize_i64(self.value as i64)
+        } else {
+            serializer.serialize_f64(self.value)
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for SentNumber {
@@ -146,28 +178,6 @@ impl<'de> Deserialize<'de> for SentNumber {
     }
 }
 
-/// Reads a number, remembering in `extra` that `key` was sent as an integer.
-#[inline]
-fn read_number(sent: SentNumber, extra: &mut Extra, key: &'static str) -> f64 {
-    if sent.integer {
-        extra.keep_integer(key);
-    }
-    sent.value
-}
-
-/// The largest integer every smaller one of which an `f64` holds exactly: 2^53.
-const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
-
-/// Writes a number as it was sent: as an integer if it came as one and still is one.
-#[inline]
-fn write_number<M: SerializeMap>(map: &mut M, key: &'static str, value: f64, extra: &Extra) -> Result<(), M::Error> {
-    if value.fract() == 0.0 && value.abs() <= EXACT_INTEGERS && extra.sent_integer(key) {
-        map.serialize_entry(key, &(value as i64))
-    } else {
-        map.serialize_entry(key, &value)
-    }
-}
-
 /// A `required` number: `f64`, written as an integer when sent as one.
 pub mod required_number {
     use super::*;
@@ -175,12 +185,13 @@ pub mod required_number {
 
     #[inline]
     pub fn write<M: SerializeMap>(map: &mut M, key: &'static str, value: &f64, extra: &Extra) -> Result<(), M::Error> {
-        write_number(map, key, *value, extra)
+        required::write(map, key, &SentNumber::written(*value, extra, key), extra)
     }
 
     #[inline]
     pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<f64>, A::Error> {
-        Ok(Some(read_number(map.next_value()?, extra, key)))
+        let sent: Option<SentNumber> = required::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.kept(extra, key)))
     }
 }
 
@@ -191,17 +202,13 @@ pub mod nullable_number {
 
     #[inline]
     pub fn write<M: SerializeMap>(map: &mut M, key: &'static str, value: &Option<f64>, extra: &Extra) -> Result<(), M::Error> {
-        match value {
-            Some(value) => write_number(map, key, *value, extra),
-            None if extra.sent_absent(key) => Ok(()),
-            None => map.serialize_entry(key, &()),
-        }
+        nullable::write(map, key, &value.map(|value| SentNumber::written(value, extra, key)), extra)
     }
 
     #[inline]
     pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<Option<f64>>, A::Error> {
-        let sent: Option<SentNumber> = map.next_value()?;
-        Ok(Some(sent.map(|sent| read_number(sent, extra, key))))
+        let sent: Option<Option<SentNumber>> = nullable::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.map(|sent| sent.kept(extra, key))))
     }
 }
 
@@ -212,21 +219,12 @@ pub mod optional_number {
 
     #[inline]
     pub fn write<M: SerializeMap>(map: &mut M, key: &'static str, value: &Option<f64>, extra: &Extra) -> Result<(), M::Error> {
-        match value {
-            Some(value) => write_number(map, key, *value, extra),
-            None if extra.sent_null(key) => map.serialize_entry(key, &()),
-            None => Ok(()),
-        }
+        optional::write(map, key, &value.map(|value| SentNumber::written(value, extra, key)), extra)
     }
 
     #[inline]
     pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<f64>, A::Error> {
-        match map.next_value::<Option<SentNumber>>()? {
-            Some(sent) => Ok(Some(read_number(sent, extra, key))),
-            None => {
-                extra.keep_null(key);
-                Ok(None)
-            }
-        }
+        let sent: Option<SentNumber> = optional::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.kept(extra, key)))
     }
 }

@@ -88,20 +88,20 @@ fn every_model_settings_variant_round_trips_with_every_field_set() {
     }
 }
 
-/// Every number sent as an integer (`2`, which a number property may hold, not `2.0`), at
-/// any depth.
-fn integral(value: &mut Value) {
+/// Every number sent as the integer `to` (`2`, which a number property may hold, not `2.0`;
+/// or one beyond 2^53, which an `f64` holds only nearly), at any depth.
+fn integral(value: &mut Value, to: &Value) {
     match value {
-        Value::Number(n) if n.is_f64() => *value = json!(2),
-        Value::Array(items) => items.iter_mut().for_each(integral),
-        Value::Object(members) => members.values_mut().for_each(integral),
+        Value::Number(n) if n.is_f64() => *value = to.clone(),
+        Value::Array(items) => items.iter_mut().for_each(|item| integral(item, to)),
+        Value::Object(members) => members.values_mut().for_each(|member| integral(member, to)),
         _ => {}
     }
 }
 
 /// The forms of one instance that a decoder must give back as sent: as it is, with every
 /// optional property `null`, with every optional property left out, and with every number an
-/// integer. `required` names the properties that stay.
+/// integer, small or beyond 2^53. `required` names the properties that stay.
 fn forms(instance: &Value, required: &Value) -> Vec<(&'static str, Value)> {
     let optional = |key: &str| {
         !required
@@ -119,12 +119,15 @@ fn forms(instance: &Value, required: &Value) -> Vec<(&'static str, Value)> {
         left_out.retain(|key, _| !optional(key));
     }
     let mut integers = instance.clone();
-    integral(&mut integers);
+    integral(&mut integers, &json!(2));
+    let mut wide = instance.clone();
+    integral(&mut wide, &json!(9_007_199_254_740_993_u64));
     vec![
         ("every property set", instance.clone()),
         ("optional properties null", nulls),
         ("optional properties left out", left_out),
         ("integral numbers", integers),
+        ("integers beyond 2^53", wide),
     ]
 }
 

@@ -56,6 +56,9 @@ fn a_number_sent_as_an_integer_is_written_back_as_one() {
         r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":2,"label":null,"area":4},"weight":3}"#,
         r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":2.0,"label":null,"area":4.0},"weight":3.0}"#,
         r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":-7,"label":null,"area":null},"weight":null}"#,
+        // Beyond 2^53, where an `f64` holds only the nearest integer, and beyond `i64`.
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":9007199254740993,"label":null,"area":-9007199254740995},"weight":18446744073709551615}"#,
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","shape":{"kind":"square","side":1152921504606846976,"label":null,"area":-9223372036854775808},"weight":9007199254740992}"#,
     ] {
         let item: Item = decode(text);
         assert_eq!(serde_json::to_string(&item).expect("encodes"), text);
@@ -65,6 +68,15 @@ fn a_number_sent_as_an_integer_is_written_back_as_one() {
     assert_eq!(
         serde_json::to_value(&item).expect("encodes")["weight"],
         json!(3.5)
+    );
+    // A changed value is written as it now is, not as the integer it was sent as.
+    let mut item: Item =
+        decode(r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","weight":9007199254740993}"#);
+    assert_eq!(item.weight, Some(9007199254740992.0));
+    item.weight = Some(1.5e300);
+    assert_eq!(
+        serde_json::to_value(&item).expect("encodes")["weight"],
+        json!(1.5e300)
     );
 }
 

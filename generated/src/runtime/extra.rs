@@ -53,6 +53,15 @@ pub(crate) enum SentAs {
     Absent,
     /// An integer, for a number property (`f64` holds `1` and `1.0` alike).
     Integer,
+    /// An integer beyond 2^53, for a number property: `f64` holds only the nearest one.
+    Wide(WideInteger),
+}
+
+/// An integer an `f64` cannot hold exactly, as sent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WideInteger {
+    Signed(i64),
+    Unsigned(u64),
 }
 
 impl Extra {
@@ -109,9 +118,17 @@ impl Extra {
 
     /// Whether the declared property `key` was sent as `form`.
     pub(crate) fn was_sent(&self, key: &str, form: SentAs) -> bool {
+        self.forms_sent(key).any(|sent| sent == form)
+    }
+
+    /// The forms the declared property `key` was sent in that its field cannot say.
+    pub(crate) fn forms_sent<'a>(&'a self, key: &'a str) -> impl Iterator<Item = SentAs> + 'a {
         self.kept
             .as_deref()
-            .is_some_and(|kept| kept.forms.iter().any(|&(k, f)| f == form && k == key))
+            .into_iter()
+            .flat_map(|kept| kept.forms.iter())
+            .filter(move |(k, _)| *k == key)
+            .map(|&(_, form)| form)
     }
 }
 
@@ -225,12 +242,15 @@ mod tests {
             extra.remember(key, SentAs::Null);
         }
         extra.remember("e", SentAs::Integer);
+        extra.remember("f", SentAs::Wide(WideInteger::Unsigned(u64::MAX)));
         extra.remember("a", SentAs::Null);
         for key in keys {
             assert!(extra.was_sent(key, SentAs::Null), "{key}");
             assert_eq!(extra.was_sent(key, SentAs::Integer), key == "e", "{key}");
             assert!(!extra.was_sent(key, SentAs::Absent), "{key}");
         }
+        let wide: Vec<SentAs> = extra.forms_sent("f").collect();
+        assert!(wide == [SentAs::Null, SentAs::Wide(WideInteger::Unsigned(u64::MAX))]);
         assert!(!extra.was_sent("g", SentAs::Null));
         assert_eq!(extra, Extra::new(), "equality ignores the forms");
     }

@@ -9,7 +9,7 @@ use serde::de::{self, Deserialize, MapAccess};
 use serde::ser::{Serialize, SerializeMap};
 
 use crate::Extra;
-use crate::runtime::extra::SentAs;
+use crate::runtime::extra::{SentAs, WideInteger};
 
 /// Always present, never null: `T`.
 pub mod required {
@@ -119,27 +119,35 @@ pub mod patch {
 }
 
 /// A number as sent: an `f64` cannot say whether it came as `1` or `1.0`, and the two are
-/// different values to a reader that keeps integers apart (`serde_json::Value` does). Read
-/// from the input, and written back as an integer when it came as one and still is one. The
-/// number presences are their base presences over this type, so `null` and absence are
-/// handled in one place.
+/// different values to a reader that keeps integers apart (`serde_json::Value` does); nor can
+/// it hold every integer beyond 2^53. Read from the input, and written back as the integer it
+/// came as while the value is still that integer. The number presences are their base
+/// presences over this type, so `null` and absence are handled in one place.
 struct SentNumber {
     value: f64,
-    integer: bool,
+    /// `None` when sent as a decimal.
+    integer: Option<SentAs>,
 }
 
 impl SentNumber {
     /// `value` as written for `key`: in the form `extra` remembers it was sent in.
     fn written(value: f64, extra: &Extra, key: &str) -> SentNumber {
-        SentNumber { value, integer: extra.was_sent(key, SentAs::Integer) }
+        let integer = extra.forms_sent(key).find(|form| matches!(form, SentAs::Integer | SentAs::Wide(_)));
+        SentNumber { value, integer }
     }
 
     /// The value read for `key`, its form remembered in `extra`.
     fn kept(self, extra: &mut Extra, key: &'static str) -> f64 {
-        if self.integer {
-            extra.remember(key, SentAs::Integer);
+        if let Some(form) = self.integer {
+            extra.remember(key, form);
         }
         self.value
+    }
+
+    /// An integer as sent: exact in an `f64` up to 2^53, remembered whole beyond.
+    fn integer(value: f64, wide: WideInteger, magnitude: u64) -> SentNumber {
+        let form = if magnitude <= EXACT_INTEGERS as u64 { SentAs::Integer } else { SentAs::Wide(wide) };
+        SentNumber { value, integer: Some(form) }
     }
 }
 
@@ -148,10 +156,11 @@ const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
 
 impl Serialize for SentNumber {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.integer && self.value.fract() == 0.0 && self.value.abs() <= EXACT_INTEGERS {
-            serializer.serialize_i64(self.value as i64)
-        } else {
-            serializer.serialize_f64(self.value)
+        match self.integer {
+            Some(SentAs::Wide(WideInteger::Signed(sent))) if sent as f64 == self.value => serializer.serialize_i64(sent),
+            Some(SentAs::Wide(WideInteger::Unsigned(sent))) if sent as f64 == self.value => serializer.serialize_u64(sent),
+            Some(_) if self.value.fract() == 0.0 && self.value.abs() <= EXACT_INTEGERS => serializer.serialize_i64(self.value as i64),
+            _ => serializer.serialize_f64(self.value),
         }
     }
 }
@@ -165,13 +174,13 @@ impl<'de> Deserialize<'de> for SentNumber {
                 f.write_str("a number")
             }
             fn visit_f64<E: de::Error>(self, value: f64) -> Result<SentNumber, E> {
-                Ok(SentNumber { value, integer: false })
+                Ok(SentNumber { value, integer: None })
             }
             fn visit_i64<E: de::Error>(self, value: i64) -> Result<SentNumber, E> {
-                Ok(SentNumber { value: value as f64, integer: true })
+                Ok(SentNumber::integer(value as f64, WideInteger::Signed(value), value.unsigned_abs()))
             }
             fn visit_u64<E: de::Error>(self, value: u64) -> Result<SentNumber, E> {
-                Ok(SentNumber { value: value as f64, integer: true })
+                Ok(SentNumber::integer(value as f64, WideInteger::Unsigned(value), value))
             }
         }
         deserializer.deserialize_f64(NumberVisitor)

@@ -131,6 +131,7 @@ pub mod location {
 /// route: / "path" / {field} / [{id} "." {format}] & "key" = "value";  // segments, query pairs
 /// security: [[0], [1, 2]];                   // alternatives of schemes (`client::API`), if any
 /// accept: "application/pdf";                 // what `send()` accepts, unless `application/json`
+/// servers: ["https://uploads.example.com"];  // its own servers, if its description names some
 /// send -> Answer;                            // or `send;` for an answer without a body
 /// stream -> Event;                           // a `text/event-stream` answer
 /// into_stream(after, limit = 50) -> Item;    // cursor pagination
@@ -155,6 +156,7 @@ macro_rules! operation {
         route: $( / $segment:tt )* $( & $query_key:literal = $query_value:tt )*;
         $( security: [$( [$($scheme:literal),*] ),*]; )?
         $( accept: $accept:literal; )?
+        $( servers: [$($server:literal),+]; )?
         $( $(#$send_attr:tt)* send $(($send_field:ident = $send_value:literal in $($send_body:tt)+))? $(-> $json:ty)?; )?
         $( $(#$stream_attr:tt)* stream $(($stream_field:ident = $stream_value:literal in $($stream_body:tt)+))? -> $event:ty; )?
         $( into_stream($after:ident $(, $limit:ident $(= $default:literal)?)?) -> $item:ty; )?
@@ -196,6 +198,7 @@ macro_rules! operation {
                 let mut request = $crate::client_runtime::private::Request::new(::reqwest::Method::$http, segments, $crate::client::$errors, &self.options);
                 $( request.security = &[$( &[$($scheme),*] ),*]; )?
                 $( request.accept = $accept; )?
+                $( request.servers = &[$($server),+]; )?
                 $( request.query.push(($query_key, $crate::operation::route_text!(self $query_value))); )*
                 $( request = $arg_location::add(request, $arg_wire, &self.$arg)?; )*
                 $(

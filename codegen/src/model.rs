@@ -550,6 +550,9 @@ pub struct Operation {
     pub origin: String,
     /// The credentials it sends.
     pub security: Security,
+    /// The servers its description names for it instead of the document's (absolute, variables
+    /// at their defaults): an upload host, say. Empty when it names none of its own.
+    pub servers: Vec<String>,
     /// The `Accept` header `send()` sends: the JSON media type it decodes, else the media
     /// types the success responses declare, else `*/*`.
     pub accept: String,

@@ -36,6 +36,7 @@ macro_rules! api {
         pub(crate) const API: $crate::client_runtime::Api = $crate::client_runtime::Api {
             base_url_env: $env,
             default_base_url: $crate::operation::default_url!($($default)?),
+            servers: &[$($url),*],
             schemes: &[
                 $(
                     $crate::client_runtime::Scheme {

@@ -24,10 +24,23 @@ impl Surface {
         }
         self.client_section(&mut out);
         out.push_str("\n# Operations\n");
-        let security = self.security();
+        let security = self.per_operation(|item| match item {
+            Item::Security {
+                operation,
+                requires,
+            } => Some((operation, requires)),
+            _ => None,
+        });
+        let servers = self.per_operation(|item| match item {
+            Item::Servers { operation, urls } => Some((operation, urls)),
+            _ => None,
+        });
         for (item, members) in self.owners() {
             if let Item::Operation { id, .. } = item {
                 operation_section(&mut out, item, members);
+                if let Some(urls) = servers.get(id.as_str()) {
+                    let _ = writeln!(out, "- servers: {urls}");
+                }
                 // Only a scheme named "" gives an empty list of names.
                 match security.get(id.as_str()).copied() {
                     Some("") => {
@@ -67,19 +80,13 @@ impl Surface {
         }
     }
 
-    /// What each operation sends to prove who calls, by `operationId`, when the API declares
-    /// credentials (listed after every operation, so looked up, not read as members).
-    fn security(&self) -> BTreeMap<&str, &str> {
-        self.items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Security {
-                    operation,
-                    requires,
-                } => Some((operation.as_str(), requires.as_str())),
-                _ => None,
-            })
-            .collect()
+    /// What the items `pick` takes say of each operation, by `operationId`: its credentials, its
+    /// own servers (listed after every operation, so looked up, not read as members).
+    fn per_operation<'a>(
+        &'a self,
+        pick: impl Fn(&'a Item) -> Option<(&'a str, &'a str)>,
+    ) -> BTreeMap<&'a str, &'a str> {
+        self.items.iter().filter_map(pick).collect()
     }
 
     /// Each type and operation with the members listed right after it.

@@ -126,6 +126,8 @@ pub enum Item {
     /// What an operation sends to prove who calls: its alternatives, each of schemes sent
     /// together (`bearerAuth | apiKey + appId`, `none`).
     Security { operation: String, requires: String },
+    /// The servers an operation's description names for it instead of the document's.
+    Servers { operation: String, urls: String },
 }
 
 impl Item {
@@ -137,7 +139,9 @@ impl Item {
             | Item::Operation { .. }
             | Item::Server { .. }
             | Item::Credential { .. } => None,
-            Item::Security { operation, .. } => Some(format!("operation {operation}")),
+            Item::Security { operation, .. } | Item::Servers { operation, .. } => {
+                Some(format!("operation {operation}"))
+            }
             Item::Field { owner, .. }
             | Item::Const { owner, .. }
             | Item::Value { owner, .. }
@@ -170,6 +174,7 @@ impl Item {
             Item::Server { constant, .. } => format!("server {constant}"),
             Item::Credential { scheme, .. } => format!("credential {scheme}"),
             Item::Security { operation, .. } => format!("security {operation}"),
+            Item::Servers { operation, .. } => format!("servers {operation}"),
         }
     }
 
@@ -190,6 +195,7 @@ impl Item {
             Item::Server { constant, .. } => constant,
             Item::Credential { scheme, .. } => scheme,
             Item::Security { .. } => "security",
+            Item::Servers { .. } => "servers",
         }
     }
 
@@ -225,6 +231,7 @@ impl Item {
                 format!("credential `{scheme}` (`ClientBuilder::{setter}`)")
             }
             Item::Security { operation, .. } => format!("security of `{operation}`"),
+            Item::Servers { operation, .. } => format!("servers of `{operation}`"),
         }
     }
 
@@ -252,6 +259,7 @@ impl Item {
             Item::Server { url, .. } => url.clone(),
             Item::Credential { sent, env, .. } => format!("{sent}, from `{env}`"),
             Item::Security { requires, .. } => requires.clone(),
+            Item::Servers { urls, .. } => urls.clone(),
         }
     }
     /// What a reviewer compares between two versions of the item, in the order the report
@@ -353,6 +361,7 @@ impl Item {
                 Facet::compatible("variable", env),
             ],
             Item::Security { requires, .. } => vec![Facet::compatible("requires", requires)],
+            Item::Servers { urls, .. } => vec![Facet::compatible("servers", urls)],
         }
     }
 }
@@ -693,8 +702,9 @@ fn operation_items(model: &Model, op: &Operation, items: &mut Vec<Item>) {
     }
 }
 
-/// The servers, the credentials and what each operation sends. An API without servers or
-/// security has none of these items, so its listing is as it was before they existed.
+/// The servers, the credentials, the operations' own servers and what each operation sends.
+/// An API without any of these has none of these items, so its listing is as it was before
+/// they existed.
 fn access_items(api: &Api, operations: &[Operation], items: &mut Vec<Item>) {
     items.extend(api.servers.iter().map(|s| Item::Server {
         constant: s.constant.clone(),
@@ -713,6 +723,15 @@ fn access_items(api: &Api, operations: &[Operation], items: &mut Vec<Item>) {
         },
         env: scheme.env.clone(),
     }));
+    items.extend(
+        operations
+            .iter()
+            .filter(|op| !op.servers.is_empty())
+            .map(|op| Item::Servers {
+                operation: op.operation_id.clone(),
+                urls: op.servers.join(", "),
+            }),
+    );
     if api.schemes.is_empty() {
         return;
     }

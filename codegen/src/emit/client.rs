@@ -335,7 +335,12 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
     out.push_str("    operation! {\n");
     let route = format!("`{} {}`", op.method.as_http(), op.path);
     out.push_str(&doc_comment(
-        &[op.summary.clone(), op.doc.clone(), Some(route)],
+        &[
+            op.summary.clone(),
+            op.doc.clone(),
+            Some(route),
+            servers_doc(op),
+        ],
         DECLARATION_INDENT,
     ));
     if op.deprecated {
@@ -425,8 +430,34 @@ fn operation(out: &mut String, model: &Model, op: &Operation, group: &str, spell
             string_literal(&op.accept)
         );
     }
+    if !op.servers.is_empty() {
+        let servers: Vec<String> = op.servers.iter().map(|s| string_literal(s)).collect();
+        let _ = writeln!(
+            out,
+            "{DECLARATION_INDENT}servers: [{}];",
+            servers.join(", ")
+        );
+    }
     answer_lines(out, model, op, spelling, body_required);
     out.push_str("    }\n");
+}
+
+/// Where an operation with servers of its own goes, for its docs.
+fn servers_doc(op: &Operation) -> Option<String> {
+    let listed: Vec<String> = op.servers.iter().map(|s| format!("`{s}`")).collect();
+    let whither = match listed.as_slice() {
+        [] => return None,
+        [one] => format!("Sent to {one}, this operation's own server,"),
+        several => format!(
+            "Sent to this operation's own servers, {}, the one in the place the client's base URL \
+             has among the description's servers (or the first),",
+            several.join(", ")
+        ),
+    };
+    Some(format!(
+        "{whither} while the client's base URL is one of the description's servers; any other \
+         base URL takes the call, and `CallOptions::base_url` sends one call elsewhere."
+    ))
 }
 
 /// The optional parameters and an optional body, each with its docs: the builder's setters.

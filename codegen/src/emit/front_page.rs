@@ -83,7 +83,7 @@ pub fn quick_start(model: &Model) -> String {
          properties) come with [`client::CallOptions`]; properties the description does not \
          declare are kept in each model's `extra`.\n",
     );
-    text.push_str(&access(api));
+    text.push_str(&access(api, &model.operations));
     text
 }
 
@@ -117,9 +117,10 @@ fn environment(api: &Api) -> String {
     names.join(", ")
 }
 
-/// The front page's section on servers and credentials: each server's constant, each
-/// scheme's setter and variable, and how an operation picks what it sends.
-fn access(api: &Api) -> String {
+/// The front page's section on servers and credentials: each server's constant, the
+/// operations with servers of their own, each scheme's setter and variable, and how an
+/// operation picks what it sends.
+fn access(api: &Api, operations: &[Operation]) -> String {
     let mut text = String::from("\n# Servers and credentials\n\n");
     text.push_str(&format!(
         "`Client::from_env()` reads the base URL from `{}`",
@@ -140,6 +141,18 @@ fn access(api: &Api) -> String {
         }
     } else {
         text.push('\n');
+    }
+    let own = operations
+        .iter()
+        .filter(|op| !op.servers.is_empty())
+        .count();
+    if own > 0 {
+        text.push_str(&format!(
+            "\n{own} of the operations name servers of their own (each says which, in its docs): \
+             while the base URL is one of the description's servers, they go to theirs; any \
+             other base URL (a proxy, a mock) takes every call. `CallOptions::base_url` sends \
+             one call elsewhere.\n"
+        ));
     }
     if api.schemes.is_empty() {
         text.push_str("\nThe description asks for no credentials.\n");

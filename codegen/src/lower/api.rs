@@ -28,6 +28,9 @@ pub(crate) struct Access {
     default: Option<Vec<Vec<String>>>,
     /// Each operation's own `security`, by path and method key.
     operations: BTreeMap<(String, String), Vec<Vec<String>>>,
+    /// The servers an operation's path item or the operation names instead of the document's,
+    /// by path and method key (absolute URLs, variables at their defaults, in order).
+    operation_servers: BTreeMap<(String, String), Vec<String>>,
     pub(crate) warnings: Vec<Warning>,
 }
 
@@ -44,26 +47,7 @@ pub(crate) fn read(doc: &Value) -> Access {
     };
     access.title = text("title").unwrap_or_default();
     access.description = text("summary").or_else(|| text("description"));
-    if let Some(servers) = doc.get("servers").and_then(Value::as_array) {
-        for server in servers {
-            let Some(url) = server.get("url").and_then(Value::as_str) else {
-                continue;
-            };
-            let url = with_defaults(url, server.get("variables").and_then(Value::as_object));
-            // A URL a client can start from: absolute, every variable filled in.
-            let absolute = (url.starts_with("http://") || url.starts_with("https://"))
-                && !url.contains(|c: char| {
-                    c.is_whitespace() || c.is_control() || "{}`\"<>\\".contains(c)
-                });
-            if absolute && !access.servers.iter().any(|(known, _)| *known == url) {
-                let description = server
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
-                access.servers.push((url, description));
-            }
-        }
-    }
+    access.servers = absolute_servers(doc.get("servers"));
     let schemes = doc
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object);
@@ -87,18 +71,58 @@ pub(crate) fn read(doc: &Value) -> Access {
         }
     }
     access.default = doc.get("security").map(requirements);
+    let document_servers: Vec<&str> = access.servers.iter().map(|(url, _)| url.as_str()).collect();
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
+            let path_servers = item.get("servers");
             for (method, operation) in item.as_object().into_iter().flatten() {
                 if let Some(security) = operation.get("security") {
                     access
                         .operations
                         .insert((path.clone(), method.clone()), requirements(security));
                 }
+                if !HTTP_METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let own = absolute_servers(operation.get("servers").or(path_servers));
+                let urls: Vec<String> = own.into_iter().map(|(url, _)| url).collect();
+                if !urls.is_empty() && urls != document_servers {
+                    access
+                        .operation_servers
+                        .insert((path.clone(), method.clone()), urls);
+                }
             }
         }
     }
     access
+}
+
+/// The keys of a path item that hold an operation.
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// The servers of a `servers` list a client can start from: absolute, every variable filled
+/// in with its default, each once, in order, with its description.
+fn absolute_servers(servers: Option<&Value>) -> Vec<(String, Option<String>)> {
+    let mut absolute_ones: Vec<(String, Option<String>)> = Vec::new();
+    for server in servers.and_then(Value::as_array).into_iter().flatten() {
+        let Some(url) = server.get("url").and_then(Value::as_str) else {
+            continue;
+        };
+        let url = with_defaults(url, server.get("variables").and_then(Value::as_object));
+        let absolute = (url.starts_with("http://") || url.starts_with("https://"))
+            && !url
+                .contains(|c: char| c.is_whitespace() || c.is_control() || "{}`\"<>\\".contains(c));
+        if absolute && !absolute_ones.iter().any(|(known, _)| *known == url) {
+            let description = server
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            absolute_ones.push((url, description));
+        }
+    }
+    absolute_ones
 }
 
 /// Removes what [`read`] took and `openapiv3` would read strictly for nothing.
@@ -204,14 +228,16 @@ pub(crate) fn settle(model: &mut Model, access: Access) {
         schemes,
         default,
         operations,
+        mut operation_servers,
         warnings,
     } = access;
     model.warnings.extend(warnings);
     let mut used = vec![false; schemes.len()];
     let index_of = |name: &str| schemes.iter().position(|(key, ..)| key == name);
     let mut raw: Vec<Vec<Vec<usize>>> = Vec::with_capacity(model.operations.len());
-    for op in &model.operations {
+    for op in &mut model.operations {
         let key = (op.path.clone(), op.method.key().to_owned());
+        op.servers = operation_servers.remove(&key).unwrap_or_default();
         let wanted = operations.get(&key).or(default.as_ref());
         let mut alternatives: Vec<Vec<usize>> = Vec::new();
         for names in wanted.into_iter().flatten() {

@@ -75,6 +75,7 @@ pub(super) fn settle(model: &mut Model, declared: Vec<Declared>) {
             errors: decoder_of[index],
             origin: op.origin,
             security: Security::default(),
+            servers: Vec::new(),
             accept: op.accept,
         });
     }

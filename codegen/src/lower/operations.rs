@@ -15,7 +15,7 @@ use crate::vocabulary::{self, Method};
 
 /// A builder's own fields (`body`, `client`, `options`) and methods (sending, and those of
 /// `CallOptions`): a parameter of one of these names takes a number (`client_2`).
-const BUILDER_MEMBERS: [&str; 17] = [
+const BUILDER_MEMBERS: [&str; 18] = [
     "body",
     "client",
     "options",
@@ -33,6 +33,7 @@ const BUILDER_MEMBERS: [&str; 17] = [
     "max_response_bytes",
     "max_event_bytes",
     "max_stream_buffer_bytes",
+    "base_url",
 ];
 
 /// An operation as declared, before the client's decisions.

@@ -16,6 +16,9 @@ pub struct Api {
     pub base_url_env: &'static str,
     /// Where `from_env` goes without it.
     pub default_base_url: Option<&'static str>,
+    /// The servers the description names, in its order: while the client's base URL is one of
+    /// them, an operation with servers of its own goes to one of those instead.
+    pub servers: &'static [&'static str],
     /// The security schemes, in the order operations refer to them by.
     pub schemes: &'static [Scheme],
 }

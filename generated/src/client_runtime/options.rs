@@ -22,6 +22,7 @@ pub struct RequestOptions {
     pub(super) max_response_bytes: Option<Option<u64>>,
     pub(super) max_event_bytes: Option<Option<u64>>,
     pub(super) max_stream_buffer_bytes: Option<Option<u64>>,
+    pub(super) base_url: Option<String>,
     pub(super) extras: Extras,
 }
 
@@ -95,6 +96,13 @@ impl RequestOptions {
     /// [`ClientBuilder::max_stream_buffer_bytes`](super::ClientBuilder::max_stream_buffer_bytes).
     pub fn max_stream_buffer_bytes(mut self, limit: Option<u64>) -> Self {
         self.max_stream_buffer_bytes = Some(limit);
+        self
+    }
+
+    /// Sends this call to `base_url` instead of the client's base URL (or the operation's own
+    /// server): an upload host of a self-hosted install, say.
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
         self
     }
 
@@ -181,6 +189,11 @@ pub trait CallOptions: Sized {
     /// The most this call's stream holds waiting for an event's end, in bytes.
     fn max_stream_buffer_bytes(self, limit: Option<u64>) -> Self {
         update(self, |o| o.max_stream_buffer_bytes(limit))
+    }
+
+    /// Sends this call to `base_url`; see [`RequestOptions::base_url`].
+    fn base_url(self, base_url: impl Into<String>) -> Self {
+        update(self, |o| o.base_url(base_url))
     }
 
     /// A query parameter the schema does not declare; see [`RequestOptions::extra_query`].

@@ -34,6 +34,8 @@ pub struct Request {
     pub security: &'static [&'static [usize]],
     /// The `Accept` header of a call that is no stream: what the success answers declare.
     pub accept: &'static str,
+    /// The operation's own servers, when its description names some (an upload host, say).
+    pub servers: &'static [&'static str],
     /// Decodes the error type the schema declares for a status, if any.
     pub declared: fn(u16, &[u8]) -> Option<crate::client::DeclaredError>,
     pub options: RequestOptions,
@@ -56,6 +58,7 @@ impl Request {
             streaming: false,
             security: &[],
             accept: "application/json",
+            servers: &[],
             declared,
             options: options.clone(),
         }
@@ -65,6 +68,26 @@ impl Request {
         let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(format!("cannot encode the body: {e}")))?;
         self.body = Some(Bytes::from(bytes));
         Ok(self)
+    }
+}
+
+/// Where a call goes: the call's own base URL, if it sets one. Else, for an operation whose
+/// description names servers of its own (an upload host, say) while the client's base URL is
+/// one of the document's servers that the operation does not list: the operation's server in
+/// the same place in its list, or its first. Else the client's base URL, so that one set to
+/// anything else (a proxy, a mock, a self-hosted install) takes every call.
+fn base_url<'a>(client: &'a Client, request: &'a Request) -> &'a str {
+    let base = client.inner.base_url.as_str();
+    if let Some(own) = &request.options.base_url {
+        return own;
+    }
+    let same = |server: &&str| server.trim_end_matches('/') == base.trim_end_matches('/');
+    if request.servers.is_empty() || request.servers.iter().any(same) {
+        return base;
+    }
+    match crate::client::API.servers.iter().position(same) {
+        Some(at) => request.servers.get(at).or(request.servers.first()).copied().unwrap_or(base),
+        None => base,
     }
 }
 

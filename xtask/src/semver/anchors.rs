@@ -108,7 +108,8 @@ impl Names {
                 Item::Crate { .. }
                 | Item::Body { .. }
                 | Item::Answer { .. }
-                | Item::Security { .. } => {}
+                | Item::Security { .. }
+                | Item::Servers { .. } => {}
             }
         }
         names

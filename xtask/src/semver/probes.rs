@@ -163,7 +163,7 @@ fn probe(index: usize, change: &Change, old: &Surface) -> Option<String> {
                 "fn {name}() {{ let _ = api::ClientBuilder::{setter}; }}"
             );
         }
-        Some(Item::Crate { .. } | Item::Security { .. }) => return None,
+        Some(Item::Crate { .. } | Item::Security { .. } | Item::Servers { .. }) => return None,
         None => {
             // A new required field: the old way to build the struct no longer compiles.
             if !change.what.contains("`new`") {

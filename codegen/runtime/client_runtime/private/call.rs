@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Request, error_body, extras, settings, url};
+use super::{Request, base_url, error_body, extras, settings, url};
 use crate::client_runtime::credentials::Auth;
 use crate::client_runtime::client::{Client, Settings};
 use crate::client_runtime::retry::transient_status;
@@ -220,7 +220,7 @@ where
     Fut: Future<Output = Result<R, BodyError>>,
 {
     let settings = settings(client, &request.options);
-    let url = url(&client.inner.base_url, request)?;
+    let url = url(base_url(client, request), request)?;
     let extra_headers = extras::headers(&request.options)?;
     let auth = Auth::of(crate::client::API.schemes, &client.inner.credentials, request.security)?;
     let start = Instant::now();

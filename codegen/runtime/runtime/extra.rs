@@ -39,6 +39,9 @@ struct Kept {
     /// Declared properties sent in a form their field cannot say, and the form: one box holds
     /// the usual few.
     forms: Few<(&'static str, SentAs)>,
+    /// Declared properties holding numbers in lists or maps, as sent, where re-encoding their
+    /// field would write a number in another form (`1.0` for `1`).
+    numbers: Vec<(&'static str, Value)>,
 }
 
 /// A form a declared property was sent in that its field cannot say.
@@ -111,6 +114,20 @@ impl Extra {
         if !self.was_sent(key, form) {
             self.kept.get_or_insert_with(Default::default).forms.push((key, form));
         }
+    }
+
+    /// Remembers what the declared property `key`, which holds numbers in lists or maps, was
+    /// sent as.
+    pub(crate) fn remember_numbers(&mut self, key: &'static str, sent: Value) {
+        let kept = self.kept.get_or_insert_with(Default::default);
+        kept.numbers.retain(|(k, _)| *k != key);
+        kept.numbers.push((key, sent));
+    }
+
+    /// What the declared property `key` was sent as, when [`Extra::remember_numbers`] kept it.
+    pub(crate) fn numbers_sent(&self, key: &str) -> Option<&Value> {
+        let kept = self.kept.as_deref()?;
+        kept.numbers.iter().find(|(k, _)| *k == key).map(|(_, sent)| sent)
     }
 
     /// Whether the declared property `key` was sent as `form`.

@@ -3,8 +3,11 @@
 
 use crate::__private::declare::{as_variants, object, str_into, string_enum, text, union};
 use crate::__private::presence::{
-    nullable, nullable_number, optional, optional_number, patch, required, required_number,
+    nullable, nullable_number, nullable_numbers, optional, optional_number, optional_numbers,
+    patch, required, required_number, required_numbers,
 };
+use std::collections::BTreeMap;
+
 use crate::{Patch, Timestamp};
 
 object! {
@@ -20,8 +23,25 @@ object! {
         pub shape: Option<Shape> = optional("shape"),
         /// A number, which may come as an integer.
         pub weight: Option<f64> = optional_number("weight"),
+        /// Numbers in a list, each of which may come as an integer.
+        pub scores: Option<Vec<f64>> = optional_numbers("scores"),
+        /// Numbers in a map of lists.
+        pub ranges: Option<Option<BTreeMap<String, Vec<Option<f64>>>>> = optional_numbers("ranges"),
+        /// An object of numbers in lists.
+        pub track: Option<Track> = optional("track"),
     }
     fn new(id: String, created_at: Timestamp);
+}
+
+object! {
+    /// Numbers in lists, always sent.
+    pub struct Track ..extra {
+        /// Required.
+        pub points: Vec<f64> = required_numbers("points"),
+        /// Always sent, maybe as `null`.
+        pub limits: Option<Vec<f64>> = nullable_numbers("limits"),
+    }
+    fn new(points: Vec<f64>);
 }
 
 object! {

@@ -4,7 +4,7 @@
 
 use letta_codegen_runtime::Patch;
 use letta_codegen_runtime::models::{
-    Circle, Colour, Content, Figure, Item, ItemUpdate, Shape, Size,
+    Circle, Colour, Content, Figure, Item, ItemUpdate, Shape, Size, Track,
 };
 use serde_json::{Value, json};
 
@@ -78,6 +78,37 @@ fn a_number_sent_as_an_integer_is_written_back_as_one() {
         serde_json::to_value(&item).expect("encodes")["weight"],
         json!(1.5e300)
     );
+}
+
+#[test]
+fn numbers_in_lists_and_maps_are_written_back_in_the_forms_they_were_sent_in() {
+    for text in [
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","scores":[1,2.5,3.0,-4],"ranges":{"a":[1,null,2.0],"b":[]},"track":{"points":[0,1.5],"limits":null}}"#,
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","scores":[1.0,2.5],"ranges":null,"track":{"points":[9007199254740993,18446744073709551615]}}"#,
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","scores":null,"track":{"points":[],"limits":[7]}}"#,
+    ] {
+        let item: Item = decode(text);
+        assert_eq!(serde_json::to_string(&item).expect("encodes"), text);
+    }
+    let mut item: Item = decode(r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","scores":[1,2]}"#);
+    assert_eq!(item.scores, Some(vec![1.0, 2.0]));
+    // Changed numbers are written as they now are; unchanged ones keep their form.
+    item.scores = Some(vec![1.0, 2.5]);
+    assert_eq!(
+        serde_json::to_value(&item).expect("encodes")["scores"],
+        json!([1.0, 2.5])
+    );
+    let track = Track::new(vec![1.0]);
+    assert_eq!(
+        serde_json::to_value(&track).expect("encodes"),
+        json!({"points": [1.0], "limits": null})
+    );
+    // A value of the wrong type fails as before, naming what was expected.
+    let error = serde_json::from_str::<Item>(
+        r#"{"id":"i","created_at":"2026-12-04T10:00:00Z","scores":["x"]}"#,
+    )
+    .expect_err("a string is no number");
+    assert!(error.to_string().contains("f64"), "{error}");
 }
 
 #[test]

@@ -218,16 +218,48 @@ impl Spelling {
 /// field has presences of its own: its `f64` cannot say whether `1` or `1.0` was sent, and
 /// they write back what was.
 pub(crate) fn presence_word(model: &Model, field: &Field) -> Option<&'static str> {
-    let number = model.unaliased(&field.ty) == Ty::Number;
-    match (&field.presence, number) {
-        (Presence::Required, false) => Some("required"),
-        (Presence::Required, true) => Some("required_number"),
-        (Presence::RequiredNullable, false) => Some("nullable"),
-        (Presence::RequiredNullable, true) => Some("nullable_number"),
-        (Presence::Optional, false) => Some("optional"),
-        (Presence::Optional, true) => Some("optional_number"),
+    let ty = model.unaliased(&field.ty);
+    let numbers = if ty == Ty::Number {
+        Numbers::One
+    } else if holds_numbers(&ty) {
+        Numbers::Within
+    } else {
+        Numbers::None
+    };
+    match (&field.presence, numbers) {
+        (Presence::Required, Numbers::None) => Some("required"),
+        (Presence::Required, Numbers::One) => Some("required_number"),
+        (Presence::Required, Numbers::Within) => Some("required_numbers"),
+        (Presence::RequiredNullable, Numbers::None) => Some("nullable"),
+        (Presence::RequiredNullable, Numbers::One) => Some("nullable_number"),
+        (Presence::RequiredNullable, Numbers::Within) => Some("nullable_numbers"),
+        (Presence::Optional, Numbers::None) => Some("optional"),
+        (Presence::Optional, Numbers::One) => Some("optional_number"),
+        (Presence::Optional, Numbers::Within) => Some("optional_numbers"),
         (Presence::Patch, _) => Some("patch"),
         (Presence::Const(_), _) => None,
+    }
+}
+
+/// Where a field's `f64`s stand, which decides whether its presence remembers the forms they
+/// were sent in (`1` or `1.0`).
+enum Numbers {
+    None,
+    /// The field is one.
+    One,
+    /// In its lists or maps.
+    Within,
+}
+
+/// Whether an (unaliased) type holds `f64`s in lists or maps of its own: a named model's
+/// numbers are its fields', which remember their own forms.
+fn holds_numbers(ty: &Ty) -> bool {
+    match ty {
+        Ty::Number => true,
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) | Ty::Boxed(inner) => {
+            holds_numbers(inner)
+        }
+        _ => false,
     }
 }
 

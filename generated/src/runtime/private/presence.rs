@@ -8,8 +8,9 @@
 //! object's `Extra`, where what a field cannot say is remembered: an optional property sent as
 //! `null`, a nullable one left out, a number sent as an integer.
 
-use serde::de::{self, Deserialize, MapAccess};
+use serde::de::{self, Deserialize, DeserializeOwned, MapAccess};
 use serde::ser::{Serialize, SerializeMap};
+use serde_json::Value;
 
 use crate::Extra;
 use crate::runtime::extra::{SentAs, WideInteger};
@@ -237,6 +238,123 @@ pub mod optional_number {
     #[inline]
     pub fn read<'de, A: MapAccess<'de>>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<f64>, A::Error> {
         let sent: Option<SentNumber> = optional::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.kept(extra, key)))
+    }
+}
+
+/// A value holding numbers in lists or maps (`Vec<f64>`), as sent: an `f64` cannot say whether
+/// each came as `1` or `1.0`. Read through a `Value`, which can; when the field would be
+/// written otherwise, what was sent is kept, and written back while the field still holds
+/// the same numbers. The value's own decoding reads it as before, so a bad value fails as it did.
+struct SentNumbers<T> {
+    value: T,
+    /// `None` when writing the value gives what was sent.
+    sent: Option<Value>,
+}
+
+impl<T> SentNumbers<T> {
+    /// The value read for `key`, what was sent remembered in `extra` when writing it differs.
+    fn kept(self, extra: &mut Extra, key: &'static str) -> T {
+        if let Some(sent) = self.sent {
+            extra.remember_numbers(key, sent);
+        }
+        self.value
+    }
+}
+
+impl<'de, T: DeserializeOwned + Serialize> Deserialize<'de> for SentNumbers<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let sent = Value::deserialize(deserializer)?;
+        let value = T::deserialize(&sent).map_err(de::Error::custom)?;
+        let written_as_sent = serde_json::to_value(&value).is_ok_and(|written| written == sent);
+        Ok(SentNumbers { value, sent: (!written_as_sent).then_some(sent) })
+    }
+}
+
+/// A value holding numbers in lists or maps, as written for `key`: what was sent, while the
+/// value holds the same numbers, else the value.
+struct WrittenNumbers<'a, T> {
+    value: &'a T,
+    sent: Option<&'a Value>,
+}
+
+impl<'a, T> WrittenNumbers<'a, T> {
+    fn of(value: &'a T, extra: &'a Extra, key: &str) -> Self {
+        WrittenNumbers { value, sent: extra.numbers_sent(key) }
+    }
+}
+
+impl<T: Serialize> Serialize for WrittenNumbers<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if let Some(sent) = self.sent {
+            if serde_json::to_value(self.value).is_ok_and(|now| same_numbers(&now, sent)) {
+                return sent.serialize(serializer);
+            }
+        }
+        self.value.serialize(serializer)
+    }
+}
+
+/// Equal, numbers compared by value (`1` and `1.0` alike).
+fn same_numbers(now: &Value, sent: &Value) -> bool {
+    match (now, sent) {
+        (Value::Number(a), Value::Number(b)) => a == b || a.as_f64() == b.as_f64(),
+        (Value::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_numbers(a, b)),
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().all(|(key, a)| b.get(key).is_some_and(|b| same_numbers(a, b)))
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// A `required` value holding numbers in lists or maps: written with each number in the form
+/// it was sent in.
+pub mod required_numbers {
+    use super::*;
+    pub use super::required::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &T, extra: &Extra) -> Result<(), M::Error> {
+        required::write(map, key, &WrittenNumbers::of(value, extra, key), extra)
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: DeserializeOwned + Serialize>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<T>, A::Error> {
+        let sent: Option<SentNumbers<T>> = required::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.kept(extra, key)))
+    }
+}
+
+/// A `nullable` value holding numbers in lists or maps.
+pub mod nullable_numbers {
+    use super::*;
+    pub use super::nullable::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>, extra: &Extra) -> Result<(), M::Error> {
+        nullable::write(map, key, &value.as_ref().map(|value| WrittenNumbers::of(value, extra, key)), extra)
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: DeserializeOwned + Serialize>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<Option<T>>, A::Error> {
+        let sent: Option<Option<SentNumbers<T>>> = nullable::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.map(|sent| sent.kept(extra, key))))
+    }
+}
+
+/// An `optional` value holding numbers in lists or maps.
+pub mod optional_numbers {
+    use super::*;
+    pub use super::optional::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap, T: Serialize>(map: &mut M, key: &'static str, value: &Option<T>, extra: &Extra) -> Result<(), M::Error> {
+        optional::write(map, key, &value.as_ref().map(|value| WrittenNumbers::of(value, extra, key)), extra)
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: DeserializeOwned + Serialize>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<T>, A::Error> {
+        let sent: Option<SentNumbers<T>> = optional::read(map, extra, key)?;
         Ok(sent.map(|sent| sent.kept(extra, key)))
     }
 }

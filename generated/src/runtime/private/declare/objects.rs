@@ -13,7 +13,9 @@
 /// `nullable` (`Option<T>`, written, `null` for `None`, unless it was read as left out), `optional` (`Option<T>`,
 /// left out when `None`, unless it was read as `null`) or `patch` (`Patch<T>`, left out when
 /// unchanged); a number (`f64`) has `required_number`, `nullable_number` and
-/// `optional_number`, which also write back an integer sent as one. A constant is
+/// `optional_number`, which also write back an integer sent as one, and a value holding
+/// numbers in lists or maps has `required_numbers`, `nullable_numbers` and `optional_numbers`,
+/// which write back each number in the form it was sent in. A constant is
 /// `const NAME: &str = "value" for "wire";`. A struct with required fields ends with
 /// `fn new(…);`, their constructor; one without is `Default`.
 macro_rules! object {
@@ -118,6 +120,9 @@ macro_rules! unset_unless_required {
         $field
     };
     (required_number $field:ident) => {
+        $field
+    };
+    (required_numbers $field:ident) => {
         $field
     };
     ($presence:ident $field:ident) => {

@@ -14,6 +14,7 @@ use crate::error::{Pointer, Warning};
 use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::options::Options;
+use crate::vocabulary::Method;
 
 /// What the document says of access, read from its JSON.
 #[derive(Debug, Default)]
@@ -81,7 +82,7 @@ pub(crate) fn read(doc: &Value) -> Access {
                         .operations
                         .insert((path.clone(), method.clone()), requirements(security));
                 }
-                if !HTTP_METHODS.contains(&method.as_str()) {
+                if Method::from_key(method).is_none() {
                     continue;
                 }
                 let own = absolute_servers(operation.get("servers").or(path_servers));
@@ -96,11 +97,6 @@ pub(crate) fn read(doc: &Value) -> Access {
     }
     access
 }
-
-/// The keys of a path item that hold an operation.
-const HTTP_METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// The servers of a `servers` list a client can start from: absolute, every variable filled
 /// in with its default, each once, in order, with its description.

@@ -287,14 +287,11 @@ fn compile_and_round_trip(crates: Vec<(String, Vec<codegen::File>, Option<Value>
             std::fs::create_dir_all(dir.join("tests")).expect("mkdir");
             std::fs::write(dir.join("tests/sample.rs"), test).expect("write");
         }
-        members.push(format!("\"crates/{name}\""));
+        members.push(format!("crates/{name}"));
     }
     std::fs::write(
         scratch.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
+        workspace_root::scratch_workspace_manifest(&members),
     )
     .expect("manifest");
     std::fs::copy(

@@ -48,12 +48,9 @@ fn check_crates(scratch: &str, crates: Vec<(String, Vec<codegen::File>)>) {
             std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
             std::fs::write(path, f.contents).expect("write");
         }
-        members.push(format!("\"crates/{name}\""));
+        members.push(format!("crates/{name}"));
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-        members.join(", ")
-    );
+    let manifest = workspace_root::scratch_workspace_manifest(&members);
     std::fs::write(scratch.join("Cargo.toml"), manifest).expect("write manifest");
     std::fs::copy(
         support::workspace_root().join("Cargo.lock"),

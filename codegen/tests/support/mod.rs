@@ -32,7 +32,7 @@ pub fn generated_crate_test_passes(files: &[File], dir: &str, test: &str) -> boo
         "\n[dev-dependencies]\n",
         "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"macros\", \"rt\"] }\n",
     );
-    std::fs::write(&manifest, text).expect("manifest");
+    std::fs::write(&manifest, text + workspace_root::SCRATCH_PROFILE).expect("manifest");
     std::fs::create_dir_all(crate_dir.join("tests")).expect("mkdir");
     std::fs::write(crate_dir.join("tests/client.rs"), test).expect("write");
     std::fs::copy(root.join("Cargo.lock"), crate_dir.join("Cargo.lock")).expect("lock");

@@ -362,9 +362,9 @@ impl Drop for Prism {
 fn write_workspace(scratch: &Path, subjects: &[Subject], flags: &Flags) -> Result<(), String> {
     let mut members: Vec<String> = subjects
         .iter()
-        .map(|s| format!("\"crates/{}\"", s.crate_name))
+        .map(|s| format!("crates/{}", s.crate_name))
         .collect();
-    members.push("\"harness\"".to_owned());
+    members.push("harness".to_owned());
     let write = |path: PathBuf, text: String| -> Result<(), String> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -374,10 +374,7 @@ fn write_workspace(scratch: &Path, subjects: &[Subject], flags: &Flags) -> Resul
     };
     write(
         scratch.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
+        workspace_root::scratch_workspace_manifest(&members),
     )?;
     std::fs::copy(
         workspace_root().join("Cargo.lock"),

@@ -173,14 +173,11 @@ fn write_workspace(scratch: &Path, sample: &Sample) -> Result<(), String> {
     let members: Vec<String> = sample
         .chosen
         .iter()
-        .map(|(_, name)| format!("\"crates/{name}\""))
+        .map(|(_, name)| format!("crates/{name}"))
         .collect();
     std::fs::write(
         scratch.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n",
-            members.join(", ")
-        ),
+        workspace_root::scratch_workspace_manifest(&members),
     )
     .map_err(|e| format!("cannot write the scratch workspace: {e}"))?;
     // The project's lock pins the generated crates' dependencies to the versions it tests.

@@ -251,6 +251,8 @@ pub enum TypeKind {
 pub enum Ty {
     String,
     Integer,
+    /// `format: uint64`, the one integer format whose values an `i64` cannot all hold: `u64`.
+    Unsigned,
     Number,
     Boolean,
     /// `format: date-time`.

@@ -3,10 +3,9 @@
 //! base URL when it is anything else (a proxy, a mock): a crate generated from such a document
 //! calls two local servers, which answer with where the call arrived.
 
+#[path = "support/local_server.rs"]
+mod local_server;
 mod support;
-
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 
 use codegen::changes::{Surface, compare, report};
 use codegen::{Options, Selection};
@@ -91,37 +90,10 @@ fn each_operation_holds_the_servers_it_names_instead_of_the_documents() {
 
 /// Answers every request with where it arrived: `{"at": name, "path": target}`.
 fn serve(name: &'static str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let Ok(clone) = stream.try_clone() else {
-                continue;
-            };
-            let mut reader = BufReader::new(clone);
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let target = line.split(' ').nth(1).unwrap_or_default().to_owned();
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).map_or(true, |n| n == 0)
-                    || header.trim().is_empty()
-                {
-                    break;
-                }
-            }
-            let body = json!({"at": name, "path": target}).to_string();
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    base
+    local_server::serve(move |line| {
+        let target = line.split(' ').nth(1).unwrap_or_default();
+        local_server::json_answer(&json!({"at": name, "path": target}).to_string())
+    })
 }
 
 const CLIENT_TEST: &str = r#"

@@ -6,7 +6,7 @@
 
 use crate::{Patch, Timestamp};
 use crate::__private::declare::{as_variants, object, str_into, string_enum, text, union};
-use crate::__private::presence::{optional, optional_number, patch, required, required_number};
+use crate::__private::presence::{optional, optional_integer, optional_number, optional_numbers, patch, required, required_integer, required_number};
 use serde_json::{Map, Value};
 
 object! {
@@ -15,7 +15,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -107,7 +107,7 @@ object! {
         /// The maximum number of tokens the model can use for extended thinking.
         ///
         /// Server default: `1024`
-        pub budget_tokens: Option<i64> = optional("budget_tokens"),
+        pub budget_tokens: Option<i64> = optional_integer("budget_tokens"),
     }
 }
 
@@ -189,7 +189,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         /// The tool call that has been requested by the llm to run
         #[deprecated]
@@ -263,7 +263,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         /// The list of approval responses
         pub approvals: Option<Vec<ApprovalResponseMessageApprovalsItem>> = optional("approvals"),
@@ -341,7 +341,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         /// The message content sent by the agent (can be a string or an array of content parts)
         pub content: AssistantMessageContent = required("content"),
@@ -387,7 +387,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -430,7 +430,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -454,7 +454,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -480,7 +480,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -569,8 +569,8 @@ object! {
     #[non_exhaustive]
     pub struct CompactionResponse ..extra {
         pub summary: String = required("summary"),
-        pub num_messages_before: i64 = required("num_messages_before"),
-        pub num_messages_after: i64 = required("num_messages_after"),
+        pub num_messages_before: i64 = required_integer("num_messages_before"),
+        pub num_messages_after: i64 = required_integer("num_messages_after"),
     }
     fn new(summary: String, num_messages_before: i64, num_messages_after: i64);
 }
@@ -596,7 +596,7 @@ object! {
         /// The maximum length of the summary in characters. If none, no clipping is performed.
         ///
         /// Server default: `50000`
-        pub clip_chars: Option<i64> = optional("clip_chars"),
+        pub clip_chars: Option<i64> = optional_integer("clip_chars"),
         /// The type of summarization technique use.
         ///
         /// Server default: `"sliding_window"`
@@ -709,15 +709,15 @@ object! {
         /// What triggered the compaction (e.g., 'context_window_exceeded', 'post_step_context_check')
         pub trigger: String = required("trigger"),
         /// Token count before compaction (from LLM usage stats, includes full context sent to LLM)
-        pub context_tokens_before: Option<i64> = optional("context_tokens_before"),
+        pub context_tokens_before: Option<i64> = optional_integer("context_tokens_before"),
         /// Token count after compaction (message tokens only, does not include tool definitions)
-        pub context_tokens_after: Option<i64> = optional("context_tokens_after"),
+        pub context_tokens_after: Option<i64> = optional_integer("context_tokens_after"),
         /// The model's context window size
-        pub context_window: i64 = required("context_window"),
+        pub context_window: i64 = required_integer("context_window"),
         /// Number of messages before compaction
-        pub messages_count_before: i64 = required("messages_count_before"),
+        pub messages_count_before: i64 = required_integer("messages_count_before"),
         /// Number of messages after compaction
-        pub messages_count_after: i64 = required("messages_count_after"),
+        pub messages_count_after: i64 = required_integer("messages_count_after"),
     }
     fn new(trigger: String, context_window: i64, messages_count_before: i64, messages_count_after: i64);
 }
@@ -768,7 +768,7 @@ object! {
         /// Maximum number of steps the agent should take to process the request.
         ///
         /// Server default: `50`
-        pub max_steps: Option<i64> = optional("max_steps"),
+        pub max_steps: Option<i64> = optional_integer("max_steps"),
         /// Whether the server should parse specific tool call arguments (default `send_message`) as `AssistantMessage` objects. Still supported for legacy agent types, but deprecated for letta_v1_agent onward.
         ///
         /// Server default: `true`
@@ -806,7 +806,7 @@ object! {
         /// Server default: `false`
         pub return_logprobs: Option<bool> = optional("return_logprobs"),
         /// Number of most likely tokens to return at each position (0-20). Requires return_logprobs=True.
-        pub top_logprobs: Option<i64> = optional("top_logprobs"),
+        pub top_logprobs: Option<i64> = optional_integer("top_logprobs"),
         /// If True, returns token IDs and logprobs for ALL LLM generations in the agent step, not just the last one. Uses SGLang native /generate endpoint. Returns 'turns' field with TurnTokenData for each assistant/tool turn. Required for proper multi-turn RL training with loss masking.
         ///
         /// Server default: `false`
@@ -979,7 +979,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -1011,7 +1011,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         pub event_data: Map<String, Value> = required("event_data"),
     }
@@ -1032,7 +1032,7 @@ object! {
         /// The thinking budget for the model.
         ///
         /// Server default: `1024`
-        pub thinking_budget: Option<i64> = optional("thinking_budget"),
+        pub thinking_budget: Option<i64> = optional_integer("thinking_budget"),
     }
 }
 
@@ -1042,7 +1042,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `65536`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -1070,7 +1070,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `65536`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -1100,7 +1100,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -1149,7 +1149,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         pub state: HiddenReasoningMessageState = required("state"),
         pub hidden_reasoning: Option<String> = optional("hidden_reasoning"),
@@ -1249,7 +1249,7 @@ object! {
         /// An optional error detail.
         pub detail: Option<String> = optional("detail"),
         /// The sequence ID for cursor-based pagination.
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
     }
     /// The fixed value of the `message_type` property, written on every encode.
     ///
@@ -1295,7 +1295,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
     }
     /// The fixed value of the `message_type` property, written on every encode.
@@ -1363,29 +1363,29 @@ object! {
         /// The number of tokens generated by the agent.
         ///
         /// Server default: `0`
-        pub completion_tokens: Option<i64> = optional("completion_tokens"),
+        pub completion_tokens: Option<i64> = optional_integer("completion_tokens"),
         /// The number of tokens in the prompt.
         ///
         /// Server default: `0`
-        pub prompt_tokens: Option<i64> = optional("prompt_tokens"),
+        pub prompt_tokens: Option<i64> = optional_integer("prompt_tokens"),
         /// The total number of tokens processed by the agent.
         ///
         /// Server default: `0`
-        pub total_tokens: Option<i64> = optional("total_tokens"),
+        pub total_tokens: Option<i64> = optional_integer("total_tokens"),
         /// The number of steps taken by the agent.
         ///
         /// Server default: `0`
-        pub step_count: Option<i64> = optional("step_count"),
+        pub step_count: Option<i64> = optional_integer("step_count"),
         /// The background task run IDs associated with the agent interaction
         pub run_ids: Option<Vec<String>> = optional("run_ids"),
         /// The number of input tokens served from cache. None if not reported by provider.
-        pub cached_input_tokens: Option<i64> = optional("cached_input_tokens"),
+        pub cached_input_tokens: Option<i64> = optional_integer("cached_input_tokens"),
         /// The number of input tokens written to cache (Anthropic only). None if not reported by provider.
-        pub cache_write_tokens: Option<i64> = optional("cache_write_tokens"),
+        pub cache_write_tokens: Option<i64> = optional_integer("cache_write_tokens"),
         /// The number of reasoning/thinking tokens generated. None if not reported by provider.
-        pub reasoning_tokens: Option<i64> = optional("reasoning_tokens"),
+        pub reasoning_tokens: Option<i64> = optional_integer("reasoning_tokens"),
         /// Estimate of tokens currently in the context window.
-        pub context_tokens: Option<i64> = optional("context_tokens"),
+        pub context_tokens: Option<i64> = optional_integer("context_tokens"),
     }
     /// The fixed value of the `message_type` property, written on every encode.
     const MESSAGE_TYPE: &str = "usage_statistics" for "message_type";
@@ -1492,7 +1492,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -1551,7 +1551,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -1611,7 +1611,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         /// Server default: `"non_reasoner_model"`
         pub source: Option<ReasoningMessageSource> = optional("source"),
@@ -1661,7 +1661,7 @@ object! {
         /// Sequence id to use as a cursor for pagination. Response will start streaming after this chunk sequence id
         ///
         /// Server default: `0`
-        pub starting_after: Option<i64> = optional("starting_after"),
+        pub starting_after: Option<i64> = optional_integer("starting_after"),
         /// Whether to include periodic keepalive ping messages in the stream to prevent connection timeouts.
         ///
         /// Server default: `true`
@@ -1673,7 +1673,7 @@ object! {
         /// Number of entries to read per batch.
         ///
         /// Server default: `100`
-        pub batch_size: Option<i64> = optional("batch_size"),
+        pub batch_size: Option<i64> = optional_integer("batch_size"),
     }
 }
 
@@ -1685,7 +1685,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -1755,7 +1755,7 @@ object! {
     /// Schema: `#/components/schemas/SummarizedReasoningContentPart`
     pub struct SummarizedReasoningContentPart ..extra {
         /// The index of the summary part.
-        pub index: i64 = required("index"),
+        pub index: i64 = required_integer("index"),
         /// The text of the summary part.
         pub text: String = required("text"),
     }
@@ -1781,7 +1781,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         pub summary: String = required("summary"),
         pub compaction_stats: Option<CompactionStats> = optional("compaction_stats"),
@@ -1811,7 +1811,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         /// The message content sent by the system
         pub content: String = required("content"),
@@ -1868,7 +1868,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -1946,7 +1946,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         #[deprecated]
         pub tool_call: ToolCallMessageToolCall = required("tool_call"),
@@ -2062,7 +2062,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         #[deprecated]
         pub tool_return: String = required("tool_return"),
@@ -2104,7 +2104,7 @@ object! {
         /// Role of this turn: 'assistant' for LLM generations (trainable), 'tool' for tool results (non-trainable).
         pub role: TurnTokenDataRole = required("role"),
         /// Token IDs from SGLang native endpoint. Only present for assistant turns.
-        pub output_ids: Option<Vec<i64>> = optional("output_ids"),
+        pub output_ids: Option<Vec<i64>> = optional_numbers("output_ids"),
         /// Logprobs from SGLang: \[\[logprob, token_id, top_logprob_or_null\], ...\]. Only present for assistant turns.
         pub output_token_logprobs: Option<Vec<Vec<Value>>> = optional("output_token_logprobs"),
         /// Text content. For tool turns, client tokenizes this with loss_mask=0.
@@ -2187,7 +2187,7 @@ object! {
         pub sender_id: Option<String> = optional("sender_id"),
         pub step_id: Option<String> = optional("step_id"),
         pub is_err: Option<bool> = optional("is_err"),
-        pub seq_id: Option<i64> = optional("seq_id"),
+        pub seq_id: Option<i64> = optional_integer("seq_id"),
         pub run_id: Option<String> = optional("run_id"),
         /// The message content sent by the user (can be a string or an array of multi-modal content parts)
         pub content: UserMessageContent = required("content"),
@@ -2256,7 +2256,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -2282,7 +2282,7 @@ object! {
         /// The maximum number of tokens the model can generate.
         ///
         /// Server default: `4096`
-        pub max_output_tokens: Option<i64> = optional("max_output_tokens"),
+        pub max_output_tokens: Option<i64> = optional_integer("max_output_tokens"),
         /// Whether to enable parallel tool calling.
         ///
         /// Server default: `true`
@@ -2382,7 +2382,7 @@ object! {
     #[non_exhaustive]
     pub struct ChatCompletionTokenLogprob ..extra {
         pub token: String = required("token"),
-        pub bytes: Option<Vec<i64>> = optional("bytes"),
+        pub bytes: Option<Vec<i64>> = optional_numbers("bytes"),
         pub logprob: f64 = required_number("logprob"),
         pub top_logprobs: Vec<TopLogprob> = required("top_logprobs"),
     }
@@ -2403,7 +2403,7 @@ object! {
     #[non_exhaustive]
     pub struct TopLogprob ..extra {
         pub token: String = required("token"),
-        pub bytes: Option<Vec<i64>> = optional("bytes"),
+        pub bytes: Option<Vec<i64>> = optional_numbers("bytes"),
         pub logprob: f64 = required_number("logprob"),
     }
     fn new(token: String, logprob: f64);

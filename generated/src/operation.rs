@@ -277,7 +277,7 @@ macro_rules! client_of {
 /// The page size `into_stream` asks for: the builder's, or the schema's default.
 macro_rules! limit {
     () => {
-        ::core::option::Option::None
+        ::core::option::Option::<i64>::None
     };
     ($limit:expr) => {
         $limit

@@ -2,8 +2,8 @@
 //! three-state PATCH fields, the server's timestamp forms.
 
 use letta_conversations::models::{
-    Conversation, LettaMessageContentUnion, LettaMessageUnion, MessageType, ModelSettings,
-    UpdateConversation,
+    ChatCompletionTokenLogprob, Conversation, LettaMessageContentUnion, LettaMessageUnion,
+    MessageType, ModelSettings, TopLogprob, TurnTokenData, UpdateConversation,
 };
 use letta_conversations::{Patch, Timestamp};
 use serde::Serialize;
@@ -99,9 +99,22 @@ fn integral(value: &mut Value, to: &Value) {
     }
 }
 
+/// Every number of `value` replaced by `to`, integers too, at any depth.
+fn every_number(value: &mut Value, to: &Value) {
+    match value {
+        Value::Number(_) => *value = to.clone(),
+        Value::Array(items) => items.iter_mut().for_each(|item| every_number(item, to)),
+        Value::Object(members) => members
+            .values_mut()
+            .for_each(|member| every_number(member, to)),
+        _ => {}
+    }
+}
+
 /// The forms of one instance that a decoder must give back as sent: as it is, with every
 /// optional property `null`, with every optional property left out, and with every number an
-/// integer, small or beyond 2^53. `required` names the properties that stay.
+/// integer, small or beyond 2^53, and with every number, integers too, past `i64` (which
+/// JSON's unbounded integers allow). `required` names the properties that stay.
 fn forms(instance: &Value, required: &Value) -> Vec<(&'static str, Value)> {
     let optional = |key: &str| {
         !required
@@ -122,12 +135,15 @@ fn forms(instance: &Value, required: &Value) -> Vec<(&'static str, Value)> {
     integral(&mut integers, &json!(2));
     let mut wide = instance.clone();
     integral(&mut wide, &json!(9_007_199_254_740_993_u64));
+    let mut past_i64 = instance.clone();
+    every_number(&mut past_i64, &json!(u64::MAX));
     vec![
         ("every property set", instance.clone()),
         ("optional properties null", nulls),
         ("optional properties left out", left_out),
         ("integral numbers", integers),
         ("integers beyond 2^53", wide),
+        ("numbers past i64", past_i64),
     ]
 }
 
@@ -152,17 +168,27 @@ fn members_round_trip<T: DeserializeOwned + Serialize>(schema: &Value, union: &V
         } else {
             required = json!([tag]);
         }
-        for (form, sent) in forms(&instance, &required) {
-            let decoded: T = serde_json::from_value(sent.clone())
-                .unwrap_or_else(|e| panic!("{value} with {form}: {e}\n{sent}"));
-            assert_eq!(
-                serde_json::to_value(&decoded).expect("encodes"),
-                sent,
-                "{value} with {form} re-encodes to the JSON it came from"
-            );
-        }
+        round_trips_in_every_form::<T>(value, &instance, &required);
     }
     mapping.len()
+}
+
+/// `instance`, in every one of its `forms`, decodes as `T` and re-encodes to the JSON it came
+/// from.
+fn round_trips_in_every_form<T: DeserializeOwned + Serialize>(
+    label: &str,
+    instance: &Value,
+    required: &Value,
+) {
+    for (form, sent) in forms(instance, required) {
+        let decoded: T = serde_json::from_value(sent.clone())
+            .unwrap_or_else(|e| panic!("{label} with {form}: {e}\n{sent}"));
+        assert_eq!(
+            serde_json::to_value(&decoded).expect("encodes"),
+            sent,
+            "{label} with {form} re-encodes to the JSON it came from"
+        );
+    }
 }
 
 /// What a field cannot say is written back as it was sent: a number sent as an integer, an
@@ -186,6 +212,34 @@ fn every_message_and_content_round_trips_in_every_form() {
     assert_eq!(
         members_round_trip::<LettaMessageContentUnion>(&schema, contents),
         7
+    );
+}
+
+/// Models with integers in lists (token ids, a token's bytes), every number past `i64` too.
+#[test]
+fn models_with_integer_lists_round_trip_in_every_form() {
+    fn check<T: DeserializeOwned + Serialize>(schema: &Value, name: &str, list: &str) {
+        let model = &schema["components"]["schemas"][name];
+        assert_eq!(
+            model["properties"][list]["anyOf"][0]["items"]["type"], "integer",
+            "{name}.{list} is a list of integers"
+        );
+        let target = json!({ "$ref": format!("#/components/schemas/{name}") });
+        let instance = support::synthesize(schema, &target, 0);
+        assert!(instance[list].is_array(), "{instance}");
+        round_trips_in_every_form::<T>(name, &instance, &model["required"]);
+    }
+    let schema = support::schema();
+    check::<TurnTokenData>(&schema, "TurnTokenData", "output_ids");
+    check::<TopLogprob>(
+        &schema,
+        "letta__schemas__openai__chat_completion_response__TopLogprob",
+        "bytes",
+    );
+    check::<ChatCompletionTokenLogprob>(
+        &schema,
+        "letta__schemas__openai__chat_completion_response__ChatCompletionTokenLogprob",
+        "bytes",
     );
 }
 

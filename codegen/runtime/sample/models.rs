@@ -3,8 +3,9 @@
 
 use crate::__private::declare::{as_variants, object, str_into, string_enum, text, union};
 use crate::__private::presence::{
-    nullable, nullable_number, nullable_numbers, optional, optional_number, optional_numbers,
-    patch, required, required_number, required_numbers,
+    nullable, nullable_integer, nullable_number, nullable_numbers, optional, optional_integer,
+    optional_number, optional_numbers, patch, required, required_integer, required_number,
+    required_numbers,
 };
 use std::collections::BTreeMap;
 
@@ -29,8 +30,27 @@ object! {
         pub ranges: Option<Option<BTreeMap<String, Vec<Option<f64>>>>> = optional_numbers("ranges"),
         /// An object of numbers in lists.
         pub track: Option<Track> = optional("track"),
+        /// An object of integers.
+        pub tally: Option<Tally> = optional("tally"),
     }
     fn new(id: String, created_at: Timestamp);
+}
+
+object! {
+    /// Integers, which a server may send past their type's range or as `1.0`.
+    pub struct Tally ..extra {
+        /// Required.
+        pub count: i64 = required_integer("count"),
+        /// A `uint64`, always sent, maybe as `null`.
+        pub total: Option<u64> = nullable_integer("total"),
+        /// Maybe absent.
+        pub step: Option<i64> = optional_integer("step"),
+        /// Integers in a list.
+        pub ids: Option<Vec<i64>> = optional_numbers("ids"),
+        /// `uint64`s in a map.
+        pub sizes: Option<BTreeMap<String, u64>> = optional_numbers("sizes"),
+    }
+    fn new(count: i64);
 }
 
 object! {

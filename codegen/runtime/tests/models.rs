@@ -4,9 +4,10 @@
 
 use letta_codegen_runtime::Patch;
 use letta_codegen_runtime::models::{
-    Circle, Colour, Content, Figure, Item, ItemUpdate, Shape, Size, Track,
+    Circle, Colour, Content, Figure, Item, ItemUpdate, Shape, Size, Tally, Track,
 };
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 
 fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -109,6 +110,62 @@ fn numbers_in_lists_and_maps_are_written_back_in_the_forms_they_were_sent_in() {
     )
     .expect_err("a string is no number");
     assert!(error.to_string().contains("f64"), "{error}");
+}
+
+#[test]
+fn integers_past_their_type_or_sent_as_decimals_are_read_as_the_nearest_and_written_back_as_sent() {
+    for text in [
+        r#"{"count":-3,"total":18446744073709551615,"step":9223372036854775807}"#,
+        r#"{"count":9223372036854775808,"total":-1,"step":-1e19}"#,
+        r#"{"count":1e20,"total":1e300,"step":4096.0}"#,
+        r#"{"count":1,"total":null}"#,
+        r#"{"count":1,"total":null,"ids":[9223372036854775808,-1,4096.0,1e20],"sizes":{"a":-1,"b":18446744073709551615}}"#,
+        r#"{"count":1,"total":null,"ids":[],"sizes":{}}"#,
+    ] {
+        let tally: Tally = decode(text);
+        // `Value` tells `4096.0` from `4096`, and holds integers to 64 bits exactly.
+        let sent: Value = decode(text);
+        assert_eq!(
+            serde_json::to_value(&tally).expect("encodes"),
+            sent,
+            "{text}"
+        );
+        let item: Item = decode(&format!(
+            r#"{{"id":"i","created_at":"2026-12-04T10:00:00Z","tally":{text}}}"#
+        ));
+        assert_eq!(item.tally, Some(tally));
+    }
+    let mut tally: Tally = decode(r#"{"count":9223372036854775808,"total":-1,"step":1e3}"#);
+    assert_eq!(
+        (tally.count, tally.total, tally.step),
+        (i64::MAX, Some(0), Some(1000))
+    );
+    // A changed value is written as it now is.
+    tally.count = 7;
+    tally.total = Some(u64::MAX);
+    assert_eq!(
+        serde_json::to_value(&tally).expect("encodes"),
+        json!({"count": 7, "total": u64::MAX, "step": 1000.0})
+    );
+    let mut tally: Tally =
+        decode(r#"{"count":1,"total":null,"ids":[9223372036854775808,2.0,3],"sizes":{"a":-1}}"#);
+    assert_eq!(tally.ids, Some(vec![i64::MAX, 2, 3]));
+    assert_eq!(tally.sizes, Some(BTreeMap::from([("a".to_owned(), 0)])));
+    tally.ids = Some(vec![1, 2, 3]);
+    assert_eq!(
+        serde_json::to_value(&tally).expect("encodes"),
+        json!({"count": 1, "total": null, "ids": [1, 2, 3], "sizes": {"a": -1}})
+    );
+    let error = serde_json::from_str::<Tally>(r#"{"count":1,"total":null,"ids":[1,1.5]}"#)
+        .expect_err("1.5 is no integer");
+    assert!(error.to_string().contains("i64"), "{error}");
+    // A fraction is no integer: it fails, naming what was expected.
+    let error = serde_json::from_str::<Tally>(r#"{"count":1.5,"total":null}"#)
+        .expect_err("1.5 is no integer");
+    assert!(error.to_string().contains("an integer"), "{error}");
+    let error = serde_json::from_str::<Tally>(r#"{"count":"1","total":null}"#)
+        .expect_err("text is no integer");
+    assert!(error.to_string().contains("an integer"), "{error}");
 }
 
 #[test]

@@ -29,10 +29,11 @@ fn markdown_safe(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
-        let clean: String = raw
-            .chars()
-            .filter(|c| (!c.is_control() || *c == '\t') && !is_bidi_control(*c))
-            .collect();
+        let clean = without_tabs(
+            &raw.chars()
+                .filter(|c| (!c.is_control() || *c == '\t') && !is_bidi_control(*c))
+                .collect::<String>(),
+        );
         let trimmed = clean.trim();
         if trimmed.starts_with("```") {
             out.push(if in_fence {
@@ -54,6 +55,24 @@ fn markdown_safe(text: &str) -> Vec<String> {
     }
     while out.last().is_some_and(|l| l.trim().is_empty()) {
         out.pop();
+    }
+    out
+}
+
+/// Tabs as the spaces to the next stop of four, which keeps a code block's columns: clippy
+/// refuses tabs in doc comments (`tabs_in_doc_comments`).
+fn without_tabs(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let spaces = 4 - column % 4;
+            out.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            out.push(c);
+            column += 1;
+        }
     }
     out
 }
@@ -137,6 +156,23 @@ mod tests {
             escape_line("(see https://x.io/w/A_(b)), or http://y.io/q?a=1&b=2: done"),
             "(see <https://x.io/w/A_(b)>), or <http://y.io/q?a=1&b=2>: done"
         );
+    }
+
+    #[test]
+    fn tabs_become_spaces_to_the_next_stop() {
+        let lines = markdown_safe("a\tb\n```\n{\n\t\"amount\": 1,\n  \tx\n```");
+        assert_eq!(
+            lines,
+            vec![
+                " a   b",
+                " ```text",
+                " {",
+                "     \"amount\": 1,",
+                "     x",
+                " ```"
+            ]
+        );
+        assert!(lines.iter().all(|line| !line.contains('\t')));
     }
 
     #[test]

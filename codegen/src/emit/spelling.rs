@@ -174,6 +174,7 @@ impl Spelling {
         match ty {
             Ty::String => self.name("String").to_owned(),
             Ty::Integer => "i64".to_owned(),
+            Ty::Unsigned => "u64".to_owned(),
             Ty::Number => "f64".to_owned(),
             Ty::Boolean => "bool".to_owned(),
             Ty::Timestamp => self.name("Timestamp").to_owned(),
@@ -216,46 +217,51 @@ impl Spelling {
 
 /// How a field's presence is written in a declaration; constants are not fields. A number
 /// field has presences of its own: its `f64` cannot say whether `1` or `1.0` was sent, and
-/// they write back what was.
+/// they write back what was. So has an integer field, or one of integers in lists or maps:
+/// their type cannot hold every integer a server may send.
 pub(crate) fn presence_word(model: &Model, field: &Field) -> Option<&'static str> {
     let ty = model.unaliased(&field.ty);
-    let numbers = if ty == Ty::Number {
-        Numbers::One
-    } else if holds_numbers(&ty) {
-        Numbers::Within
-    } else {
-        Numbers::None
+    let numbers = match ty {
+        Ty::Number => Numbers::One,
+        Ty::Integer | Ty::Unsigned => Numbers::Integer,
+        ref ty if holds_numbers(ty) => Numbers::Within,
+        _ => Numbers::None,
     };
     match (&field.presence, numbers) {
         (Presence::Required, Numbers::None) => Some("required"),
         (Presence::Required, Numbers::One) => Some("required_number"),
         (Presence::Required, Numbers::Within) => Some("required_numbers"),
+        (Presence::Required, Numbers::Integer) => Some("required_integer"),
         (Presence::RequiredNullable, Numbers::None) => Some("nullable"),
         (Presence::RequiredNullable, Numbers::One) => Some("nullable_number"),
         (Presence::RequiredNullable, Numbers::Within) => Some("nullable_numbers"),
+        (Presence::RequiredNullable, Numbers::Integer) => Some("nullable_integer"),
         (Presence::Optional, Numbers::None) => Some("optional"),
         (Presence::Optional, Numbers::One) => Some("optional_number"),
         (Presence::Optional, Numbers::Within) => Some("optional_numbers"),
+        (Presence::Optional, Numbers::Integer) => Some("optional_integer"),
         (Presence::Patch, _) => Some("patch"),
         (Presence::Const(_), _) => None,
     }
 }
 
-/// Where a field's `f64`s stand, which decides whether its presence remembers the forms they
-/// were sent in (`1` or `1.0`).
+/// Where a field's numbers stand, which decides whether its presence remembers the forms they
+/// were sent in (`1` or `1.0`, an integer past its type's range).
 enum Numbers {
     None,
-    /// The field is one.
+    /// The field is an `f64`.
     One,
-    /// In its lists or maps.
+    /// In its lists or maps, integers included.
     Within,
+    /// The field is an `i64` or `u64`.
+    Integer,
 }
 
-/// Whether an (unaliased) type holds `f64`s in lists or maps of its own: a named model's
-/// numbers are its fields', which remember their own forms.
+/// Whether an (unaliased) type holds numbers (`f64`, `i64`, `u64`) in lists or maps of its
+/// own: a named model's numbers are its fields', which remember their own forms.
 fn holds_numbers(ty: &Ty) -> bool {
     match ty {
-        Ty::Number => true,
+        Ty::Number | Ty::Integer | Ty::Unsigned => true,
         Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) | Ty::Boxed(inner) => {
             holds_numbers(inner)
         }

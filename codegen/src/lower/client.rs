@@ -265,10 +265,14 @@ fn pagination(model: &Model, op: &Declared, call: &Call) -> Option<Pagination> {
             .find(|p| p.wire == wire && p.location == ParamLocation::Query)
     };
     let after = query("after")?;
-    let limit = query("limit").map(|limit| {
-        let default = limit.default.as_ref().and_then(serde_json::Value::as_i64);
-        (limit.name.clone(), default)
-    });
+    // A page size the builder holds as an optional integer; any other `limit` is sent as
+    // given and pages end at an empty one.
+    let limit = query("limit")
+        .filter(|limit| !limit.required && matches!(limit.ty, Ty::Integer | Ty::Unsigned))
+        .map(|limit| {
+            let default = limit.default.as_ref().and_then(serde_json::Value::as_i64);
+            (limit.name.clone(), default)
+        });
     Some(Pagination {
         item: (**item).clone(),
         after: after.name.clone(),

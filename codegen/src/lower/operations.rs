@@ -281,7 +281,10 @@ impl Lowerer<'_> {
         }))
     }
 
-    /// The first JSON success body, the first event stream, and every JSON error body.
+    /// The first JSON success body, the first event stream, and every JSON error body. A 204
+    /// or 205 answer has no body (RFC 9110), whatever content it declares; when an operation
+    /// has such a success answer beside a JSON one, its JSON answer is optional: `None` for
+    /// the answer without a body.
     fn responses(
         &mut self,
         op: &openapiv3::Operation,
@@ -293,11 +296,19 @@ impl Lowerer<'_> {
         let mut successes: Vec<String> = Vec::new();
         let mut events = None;
         let mut errors = Vec::new();
+        let mut bodiless_success = false;
         for (code, response) in &op.responses.responses {
             let code_text = code.to_string();
             let response_at = at.join("responses").join(&code_text);
             let response = self.resolve(response, &response_at)?;
             let success = matches!(code, StatusCode::Code(c) if (200..300).contains(c));
+            let bodiless = matches!(code, StatusCode::Code(204 | 205));
+            if success && (bodiless || response.content.is_empty()) {
+                bodiless_success = true;
+            }
+            if bodiless {
+                continue;
+            }
             for (media_type, media) in &response.content {
                 let media_at = response_at.join("content").join(media_type).join("schema");
                 let base = media_type.split(';').next().unwrap_or_default().trim();
@@ -343,6 +354,12 @@ impl Lowerer<'_> {
                 let ty = self.lower_ref(schema, &name, &response_at)?.ty;
                 errors.push((StatusMatch::Default, ty));
             }
+        }
+        if bodiless_success {
+            json = json.map(|ty| match ty {
+                Ty::Nullable(_) | Ty::Json => ty,
+                ty => Ty::Nullable(Box::new(ty)),
+            });
         }
         // A header value holds visible ASCII only; a media type that is no such text is left out.
         successes.retain(|m| !m.is_empty() && m.chars().all(|c| c.is_ascii_graphic()));

@@ -4,8 +4,8 @@
 use heck::ToShoutySnakeCase;
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, StringType, Type,
-    VariantOrUnknownOrEmpty,
+    AdditionalProperties, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, StringType,
+    Type, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -37,7 +37,7 @@ impl Lowerer<'_> {
                     nullable,
                     ConstValue::Integer(*value),
                 )),
-                _ => plain(Ty::Integer),
+                _ => plain(integer(&i.format)),
             },
             SchemaKind::Type(Type::Number(_)) => plain(Ty::Number),
             SchemaKind::Type(Type::Boolean(b)) => match (constant, b.enumeration.as_slice()) {
@@ -111,7 +111,7 @@ impl Lowerer<'_> {
                 plain(Ty::Array(Box::new(item)))
             }
             Some("string") if untyped => plain(Ty::String),
-            Some("integer") if untyped => plain(Ty::Integer),
+            Some("integer") if untyped => plain(integer_of(any.format.as_deref())),
             Some("number") if untyped => plain(Ty::Number),
             Some("boolean") if untyped => plain(Ty::Boolean),
             _ => plain(Ty::Json),
@@ -269,6 +269,23 @@ impl Lowerer<'_> {
         }
         let extra_name = field_names.claim_snake("extra");
         Ok(Struct { fields, extra_name })
+    }
+}
+
+/// An integer's type by its format: `u64` for `uint64`, whose values reach past `i64::MAX`;
+/// `i64` for every other, the narrower formats included, so that a value past a narrower
+/// type's range still decodes.
+fn integer(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> Ty {
+    match format {
+        VariantOrUnknownOrEmpty::Unknown(format) => integer_of(Some(format)),
+        _ => Ty::Integer,
+    }
+}
+
+fn integer_of(format: Option<&str>) -> Ty {
+    match format {
+        Some("uint64") => Ty::Unsigned,
+        _ => Ty::Integer,
     }
 }
 

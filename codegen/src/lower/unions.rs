@@ -334,7 +334,7 @@ impl Lowerer<'_> {
     fn variant_name(&self, ty: &Ty) -> String {
         match ty {
             Ty::String => "String".into(),
-            Ty::Integer => "Integer".into(),
+            Ty::Integer | Ty::Unsigned => "Integer".into(),
             Ty::Number => "Number".into(),
             Ty::Boolean => "Boolean".into(),
             Ty::Timestamp => "Timestamp".into(),

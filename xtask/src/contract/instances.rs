@@ -175,6 +175,36 @@ fn object_instance(doc: &Value, schema: &Value, depth: usize) -> Value {
             .unwrap_or(json!({"type": "string"}));
         object.insert(name.to_owned(), instance(doc, &property, depth + 1));
     }
+    // `minProperties` (a tag map of at least one entry, say): declared properties first, then
+    // entries of `additionalProperties`.
+    let wanted = schema
+        .get("minProperties")
+        .and_then(Value::as_u64)
+        .map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX))
+        .min(8);
+    for (name, property) in properties.into_iter().flatten() {
+        if object.len() >= wanted {
+            break;
+        }
+        if !object.contains_key(name) {
+            object.insert(name.clone(), instance(doc, property, depth + 1));
+        }
+    }
+    let additional = match schema.get("additionalProperties") {
+        Some(Value::Bool(false)) => None,
+        Some(Value::Object(entry)) => Some(Value::Object(entry.clone())),
+        _ => Some(json!({"type": "string"})),
+    };
+    if let Some(entry) = additional {
+        let mut n = 0;
+        while object.len() < wanted {
+            n += 1;
+            let key = format!("key{n}");
+            if !object.contains_key(&key) {
+                object.insert(key, instance(doc, &entry, depth + 1));
+            }
+        }
+    }
     Value::Object(object)
 }
 
@@ -247,5 +277,11 @@ mod tests {
         );
         let arn = json!({"allOf": [{"type": "string", "pattern": "arn:[a-z]+", "minLength": 8}, {"description": "d"}]});
         assert_eq!(instance(&doc, &arn, 0), json!("arn:aaaa"));
+        // `minProperties`: declared properties first, then entries of the map.
+        let tags = json!({"type": "object", "minProperties": 2, "additionalProperties": {"type": "integer", "minimum": 5}});
+        assert_eq!(instance(&doc, &tags, 0), json!({"key1": 5, "key2": 5}));
+        let some =
+            json!({"type": "object", "minProperties": 1, "properties": {"a": {"type": "boolean"}}});
+        assert_eq!(instance(&doc, &some, 0), json!({"a": true}));
     }
 }

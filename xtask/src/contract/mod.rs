@@ -667,6 +667,7 @@ fn spell(model: &Model, ty: &Ty, krate: &str) -> String {
     match ty {
         Ty::String => "::std::string::String".into(),
         Ty::Integer => "i64".into(),
+        Ty::Unsigned => "u64".into(),
         Ty::Number => "f64".into(),
         Ty::Boolean => "bool".into(),
         Ty::Timestamp => format!("{krate}::Timestamp"),

@@ -14,15 +14,34 @@ pub trait HasId {
     fn id(&self) -> Option<&str>;
 }
 
+/// A page size as a builder holds it: `i64`, or `u64` for a `uint64` parameter.
+pub trait PageSize {
+    /// The size, a `u64` beyond `i64::MAX` as `i64::MAX`: no page is that long.
+    fn saturated(self) -> i64;
+}
+
+impl PageSize for i64 {
+    fn saturated(self) -> i64 {
+        self
+    }
+}
+
+impl PageSize for u64 {
+    fn saturated(self) -> i64 {
+        i64::try_from(self).unwrap_or(i64::MAX)
+    }
+}
+
 /// Follows the `after` cursor page by page, yielding items one at a time; stops after a
 /// page shorter than `limit` (or an empty one), without asking for another.
-pub fn paginate<T, F, Fut>(limit: Option<i64>, fetch: F) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+pub fn paginate<T, F, Fut, L>(limit: Option<L>, fetch: F) -> impl Stream<Item = Result<T, Error>> + Send + 'static
 where
+    L: PageSize,
     T: HasId + Send + 'static,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<T>, Error>> + Send + 'static,
 {
-    Pages { fetch, limit, cursor: None, buffer: std::collections::VecDeque::new(), pending: None, done: false }
+    Pages { fetch, limit: limit.map(PageSize::saturated), cursor: None, buffer: std::collections::VecDeque::new(), pending: None, done: false }
 }
 
 struct Pages<T, F, Fut> {

@@ -239,10 +239,185 @@ pub mod optional_number {
     }
 }
 
-/// A value holding numbers in lists or maps (`Vec<f64>`), as sent: an `f64` cannot say whether
-/// each came as `1` or `1.0`. Read through a `Value`, which can; when the field would be
-/// written otherwise, what was sent is kept, and written back while the field still holds
-/// the same numbers. The value's own decoding reads it as before, so a bad value fails as it did.
+/// The type of an integer field: `i64`, or `u64` for `uint64`.
+pub trait Integer: Copy + PartialEq + Serialize + Into<Value> {
+    fn from_i64(value: i64) -> Option<Self>;
+    fn from_u64(value: u64) -> Option<Self>;
+    /// The nearest value to one the type cannot hold (an integral `f64` is exact): past its
+    /// range, its end.
+    fn nearest(value: f64) -> Self;
+
+    /// The value a sent number is read as: itself, or the nearest.
+    fn of_sent(sent: &serde_json::Number) -> Option<Self> {
+        match (sent.as_i64(), sent.as_u64(), sent.as_f64()) {
+            (Some(value), _, _) => Some(Self::from_i64(value).unwrap_or_else(|| Self::nearest(value as f64))),
+            (_, Some(value), _) => Some(Self::from_u64(value).unwrap_or_else(|| Self::nearest(value as f64))),
+            (_, _, Some(value)) if value.fract() == 0.0 => Some(Self::nearest(value)),
+            _ => None,
+        }
+    }
+}
+
+impl Integer for i64 {
+    fn from_i64(value: i64) -> Option<Self> {
+        Some(value)
+    }
+    fn from_u64(value: u64) -> Option<Self> {
+        i64::try_from(value).ok()
+    }
+    fn nearest(value: f64) -> Self {
+        // `as` saturates at the type's ends.
+        value as i64
+    }
+}
+
+impl Integer for u64 {
+    fn from_i64(value: i64) -> Option<Self> {
+        u64::try_from(value).ok()
+    }
+    fn from_u64(value: u64) -> Option<Self> {
+        Some(value)
+    }
+    fn nearest(value: f64) -> Self {
+        value as u64
+    }
+}
+
+/// An integer as sent: JSON's integers have no range, so a server may send one past the
+/// field's type (`2^63` to an `i64`), or write one as `1.0` or `1e3`. The field holds the
+/// nearest value; what was sent is remembered, and written back while the field holds that.
+/// One beyond 64 bits comes from serde_json as the nearest `f64`, as a `Value` holds it. A
+/// number with a fraction is no integer, and fails to decode.
+struct SentInteger<T> {
+    value: T,
+    /// `None` when the type holds what was sent, as sent.
+    sent: Option<Value>,
+}
+
+impl<T: Integer> SentInteger<T> {
+    /// The value read for `key`, what was sent remembered in `extra` when the type cannot say it.
+    fn kept(self, extra: &mut Extra, key: &'static str) -> T {
+        if let Some(sent) = self.sent {
+            extra.remember_numbers(key, sent);
+        }
+        self.value
+    }
+
+    fn beyond(value: T, sent: impl Into<Value>) -> Self {
+        SentInteger { value, sent: Some(sent.into()) }
+    }
+}
+
+impl<'de, T: Integer> Deserialize<'de> for SentInteger<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct IntegerVisitor<T>(std::marker::PhantomData<T>);
+        impl<T: Integer> de::Visitor<'_> for IntegerVisitor<T> {
+            type Value = SentInteger<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<SentInteger<T>, E> {
+                Ok(match T::from_i64(value) {
+                    Some(value) => SentInteger { value, sent: None },
+                    None => SentInteger::beyond(T::nearest(value as f64), value),
+                })
+            }
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<SentInteger<T>, E> {
+                Ok(match T::from_u64(value) {
+                    Some(value) => SentInteger { value, sent: None },
+                    None => SentInteger::beyond(T::nearest(value as f64), value),
+                })
+            }
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<SentInteger<T>, E> {
+                if value.fract() != 0.0 {
+                    return Err(E::invalid_type(de::Unexpected::Float(value), &self));
+                }
+                Ok(SentInteger::beyond(T::nearest(value), value))
+            }
+        }
+        deserializer.deserialize_i64(IntegerVisitor(std::marker::PhantomData))
+    }
+}
+
+/// An integer as written for `key`: what was sent, while the field holds the value it was
+/// read as, else the value.
+struct WrittenInteger<'a, T> {
+    value: T,
+    sent: Option<&'a Value>,
+}
+
+impl<'a, T: Integer> WrittenInteger<'a, T> {
+    fn of(value: T, extra: &'a Extra, key: &str) -> Self {
+        WrittenInteger { value, sent: extra.numbers_sent(key) }
+    }
+}
+
+impl<T: Integer> Serialize for WrittenInteger<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.sent {
+            Some(Value::Number(sent)) if T::of_sent(sent) == Some(self.value) => sent.serialize(serializer),
+            _ => self.value.serialize(serializer),
+        }
+    }
+}
+
+/// A `required` integer: written as it was sent when its type cannot hold that.
+pub mod required_integer {
+    use super::*;
+    pub use super::required::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap, T: Integer>(map: &mut M, key: &'static str, value: &T, extra: &Extra) -> Result<(), M::Error> {
+        required::write(map, key, &WrittenInteger::of(*value, extra, key), extra)
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: Integer>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<T>, A::Error> {
+        let sent: Option<SentInteger<T>> = required::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.kept(extra, key)))
+    }
+}
+
+/// A `nullable` integer.
+pub mod nullable_integer {
+    use super::*;
+    pub use super::nullable::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap, T: Integer>(map: &mut M, key: &'static str, value: &Option<T>, extra: &Extra) -> Result<(), M::Error> {
+        nullable::write(map, key, &value.map(|value| WrittenInteger::of(value, extra, key)), extra)
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: Integer>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<Option<T>>, A::Error> {
+        let sent: Option<Option<SentInteger<T>>> = nullable::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.map(|sent| sent.kept(extra, key))))
+    }
+}
+
+/// An `optional` integer.
+pub mod optional_integer {
+    use super::*;
+    pub use super::optional::{slot, take};
+
+    #[inline]
+    pub fn write<M: SerializeMap, T: Integer>(map: &mut M, key: &'static str, value: &Option<T>, extra: &Extra) -> Result<(), M::Error> {
+        optional::write(map, key, &value.map(|value| WrittenInteger::of(value, extra, key)), extra)
+    }
+
+    #[inline]
+    pub fn read<'de, A: MapAccess<'de>, T: Integer>(map: &mut A, extra: &mut Extra, key: &'static str) -> Result<Option<T>, A::Error> {
+        let sent: Option<SentInteger<T>> = optional::read(map, extra, key)?;
+        Ok(sent.map(|sent| sent.kept(extra, key)))
+    }
+}
+
+/// A value holding numbers in lists or maps (`Vec<f64>`, `Vec<i64>`), as sent: an `f64` cannot
+/// say whether each came as `1` or `1.0`, nor an `i64` hold `2^63`. Read through a `Value`,
+/// which can; when the field would be written otherwise, what was sent is kept, and written
+/// back while the field still holds the same numbers. The value's own decoding reads it; where
+/// that refuses an integer past its type's range or written as `1.0`, the nearest one the type
+/// holds is read, as for an integer field. Anything else fails as it did.
 struct SentNumbers<T> {
     value: T,
     /// `None` when writing the value gives what was sent.
@@ -262,14 +437,30 @@ impl<T> SentNumbers<T> {
 impl<'de, T: DeserializeOwned + Serialize> Deserialize<'de> for SentNumbers<T> {
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let sent = Value::deserialize(deserializer)?;
-        let value = T::deserialize(&sent).map_err(de::Error::custom)?;
+        let value = match T::deserialize(&sent) {
+            Ok(value) => value,
+            Err(error) => T::deserialize(&nearest_integers::<i64>(&sent))
+                .or_else(|_| T::deserialize(&nearest_integers::<u64>(&sent)))
+                .map_err(|_| de::Error::custom(error))?,
+        };
         let written_as_sent = serde_json::to_value(&value).is_ok_and(|written| written == sent);
         Ok(SentNumbers { value, sent: (!written_as_sent).then_some(sent) })
     }
 }
 
+/// `sent` with each integer in it (a number without a fraction, whatever its form) read as the
+/// nearest value of `T`.
+fn nearest_integers<T: Integer>(sent: &Value) -> Value {
+    match sent {
+        Value::Number(number) => T::of_sent(number).map_or_else(|| sent.clone(), Into::into),
+        Value::Array(items) => items.iter().map(nearest_integers::<T>).collect(),
+        Value::Object(map) => map.iter().map(|(key, value)| (key.clone(), nearest_integers::<T>(value))).collect(),
+        other => other.clone(),
+    }
+}
+
 /// A value holding numbers in lists or maps, as written for `key`: what was sent, while the
-/// value holds the same numbers, else the value.
+/// value holds what it was read as, else the value.
 struct WrittenNumbers<'a, T> {
     value: &'a T,
     sent: Option<&'a Value>,
@@ -284,12 +475,20 @@ impl<'a, T> WrittenNumbers<'a, T> {
 impl<T: Serialize> Serialize for WrittenNumbers<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if let Some(sent) = self.sent {
-            if serde_json::to_value(self.value).is_ok_and(|now| same_numbers(&now, sent)) {
+            if serde_json::to_value(self.value).is_ok_and(|now| read_as(&now, sent)) {
                 return sent.serialize(serializer);
             }
         }
         self.value.serialize(serializer)
     }
+}
+
+/// Whether `now` is what `sent` was read as: the same numbers, or the nearest integers of an
+/// `i64` or a `u64` (`-1` read as `0`).
+fn read_as(now: &Value, sent: &Value) -> bool {
+    same_numbers(now, sent)
+        || same_numbers(now, &nearest_integers::<i64>(sent))
+        || same_numbers(now, &nearest_integers::<u64>(sent))
 }
 
 /// Equal, numbers compared by value (`1` and `1.0` alike).

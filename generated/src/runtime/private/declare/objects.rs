@@ -15,7 +15,9 @@
 /// unchanged); a number (`f64`) has `required_number`, `nullable_number` and
 /// `optional_number`, which also write back an integer sent as one, and a value holding
 /// numbers in lists or maps has `required_numbers`, `nullable_numbers` and `optional_numbers`,
-/// which write back each number in the form it was sent in. A constant is
+/// which write back each number in the form it was sent in; an integer (`i64`, `u64`) has
+/// `required_integer`, `nullable_integer` and `optional_integer`, which read one past the
+/// type's range, or sent as `1.0`, as the nearest value and write back what was sent. A constant is
 /// `const NAME: &str = "value" for "wire";`. A struct with required fields ends with
 /// `fn new(…);`, their constructor; one without is `Default`.
 macro_rules! object {
@@ -123,6 +125,9 @@ macro_rules! unset_unless_required {
         $field
     };
     (required_numbers $field:ident) => {
+        $field
+    };
+    (required_integer $field:ident) => {
         $field
     };
     ($presence:ident $field:ident) => {

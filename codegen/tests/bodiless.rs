@@ -2,7 +2,8 @@
 //! declares for it (489 operations of 61 directory documents declare JSON there); an operation
 //! with such an answer, or a 2xx declared without content, beside a JSON one gives
 //! `Option<T>`, `None` for the empty answer (1,219 operations of 229 documents). A crate
-//! generated from such a document calls a local server that answers either way.
+//! generated from such a document calls a local server that answers either way, and follows
+//! the pages of a list that ends with an empty answer.
 
 #[path = "support/local_server.rs"]
 mod local_server;
@@ -31,10 +32,21 @@ fn document() -> String {
             }}},
             "/strict": {"get": {"operationId": "strict", "responses": {
                 "200": {"description": "found", "content": item}
-            }}}
+            }}},
+            "/pages": {"get": {"operationId": "pages",
+                "parameters": [{"name": "after", "in": "query", "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "a page", "content": {"application/json": {"schema":
+                        {"type": "array", "items": {"$ref": "#/components/schemas/Entry"}}}}},
+                    "204": {"description": "no more"}
+                }}}
         },
-        "components": {"schemas": {"Item": {"type": "object", "required": ["name"],
-            "properties": {"name": {"type": "string"}}}}}
+        "components": {"schemas": {
+            "Item": {"type": "object", "required": ["name"],
+                "properties": {"name": {"type": "string"}}},
+            "Entry": {"type": "object", "required": ["id"],
+                "properties": {"id": {"type": "string"}}}
+        }}
     })
     .to_string()
 }
@@ -62,14 +74,31 @@ fn a_success_without_a_body_beside_a_json_one_makes_the_answer_optional() {
             ("accepted", "optional json"),
             ("declared", "empty"),
             ("strict", "json"),
+            ("pages", "optional json"),
         ]
     );
+    let paginated: Vec<&str> = model
+        .operations
+        .iter()
+        .filter(|op| op.pagination.is_some())
+        .map(|op| op.operation_id.as_str())
+        .collect();
+    assert_eq!(paginated, ["pages"], "an optional list still has pages");
 }
 
-/// Answers `/…?empty` with 204 and no body, anything else with 200 and an item.
+/// Answers `/…?empty` with 204 and no body, `/pages` with two pages and then 204, anything else
+/// with 200 and an item.
 fn serve() -> String {
     local_server::serve(|line| {
-        if line.contains("empty") {
+        if line.starts_with("GET /pages") {
+            if line.contains("after=c") {
+                "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned()
+            } else if line.contains("after=b") {
+                local_server::json_answer(r#"[{"id":"c"}]"#)
+            } else {
+                local_server::json_answer(r#"[{"id":"a"},{"id":"b"}]"#)
+            }
+        } else if line.contains("empty") {
             "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned()
         } else {
             local_server::json_answer(r#"{"name":"x"}"#)
@@ -80,6 +109,7 @@ fn serve() -> String {
 const CLIENT_TEST: &str = r#"
 use bodiless_check::client::CallOptions;
 use bodiless_check::{Client, Error};
+use futures_util::TryStreamExt;
 
 fn client() -> Client {
     Client::new(BASE_URL).expect("client")
@@ -97,6 +127,12 @@ async fn an_empty_answer_is_none_where_the_description_allows_one() {
         Err(Error::Decode(error)) => assert!(error.to_string().contains("EOF"), "{error}"),
         other => panic!("an empty answer where an item is due is a decode error: {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn pages_end_at_an_answer_without_a_body() {
+    let ids: Vec<String> = client().pages().into_stream().map_ok(|entry| entry.id).try_collect().await.expect("pages");
+    assert_eq!(ids, ["a", "b", "c"]);
 }
 "#;
 

@@ -252,11 +252,17 @@ fn call(model: &Model, op: &Declared) -> Call {
     Call { answer, toggle }
 }
 
-/// A list answer whose items have ids, and an `after` query parameter: `into_stream()` follows
-/// the cursor.
+/// A list answer (optional or not) whose items have ids, and an `after` query parameter:
+/// `into_stream()` follows the cursor.
 fn pagination(model: &Model, op: &Declared, call: &Call) -> Option<Pagination> {
-    let Some(Ty::Array(item)) = call.answer.json() else {
-        return None;
+    // An optional list (a 204 beside it) is a page too: the empty answer ends the pages.
+    let item = match call.answer.json()? {
+        Ty::Array(item) => item,
+        Ty::Nullable(list) => match &**list {
+            Ty::Array(item) => item,
+            _ => return None,
+        },
+        _ => return None,
     };
     id_access(model, item)?;
     let query = |wire: &str| {

@@ -35,14 +35,34 @@ impl PageSize for u64 {
     }
 }
 
+/// A page as `send()` gives it: a list, or an optional one where the description allows an
+/// answer without a body (a 204), which ends the pages.
+pub trait Page<T> {
+    /// The page's items, none for an answer without a body.
+    fn into_items(self) -> Vec<T>;
+}
+
+impl<T> Page<T> for Vec<T> {
+    fn into_items(self) -> Vec<T> {
+        self
+    }
+}
+
+impl<T> Page<T> for Option<Vec<T>> {
+    fn into_items(self) -> Vec<T> {
+        self.unwrap_or_default()
+    }
+}
+
 /// Follows the `after` cursor page by page, yielding items one at a time; stops after a
 /// page shorter than `limit` (or an empty one), without asking for another.
-pub fn paginate<T, F, Fut, L>(limit: Option<L>, fetch: F) -> impl Stream<Item = Result<T, Error>> + Send + 'static
+pub fn paginate<T, P, F, Fut, L>(limit: Option<L>, fetch: F) -> impl Stream<Item = Result<T, Error>> + Send + 'static
 where
     L: PageSize,
     T: HasId + Send + 'static,
+    P: Page<T>,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<Vec<T>, Error>> + Send + 'static,
+    Fut: Future<Output = Result<P, Error>> + Send + 'static,
 {
     Pages { fetch, limit: limit.map(PageSize::saturated), cursor: None, buffer: std::collections::VecDeque::new(), pending: None, done: false }
 }
@@ -58,11 +78,12 @@ struct Pages<T, F, Fut> {
 
 impl<T, F, Fut> Unpin for Pages<T, F, Fut> {}
 
-impl<T, F, Fut> Stream for Pages<T, F, Fut>
+impl<T, P, F, Fut> Stream for Pages<T, F, Fut>
 where
     T: HasId,
+    P: Page<T>,
     F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<Vec<T>, Error>>,
+    Fut: Future<Output = Result<P, Error>>,
 {
     type Item = Result<T, Error>;
 
@@ -85,7 +106,7 @@ where
             };
             this.pending = None;
             let page = match page {
-                Ok(page) => page,
+                Ok(page) => page.into_items(),
                 Err(e) => {
                     this.done = true;
                     return Poll::Ready(Some(Err(e)));

@@ -159,6 +159,23 @@ fn resolved<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
     schema
 }
 
+/// The schema of a property as the schema or one of its `allOf` parts declares it: a name
+/// required at the top (`allOf: [A, B], required: [x]`) is often declared only in a part.
+fn declared(doc: &Value, schema: &Value, name: &str, depth: usize) -> Option<Value> {
+    let schema = resolved(doc, schema);
+    if let Some(property) = schema.pointer(&format!("/properties/{}", escape(name))) {
+        return Some(property.clone());
+    }
+    if depth > 8 {
+        return None;
+    }
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)?
+        .iter()
+        .find_map(|part| declared(doc, part, name, depth + 1))
+}
+
 fn object_instance(doc: &Value, schema: &Value, depth: usize) -> Value {
     let mut object = Map::new();
     let properties = schema.get("properties").and_then(Value::as_object);
@@ -169,10 +186,7 @@ fn object_instance(doc: &Value, schema: &Value, depth: usize) -> Value {
         .flatten()
         .filter_map(Value::as_str)
     {
-        let property = properties
-            .and_then(|p| p.get(name))
-            .cloned()
-            .unwrap_or(json!({"type": "string"}));
+        let property = declared(doc, schema, name, 0).unwrap_or(json!({"type": "string"}));
         object.insert(name.to_owned(), instance(doc, &property, depth + 1));
     }
     // `minProperties` (a tag map of at least one entry, say): declared properties first, then
@@ -274,6 +288,15 @@ mod tests {
         assert_eq!(
             body_instance(&doc, &json!({"$ref": "#/components/schemas/Pet"})),
             json!({"name": "aaa", "age": 2})
+        );
+        let scoped = json!({"allOf": [
+            {"properties": {"note": {"type": "string"}}},
+            {"properties": {"grants": {"type": "array", "items": {"type": "integer"}}}}
+        ], "required": ["grants", "owner"]});
+        assert_eq!(
+            instance(&json!({}), &scoped, 0),
+            json!({"grants": [1], "owner": "a"}),
+            "a property the parts declare keeps their type"
         );
         let arn = json!({"allOf": [{"type": "string", "pattern": "arn:[a-z]+", "minLength": 8}, {"description": "d"}]});
         assert_eq!(instance(&doc, &arn, 0), json!("arn:aaaa"));

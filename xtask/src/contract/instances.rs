@@ -22,7 +22,7 @@ pub fn instance(doc: &Value, schema: &Value, depth: usize) -> Value {
     for key in ["example", "default"] {
         if let Some(value) = schema
             .get(key)
-            .filter(|v| !v.is_null() && agrees(schema, v))
+            .filter(|v| !v.is_null() && conforms(doc, schema, v, 0))
         {
             return value.clone();
         }
@@ -121,6 +121,64 @@ fn agrees(schema: &Value, value: &Value) -> bool {
         Some("boolean") => value.is_boolean(),
         Some("array") => value.is_array(),
         Some("object") => value.is_object(),
+        _ => true,
+    }
+}
+
+/// Whether an example or default fits its schema, through its properties, items and parts:
+/// the type of each value, the required properties present. An example that fits at the top
+/// may not inside (`"sms": "Bonjour"` where `sms` is a list), and the generated type would
+/// refuse it before it is sent.
+fn conforms(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
+    if depth > 16 {
+        return true;
+    }
+    let schema = resolved(doc, schema);
+    if value.is_null() {
+        return schema.get("nullable") == Some(&Value::Bool(true))
+            || !schema.get("type").is_some_and(Value::is_string);
+    }
+    if !agrees(schema, value) {
+        return false;
+    }
+    let parts = |key: &str| {
+        schema
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|p| !p.is_empty())
+    };
+    if parts("allOf")
+        .is_some_and(|all| !all.iter().all(|part| conforms(doc, part, value, depth + 1)))
+    {
+        return false;
+    }
+    let fits_one = |key: &str| {
+        parts(key).is_none_or(|any| any.iter().any(|part| conforms(doc, part, value, depth + 1)))
+    };
+    if !fits_one("oneOf") || !fits_one("anyOf") {
+        return false;
+    }
+    match value {
+        Value::Object(object) => {
+            let required = schema.get("required").and_then(Value::as_array);
+            let missing = required
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .any(|name| !object.contains_key(name));
+            let properties = schema.get("properties").and_then(Value::as_object);
+            !missing
+                && object.iter().all(|(name, value)| {
+                    properties
+                        .and_then(|p| p.get(name))
+                        .is_none_or(|property| conforms(doc, property, value, depth + 1))
+                })
+        }
+        Value::Array(items) => schema.get("items").is_none_or(|item| {
+            items
+                .iter()
+                .all(|value| conforms(doc, item, value, depth + 1))
+        }),
         _ => true,
     }
 }
@@ -288,6 +346,20 @@ mod tests {
         assert_eq!(
             body_instance(&doc, &json!({"$ref": "#/components/schemas/Pet"})),
             json!({"name": "aaa", "age": 2})
+        );
+        let sms = json!({"type": "object", "required": ["sms"],
+            "properties": {"sms": {"type": "array", "items": {"type": "string"}}},
+            "example": {"sms": "Bonjour"}});
+        assert_eq!(
+            instance(&doc, &sms, 0),
+            json!({"sms": ["a"]}),
+            "an example wrong inside"
+        );
+        let fits = json!({"type": "object", "properties": {"n": {"type": "integer", "nullable": true}},
+            "example": {"n": null, "other": "kept"}});
+        assert_eq!(
+            instance(&doc, &fits, 0),
+            json!({"n": null, "other": "kept"})
         );
         let scoped = json!({"allOf": [
             {"properties": {"note": {"type": "string"}}},

@@ -256,13 +256,12 @@ fn call(model: &Model, op: &Declared) -> Call {
 /// `into_stream()` follows the cursor.
 fn pagination(model: &Model, op: &Declared, call: &Call) -> Option<Pagination> {
     // An optional list (a 204 beside it) is a page too: the empty answer ends the pages.
-    let item = match call.answer.json()? {
-        Ty::Array(item) => item,
-        Ty::Nullable(list) => match &**list {
-            Ty::Array(item) => item,
-            _ => return None,
-        },
-        _ => return None,
+    let list = match call.answer.json()? {
+        Ty::Nullable(list) => &**list,
+        answer => answer,
+    };
+    let Ty::Array(item) = list else {
+        return None;
     };
     id_access(model, item)?;
     let query = |wire: &str| {

@@ -221,7 +221,7 @@ fn resolved<'a>(doc: &'a Value, mut schema: &'a Value) -> &'a Value {
 /// required at the top (`allOf: [A, B], required: [x]`) is often declared only in a part.
 fn declared(doc: &Value, schema: &Value, name: &str, depth: usize) -> Option<Value> {
     let schema = resolved(doc, schema);
-    if let Some(property) = schema.pointer(&format!("/properties/{}", escape(name))) {
+    if let Some(property) = schema.get("properties").and_then(|p| p.get(name)) {
         return Some(property.clone());
     }
     if depth > 8 {

@@ -250,11 +250,21 @@ pub trait Integer: Copy + PartialEq + Serialize + Into<Value> {
     /// range, its end.
     fn nearest(value: f64) -> Self;
 
+    /// A sent integer as the type reads it: itself, else the nearest, with whether it is as sent.
+    fn read_i64(value: i64) -> (Self, bool) {
+        Self::from_i64(value).map_or_else(|| (Self::nearest(value as f64), false), |held| (held, true))
+    }
+
+    /// The same for an integer past `i64::MAX`.
+    fn read_u64(value: u64) -> (Self, bool) {
+        Self::from_u64(value).map_or_else(|| (Self::nearest(value as f64), false), |held| (held, true))
+    }
+
     /// The value a sent number is read as: itself, or the nearest.
     fn of_sent(sent: &serde_json::Number) -> Option<Self> {
         match (sent.as_i64(), sent.as_u64(), sent.as_f64()) {
-            (Some(value), _, _) => Some(Self::from_i64(value).unwrap_or_else(|| Self::nearest(value as f64))),
-            (_, Some(value), _) => Some(Self::from_u64(value).unwrap_or_else(|| Self::nearest(value as f64))),
+            (Some(value), _, _) => Some(Self::read_i64(value).0),
+            (_, Some(value), _) => Some(Self::read_u64(value).0),
             (_, _, Some(value)) if value.fract() == 0.0 => Some(Self::nearest(value)),
             _ => None,
         }
@@ -306,8 +316,9 @@ impl<T: Integer> SentInteger<T> {
         self.value
     }
 
-    fn beyond(value: T, sent: impl Into<Value>) -> Self {
-        SentInteger { value, sent: Some(sent.into()) }
+    /// `value` as read, with what was sent kept unless it was read as sent.
+    fn read((value, as_sent): (T, bool), sent: impl Into<Value>) -> Self {
+        SentInteger { value, sent: (!as_sent).then(|| sent.into()) }
     }
 }
 
@@ -320,22 +331,16 @@ impl<'de, T: Integer> Deserialize<'de> for SentInteger<T> {
                 f.write_str("an integer")
             }
             fn visit_i64<E: de::Error>(self, value: i64) -> Result<SentInteger<T>, E> {
-                Ok(match T::from_i64(value) {
-                    Some(value) => SentInteger { value, sent: None },
-                    None => SentInteger::beyond(T::nearest(value as f64), value),
-                })
+                Ok(SentInteger::read(T::read_i64(value), value))
             }
             fn visit_u64<E: de::Error>(self, value: u64) -> Result<SentInteger<T>, E> {
-                Ok(match T::from_u64(value) {
-                    Some(value) => SentInteger { value, sent: None },
-                    None => SentInteger::beyond(T::nearest(value as f64), value),
-                })
+                Ok(SentInteger::read(T::read_u64(value), value))
             }
             fn visit_f64<E: de::Error>(self, value: f64) -> Result<SentInteger<T>, E> {
                 if value.fract() != 0.0 {
                     return Err(E::invalid_type(de::Unexpected::Float(value), &self));
                 }
-                Ok(SentInteger::beyond(T::nearest(value), value))
+                Ok(SentInteger::read((T::nearest(value), false), value))
             }
         }
         deserializer.deserialize_i64(IntegerVisitor(std::marker::PhantomData))

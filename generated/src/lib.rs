@@ -20,6 +20,7 @@ With `default-features = false` the crate is the models alone: `serde` types wit
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::large_enum_variant,
+    clippy::should_implement_trait,
     clippy::too_many_arguments,
     clippy::upper_case_acronyms
 )]

@@ -209,10 +209,10 @@ union! {
     ///
     /// Schema: `#/components/schemas/ApprovalRequestMessage/properties/tool_call`
     ///
-    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ApprovalRequestMessageToolCall::Unknown`, kept whole.
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload (an object that declares every property of the payload before one that would keep some in `extra`); a payload no variant accepts decodes into `ApprovalRequestMessageToolCall::Unknown`, kept whole.
     pub enum ApprovalRequestMessageToolCall ..Unknown by shape {
-        ToolCall(ToolCall),
-        ToolCallDelta(ToolCallDelta),
+        ToolCall(ToolCall) open,
+        ToolCallDelta(ToolCallDelta) open,
     }
 }
 
@@ -1962,10 +1962,10 @@ object! {
 union! {
     /// Schema: `#/components/schemas/ToolCallMessage/properties/tool_call`
     ///
-    /// The schema names no tag, so decoding takes the first variant that accepts the payload; a payload no variant accepts decodes into `ToolCallMessageToolCall::Unknown`, kept whole.
+    /// The schema names no tag, so decoding takes the first variant that accepts the payload (an object that declares every property of the payload before one that would keep some in `extra`); a payload no variant accepts decodes into `ToolCallMessageToolCall::Unknown`, kept whole.
     pub enum ToolCallMessageToolCall ..Unknown by shape {
-        ToolCall(ToolCall),
-        ToolCallDelta(ToolCallDelta),
+        ToolCall(ToolCall) open,
+        ToolCallDelta(ToolCallDelta) open,
     }
 }
 

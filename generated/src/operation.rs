@@ -7,7 +7,9 @@
 //! every generated crate by the generator.
 //!
 //! Every path in an expansion is absolute (`::core::…`, `$crate::…`): the builders share their
-//! module with types named after operations, and the expansion lands there.
+//! module with types named after operations, and the expansion lands there. A trait's method is
+//! called by its path (`Clone::clone(&x)`), never as `x.clone()`, which a method the document
+//! names would take over.
 
 /// A path parameter's text in its segment: an array's items joined by commas (the `simple`
 /// style, the default for paths), anything else as a query value is written. Each segment is
@@ -230,7 +232,7 @@ macro_rules! operation {
                 pub fn into_stream(self) -> impl ::futures_core::Stream<Item = ::core::result::Result<$item, $crate::client::Error>> + Send + 'static {
                     let limit = $crate::operation::limit!($(self.$limit $(, $default)?)?);
                     $crate::client_runtime::private::paginate(limit, move |cursor| {
-                        let mut page = self.clone();
+                        let mut page = ::core::clone::Clone::clone(&self);
                         if cursor.is_some() {
                             page.$after = cursor;
                         }
@@ -267,10 +269,10 @@ macro_rules! route_text {
 /// The client an operation's method starts from: `Client` itself, or a group's.
 macro_rules! client_of {
     (Client $this:ident) => {
-        $this.clone()
+        ::core::clone::Clone::clone($this)
     };
     ($group:ident $this:ident) => {
-        $this.client.clone()
+        ::core::clone::Clone::clone(&$this.client)
     };
 }
 

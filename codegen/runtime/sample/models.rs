@@ -146,12 +146,14 @@ union! {
 }
 
 union! {
-    /// No tag: the first variant that accepts the payload.
+    /// No tag: the first variant that accepts the payload; `Word` only the colours it names.
     pub enum Size ..Unknown by shape {
         /// A number.
         Number(f64),
         /// A word.
-        Word(Colour),
+        Word(Colour) known,
+        /// Any other text.
+        Text(String),
     }
 }
 
@@ -166,6 +168,17 @@ object! {
 text! {
     /// The text this value holds: its `text`.
     impl Part { text: String? }
+}
+
+union! {
+    /// No tag, and `Problem` accepts every object: it is taken at once only when it declares
+    /// all the payload's properties.
+    pub enum Outcome ..Unknown by shape {
+        /// Something went wrong.
+        Problem(Problem) open,
+        /// A square.
+        Square(Square) open,
+    }
 }
 
 union! {

@@ -4,7 +4,7 @@
 
 use letta_codegen_runtime::Patch;
 use letta_codegen_runtime::models::{
-    Circle, Colour, Content, Figure, Item, ItemUpdate, Shape, Size, Tally, Track,
+    Circle, Colour, Content, Figure, Item, ItemUpdate, Outcome, Shape, Size, Tally, Track,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -215,6 +215,39 @@ fn a_union_adds_the_tag_its_variant_does_not_write_and_reads_by_shape_without_on
         decode::<Size>(r#""blue""#),
         Size::Word(Colour::Blue)
     ));
+    // An open enum tried by shape takes only its own values; the next variant gets the rest.
+    let other: Size = decode(r#""green""#);
+    assert!(
+        matches!(&other, Size::Text(text) if text == "green"),
+        "{other:?}"
+    );
+    assert_eq!(
+        serde_json::to_string(&other).expect("encodes"),
+        r#""green""#
+    );
+    // An object tried by shape keeps what it does not declare, so it accepts every object: a
+    // later variant that declares all the properties wins, and the first is the fallback.
+    let square: Outcome = decode(r#"{"side":2,"label":null,"area":null}"#);
+    assert!(
+        matches!(&square, Outcome::Square(s) if s.side == 2.0),
+        "{square:?}"
+    );
+    let problem: Outcome = decode(r#"{"detail":"broken"}"#);
+    assert!(
+        matches!(&problem, Outcome::Problem(p) if p.extra.is_empty()),
+        "{problem:?}"
+    );
+    let neither: Outcome = decode(r#"{"other":1}"#);
+    assert!(
+        matches!(&neither, Outcome::Problem(p) if p.extra.contains_key("other")),
+        "{neither:?}"
+    );
+    assert_eq!(
+        serde_json::to_string(&neither).expect("encodes"),
+        r#"{"other":1}"#
+    );
+    assert!(Colour::Blue.is_known());
+    assert!(!decode::<Colour>(r#""green""#).is_known());
     assert!(matches!(
         decode::<Size>("[1]"),
         Size::Unknown(Value::Array(_))

@@ -108,6 +108,8 @@ pub fn crate_files(model: &Model, options: &Options, listings: Listings) -> Resu
         .lines()
         .map(|line| line.strip_prefix("///").unwrap_or(line).to_owned())
         .collect();
+    // Names come from the document: a parameter `sub` is the setter `.sub(..)`, whatever
+    // clippy thinks of a method named like `Sub::sub` (`should_implement_trait`).
     let lib = quote! {
         #(#![doc = #about])*
         //!
@@ -119,6 +121,7 @@ pub fn crate_files(model: &Model, options: &Options, listings: Listings) -> Resu
             clippy::doc_lazy_continuation,
             clippy::doc_overindented_list_items,
             clippy::large_enum_variant,
+            clippy::should_implement_trait,
             clippy::too_many_arguments,
             clippy::upper_case_acronyms
         )]

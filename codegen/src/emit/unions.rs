@@ -3,7 +3,9 @@
 //! variant with its tag value, and the properties every variant declares. The runtime's macro
 //! expands it: a tagged union decodes in one pass (members before the tag are kept, the chosen
 //! variant reads them and then the rest of the input), an untagged one takes the first variant
-//! that accepts the value; both keep what they do not know in the `Unknown` arm.
+//! that accepts the value (flagged `known`, a string enum only with a value it declares;
+//! flagged `open`, an object before another only when it declares every property); both keep
+//! what they do not know in the `Unknown` arm.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -27,10 +29,32 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
              decodes into `{name}::{unknown}`, kept whole.",
             t.property
         ),
-        UnionKind::Untagged(_) => format!(
-            "The schema names no tag, so decoding takes the first variant that accepts the payload; a \
-             payload no variant accepts decodes into `{name}::{unknown}`, kept whole."
-        ),
+        UnionKind::Untagged(variants) => {
+            let flags: Vec<ShapeFlag> = variants
+                .iter()
+                .filter_map(|v| shape_flag(model, variants, &v.ty))
+                .collect();
+            let mut notes = Vec::new();
+            if flags.contains(&ShapeFlag::Open) {
+                notes.push(
+                    "an object that declares every property of the payload before one that \
+                     would keep some in `extra`",
+                );
+            }
+            if flags.contains(&ShapeFlag::Known) {
+                notes.push("a string enum only with a value it declares");
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join("; "))
+            };
+            format!(
+                "The schema names no tag, so decoding takes the first variant that accepts the \
+                 payload{notes}; a payload no variant accepts decodes into `{name}::{unknown}`, \
+                 kept whole."
+            )
+        }
     };
     out.push_str("union! {\n");
     out.push_str(&doc_comment(
@@ -74,6 +98,13 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
                 out.push_str(" adds_tag");
             }
         }
+        if let UnionKind::Untagged(variants) = &u.kind {
+            match shape_flag(model, variants, &v.ty) {
+                Some(ShapeFlag::Known) => out.push_str(" known"),
+                Some(ShapeFlag::Open) => out.push_str(" open"),
+                None => {}
+            }
+        }
         let unaliased = spelling.ty(model, &model.unaliased(&v.ty));
         if counts.get(&unaliased).is_some_and(|n| *n > 1) {
             out.push_str(" no_from");
@@ -101,6 +132,31 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
         }
     }
     out.push_str("}\n");
+}
+
+/// How a variant of an untagged union is tried, when its type would accept more than it
+/// declares (aliases seen through).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ShapeFlag {
+    /// An open string enum, whose `Unknown` arm would take every string.
+    Known,
+    /// An object beside another, which keeps what it does not declare and so accepts every
+    /// object: the other may declare more of it.
+    Open,
+}
+
+fn shape_flag(model: &Model, variants: &[Variant], ty: &Ty) -> Option<ShapeFlag> {
+    let is_object = |ty: &Ty| match model.unaliased(ty) {
+        Ty::Named(id) => matches!(model.get(id).kind, TypeKind::Struct(_)),
+        _ => false,
+    };
+    match model.unaliased(ty) {
+        Ty::Named(id) if matches!(model.get(id).kind, TypeKind::Enum(_)) => Some(ShapeFlag::Known),
+        _ if is_object(ty) && variants.iter().filter(|v| is_object(&v.ty)).count() > 1 => {
+            Some(ShapeFlag::Open)
+        }
+        _ => None,
+    }
 }
 
 /// The properties every variant declares, in the first variant's order: read before the tag,

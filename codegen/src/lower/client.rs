@@ -44,6 +44,24 @@ const BUILDER_SUFFIX: &str = "Builder";
 /// Methods `Client` has of its own, which no accessor or untagged operation may take.
 const CLIENT_METHODS: [&str; 4] = ["new", "from_env", "builder", "base_url"];
 
+/// Methods of the traits the client, its groups and its builders implement (`Clone`, `Debug`)
+/// or get from the standard library's blanket impls: an inherent method of one of these names
+/// would shadow the trait's, so `client.clone()` would no longer clone.
+pub(super) const TRAIT_METHODS: [&str; 12] = [
+    "clone",
+    "clone_from",
+    "fmt",
+    "to_owned",
+    "clone_into",
+    "into",
+    "try_into",
+    "from",
+    "try_from",
+    "borrow",
+    "borrow_mut",
+    "type_id",
+];
+
 /// Methods and fields a group has of its own.
 const GROUP_MEMBERS: [&str; 2] = ["new", "client"];
 
@@ -139,7 +157,7 @@ struct Names {
 /// imports of `models` and `client::builders` never collide. A builder is its operationId in
 /// UpperCamelCase with [`BUILDER_SUFFIX`]; a clash takes the next free number.
 fn names(model: &Model, declared: &[Declared], groups: &[(Option<String>, Vec<usize>)]) -> Names {
-    let mut client_methods = Scope::with_reserved(&CLIENT_METHODS);
+    let mut client_methods = Scope::with_reserved(&[&CLIENT_METHODS[..], &TRAIT_METHODS].concat());
     let mut public_types = Scope::with_reserved(&CLIENT_ITEMS);
     for name in ROOT_ITEMS {
         public_types.claim(name);
@@ -203,7 +221,7 @@ fn group_method_names(ops: &[&Declared], tag: &str) -> Vec<String> {
             }
         })
         .collect();
-    let mut scope = Scope::with_reserved(&GROUP_MEMBERS);
+    let mut scope = Scope::with_reserved(&[&GROUP_MEMBERS[..], &TRAIT_METHODS].concat());
     short
         .iter()
         .zip(ops)

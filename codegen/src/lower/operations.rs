@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, StatusCode};
 
 use super::Lowerer;
+use super::client::TRAIT_METHODS;
 use crate::error::{Error, Pointer, Result, Warning};
 use crate::model::*;
 use crate::naming::{self, Scope};
@@ -187,7 +188,7 @@ impl Lowerer<'_> {
         at: &Pointer,
     ) -> Result<Vec<Param>> {
         let mut params = Vec::new();
-        let mut scope = Scope::with_reserved(&BUILDER_MEMBERS);
+        let mut scope = Scope::with_reserved(&[&BUILDER_MEMBERS[..], &TRAIT_METHODS].concat());
         // The path item's parameters, then the operation's; an operation's parameter overrides
         // the path item's of the same name and location, as OpenAPI says.
         let mut all: Vec<(&Parameter, Pointer)> = Vec::new();

@@ -1,6 +1,8 @@
 //! Single schemas: scalars, constants, arrays, objects and their fields, string enums. `allOf`
 //! and unions are handed on to their own modules.
 
+use std::collections::BTreeSet;
+
 use heck::ToShoutySnakeCase;
 use indexmap::IndexMap;
 use openapiv3::{
@@ -129,7 +131,7 @@ impl Lowerer<'_> {
     ) -> Result<Lowered> {
         let data = &schema.schema_data;
         let plain = |ty: Ty| Ok(Lowered::plain(ty, data.nullable));
-        let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+        let values = distinct(s.enumeration.iter().flatten());
         if let ([value], true) = (values.as_slice(), is_const(data)) {
             let value = ConstValue::String(value.clone());
             return Ok(Lowered::constant(Ty::String, data.nullable, value));
@@ -289,7 +291,18 @@ fn integer_of(format: Option<&str>) -> Ty {
     }
 }
 
-fn string_enum(values: &[String], default: Option<String>) -> StringEnum {
+/// The values in order, each once: a value listed twice is one value, and its second listing
+/// would be an arm no text reaches.
+pub(super) fn distinct<'a>(values: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    values
+        .into_iter()
+        .filter(|value| seen.insert(value.as_str()))
+        .cloned()
+        .collect()
+}
+
+pub(super) fn string_enum(values: &[String], default: Option<String>) -> StringEnum {
     let mut scope = Scope::default();
     let values: Vec<EnumValue> = values
         .iter()

@@ -5,12 +5,38 @@
 use std::collections::BTreeSet;
 
 use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+use serde_json::Value;
 
-use super::{Lowered, Lowerer};
+use super::schemas::{distinct, string_enum};
+use super::{Lowered, Lowerer, MAX_ENUM_VALUES};
 use crate::error::{Error, Pointer, Result};
 use crate::model::*;
 use crate::naming::{self, Scope};
 use crate::vocabulary::{self, is_const, mapping_target};
+
+/// The values of a union whose alternatives are all inline string constants or enums, in
+/// order, each once; `None` for any other union (one of named enums keeps its types).
+fn inline_string_values(alternatives: &[ReferenceOr<Schema>]) -> Option<Vec<String>> {
+    if alternatives.len() < 2 {
+        return None;
+    }
+    let mut values = Vec::new();
+    for alternative in alternatives {
+        match alternative {
+            ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::Type(Type::String(s)),
+                schema_data,
+            }) if !s.enumeration.is_empty()
+                && s.enumeration.iter().all(Option::is_some)
+                && !schema_data.nullable =>
+            {
+                values.extend(s.enumeration.iter().flatten());
+            }
+            _ => return None,
+        }
+    }
+    (values.len() <= MAX_ENUM_VALUES).then(|| distinct(values))
+}
 
 /// Which list of a schema holds a union's alternatives, for pointers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +104,17 @@ impl Lowerer<'_> {
         slot: Option<TypeId>,
     ) -> Result<Lowered> {
         let nullable = schema.schema_data.nullable;
+        if schema.schema_data.discriminator.is_none() {
+            if let Some(values) = inline_string_values(alternatives) {
+                // `oneOf: [{const: "a"}, {const: "b"}]` spells an enum; as a union, the first
+                // arm (a `String`) would take every value.
+                let id = self.slot(slot, name, at);
+                let default = schema.schema_data.default.as_ref().and_then(Value::as_str);
+                let kind = TypeKind::Enum(string_enum(&values, default.map(str::to_owned)));
+                self.set(id, Some(schema), kind);
+                return Ok(Lowered::plain(Ty::Named(id), nullable));
+            }
+        }
         let key = union_key(schema, alternatives);
         if slot.is_none() {
             if let Some(&id) = key.as_ref().and_then(|key| self.component_unions.get(key)) {

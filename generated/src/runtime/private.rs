@@ -227,6 +227,13 @@ pub fn try_variant_object<T: DeserializeOwned>(object: &Map<String, Value>) -> O
     T::deserialize(Value::Object(object.clone())).ok()
 }
 
+/// Whether an object kept properties its schema does not declare: a union tried by shape
+/// prefers a variant that declares them all.
+#[doc(hidden)]
+pub trait Undeclared {
+    fn has_undeclared(&self) -> bool;
+}
+
 /// One variant of a union without a declared tag, if the value fits it.
 pub fn try_variant_value<T: DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(value).ok()

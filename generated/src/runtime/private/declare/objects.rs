@@ -37,6 +37,12 @@ macro_rules! object {
             $( $(#$const_attr)* pub const $const: $const_ty = $value; )*
         }
 
+        impl $crate::__private::Undeclared for $name {
+            fn has_undeclared(&self) -> bool {
+                !::serde_json::Map::is_empty(&self.$extra)
+            }
+        }
+
         impl ::serde::Serialize for $name {
             fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::core::result::Result<__S::Ok, __S::Error> {
                 use ::serde::ser::SerializeMap as _;

@@ -39,6 +39,12 @@ macro_rules! string_enum {
                     Self::$unknown(value) => value,
                 }
             }
+
+            /// Whether the value is one the description declares: false for
+            #[doc = ::core::concat!(" [`", ::core::stringify!($name), "::", ::core::stringify!($unknown), "`], whatever its text.")]
+            pub fn is_known(&self) -> bool {
+                !::core::matches!(self, Self::$unknown(_))
+            }
         }
 
         impl ::core::cmp::PartialEq for $name {

@@ -33,7 +33,10 @@ macro_rules! as_variants {
 ///   `Name(Type),`.
 ///
 /// A variant may end with `adds_tag` (its type does not write the tag, so the union adds
-/// it) and `no_from` (its type is another variant's too, so it gets no `From`).
+/// it), `known` (an open string enum tried by shape: it accepts only the values it declares),
+/// `open` (an object tried by shape: taken at once only when it declares every property of the
+/// value, else the first such object is taken if no later variant declares them all) and
+/// `no_from` (its type is another variant's too, so it gets no `From`).
 ///
 /// A tagged union may end with `reads ["id", …];`: the properties every variant declares,
 /// which are read as values when they come before the tag (any other keeps its text).
@@ -205,12 +208,11 @@ macro_rules! union {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::core::result::Result<Self, __D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                $(
-                    if let ::core::option::Option::Some(value) = $crate::__private::try_variant_value(&value) {
-                        return ::core::result::Result::Ok(Self::$variant(value));
-                    }
-                )*
-                ::core::result::Result::Ok(Self::$unknown(value))
+                // The first object variant that accepts the value but keeps some of it as undeclared.
+                #[allow(unused_mut)]
+                let mut partly: ::core::option::Option<Self> = ::core::option::Option::None;
+                $( $crate::__private::declare::variant!(@try Self::$variant, $ty, &value, partly, $($flag)*); )*
+                ::core::result::Result::Ok(partly.unwrap_or_else(|| Self::$unknown(value)))
             }
         }
     };
@@ -257,14 +259,43 @@ macro_rules! union {
 
 /// What a union's variant flags do: `From` unless `no_from`; the tag added if `adds_tag`.
 macro_rules! variant {
-    (@from $name:ident $variant:ident($ty:ty) $(adds_tag)?) => {
+    (@from $name:ident $variant:ident($ty:ty) $(adds_tag)? $(known)? $(open)?) => {
         impl ::core::convert::From<$ty> for $name {
             fn from(value: $ty) -> Self {
                 Self::$variant(value)
             }
         }
     };
-    (@from $name:ident $variant:ident($ty:ty) $(adds_tag)? no_from) => {};
+    (@from $name:ident $variant:ident($ty:ty) $(adds_tag)? $(known)? $(open)? no_from) => {};
+    // An open string enum (`known`) takes only the values it declares: its `Unknown` arm would
+    // take every string, and the variants after it would never be reached.
+    (@try $variant:path, $ty:ty, $value:expr, $partly:ident, known $(no_from)?) => {
+        if let ::core::option::Option::Some(decoded) = $crate::__private::try_variant_value::<$ty>($value).filter(<$ty>::is_known) {
+            return ::core::result::Result::Ok($variant(decoded));
+        }
+    };
+    // An object (`open`) keeps what it does not declare, so it accepts any object: it is taken
+    // at once only when it declares every property; otherwise a later variant that does is
+    // preferred, and the first such object is the fallback.
+    (@try $variant:path, $ty:ty, $value:expr, $partly:ident, open $(no_from)?) => {
+        if let ::core::option::Option::Some(decoded) = $crate::__private::try_variant_value::<$ty>($value) {
+            if !$crate::__private::Undeclared::has_undeclared(&decoded) {
+                return ::core::result::Result::Ok($variant(decoded));
+            }
+            if $partly.is_none() {
+                $partly = ::core::option::Option::Some($variant(decoded));
+            }
+        }
+    };
+    // Anything else, unless an object already took the value: a free-form variant after it
+    // would take the object whole and lose its type.
+    (@try $variant:path, $ty:ty, $value:expr, $partly:ident, $(no_from)?) => {
+        if $partly.is_none() {
+            if let ::core::option::Option::Some(decoded) = $crate::__private::try_variant_value::<$ty>($value) {
+                return ::core::result::Result::Ok($variant(decoded));
+            }
+        }
+    };
     (@serialize $value:ident, $serializer:ident, $property:literal, $tag:literal, adds_tag $(no_from)?) => {
         $crate::__private::serialize_with_tag($value, $property, $tag, $serializer)
     };

@@ -3,7 +3,8 @@
 //! with such an answer, or a 2xx declared without content, beside a JSON one gives
 //! `Option<T>`, `None` for the empty answer (1,219 operations of 229 documents). A crate
 //! generated from such a document calls a local server that answers either way, and follows
-//! the pages of a list that ends with an empty answer.
+//! the pages of a list that ends with an empty answer. An operation that declares its success
+//! as `2XX`, or declares no success answer but a `default`, gives that body too.
 
 #[path = "support/local_server.rs"]
 mod local_server;
@@ -32,6 +33,12 @@ fn document() -> String {
             }}},
             "/strict": {"get": {"operationId": "strict", "responses": {
                 "200": {"description": "found", "content": item}
+            }}},
+            "/fallback": {"get": {"operationId": "fallback", "responses": {
+                "default": {"description": "every answer", "content": item}
+            }}},
+            "/ranged": {"get": {"operationId": "ranged", "responses": {
+                "2XX": {"description": "found", "content": item}
             }}},
             "/pages": {"get": {"operationId": "pages",
                 "parameters": [{"name": "after", "in": "query", "schema": {"type": "string"}}],
@@ -74,6 +81,8 @@ fn a_success_without_a_body_beside_a_json_one_makes_the_answer_optional() {
             ("accepted", "optional json"),
             ("declared", "empty"),
             ("strict", "json"),
+            ("fallback", "json"),
+            ("ranged", "json"),
             ("pages", "optional json"),
         ]
     );
@@ -98,6 +107,12 @@ fn serve() -> String {
             } else {
                 local_server::json_answer(r#"[{"id":"a"},{"id":"b"}]"#)
             }
+        } else if line.contains("fail") {
+            let body = r#"{"name":"broken"}"#;
+            format!(
+                "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
         } else if line.contains("empty") {
             "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned()
         } else {
@@ -107,7 +122,7 @@ fn serve() -> String {
 }
 
 const CLIENT_TEST: &str = r#"
-use bodiless_check::client::CallOptions;
+use bodiless_check::client::{CallOptions, DeclaredError, ErrorBody};
 use bodiless_check::{Client, Error};
 use futures_util::TryStreamExt;
 
@@ -126,6 +141,20 @@ async fn an_empty_answer_is_none_where_the_description_allows_one() {
     match client.strict().extra_query("empty", "1").send().await {
         Err(Error::Decode(error)) => assert!(error.to_string().contains("EOF"), "{error}"),
         other => panic!("an empty answer where an item is due is a decode error: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_2xx_or_default_answer_is_the_success_body() {
+    let client = client();
+    assert_eq!(client.fallback().send().await.expect("200").name, "x");
+    assert_eq!(client.ranged().send().await.expect("200").name, "x");
+    match client.fallback().extra_query("fail", "1").send().await {
+        Err(Error::Api(api)) => match api.body {
+            ErrorBody::Declared(DeclaredError::Item(item)) => assert_eq!(item.name, "broken"),
+            other => panic!("default also types the error body: {other:?}"),
+        },
+        other => panic!("a 500 is an error: {other:?}"),
     }
 }
 

@@ -282,10 +282,11 @@ impl Lowerer<'_> {
         }))
     }
 
-    /// The first JSON success body, the first event stream, and every JSON error body. A 204
-    /// or 205 answer has no body (RFC 9110), whatever content it declares; when an operation
-    /// has such a success answer beside a JSON one, its JSON answer is optional: `None` for
-    /// the answer without a body.
+    /// The first JSON success body (`2XX` is success too), the first event stream, and every
+    /// JSON error body; with no success answer declared, `default`'s body is the success
+    /// answer as well as an error's. A 204 or 205 answer has no body (RFC 9110), whatever
+    /// content it declares; when an operation has such a success answer beside a JSON one, its
+    /// JSON answer is optional: `None` for the answer without a body.
     fn responses(
         &mut self,
         op: &openapiv3::Operation,
@@ -298,11 +299,13 @@ impl Lowerer<'_> {
         let mut events = None;
         let mut errors = Vec::new();
         let mut bodiless_success = false;
+        let mut any_success = false;
         for (code, response) in &op.responses.responses {
             let code_text = code.to_string();
             let response_at = at.join("responses").join(&code_text);
             let response = self.resolve(response, &response_at)?;
-            let success = matches!(code, StatusCode::Code(c) if (200..300).contains(c));
+            let success = is_success(code);
+            any_success |= success;
             let bodiless = matches!(code, StatusCode::Code(204 | 205));
             if success && (bodiless || response.content.is_empty()) {
                 bodiless_success = true;
@@ -329,7 +332,7 @@ impl Lowerer<'_> {
                 let Some(schema) = &media.schema else {
                     continue;
                 };
-                if base != "application/json" && !base.ends_with("+json") {
+                if !is_json(base) {
                     continue;
                 }
                 if !success {
@@ -346,14 +349,26 @@ impl Lowerer<'_> {
         if let Some(default) = &op.responses.default {
             let response_at = at.join("responses").join("default");
             let response = self.resolve(default, &response_at)?;
-            if let Some(schema) = response
-                .content
-                .get("application/json")
-                .and_then(|m| m.schema.as_ref())
-            {
-                let name = format!("{type_prefix}ErrorDefault");
-                let ty = self.lower_ref(schema, &name, &response_at)?.ty;
-                errors.push((StatusMatch::Default, ty));
+            let first_json = response.content.iter().find_map(|(media_type, media)| {
+                let base = media_type.split(';').next().unwrap_or_default().trim();
+                Some((media_type, base, media.schema.as_ref()?)).filter(|_| is_json(base))
+            });
+            if let Some((media_type, base, schema)) = first_json {
+                let media_at = response_at.join("content").join(media_type).join("schema");
+                // With no success answer declared, `default` is the answer of every status,
+                // success included: its body is what `send()` gives as well as the error's.
+                let is_answer = !any_success && events.is_none();
+                let name = if is_answer {
+                    format!("{type_prefix}Response")
+                } else {
+                    format!("{type_prefix}ErrorDefault")
+                };
+                let lowered = self.lower_ref(schema, &name, &media_at)?;
+                errors.push((StatusMatch::Default, lowered.ty.clone()));
+                if is_answer {
+                    json = Some(lowered.ty_or_null());
+                    json_media = Some(base.to_owned());
+                }
             }
         }
         if bodiless_success {
@@ -398,6 +413,19 @@ fn body_encoding(media_type: &str) -> BodyEncoding {
         other if other.ends_with("+json") => BodyEncoding::Json,
         _ => BodyEncoding::Raw,
     }
+}
+
+/// A success status: `2XX`, or a code from 200 to 299.
+fn is_success(code: &StatusCode) -> bool {
+    match code {
+        StatusCode::Code(code) => (200..300).contains(code),
+        StatusCode::Range(class) => *class == 2,
+    }
+}
+
+/// A JSON media type (parameters such as `; charset=utf-8` already taken off).
+fn is_json(base: &str) -> bool {
+    base.eq_ignore_ascii_case("application/json") || base.ends_with("+json")
 }
 
 /// What an operation's responses declare.

@@ -4,7 +4,8 @@
 //! `Option<T>`, `None` for the empty answer (1,219 operations of 229 documents). A crate
 //! generated from such a document calls a local server that answers either way, and follows
 //! the pages of a list that ends with an empty answer. An operation that declares its success
-//! as `2XX`, or declares no success answer but a `default`, gives that body too.
+//! as `2XX`, or declares no success answer but a `default`, gives that body too, and so does
+//! one whose answer is `*/*` with a schema that is no string.
 
 #[path = "support/local_server.rs"]
 mod local_server;
@@ -39,6 +40,13 @@ fn document() -> String {
             }}},
             "/ranged": {"get": {"operationId": "ranged", "responses": {
                 "2XX": {"description": "found", "content": item}
+            }}},
+            "/anything": {"get": {"operationId": "anything", "responses": {
+                "200": {"description": "found", "content": {"*/*": {"schema":
+                    {"$ref": "#/components/schemas/Item"}}}}
+            }}},
+            "/any-text": {"get": {"operationId": "any_text", "responses": {
+                "200": {"description": "text", "content": {"*/*": {"schema": {"type": "string"}}}}
             }}},
             "/pages": {"get": {"operationId": "pages",
                 "parameters": [{"name": "after", "in": "query", "schema": {"type": "string"}}],
@@ -83,6 +91,8 @@ fn a_success_without_a_body_beside_a_json_one_makes_the_answer_optional() {
             ("strict", "json"),
             ("fallback", "json"),
             ("ranged", "json"),
+            ("anything", "json"),
+            ("any_text", "empty"),
             ("pages", "optional json"),
         ]
     );
@@ -145,10 +155,11 @@ async fn an_empty_answer_is_none_where_the_description_allows_one() {
 }
 
 #[tokio::test]
-async fn a_2xx_or_default_answer_is_the_success_body() {
+async fn a_2xx_default_or_any_media_type_answer_is_the_success_body() {
     let client = client();
     assert_eq!(client.fallback().send().await.expect("200").name, "x");
     assert_eq!(client.ranged().send().await.expect("200").name, "x");
+    assert_eq!(client.anything().send().await.expect("200").name, "x");
     match client.fallback().extra_query("fail", "1").send().await {
         Err(Error::Api(api)) => match api.body {
             ErrorBody::Declared(DeclaredError::Item(item)) => assert_eq!(item.name, "broken"),

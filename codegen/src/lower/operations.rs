@@ -332,9 +332,9 @@ impl Lowerer<'_> {
                 let Some(schema) = &media.schema else {
                     continue;
                 };
-                if !is_json(base) {
+                let Some(read_as) = self.read_as_json(base, schema, &media_at)? else {
                     continue;
-                }
+                };
                 if !success {
                     let name = format!("{type_prefix}Error{code_text}");
                     let ty = self.lower_ref(schema, &name, &media_at)?.ty;
@@ -342,19 +342,25 @@ impl Lowerer<'_> {
                 } else if json.is_none() {
                     let name = format!("{type_prefix}Response");
                     json = Some(self.lower_ref(schema, &name, &media_at)?.ty_or_null());
-                    json_media = Some(base.to_owned());
+                    json_media = Some(read_as);
                 }
             }
         }
         if let Some(default) = &op.responses.default {
             let response_at = at.join("responses").join("default");
             let response = self.resolve(default, &response_at)?;
-            let first_json = response.content.iter().find_map(|(media_type, media)| {
+            let mut first_json = None;
+            for (media_type, media) in &response.content {
                 let base = media_type.split(';').next().unwrap_or_default().trim();
-                Some((media_type, base, media.schema.as_ref()?)).filter(|_| is_json(base))
-            });
-            if let Some((media_type, base, schema)) = first_json {
                 let media_at = response_at.join("content").join(media_type).join("schema");
+                if let Some(schema) = &media.schema {
+                    if let Some(read_as) = self.read_as_json(base, schema, &media_at)? {
+                        first_json = Some((read_as, schema, media_at));
+                        break;
+                    }
+                }
+            }
+            if let Some((read_as, schema, media_at)) = first_json {
                 // With no success answer declared, `default` is the answer of every status,
                 // success included: its body is what `send()` gives as well as the error's.
                 let is_answer = !any_success && events.is_none();
@@ -367,7 +373,7 @@ impl Lowerer<'_> {
                 errors.push((StatusMatch::Default, lowered.ty.clone()));
                 if is_answer {
                     json = Some(lowered.ty_or_null());
-                    json_media = Some(base.to_owned());
+                    json_media = Some(read_as);
                 }
             }
         }
@@ -395,6 +401,29 @@ impl Lowerer<'_> {
             errors,
             accept,
         })
+    }
+
+    /// The `Accept` for an answer of media type `base` read as JSON: its own for a JSON type;
+    /// JSON first, then anything, for `*/*` or `application/*` with a schema that is no string
+    /// (springfox writes every answer so, 1,614 operations of the directory, and the server
+    /// sends JSON); none for anything else.
+    fn read_as_json(
+        &self,
+        base: &str,
+        schema: &ReferenceOr<Schema>,
+        at: &Pointer,
+    ) -> Result<Option<String>> {
+        if is_json(base) {
+            return Ok(Some(base.to_owned()));
+        }
+        if !matches!(base, "*/*" | "application/*") {
+            return Ok(None);
+        }
+        let text = matches!(
+            self.resolve(schema, at)?.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
+        );
+        Ok((!text).then(|| "application/json, */*;q=0.1".to_owned()))
     }
 }
 

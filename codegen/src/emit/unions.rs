@@ -17,6 +17,11 @@ use crate::model::*;
 pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spelling: &Spelling) {
     let name = def.name.as_str();
     let unknown = u.unknown_name.as_str();
+    // One per variant of an untagged union, in order; none for a tagged one.
+    let flags = match &u.kind {
+        UnionKind::Untagged(variants) => shape_flags(model, variants),
+        UnionKind::Tagged(_) => Vec::new(),
+    };
     let dispatch = match &u.kind {
         UnionKind::Tagged(t) if t.source == TagSource::Discriminator => format!(
             "Decoding dispatches on the `{}` property. A payload with a value this client does not know \
@@ -29,19 +34,15 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
              decodes into `{name}::{unknown}`, kept whole.",
             t.property
         ),
-        UnionKind::Untagged(variants) => {
-            let flags: Vec<ShapeFlag> = variants
-                .iter()
-                .filter_map(|v| shape_flag(model, variants, &v.ty))
-                .collect();
+        UnionKind::Untagged(_) => {
             let mut notes = Vec::new();
-            if flags.contains(&ShapeFlag::Open) {
+            if flags.contains(&Some(ShapeFlag::Open)) {
                 notes.push(
                     "an object that declares every property of the payload before one that \
                      would keep some in `extra`",
                 );
             }
-            if flags.contains(&ShapeFlag::Known) {
+            if flags.contains(&Some(ShapeFlag::Known)) {
                 notes.push("a string enum only with a value it declares");
             }
             let notes = if notes.is_empty() {
@@ -87,7 +88,7 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
             .entry(spelling.ty(model, &model.unaliased(&v.ty)))
             .or_default() += 1;
     }
-    let mut variant = |v: &Variant, tag: Option<(&str, &str, bool)>| {
+    let mut variant = |v: &Variant, tag: Option<(&str, &str, bool)>, flag: Option<ShapeFlag>| {
         let tag_note = tag.map(|(property, value, _)| format!("`{property}: \"{value}\"`"));
         out.push_str(&doc_comment(&[tag_note, v.doc.clone()], MEMBER_INDENT));
         let ty = spelling.ty(model, &v.ty);
@@ -98,12 +99,10 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
                 out.push_str(" adds_tag");
             }
         }
-        if let UnionKind::Untagged(variants) = &u.kind {
-            match shape_flag(model, variants, &v.ty) {
-                Some(ShapeFlag::Known) => out.push_str(" known"),
-                Some(ShapeFlag::Open) => out.push_str(" open"),
-                None => {}
-            }
+        match flag {
+            Some(ShapeFlag::Known) => out.push_str(" known"),
+            Some(ShapeFlag::Open) => out.push_str(" open"),
+            None => {}
         }
         let unaliased = spelling.ty(model, &model.unaliased(&v.ty));
         if counts.get(&unaliased).is_some_and(|n| *n > 1) {
@@ -114,12 +113,16 @@ pub fn emit_union(out: &mut String, model: &Model, def: &TypeDef, u: &Union, spe
     match &u.kind {
         UnionKind::Tagged(t) => {
             for tv in &t.variants {
-                variant(&tv.variant, Some((&t.property, &tv.value, tv.writes_tag)));
+                variant(
+                    &tv.variant,
+                    Some((&t.property, &tv.value, tv.writes_tag)),
+                    None,
+                );
             }
         }
         UnionKind::Untagged(variants) => {
-            for v in variants {
-                variant(v, None);
+            for (v, flag) in variants.iter().zip(&flags) {
+                variant(v, None, *flag);
             }
         }
     }
@@ -145,18 +148,27 @@ enum ShapeFlag {
     Open,
 }
 
-fn shape_flag(model: &Model, variants: &[Variant], ty: &Ty) -> Option<ShapeFlag> {
-    let is_object = |ty: &Ty| match model.unaliased(ty) {
-        Ty::Named(id) => matches!(model.get(id).kind, TypeKind::Struct(_)),
-        _ => false,
-    };
-    match model.unaliased(ty) {
-        Ty::Named(id) if matches!(model.get(id).kind, TypeKind::Enum(_)) => Some(ShapeFlag::Known),
-        _ if is_object(ty) && variants.iter().filter(|v| is_object(&v.ty)).count() > 1 => {
-            Some(ShapeFlag::Open)
-        }
-        _ => None,
-    }
+/// The flag of each variant of an untagged union, in order.
+fn shape_flags(model: &Model, variants: &[Variant]) -> Vec<Option<ShapeFlag>> {
+    let kinds: Vec<Option<&TypeKind>> = variants
+        .iter()
+        .map(|v| match model.unaliased(&v.ty) {
+            Ty::Named(id) => Some(&model.get(id).kind),
+            _ => None,
+        })
+        .collect();
+    let objects = kinds
+        .iter()
+        .filter(|kind| matches!(kind, Some(TypeKind::Struct(_))))
+        .count();
+    kinds
+        .into_iter()
+        .map(|kind| match kind {
+            Some(TypeKind::Enum(_)) => Some(ShapeFlag::Known),
+            Some(TypeKind::Struct(_)) if objects > 1 => Some(ShapeFlag::Open),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The properties every variant declares, in the first variant's order: read before the tag,

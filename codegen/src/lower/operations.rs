@@ -315,7 +315,7 @@ impl Lowerer<'_> {
             }
             for (media_type, media) in &response.content {
                 let media_at = response_at.join("content").join(media_type).join("schema");
-                let base = media_type.split(';').next().unwrap_or_default().trim();
+                let base = base_media_type(media_type);
                 if success && base != "text/event-stream" && !successes.iter().any(|m| m == base) {
                     successes.push(base.to_owned());
                 }
@@ -351,7 +351,7 @@ impl Lowerer<'_> {
             let response = self.resolve(default, &response_at)?;
             let mut first_json = None;
             for (media_type, media) in &response.content {
-                let base = media_type.split(';').next().unwrap_or_default().trim();
+                let base = base_media_type(media_type);
                 let media_at = response_at.join("content").join(media_type).join("schema");
                 if let Some(schema) = &media.schema {
                     if let Some(read_as) = self.read_as_json(base, schema, &media_at)? {
@@ -429,19 +429,20 @@ impl Lowerer<'_> {
 
 /// How a body of this media type is written (parameters such as `; charset=utf-8` aside).
 fn body_encoding(media_type: &str) -> BodyEncoding {
-    let base = media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let base = base_media_type(media_type).to_ascii_lowercase();
     match base.as_str() {
-        "application/json" | "text/json" | "*/*" | "application/*" => BodyEncoding::Json,
+        "text/json" | "*/*" | "application/*" => BodyEncoding::Json,
         "application/x-www-form-urlencoded" => BodyEncoding::Form,
         "multipart/form-data" => BodyEncoding::Multipart,
-        other if other.ends_with("+json") => BodyEncoding::Json,
+        other if is_json(other) => BodyEncoding::Json,
         _ => BodyEncoding::Raw,
     }
+}
+
+/// A media type without its parameters (`application/json; charset=utf-8` is
+/// `application/json`).
+fn base_media_type(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or_default().trim()
 }
 
 /// A success status: `2XX`, or a code from 200 to 299.
